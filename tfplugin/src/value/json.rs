@@ -1,0 +1,1 @@
+//! JSON codec (raw state, DynamicValue.json).

@@ -1,0 +1,1 @@
+//! msgpack codec (Terraform's DynamicValue.msgpack).
