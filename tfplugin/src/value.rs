@@ -7,8 +7,13 @@ use std::fmt;
 pub mod json;
 pub mod msgpack;
 mod number;
+mod path;
 
-pub use number::Number;
+pub use number::{InvalidNumber, Number};
+
+/// How deeply values and types may nest in the codecs; deeper input is
+/// refused with an error rather than risking the stack.
+pub const MAX_DEPTH: usize = 128;
 
 /// A cty type, as a schema declares it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -176,8 +181,72 @@ impl Value {
 
     /// The null value that conforms to `ty` with every attribute present:
     /// for an object, all attributes null; anything else is plain null.
-    pub fn null_of(_ty: &Type) -> Value {
-        Value::Null
+    pub fn null_of(ty: &Type) -> Value {
+        match ty {
+            Type::Object { attributes, .. } => Value::Object(
+                attributes
+                    .keys()
+                    .map(|k| (k.clone(), Value::Null))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        }
+    }
+
+    /// What kind of value this is, for messages ("string", "object", …).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Unknown(_) => "unknown",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::Tuple(_) => "tuple",
+            Value::Map(_) => "map",
+            Value::Object(_) => "object",
+            Value::Dynamic(..) => "dynamic",
+        }
+    }
+
+    /// The type this value evidently has, when that can be told from the
+    /// value alone: primitives, objects and tuples of such, and non-empty
+    /// lists, sets and maps whose elements all have the same type. None for
+    /// null, unknown, empty collections and mixed elements.
+    pub fn implied_type(&self) -> Option<Type> {
+        fn same(items: &mut dyn Iterator<Item = &Value>) -> Option<Type> {
+            let first = items.next()?.implied_type()?;
+            for v in items {
+                if v.implied_type()? != first {
+                    return None;
+                }
+            }
+            Some(first)
+        }
+        match self {
+            Value::Null | Value::Unknown(_) => None,
+            Value::Bool(_) => Some(Type::Bool),
+            Value::Number(_) => Some(Type::Number),
+            Value::String(_) => Some(Type::String),
+            Value::Dynamic(t, _) => Some(t.clone()),
+            Value::List(items) => Some(Type::list(same(&mut items.iter())?)),
+            Value::Set(items) => Some(Type::set(same(&mut items.iter())?)),
+            Value::Map(m) => Some(Type::map(same(&mut m.values())?)),
+            Value::Tuple(items) => Some(Type::Tuple(
+                items
+                    .iter()
+                    .map(Value::implied_type)
+                    .collect::<Option<_>>()?,
+            )),
+            Value::Object(m) => Some(Type::Object {
+                attributes: m
+                    .iter()
+                    .map(|(k, v)| Some((k.clone(), v.implied_type()?)))
+                    .collect::<Option<_>>()?,
+                optional: Vec::new(),
+            }),
+        }
     }
 }
 
@@ -209,6 +278,23 @@ impl From<&str> for Value {
 impl From<Number> for Value {
     fn from(n: Number) -> Self {
         Value::Number(n)
+    }
+}
+
+impl Type {
+    /// What kind of type this is, for messages ("list", "object", …).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Type::Bool => "bool",
+            Type::Number => "number",
+            Type::String => "string",
+            Type::Dynamic => "dynamic",
+            Type::List(_) => "list",
+            Type::Set(_) => "set",
+            Type::Map(_) => "map",
+            Type::Object { .. } => "object",
+            Type::Tuple(_) => "tuple",
+        }
     }
 }
 
@@ -266,3 +352,21 @@ impl fmt::Display for CodecError {
 }
 
 impl std::error::Error for CodecError {}
+
+impl CodecError {
+    /// An error about the whole value (empty path).
+    pub fn at_root(message: impl Into<String>) -> Self {
+        CodecError {
+            path: crate::diag::AttributePath::root(),
+            message: message.into(),
+        }
+    }
+
+    /// An error at `path`.
+    pub fn at(path: crate::diag::AttributePath, message: impl Into<String>) -> Self {
+        CodecError {
+            path,
+            message: message.into(),
+        }
+    }
+}
