@@ -460,18 +460,7 @@ impl<'a> Decoder<'a> {
                     if *ty != Type::Number {
                         return Err(self.err("number bound refinement on a non-number value"));
                     }
-                    let bound_ty = Type::Tuple(vec![Type::Number, Type::Bool]);
-                    let bound = match self.value(&bound_ty)? {
-                        Value::Tuple(items) => match items.as_slice() {
-                            [Value::Number(n), Value::Bool(inc)] => (n.clone(), *inc),
-                            _ => {
-                                return Err(
-                                    self.err("number bound refinement must be [number, bool]")
-                                )
-                            }
-                        },
-                        _ => return Err(self.err("number bound refinement must be [number, bool]")),
-                    };
+                    let bound = self.number_bound()?;
                     if key == REFINE_NUMBER_MIN {
                         r.number_lower = Some(bound);
                     } else {
@@ -499,6 +488,23 @@ impl<'a> Decoder<'a> {
             }
         }
         Ok(r)
+    }
+
+    /// A number bound refinement: `[number, inclusive]`.
+    fn number_bound(&mut self) -> Result<(Number, bool), CodecError> {
+        const SHAPE: &str = "number bound refinement must be [number, bool]";
+        if !matches!(self.header()?, Header::Array(2)) {
+            return Err(self.err(SHAPE));
+        }
+        let h = self.header()?;
+        let n = match h {
+            Header::Nil | Header::Ext(..) => return Err(self.err(SHAPE)),
+            h => self.number(h)?,
+        };
+        match self.header()? {
+            Header::Bool(inclusive) => Ok((n, inclusive)),
+            _ => Err(self.err(SHAPE)),
+        }
     }
 
     /// Skips one item, however nested, without recursion.

@@ -329,7 +329,7 @@ fn render(neg: bool, digits: &str, exp: i64) -> String {
     }
     let n = digits.len() as i64;
     let point = n + exp; // digits before the decimal point
-    if exp >= 0 && exp <= PLAIN_PADDING {
+    if (0..=PLAIN_PADDING).contains(&exp) {
         s.push_str(digits);
         s.extend(std::iter::repeat_n('0', exp as usize));
     } else if exp < 0 && point > 0 {
