@@ -5,11 +5,21 @@
 //! [`Provider`] and [`Resource`] in terms of [`Value`], [`Schema`] and
 //! [`Diagnostics`], and calls [`serve`] from `main`.
 
+pub mod convert;
 pub mod diag;
+mod handshake;
+pub mod logging;
+pub mod proto;
 pub mod provider;
 pub mod schema;
+mod server;
+mod services;
+mod tls;
 pub mod value;
 
+pub use handshake::NOT_A_PLUGIN_MESSAGE;
+pub use server::{ServeError, ServeOptions, main_entry, serve};
+pub use tls::TlsError;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportedResource, PlanRequest, PlanResponse,
