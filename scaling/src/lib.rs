@@ -3,7 +3,27 @@
 //!
 //! This crate is pure: no AWS SDK, no protocol. The AWS side lives in
 //! `scaling-aws`, the Terraform side in the provider; both speak [`Profile`].
+//!
+//! Entry point: [`analyze`] (or [`analyze_with`] for a measured load), which
+//! returns the findings of every rule in [`rules::RULES`], the capacity of
+//! the chain and a monthly cost estimate.
 
+pub mod analysis;
+pub mod capacity;
+pub mod cost;
+pub mod finding;
+pub mod limits;
+pub mod prices;
 pub mod profile;
+pub mod rules;
+pub mod traffic;
 
+pub use analysis::{analyze, analyze_with, Analysis, Options, DEFAULT_EXTRAPOLATION_FACTOR};
+pub use capacity::{Capacity, LinkLimit};
+pub use cost::{CostEstimate, ServiceCost};
+pub use finding::{Finding, Severity};
+pub use limits::{AccountThrottle, Limits, LiveFacts, OpenQuotaRequest, ReservedElsewhere};
+pub use prices::{PriceError, PriceItem, PriceTable};
 pub use profile::*;
+pub use rules::{RuleInfo, RULES};
+pub use traffic::{Architecture, Measured, TrafficModel};

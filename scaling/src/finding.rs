@@ -1,0 +1,124 @@
+//! Findings: what a rule reports, with the numbers behind it.
+
+use serde::Serialize;
+
+use crate::profile::Location;
+
+/// How bad a finding is. Ordered worst first, so sorting puts errors on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The profile cannot work as written (AWS rejects it, or it cannot carry the target).
+    Error,
+    /// It works, but not the way the profile implies (a setting does nothing, a figure is fiction).
+    Warning,
+    /// Arithmetic and assumptions worth reading.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One result of one rule on one attribute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable id, e.g. `LIM005`; see [`crate::rules::RULES`].
+    pub rule_id: &'static str,
+    pub severity: Severity,
+    /// One or two sentences with the figures that led to the finding.
+    pub message: String,
+    /// The attribute concerned, e.g. `lambda[0].timeout`.
+    pub location: Location,
+}
+
+impl Finding {
+    pub fn new(
+        rule_id: &'static str,
+        severity: Severity,
+        location: Location,
+        message: String,
+    ) -> Self {
+        Finding {
+            rule_id,
+            severity,
+            message,
+            location,
+        }
+    }
+}
+
+/// Formats a number for messages: thousands separators, at most two
+/// decimals, trailing zeros dropped (`27535` → `27,535`, `0.055` → `0.06`
+/// is avoided by callers choosing the unit).
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "n/a".into()
+        } else {
+            "∞".into()
+        };
+    }
+    let neg = v < 0.0;
+    let rounded = (v.abs() * 100.0).round() / 100.0;
+    let int = rounded.trunc() as u128;
+    let frac = ((rounded - rounded.trunc()) * 100.0).round() as u32;
+    let digits = int.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac > 0 {
+        let f = format!("{frac:02}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    if neg && (int > 0 || frac > 0) {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Dollars, rounded to cents: `$10,800.09`.
+pub fn usd(v: f64) -> String {
+    format!("${}", num(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_and_trimmed() {
+        assert_eq!(num(27535.0), "27,535");
+        assert_eq!(num(1100.0), "1,100");
+        assert_eq!(num(259_200_000_000.0), "259,200,000,000");
+        assert_eq!(num(0.8), "0.8");
+        assert_eq!(num(18181.818), "18,181.82");
+        assert_eq!(num(-5.5), "-5.5");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(usd(10800.0864), "$10,800.09");
+    }
+
+    #[test]
+    fn errors_sort_before_warnings_before_info() {
+        let mut v = vec![Severity::Info, Severity::Error, Severity::Warning];
+        v.sort();
+        assert_eq!(v, vec![Severity::Error, Severity::Warning, Severity::Info]);
+    }
+}
