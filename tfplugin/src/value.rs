@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod conform;
 pub mod json;
 pub mod msgpack;
 mod number;

@@ -1016,3 +1016,108 @@ fn random_bytes_never_panic() {
     // The generator reaches valid inputs too, not only errors.
     assert!(decoded > 100, "only {decoded} random inputs decoded");
 }
+
+#[test]
+fn conform_fills_and_converts() {
+    let ty = Type::object([
+        ("name", Type::String),
+        ("count", Type::Number),
+        ("on", Type::Bool),
+        ("zones", Type::set(Type::String)),
+        ("pair", Type::Tuple(vec![Type::String, Type::Number])),
+        ("tags", Type::map(Type::String)),
+        ("any", Type::Dynamic),
+    ]);
+    let v = obj([
+        ("name", Value::int(7)),
+        ("count", Value::string("1.50")),
+        ("on", Value::string("true")),
+        ("zones", Value::List(vec![Value::string("a")])),
+        ("pair", Value::List(vec![Value::string("x"), Value::int(1)])),
+        ("any", Value::string("free")),
+    ]);
+    let c = v.conform(&ty).unwrap();
+    assert_eq!(
+        c,
+        obj([
+            ("name", Value::string("7")),
+            ("count", num("1.5")),
+            ("on", Value::Bool(true)),
+            ("zones", Value::Set(vec![Value::string("a")])),
+            (
+                "pair",
+                Value::Tuple(vec![Value::string("x"), Value::int(1)])
+            ),
+            ("tags", Value::Null),
+            (
+                "any",
+                Value::Dynamic(Type::String, Box::new(Value::string("free")))
+            ),
+        ])
+    );
+    // The conformed value encodes; the original does not.
+    assert!(msgpack::encode(&v, &ty).is_err());
+    mp_round_trip(&c, &ty);
+    // Errors carry paths.
+    let bad = obj([(
+        "pair",
+        Value::List(vec![Value::string("x"), Value::string("y")]),
+    )]);
+    let err = bad.conform(&ty).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "pair[1]: expected number, got string \"y\""
+    );
+    let extra = obj([("nope", Value::Null)]);
+    assert_eq!(
+        extra.conform(&ty).unwrap_err().path,
+        AttributePath::attr("nope")
+    );
+    // Refinements that cannot apply are dropped.
+    let u = Value::Unknown(Refinements {
+        not_null: Some(true),
+        string_prefix: Some("p".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        u.conform(&Type::Number).unwrap(),
+        Value::Unknown(Refinements {
+            not_null: Some(true),
+            ..Default::default()
+        })
+    );
+}
+
+#[test]
+fn equivalent_ignores_set_order() {
+    let a = obj([(
+        "s",
+        Value::Set(vec![
+            Value::string("x"),
+            Value::string("y"),
+            Value::string("x"),
+        ]),
+    )]);
+    let b = obj([(
+        "s",
+        Value::Set(vec![
+            Value::string("y"),
+            Value::string("x"),
+            Value::string("x"),
+        ]),
+    )]);
+    let c = obj([(
+        "s",
+        Value::Set(vec![
+            Value::string("y"),
+            Value::string("y"),
+            Value::string("x"),
+        ]),
+    )]);
+    assert!(a.equivalent(&b));
+    assert_ne!(a, b);
+    assert!(!a.equivalent(&c));
+    assert!(num("1.0").equivalent(&Value::int(1)));
+    assert!(!Value::List(vec![Value::int(1), Value::int(2)])
+        .equivalent(&Value::List(vec![Value::int(2), Value::int(1)])));
+}
