@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::capacity::Capacity;
-use crate::finding::{num, usd};
+use crate::finding::{num, unit_price};
 use crate::prices::{item, PriceTable, DEFAULT_REGION};
 use crate::profile::{BillingMode, Profile};
 use crate::traffic::{Architecture, TrafficModel, SECONDS_PER_MONTH};
@@ -84,7 +84,7 @@ pub fn estimate(
                 format!(
                     "{} viewer requests × {} per {} (every request is billed, hit or miss)",
                     num(viewer),
-                    usd(pr.first_usd()),
+                    unit_price(pr.first_usd()),
                     pr.unit
                 ),
             );
@@ -98,7 +98,7 @@ pub fn estimate(
                     "{} GB ({} B per response) through the US tiers from {}/GB",
                     num(gb),
                     num(t.response_bytes),
-                    usd(pr.first_usd())
+                    unit_price(pr.first_usd())
                 ),
             );
         }
@@ -112,8 +112,8 @@ pub fn estimate(
                 format!(
                     "{} REST requests past the cache through the tiers ({} per M for the first 333M, down to {} over 20B)",
                     num(origin),
-                    usd(pr.first_usd()),
-                    usd(pr.tiers.last().map(|x| x.usd).unwrap_or(0.0))
+                    unit_price(pr.first_usd()),
+                    unit_price(pr.tiers.last().map(|x| x.usd).unwrap_or(0.0))
                 ),
             );
         }
@@ -129,7 +129,7 @@ pub fn estimate(
             acc.add(
                 "CloudWatch dashboard",
                 pr.cost(1.0),
-                format!("1 dashboard × {} per month", usd(pr.first_usd())),
+                format!("1 dashboard × {} per month", unit_price(pr.first_usd())),
             );
         }
     }
@@ -141,14 +141,14 @@ pub fn estimate(
                 h.cost(HOURS_PER_MONTH) + dt.cost(gb),
                 format!(
                     "720 h × {}/h (charged even when disabled{}) + {} GB × {} DT-Premium",
-                    usd(h.first_usd()),
+                    unit_price(h.first_usd()),
                     if ga.enabled {
                         ""
                     } else {
                         "; this one is disabled"
                     },
                     num(gb),
-                    usd(dt.first_usd())
+                    unit_price(dt.first_usd())
                 ),
             );
         }
@@ -232,7 +232,7 @@ fn lambda_costs(
         format!(
             "{} invocations × {} per {}",
             num(origin),
-            usd(req.first_usd()),
+            unit_price(req.first_usd()),
             req.unit
         ),
     );
@@ -244,9 +244,9 @@ fn lambda_costs(
             "{} GB-s on demand ({} tiers from {}/GB-s) + {} GB-s on provisioned concurrency at {}/GB-s; {} ms per invocation",
             num(on_demand_gbs),
             t.architecture.as_str(),
-            dur.first_usd(),
+            unit_price(dur.first_usd()),
             num(pc_served_gbs),
-            pcd.first_usd(),
+            unit_price(pcd.first_usd()),
             num(t.latency_ms)
         ),
     );
@@ -257,7 +257,7 @@ fn lambda_costs(
             format!(
                 "{} GB-s allocated (PC × memory × 2,592,000 s) × {}/GB-s, charged whether used or not",
                 num(pc_alloc_gbs),
-                pc.first_usd()
+                unit_price(pc.first_usd())
             ),
         );
     }
@@ -293,9 +293,9 @@ fn dynamodb_costs(
                     format!(
                         "on-demand: {} read units × {} per M + {} write units × {} per M",
                         num(reads),
-                        usd(r.first_usd()),
+                        unit_price(r.first_usd()),
                         num(writes),
-                        usd(w.first_usd())
+                        unit_price(w.first_usd())
                     ),
                 );
             }
@@ -334,9 +334,9 @@ fn dynamodb_costs(
                     format!(
                         "provisioned: {} RCU × 720 h × {} + {} WCU × 720 h × {}",
                         num(rcu),
-                        r.first_usd(),
+                        unit_price(r.first_usd()),
                         num(wcu),
-                        w.first_usd()
+                        unit_price(w.first_usd())
                     ),
                 );
             }

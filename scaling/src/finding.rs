@@ -94,9 +94,20 @@ pub fn num(v: f64) -> String {
     out
 }
 
-/// Dollars, rounded to cents: `$10,800.09`.
+/// Dollars, rounded to cents: `$10,800.09`, `$3.00`.
 pub fn usd(v: f64) -> String {
-    format!("${}", num(v))
+    let cents = (v * 100.0).round() / 100.0;
+    let whole = num(cents.trunc());
+    let frac = ((cents.abs() - cents.abs().trunc()) * 100.0).round() as u32;
+    format!("${whole}.{frac:02}")
+}
+
+/// A unit price, with as many decimals as it has (up to 10): `$0.125`, `$0.0000166667`.
+pub fn unit_price(v: f64) -> String {
+    let t = format!("{v:.10}");
+    let t = t.trim_end_matches('0');
+    let t = t.strip_suffix('.').unwrap_or(t);
+    format!("${t}")
 }
 
 #[cfg(test)]
@@ -113,6 +124,11 @@ mod tests {
         assert_eq!(num(-5.5), "-5.5");
         assert_eq!(num(0.0), "0");
         assert_eq!(usd(10800.0864), "$10,800.09");
+        assert_eq!(usd(3.0), "$3.00");
+        assert_eq!(usd(14_034.9), "$14,034.90");
+        assert_eq!(unit_price(0.125), "$0.125");
+        assert_eq!(unit_price(0.0000166667), "$0.0000166667");
+        assert_eq!(unit_price(3.5), "$3.5");
     }
 
     #[test]

@@ -100,6 +100,20 @@ pub(crate) struct Ctx<'a> {
     pub extrapolation_factor: f64,
 }
 
+/// A profile quota request for `code`, as "; quota_request[i] asks for N (not applied yet)".
+fn pending_note(c: &Ctx, service: &str, code: &str, applied: f64) -> String {
+    c.p.quota_requests
+        .iter()
+        .enumerate()
+        .find(|(_, q)| q.quota_code == code && q.desired_value.map(|d| d > applied).unwrap_or(false))
+        .and_then(|(i, q)| {
+            q.desired_value.map(|d| {
+                format!("; quota_request[{i}] asks {service}/{code} for {}, not applied yet", num(d))
+            })
+        })
+        .unwrap_or_default()
+}
+
 fn f(out: &mut Vec<Finding>, id: &'static str, sev: Severity, loc: Location, msg: String) {
     out.push(Finding::new(id, sev, loc, msg));
 }
@@ -279,13 +293,14 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
             E,
             lam(0, "reserved_concurrency"),
             format!(
-                "{} rps × {lat} s needs {} concurrent executions; the account allows {} ({}){other}; request {} ≥ {}",
+                "{} rps × {lat} s needs {} concurrent executions; the account allows {} ({}){other}; it needs {} ≥ {}{}",
                 num(origin),
                 num(required.ceil()),
                 num(acct.value),
                 acct.source,
                 QUOTA_LAMBDA_CONCURRENCY,
-                num((required + c.l.lambda_unreserved_min as f64 + elsewhere as f64).ceil())
+                num((required + c.l.lambda_unreserved_min as f64 + elsewhere as f64).ceil()),
+                pending_note(c, "lambda", QUOTA_LAMBDA_CONCURRENCY, acct.value)
             ),
         );
     }
@@ -297,13 +312,14 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
                 E,
                 stage("rate_limit"),
                 format!(
-                    "{} rps reach API Gateway but it lets through {} rps (lower of stage rate {} and account throttle {} ({})): {} rps would get 429",
+                    "{} rps reach API Gateway but it lets through {} rps (lower of stage rate {} and account throttle {} ({})): {} rps would get 429{}",
                     num(origin),
                     num(eff),
                     c.p.api_gateway.as_ref().and_then(|s| s.rate_limit).map(num).unwrap_or_else(|| "unset".into()),
                     num(c.l.apigw_rate().value),
                     c.l.apigw_rate().source,
-                    num(origin - eff)
+                    num(origin - eff),
+                    pending_note(c, "apigateway", QUOTA_APIGW_RATE, c.l.apigw_rate().value)
                 ),
             );
         }

@@ -1,0 +1,634 @@
+//! HCL configurations: `.tf` files of a directory, their variables (from
+//! `terraform.tfvars`, `*.auto.tfvars`, `-var-file`, `-var`, defaults),
+//! simple locals, and module calls with a local `source`, followed with the
+//! module's variables bound from the call's arguments.
+//!
+//! Values that depend on other resources, data sources or functions are
+//! "known after apply": they become null and the rules skip them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use hcl::edit::expr::Expression as EditExpr;
+use hcl::edit::structure::{Body, Structure};
+use hcl::edit::Span;
+use hcl::eval::{Context, ErrorKind, Evaluate};
+use serde_json::{Map, Value as Json};
+
+use crate::error::InputError;
+use crate::input::{display_path, read, LoadOptions, LoadedProfile};
+use crate::mapping::profile_from_tree;
+
+const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
+const MAX_MODULE_DEPTH: usize = 16;
+
+struct SourceFile {
+    name: String,
+    text: String,
+    body: Body,
+}
+
+impl SourceFile {
+    fn parse(path: &Path) -> Result<SourceFile, InputError> {
+        let text = read(path)?;
+        let name = display_path(path);
+        let body = hcl::edit::parser::parse_body(&text).map_err(|e| InputError::Hcl {
+            file: name.clone(),
+            line: e.location().line(),
+            reason: e.message().to_string(),
+        })?;
+        Ok(SourceFile { name, text, body })
+    }
+
+    fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
+        let at = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
+        self.text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1
+    }
+}
+
+/// Values bound to a module's variables by its caller.
+#[derive(Default)]
+struct Given {
+    known: BTreeMap<String, hcl::Value>,
+    unknown: BTreeSet<String>,
+}
+
+/// The evaluation scope of one module.
+struct Scope {
+    vars: hcl::Map<String, hcl::Value>,
+    locals: hcl::Map<String, hcl::Value>,
+    /// Names of variables and locals whose value is not known before apply.
+    unknown: BTreeSet<String>,
+}
+
+/// Iterator variables of the `dynamic` blocks being expanded.
+type Iters = Vec<(String, hcl::Value)>;
+
+impl Scope {
+    fn context(&self) -> Context<'static> {
+        self.context_with(&[])
+    }
+
+    fn context_with(&self, iters: &[(String, hcl::Value)]) -> Context<'static> {
+        let mut ctx = Context::new();
+        ctx.declare_var("var", hcl::Value::Object(self.vars.clone()));
+        ctx.declare_var("local", hcl::Value::Object(self.locals.clone()));
+        for (name, v) in iters {
+            ctx.declare_var(name.as_str(), v.clone());
+        }
+        ctx
+    }
+}
+
+/// Applies a variable's type constraint the way Terraform does for what the
+/// rules need: optional object attributes get their default (or null), so
+/// `x.value.attr` works on objects that leave `attr` out.
+fn apply_type(ty: &hcl::Expression, v: hcl::Value) -> hcl::Value {
+    let hcl::Expression::FuncCall(call) = ty else {
+        return v;
+    };
+    let fname = call.name.name.as_str();
+    match (fname, call.args.first(), v) {
+        ("object", Some(hcl::Expression::Object(attrs)), hcl::Value::Object(mut obj)) => {
+            for (k, attr_ty) in attrs.iter() {
+                let key = match k {
+                    hcl::ObjectKey::Identifier(id) => id.as_str().to_string(),
+                    hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
+                    _ => continue,
+                };
+                let (inner, default) = match attr_ty {
+                    hcl::Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
+                        (f.args.first().cloned(), f.args.get(1).cloned())
+                    }
+                    other => (Some(other.clone()), None),
+                };
+                let current = obj.swap_remove(&key).unwrap_or(hcl::Value::Null);
+                let value = match (current, default) {
+                    (hcl::Value::Null, Some(d)) => d.evaluate(&Context::new()).unwrap_or(hcl::Value::Null),
+                    (c, _) => c,
+                };
+                let value = match inner {
+                    Some(t) if !value.is_null() => apply_type(&t, value),
+                    _ => value,
+                };
+                obj.insert(key, value);
+            }
+            hcl::Value::Object(obj)
+        }
+        ("list" | "set", Some(t), hcl::Value::Array(items)) => {
+            hcl::Value::Array(items.into_iter().map(|i| apply_type(t, i)).collect())
+        }
+        ("map", Some(t), hcl::Value::Object(obj)) => {
+            hcl::Value::Object(obj.into_iter().map(|(k, i)| (k, apply_type(t, i))).collect())
+        }
+        (_, _, v) => v,
+    }
+}
+
+enum Eval {
+    Known(hcl::Value),
+    Unknown,
+}
+
+fn classify(err: &hcl::eval::Error, unknown: &BTreeSet<String>) -> Option<Eval> {
+    match err.kind() {
+        ErrorKind::UndefinedVar(id) if id.as_str() != "var" && id.as_str() != "local" => Some(Eval::Unknown),
+        ErrorKind::UndefinedFunc(_) => Some(Eval::Unknown),
+        ErrorKind::NoSuchKey(k) if unknown.contains(k) => Some(Eval::Unknown),
+        _ => None,
+    }
+}
+
+fn eval(expr: &EditExpr, ctx: &Context, scope: &Scope, at: &str) -> Result<Eval, InputError> {
+    let e: hcl::Expression = expr.clone().into();
+    match e.evaluate(ctx) {
+        Ok(v) => Ok(Eval::Known(v)),
+        Err(err) => classify(&err, &scope.unknown).ok_or_else(|| InputError::Eval {
+            at: at.to_string(),
+            reason: match err.kind() {
+                ErrorKind::NoSuchKey(k) => format!("reference to undeclared variable or local \"{k}\""),
+                _ => err.to_string(),
+            },
+        }),
+    }
+}
+
+fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
+    serde_json::to_value(v).map_err(|e| InputError::Eval {
+        at: at.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// Loads the root module in `dir`.
+pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut tfvars: Vec<PathBuf> = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| InputError::Read {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| InputError::Read {
+                path: dir.to_path_buf(),
+                reason: e.to_string(),
+            })?
+            .path();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name.ends_with(".tf") && path.is_file() {
+            files.push(path);
+        } else if name.ends_with(".auto.tfvars") {
+            tfvars.push(path);
+        }
+    }
+    files.sort();
+    tfvars.sort();
+    let default_vars = dir.join("terraform.tfvars");
+    if default_vars.is_file() {
+        tfvars.insert(0, default_vars);
+    }
+    let given = root_values(&tfvars, opts)?;
+    let out = load_root(&files, given, &display_path(dir))?;
+    Ok(out)
+}
+
+/// Loads one `.tf` file as a module of its own.
+pub fn load_file(file: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
+    let given = root_values(&[], opts)?;
+    load_root(&[file.to_path_buf()], given, &display_path(file))
+}
+
+fn load_root(files: &[PathBuf], given: Given, what: &str) -> Result<Vec<LoadedProfile>, InputError> {
+    if files.is_empty() {
+        return Err(InputError::NoProfiles(format!("{what}: no .tf files")));
+    }
+    let mut out = Vec::new();
+    let mut visiting = Vec::new();
+    let region = load_module(files, given, "", 0, &mut visiting, &mut out)?;
+    if out.is_empty() {
+        return Err(InputError::NoProfiles(format!("{what}: no {RESOURCE_TYPE} resource found")));
+    }
+    for p in &mut out {
+        if p.profile.region.is_none() {
+            p.profile.region = region.clone();
+        }
+    }
+    Ok(out)
+}
+
+fn root_values(tfvars: &[PathBuf], opts: &LoadOptions) -> Result<Given, InputError> {
+    let mut given = Given::default();
+    let empty = Context::new();
+    for path in tfvars.iter().chain(opts.var_files.iter()) {
+        let f = SourceFile::parse(path)?;
+        for s in f.body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let at = format!("{}:{}", f.name, f.line(a.span()));
+                    let e: hcl::Expression = a.value.clone().into();
+                    let v = e.evaluate(&empty).map_err(|err| InputError::Eval {
+                        at,
+                        reason: format!("variable values must be literals: {err}"),
+                    })?;
+                    given.known.insert(a.key.as_str().to_string(), v);
+                }
+                Structure::Block(b) => {
+                    return Err(InputError::Hcl {
+                        file: f.name.clone(),
+                        line: f.line(b.span()),
+                        reason: "blocks are not allowed in a variables file".into(),
+                    })
+                }
+            }
+        }
+    }
+    for (k, v) in &opts.vars {
+        given.known.insert(k.clone(), cli_value(v));
+    }
+    Ok(given)
+}
+
+/// A `-var name=value` value: a number, a bool, an HCL list/object, or a string.
+fn cli_value(v: &str) -> hcl::Value {
+    let t = v.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        return hcl::Value::from(n);
+    }
+    if let Ok(n) = t.parse::<f64>() {
+        if let Some(num) = hcl::Number::from_f64(n) {
+            return hcl::Value::Number(num);
+        }
+    }
+    if t == "true" || t == "false" {
+        return hcl::Value::Bool(t == "true");
+    }
+    if t.starts_with('[') || t.starts_with('{') {
+        if let Ok(e) = t.parse::<hcl::Expression>() {
+            if let Ok(v) = e.evaluate(&Context::new()) {
+                return v;
+            }
+        }
+    }
+    hcl::Value::String(v.to_string())
+}
+
+/// Loads one module; returns the smuppy provider's region if it configures one.
+fn load_module(
+    files: &[PathBuf],
+    given: Given,
+    prefix: &str,
+    depth: usize,
+    visiting: &mut Vec<PathBuf>,
+    out: &mut Vec<LoadedProfile>,
+) -> Result<Option<String>, InputError> {
+    let parsed: Vec<SourceFile> = files.iter().map(|p| SourceFile::parse(p)).collect::<Result<_, _>>()?;
+    let empty = Context::new();
+
+    // Variables.
+    let mut scope = Scope {
+        vars: hcl::Map::new(),
+        locals: hcl::Map::new(),
+        unknown: given.unknown.clone(),
+    };
+    for f in &parsed {
+        for b in f.body.get_blocks("variable") {
+            let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
+                continue;
+            };
+            let declared = format!("declared at {}:{}", f.name, f.line(b.span()));
+            let ty: Option<hcl::Expression> = b.body.get_attribute("type").map(|t| t.value.clone().into());
+            let typed = |v: hcl::Value| match &ty {
+                Some(t) if !v.is_null() => apply_type(t, v),
+                _ => v,
+            };
+            if let Some(v) = given.known.get(&name) {
+                scope.vars.insert(name, typed(v.clone()));
+            } else if given.unknown.contains(&name) {
+                continue;
+            } else if let Some(d) = b.body.get_attribute("default") {
+                let e: hcl::Expression = d.value.clone().into();
+                let v = e.evaluate(&empty).map_err(|err| InputError::Eval {
+                    at: format!("{}:{}", f.name, f.line(d.span())),
+                    reason: format!("variable default: {err}"),
+                })?;
+                scope.vars.insert(name, typed(v));
+            } else {
+                return Err(InputError::MissingVariable { name, declared });
+            }
+        }
+    }
+
+    // Locals, in as many passes as their references need.
+    let mut pending: Vec<(String, &EditExpr, String)> = Vec::new();
+    for f in &parsed {
+        for b in f.body.get_blocks("locals") {
+            for a in b.body.attributes() {
+                pending.push((a.key.as_str().to_string(), &a.value, format!("{}:{}", f.name, f.line(a.span()))));
+            }
+        }
+    }
+    while !pending.is_empty() {
+        let names: BTreeSet<String> = pending.iter().map(|(n, _, _)| n.clone()).collect();
+        let ctx = scope.context();
+        let mut next = Vec::new();
+        let before = pending.len();
+        for (name, expr, at) in pending {
+            let e: hcl::Expression = expr.clone().into();
+            match e.evaluate(&ctx) {
+                Ok(v) => {
+                    scope.locals.insert(name, v);
+                }
+                Err(err) => match err.kind() {
+                    ErrorKind::NoSuchKey(k) if names.contains(k) && k != &name => next.push((name, expr, at)),
+                    _ => match classify(&err, &scope.unknown) {
+                        Some(_) => {
+                            scope.unknown.insert(name);
+                        }
+                        None => {
+                            return Err(InputError::Eval {
+                                at,
+                                reason: format!("local.{name}: {err}"),
+                            })
+                        }
+                    },
+                },
+            }
+        }
+        if next.len() == before {
+            let names: Vec<_> = next.iter().map(|(n, _, _)| n.as_str()).collect();
+            return Err(InputError::Eval {
+                at: next.first().map(|(_, _, at)| at.clone()).unwrap_or_default(),
+                reason: format!("locals refer to each other in a cycle: {}", names.join(", ")),
+            });
+        }
+        pending = next;
+    }
+    let ctx = scope.context();
+
+    // Resources, module calls and the provider's region.
+    let mut region = None;
+    for f in &parsed {
+        for s in f.body.iter() {
+            let Structure::Block(b) = s else { continue };
+            let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+            match (b.ident.as_str(), labels.as_slice()) {
+                ("resource", [ty, name]) if *ty == RESOURCE_TYPE => {
+                    let address = format!("{prefix}{RESOURCE_TYPE}.{name}");
+                    let mut lines = BTreeMap::new();
+                    lines.insert(String::new(), f.line(b.span()));
+                    let tree = block_tree(&b.body, f, &scope, &Vec::new(), "", &mut lines, &address, true)?;
+                    let profile = profile_from_tree(&address, &tree, true)?;
+                    out.push(LoadedProfile {
+                        address,
+                        file: Some(f.name.clone()),
+                        lines,
+                        profile,
+                    });
+                }
+                ("provider", ["smuppy"]) if depth == 0 => {
+                    if let Some(a) = b.body.get_attribute("region") {
+                        let at = format!("{}:{}", f.name, f.line(a.span()));
+                        if let Eval::Known(hcl::Value::String(r)) = eval(&a.value, &ctx, &scope, &at)? {
+                            region = Some(r);
+                        }
+                    }
+                }
+                ("module", [name]) => {
+                    module_call(b, name, f, &ctx, &scope, files, prefix, depth, visiting, out)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(region)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn module_call(
+    b: &hcl::edit::structure::Block,
+    name: &str,
+    f: &SourceFile,
+    ctx: &Context,
+    scope: &Scope,
+    files: &[PathBuf],
+    prefix: &str,
+    depth: usize,
+    visiting: &mut Vec<PathBuf>,
+    out: &mut Vec<LoadedProfile>,
+) -> Result<(), InputError> {
+    let at = format!("{}:{}", f.name, f.line(b.span()));
+    let Some(src) = b.body.get_attribute("source") else {
+        return Err(InputError::Eval {
+            at,
+            reason: format!("module \"{name}\" has no source"),
+        });
+    };
+    let source = match eval(&src.value, ctx, scope, &at)? {
+        Eval::Known(hcl::Value::String(s)) => s,
+        _ => {
+            return Err(InputError::Eval {
+                at,
+                reason: format!("module \"{name}\": source must be a literal string"),
+            })
+        }
+    };
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        // Registry and remote modules are not followed.
+        return Ok(());
+    }
+    if depth + 1 > MAX_MODULE_DEPTH {
+        return Err(InputError::Eval {
+            at,
+            reason: format!("modules nest deeper than {MAX_MODULE_DEPTH} levels"),
+        });
+    }
+    let base = files.first().and_then(|p| p.parent()).unwrap_or(Path::new("."));
+    let dir = base.join(&source);
+    let canonical = dir.canonicalize().map_err(|e| InputError::Read {
+        path: dir.clone(),
+        reason: e.to_string(),
+    })?;
+    if visiting.contains(&canonical) {
+        return Err(InputError::Eval {
+            at,
+            reason: format!("module \"{name}\" calls itself (directly or not)"),
+        });
+    }
+    let mut given = Given::default();
+    for a in b.body.attributes() {
+        let key = a.key.as_str();
+        if ["source", "version", "count", "for_each", "providers", "depends_on"].contains(&key) {
+            continue;
+        }
+        let at = format!("{}:{}", f.name, f.line(a.span()));
+        match eval(&a.value, ctx, scope, &at)? {
+            Eval::Known(v) => {
+                given.known.insert(key.to_string(), v);
+            }
+            Eval::Unknown => {
+                given.unknown.insert(key.to_string());
+            }
+        }
+    }
+    let mut child_files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| InputError::Read {
+            path: dir.clone(),
+            reason: e.to_string(),
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().map(|e| e == "tf").unwrap_or(false))
+        .collect();
+    child_files.sort();
+    if child_files.is_empty() {
+        return Err(InputError::Read {
+            path: dir,
+            reason: format!("module \"{name}\" has no .tf files"),
+        });
+    }
+    visiting.push(canonical);
+    let child_prefix = format!("{prefix}module.{name}.");
+    load_module(&child_files, given, &child_prefix, depth + 1, visiting, out)?;
+    visiting.pop();
+    Ok(())
+}
+
+/// A block body as an attribute tree: attributes by name, nested blocks as
+/// lists of objects. Records the line of every attribute and block.
+#[allow(clippy::too_many_arguments)]
+fn block_tree(
+    body: &Body,
+    f: &SourceFile,
+    scope: &Scope,
+    iters: &Iters,
+    loc: &str,
+    lines: &mut BTreeMap<String, usize>,
+    address: &str,
+    top: bool,
+) -> Result<Map<String, Json>, InputError> {
+    let ctx = scope.context_with(iters);
+    let ctx = &ctx;
+    let mut map = Map::new();
+    let join = |name: &str| {
+        if loc.is_empty() {
+            name.to_string()
+        } else {
+            format!("{loc}.{name}")
+        }
+    };
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                let key = a.key.as_str();
+                if top && ["count", "for_each", "depends_on", "provider"].contains(&key) {
+                    continue;
+                }
+                let here = join(key);
+                let line = f.line(a.span());
+                lines.insert(here.clone(), line);
+                let at = format!("{}:{line}: {address}.{here}", f.name);
+                let v = match eval(&a.value, ctx, scope, &at)? {
+                    Eval::Known(v) => to_json(v, &at)?,
+                    Eval::Unknown => Json::Null,
+                };
+                map.insert(key.to_string(), v);
+            }
+            Structure::Block(b) => {
+                let ident = b.ident.as_str();
+                if top && ident == "lifecycle" {
+                    continue;
+                }
+                if ident == "dynamic" {
+                    dynamic_block(b, f, scope, iters, loc, lines, address, &mut map)?;
+                    continue;
+                }
+                let entry = map.entry(ident.to_string()).or_insert_with(|| Json::Array(Vec::new()));
+                let Json::Array(items) = entry else {
+                    return Err(InputError::Hcl {
+                        file: f.name.clone(),
+                        line: f.line(b.span()),
+                        reason: format!("{address}: \"{ident}\" is both an argument and a block"),
+                    });
+                };
+                let here = format!("{}[{}]", join(ident), items.len());
+                lines.insert(here.clone(), f.line(b.span()));
+                let child = block_tree(&b.body, f, scope, iters, &here, lines, address, false)?;
+                if let Some(Json::Array(items)) = map.get_mut(ident) {
+                    items.push(Json::Object(child));
+                }
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// Expands `dynamic "NAME" { for_each = ...  iterator = ...  content { ... } }`
+/// into NAME blocks. An unknown `for_each` expands to no block.
+#[allow(clippy::too_many_arguments)]
+fn dynamic_block(
+    b: &hcl::edit::structure::Block,
+    f: &SourceFile,
+    scope: &Scope,
+    iters: &Iters,
+    loc: &str,
+    lines: &mut BTreeMap<String, usize>,
+    address: &str,
+    map: &mut Map<String, Json>,
+) -> Result<(), InputError> {
+    let line = f.line(b.span());
+    let bad = |reason: String| InputError::Hcl {
+        file: f.name.clone(),
+        line,
+        reason: format!("{address}: {reason}"),
+    };
+    let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
+        return Err(bad("a dynamic block needs a label".into()));
+    };
+    let Some(for_each) = b.body.get_attribute("for_each") else {
+        return Err(bad(format!("dynamic \"{name}\" has no for_each")));
+    };
+    let iter_name = match b.body.get_attribute("iterator") {
+        Some(a) => match hcl::Expression::from(a.value.clone()) {
+            hcl::Expression::Variable(v) => v.as_str().to_string(),
+            _ => return Err(bad(format!("dynamic \"{name}\": iterator must be a name"))),
+        },
+        None => name.clone(),
+    };
+    let Some(content) = b.body.get_blocks("content").next() else {
+        return Err(bad(format!("dynamic \"{name}\" has no content block")));
+    };
+    let ctx = scope.context_with(iters);
+    let at = format!("{}:{}: {address}", f.name, f.line(for_each.span()));
+    let items: Vec<(hcl::Value, hcl::Value)> = match eval(&for_each.value, &ctx, scope, &at)? {
+        Eval::Unknown => return Ok(()),
+        Eval::Known(hcl::Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (hcl::Value::from(i as u64), v))
+            .collect(),
+        Eval::Known(hcl::Value::Object(obj)) => obj.into_iter().map(|(k, v)| (hcl::Value::String(k), v)).collect(),
+        Eval::Known(other) => {
+            return Err(bad(format!("dynamic \"{name}\": for_each must be a list, set or map, got {other}")))
+        }
+    };
+    let prefix = if loc.is_empty() { name.clone() } else { format!("{loc}.{name}") };
+    for (key, value) in items {
+        let start = match map.get(&name) {
+            Some(Json::Array(a)) => a.len(),
+            Some(_) => return Err(bad(format!("\"{name}\" is both an argument and a block"))),
+            None => 0,
+        };
+        let here = format!("{prefix}[{start}]");
+        lines.insert(here.clone(), f.line(content.span()));
+        let mut obj = hcl::Map::new();
+        obj.insert("key".to_string(), key);
+        obj.insert("value".to_string(), value);
+        let mut inner = iters.clone();
+        inner.push((iter_name.clone(), hcl::Value::Object(obj)));
+        let child = block_tree(&content.body, f, scope, &inner, &here, lines, address, false)?;
+        if let Json::Array(a) = map.entry(name.clone()).or_insert_with(|| Json::Array(Vec::new())) {
+            a.push(Json::Object(child));
+        }
+    }
+    Ok(())
+}

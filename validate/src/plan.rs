@@ -1,0 +1,87 @@
+//! `terraform show -json` plans (and state): `planned_values.root_module`
+//! (or `values.root_module`), with child modules, resources of type
+//! `smuppy_scaling_profile`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::InputError;
+use crate::input::{display_path, read, LoadedProfile};
+use crate::mapping::profile_from_tree;
+
+pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
+    let text = read(path)?;
+    let file = display_path(path);
+    let doc: Value = serde_json::from_str(&text).map_err(|e| InputError::Json {
+        file: file.clone(),
+        reason: e.to_string(),
+    })?;
+    let root = doc
+        .pointer("/planned_values/root_module")
+        .or_else(|| doc.pointer("/values/root_module"))
+        .ok_or_else(|| {
+            InputError::NoProfiles(format!(
+                "{file}: not a Terraform plan or state in JSON (no planned_values.root_module); produce it with `terraform show -json`"
+            ))
+        })?;
+    let region = doc
+        .pointer("/configuration/provider_config/smuppy/expressions/region/constant_value")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut out = Vec::new();
+    walk(root, &mut out, 0)?;
+    if out.is_empty() {
+        return Err(InputError::NoProfiles(format!(
+            "{file}: the plan has no smuppy_scaling_profile resources"
+        )));
+    }
+    for p in &mut out {
+        if p.profile.region.is_none() {
+            p.profile.region = region.clone();
+        }
+    }
+    Ok(out)
+}
+
+fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<(), InputError> {
+    if depth > 32 {
+        return Err(InputError::Other("plan modules nest deeper than 32 levels".into()));
+    }
+    if let Some(resources) = module.get("resources").and_then(Value::as_array) {
+        for r in resources {
+            let ty = r.get("type").and_then(Value::as_str).unwrap_or_default();
+            let mode = r.get("mode").and_then(Value::as_str).unwrap_or("managed");
+            if ty != "smuppy_scaling_profile" || mode != "managed" {
+                continue;
+            }
+            let address = r
+                .get("address")
+                .and_then(Value::as_str)
+                .unwrap_or("smuppy_scaling_profile")
+                .to_string();
+            let empty = serde_json::Map::new();
+            let values = match r.get("values") {
+                Some(Value::Object(m)) => m,
+                None | Some(Value::Null) => &empty,
+                Some(_) => {
+                    return Err(InputError::schema(&address, "values is not an object"));
+                }
+            };
+            let profile = profile_from_tree(&address, values, false)?;
+            out.push(LoadedProfile {
+                address,
+                file: None,
+                lines: BTreeMap::new(),
+                profile,
+            });
+        }
+    }
+    if let Some(children) = module.get("child_modules").and_then(Value::as_array) {
+        for c in children {
+            walk(c, out, depth + 1)?;
+        }
+    }
+    Ok(())
+}
