@@ -537,7 +537,7 @@ fn json_round_trips() {
         ),
         &Type::Dynamic,
     );
-    assert_eq!(text, r#"{"type":["list","string"],"value":["a"]}"#);
+    assert_eq!(text, r#"{"value":["a"],"type":["list","string"]}"#);
     let text = json_round_trip(
         &obj([("b", Value::int(1)), ("a", Value::Bool(true))]),
         &Type::object([("a", Type::Bool), ("b", Type::Number)]),

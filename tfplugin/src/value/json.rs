@@ -666,10 +666,11 @@ impl Encoder {
     }
 
     fn dynamic(&mut self, v: &Value, t: &Type) -> Result<(), CodecError> {
-        self.out.push_str("{\"type\":");
-        write_type(&mut self.out, t);
-        self.out.push_str(",\"value\":");
+        // cty writes the value first.
+        self.out.push_str("{\"value\":");
         self.value(v, t)?;
+        self.out.push_str(",\"type\":");
+        write_type(&mut self.out, t);
         self.out.push('}');
         Ok(())
     }
