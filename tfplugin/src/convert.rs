@@ -344,13 +344,19 @@ mod tests {
             obj(vec![
                 ("name", Value::string("a")),
                 ("id", Value::unknown()),
-                ("rule", Value::List(vec![obj(vec![]), obj(vec![("n", Value::int(3))])])),
+                (
+                    "rule",
+                    Value::List(vec![obj(vec![]), obj(vec![("n", Value::int(3))])]),
+                ),
                 ("one", obj(vec![])),
                 ("st", Value::Null),
             ]),
             &schema(),
         );
-        let rule = v.get("rule").and_then(Value::as_elements).map(<[Value]>::to_vec);
+        let rule = v
+            .get("rule")
+            .and_then(Value::as_elements)
+            .map(<[Value]>::to_vec);
         assert_eq!(
             rule,
             Some(vec![
@@ -411,7 +417,10 @@ mod tests {
         let name = &blk.attributes[0];
         assert_eq!(name.name, "name");
         assert!(name.required && !name.optional);
-        assert_eq!(name.r#type, value::json::type_to_json(&Type::String).into_bytes());
+        assert_eq!(
+            name.r#type,
+            value::json::type_to_json(&Type::String).into_bytes()
+        );
         let nestings: Vec<i32> = blk.block_types.iter().map(|b| b.nesting).collect();
         use pb::schema::nested_block::NestingMode as N;
         assert_eq!(
@@ -446,6 +455,8 @@ mod tests {
         };
         assert!(decode_request_value(Some(&dv), &ty, "config", &mut diags).is_none());
         assert!(diags.has_errors());
-        assert!(diags.0[0].summary.starts_with("Invalid value from Terraform"));
+        assert!(diags.0[0]
+            .summary
+            .starts_with("Invalid value from Terraform"));
     }
 }

@@ -46,7 +46,11 @@ pub(crate) fn negotiate_version(value: Option<&str>) -> Result<u32, String> {
 /// `1|6|unix|/path|grpc|<cert>`: core protocol 1, app protocol 6, the
 /// address, gRPC, and the server certificate as unpadded standard base64 of
 /// its DER (empty without TLS).
-pub(crate) fn handshake_line(network: &str, address: &str, server_cert_der: Option<&[u8]>) -> String {
+pub(crate) fn handshake_line(
+    network: &str,
+    address: &str,
+    server_cert_der: Option<&[u8]>,
+) -> String {
     let cert = server_cert_der
         .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
         .unwrap_or_default();

@@ -17,13 +17,13 @@ mod services;
 mod tls;
 pub mod value;
 
-pub use handshake::NOT_A_PLUGIN_MESSAGE;
-pub use server::{ServeError, ServeOptions, main_entry, serve};
-pub use tls::TlsError;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use handshake::NOT_A_PLUGIN_MESSAGE;
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportedResource, PlanRequest, PlanResponse,
     Provider, ReadRequest, ReadResponse, Resource,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use server::{main_entry, serve, ServeError, ServeOptions};
+pub use tls::TlsError;
 pub use value::{Number, Type, Value};

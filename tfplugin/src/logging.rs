@@ -23,9 +23,9 @@ use serde_json::{Map, Value as Json};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::Layer;
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Layer;
 
 /// Installs the hclog layer as the global subscriber if `TF_LOG_PROVIDER` or
 /// `TF_LOG` asks for logs. `module` becomes `@module`, e.g.
@@ -231,7 +231,10 @@ mod tests {
         assert_eq!(level_from_env(None, None), None);
         assert_eq!(level_from_env(Some(""), Some("")), None);
         assert_eq!(level_from_env(Some("off"), Some("TRACE")), None);
-        assert_eq!(level_from_env(Some("DEBUG"), Some("ERROR")), Some(Level::DEBUG));
+        assert_eq!(
+            level_from_env(Some("DEBUG"), Some("ERROR")),
+            Some(Level::DEBUG)
+        );
         assert_eq!(level_from_env(None, Some("warn")), Some(Level::WARN));
         assert_eq!(level_from_env(None, Some("JSON")), Some(Level::TRACE));
         assert_eq!(level_from_env(Some(""), Some("INFO")), Some(Level::INFO));
@@ -243,7 +246,10 @@ mod tests {
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let s = timestamp(t);
         assert_eq!(s, "2026-11-26T20:29:05.659000+00:00");
-        let frac = s.split('.').nth(1).map(|f| f.trim_end_matches("+00:00").len());
+        let frac = s
+            .split('.')
+            .nth(1)
+            .map(|f| f.trim_end_matches("+00:00").len());
         assert_eq!(frac, Some(6));
     }
 

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use tokio::net::UnixListener;
 use tokio_rustls::TlsAcceptor;
-use tonic::transport::Server;
 use tonic::transport::server::Router;
+use tonic::transport::Server;
 
 use crate::handshake::{self, NOT_A_PLUGIN_MESSAGE};
 use crate::proto::{plugin, tfplugin6};
 use crate::provider::Provider;
 use crate::services::{
-    Broker, Controller, MAX_MESSAGE_SIZE, ProviderService, ShutdownSignal, Stdio,
+    Broker, Controller, ProviderService, ShutdownSignal, Stdio, MAX_MESSAGE_SIZE,
 };
 use crate::tls::{self, TlsError, TlsIncoming};
 
@@ -129,11 +129,19 @@ pub async fn serve<P: Provider>(provider: P, opts: ServeOptions) -> Result<(), S
     match tls {
         Some((_, acceptor)) => {
             let incoming = TlsIncoming::new(listener, acceptor);
-            run(router.serve_with_incoming_shutdown(incoming, shutdown.wait()), &shutdown).await
+            run(
+                router.serve_with_incoming_shutdown(incoming, shutdown.wait()),
+                &shutdown,
+            )
+            .await
         }
         None => {
             let incoming = tokio_stream::wrappers::UnixListenerStream::new(listener);
-            run(router.serve_with_incoming_shutdown(incoming, shutdown.wait()), &shutdown).await
+            run(
+                router.serve_with_incoming_shutdown(incoming, shutdown.wait()),
+                &shutdown,
+            )
+            .await
         }
     }
 }
@@ -153,7 +161,11 @@ async fn serve_debug<P: Provider>(provider: P, opts: ServeOptions) -> Result<(),
     ))?;
 
     let incoming = tokio_stream::wrappers::UnixListenerStream::new(listener);
-    run(router.serve_with_incoming_shutdown(incoming, shutdown.wait()), &shutdown).await
+    run(
+        router.serve_with_incoming_shutdown(incoming, shutdown.wait()),
+        &shutdown,
+    )
+    .await
 }
 
 /// The `TF_REATTACH_PROVIDERS` value for one provider on a unix socket.
@@ -222,7 +234,7 @@ where
 /// SIGTERM stops the server; SIGINT stops it only in debug mode (in managed
 /// mode the user's Ctrl-C reaches Terraform, which drives the shutdown).
 fn watch_signals(shutdown: &ShutdownSignal, interrupt_stops: bool) -> Result<(), ServeError> {
-    use tokio::signal::unix::{SignalKind, signal};
+    use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).map_err(ServeError::Signals)?;
     let mut int = signal(SignalKind::interrupt()).map_err(ServeError::Signals)?;
     let s = shutdown.clone();
@@ -300,7 +312,10 @@ pub fn main_entry<P: Provider>(provider: P, mut opts: ServeOptions) -> ExitCode 
         opts.debug = true;
     }
     crate::logging::init(&format!("provider.{}", opts.binary_name));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("{}: cannot start the async runtime: {e}", opts.binary_name);

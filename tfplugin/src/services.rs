@@ -252,7 +252,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("ValidateProviderConfig", async {
             let mut diags = Diagnostics::new();
             let ty = self.catalog().provider_schema.block.implied_type();
-            if let Some(config) = decode_request_value(req.config.as_ref(), &ty, "config", &mut diags)
+            if let Some(config) =
+                decode_request_value(req.config.as_ref(), &ty, "config", &mut diags)
             {
                 self.inner
                     .provider
@@ -339,7 +340,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("ConfigureProvider", async {
             let mut diags = Diagnostics::new();
             let ty = self.catalog().provider_schema.block.implied_type();
-            if let Some(config) = decode_request_value(req.config.as_ref(), &ty, "config", &mut diags)
+            if let Some(config) =
+                decode_request_value(req.config.as_ref(), &ty, "config", &mut diags)
             {
                 let configure = ConfigureRequest {
                     terraform_version: req.terraform_version.clone(),
@@ -578,7 +580,10 @@ fn upgrade_state(
                 diags.push(Diagnostic {
                     severity: Severity::Error,
                     summary: format!("Invalid value from Terraform: {e}"),
-                    detail: format!("The stored state of this {} cannot be read: {e}", req.type_name),
+                    detail: format!(
+                        "The stored state of this {} cannot be read: {e}",
+                        req.type_name
+                    ),
                     attribute: Some(e.path.clone()).filter(|p| !p.is_root()),
                 });
                 return None;

@@ -1,0 +1,167 @@
+//! A minimal provider served with `tfplugin`, used by the crate's
+//! integration tests and as a template: one resource type,
+//! `fixture_thing`, that keeps everything in state.
+//!
+//! - planning a thing named `boom` panics (to exercise the panic guard);
+//! - apply returns only `name`, `id` and `size`: the server fills in the
+//!   other schema keys;
+//! - a `size` of 13 in apply yields a partial state with an error.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tfplugin::{
+    ApplyRequest, ApplyResponse, Attribute, Block, ConfigureRequest, Diagnostics, ImportedResource,
+    NestedBlock, Nesting, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    Schema, ServeOptions, Type, Value,
+};
+
+struct FixtureProvider {
+    configured: Arc<AtomicUsize>,
+}
+
+#[async_trait::async_trait]
+impl Provider for FixtureProvider {
+    fn provider_schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block::new("Fixture provider.")
+                .attr(Attribute::optional("region", Type::String).describe("A region.")),
+        }
+    }
+
+    fn resources(&self) -> BTreeMap<String, Arc<dyn Resource>> {
+        let mut m: BTreeMap<String, Arc<dyn Resource>> = BTreeMap::new();
+        m.insert("fixture_thing".to_string(), Arc::new(Thing));
+        m
+    }
+
+    async fn configure(&self, req: ConfigureRequest, diags: &mut Diagnostics) {
+        let n = self.configured.fetch_add(1, Ordering::SeqCst) + 1;
+        tracing::debug!(times = n, "configured");
+        if req.config.get("region").and_then(Value::as_str) == Some("nowhere") {
+            diags.error("Unknown region", "There is no region called nowhere.");
+        }
+    }
+}
+
+struct Thing;
+
+fn thing_schema() -> Schema {
+    Schema {
+        version: 1,
+        block: Block::new("A thing kept in state.")
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional("size", Type::Number))
+            .attr(Attribute::optional("tags", Type::map(Type::String)))
+            .block(NestedBlock::new(
+                "rule",
+                Nesting::List,
+                Block::new("A rule.").attr(Attribute::optional("n", Type::Number)),
+            )),
+    }
+}
+
+fn with(mut v: Value, key: &str, x: Value) -> Value {
+    if let Value::Object(m) = &mut v {
+        m.insert(key.to_string(), x);
+    }
+    v
+}
+
+#[async_trait::async_trait]
+impl Resource for Thing {
+    fn schema(&self) -> Schema {
+        thing_schema()
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if config.get("name").and_then(Value::as_str) == Some("") {
+            diags.attribute_error(
+                tfplugin::AttributePath::attr("name"),
+                "Empty name",
+                "A thing needs a name.",
+            );
+        }
+    }
+
+    async fn read(&self, req: ReadRequest, _diags: &mut Diagnostics) -> ReadResponse {
+        ReadResponse {
+            new_state: req.current_state,
+            private: req.private,
+        }
+    }
+
+    async fn plan(&self, req: PlanRequest, _diags: &mut Diagnostics) -> PlanResponse {
+        let name = req.config.get("name").and_then(Value::as_str).unwrap_or("");
+        if name == "boom" {
+            panic!("planning {name} is not possible");
+        }
+        let mut planned = req.proposed_new_state;
+        if planned.get("id").is_none_or(Value::is_null) {
+            planned = with(planned, "id", Value::unknown());
+        }
+        PlanResponse {
+            planned_state: planned,
+            requires_replace: Vec::new(),
+            planned_private: b"planned".to_vec(),
+        }
+    }
+
+    async fn apply(&self, req: ApplyRequest, diags: &mut Diagnostics) -> ApplyResponse {
+        if req.planned_state.is_null() {
+            return ApplyResponse {
+                new_state: Value::Null,
+                private: Vec::new(),
+            };
+        }
+        let name = req
+            .planned_state
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let size = req
+            .planned_state
+            .get("size")
+            .cloned()
+            .unwrap_or(Value::Null);
+        if size.as_number().map(|n| n.to_string()) == Some("13".to_string()) {
+            diags.error("Unlucky size", "Created the thing, but could not size it.");
+        }
+        // Deliberately leaves out `tags` and `rule`.
+        let mut m = BTreeMap::new();
+        m.insert("name".to_string(), Value::string(&name));
+        m.insert("id".to_string(), Value::string(format!("id-{name}")));
+        m.insert("size".to_string(), size);
+        ApplyResponse {
+            new_state: Value::Object(m),
+            private: req.planned_private,
+        }
+    }
+
+    async fn import(&self, id: &str, _diags: &mut Diagnostics) -> Vec<ImportedResource> {
+        let mut m = BTreeMap::new();
+        m.insert("id".to_string(), Value::string(id));
+        m.insert("name".to_string(), Value::string(id));
+        vec![ImportedResource {
+            state: Value::Object(m),
+            private: Vec::new(),
+        }]
+    }
+}
+
+fn main() -> ExitCode {
+    tfplugin::main_entry(
+        FixtureProvider {
+            configured: Arc::new(AtomicUsize::new(0)),
+        },
+        ServeOptions::new(
+            "registry.terraform.io/example/fixture",
+            "terraform-provider-fixture",
+        ),
+    )
+}
