@@ -105,6 +105,9 @@ MINISTACK_ENV = {
     "LAMBDA_EXECUTOR": "local",
     "PERSIST_STATE": "0",
     "LAMBDA_ACCOUNT_CONCURRENCY": "1000",
+    # Unsigned requests (the execute-api data plane) belong to the sandbox account too.
+    "MINISTACK_ACCOUNT_ID": SANDBOX_ACCOUNT_ID,
+    "MINISTACK_REGION": SANDBOX_REGION,
 }
 
 
