@@ -251,6 +251,30 @@ fn msgpack_refined_unknowns_round_trip() {
         &obj([("id", string_refined.clone())]),
         &Type::object([("id", Type::String)]),
     );
+    // Long prefixes are truncated as cty truncates them.
+    for (prefix, kept) in [
+        ("a".repeat(1024), "a".repeat(255)),
+        (
+            format!("{}-", "c".repeat(255)),
+            format!("{}-", "c".repeat(255)),
+        ),
+        (format!("{}🤷🤷", "d".repeat(255)), "d".repeat(255)),
+        (format!("{}é", "e".repeat(255)), "e".repeat(255)),
+    ] {
+        let long = Value::Unknown(Refinements {
+            string_prefix: Some(prefix),
+            ..Default::default()
+        });
+        let bytes = msgpack::encode(&long, &Type::String).unwrap();
+        let back = msgpack::decode(&bytes, &Type::String).unwrap();
+        assert_eq!(
+            back,
+            Value::Unknown(Refinements {
+                string_prefix: Some(kept),
+                ..Default::default()
+            })
+        );
+    }
     // A refinement that cannot apply to the type is refused on encode.
     let err = msgpack::encode(&string_refined, &Type::Number).expect_err("prefix on number");
     assert!(err.message.contains("string prefix"), "{err}");

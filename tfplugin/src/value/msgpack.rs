@@ -522,6 +522,27 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Longest string prefix refinement written; cty truncates longer ones
+/// (and refuses refinement payloads over 1 KiB).
+const MAX_STRING_PREFIX: usize = 256;
+
+/// A string prefix shortened as cty shortens it: a prefix over 256 bytes is
+/// cut to 256 bytes and then loses its last, possibly partial, character.
+fn truncate_prefix(prefix: &str) -> &str {
+    if prefix.len() <= MAX_STRING_PREFIX {
+        return prefix;
+    }
+    let mut end = MAX_STRING_PREFIX;
+    if prefix.is_char_boundary(end) {
+        // The cut is clean: drop the last whole character.
+        end -= 1;
+    }
+    while !prefix.is_char_boundary(end) {
+        end -= 1;
+    }
+    &prefix[..end]
+}
+
 struct Encoder {
     out: Vec<u8>,
     path: PathBuilder,
@@ -808,7 +829,7 @@ impl Encoder {
                 return Err(self.err("string prefix refinement on a non-string value"));
             }
             sub.int(REFINE_STRING_PREFIX);
-            sub.str(prefix)?;
+            sub.str(truncate_prefix(prefix))?;
             entries += 1;
         }
         for (key, bound) in [
