@@ -1,0 +1,31 @@
+# One table on demand, one provisioned with target-tracking auto scaling of
+# reads and writes (Application Auto Scaling).
+resource "smuppy_scaling_profile" "table" {
+  name = "staging-tables"
+
+  dynamodb {
+    table_name   = "smuppy-feeds-staging"
+    billing_mode = "PAY_PER_REQUEST"
+  }
+
+  dynamodb {
+    table_name     = "smuppy-sessions-staging"
+    billing_mode   = "PROVISIONED"
+    read_capacity  = 1000
+    write_capacity = 100
+
+    autoscaling {
+      read {
+        min_capacity       = 1000
+        max_capacity       = 40000
+        target_utilization = 70
+        scale_in_cooldown  = 60
+        scale_out_cooldown = 60
+      }
+      write {
+        min_capacity = 100
+        max_capacity = 4000
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+# Service Quotas increase requests: API Gateway's account throttle and Lambda's
+# concurrent executions. A request is filed only when the applied value is
+# below desired_value and no request is open; its id and status are exported.
+resource "smuppy_scaling_profile" "quotas" {
+  name = "prod-quotas"
+
+  quota_request {
+    service_code  = "apigateway"
+    quota_code    = "L-8A5B8E43"
+    desired_value = 100000
+  }
+
+  quota_request {
+    service_code  = "lambda"
+    quota_code    = "L-B99A9384"
+    desired_value = 12000
+  }
+}
+
+output "quota_statuses" {
+  value = { for q in smuppy_scaling_profile.quotas.quota_request : q.quota_code => q.status }
+}
