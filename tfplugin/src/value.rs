@@ -1,5 +1,16 @@
 //! The dynamic value model of Terraform's type system (cty), and its wire
 //! codecs: msgpack (what Terraform sends) and JSON (raw state).
+//!
+//! Conventions the codecs follow:
+//! - decoding is driven by a [`Type`]; null ([`Value::Null`]) and unknown
+//!   ([`Value::Unknown`]) fit any type;
+//! - under [`Type::Dynamic`], a known value arrives as
+//!   [`Value::Dynamic`]`(its type, value)`; a null or unknown dynamic value
+//!   is plain [`Value::Null`] / [`Value::Unknown`];
+//! - objects on the wire carry exactly the attributes of their type; use
+//!   [`Value::conform`] to fill missing attributes with null first;
+//! - sets keep their elements in wire order; compare with
+//!   [`Value::equivalent`] to ignore order.
 
 use std::collections::BTreeMap;
 use std::fmt;
