@@ -3,8 +3,8 @@
 //! `fixture_thing`, that keeps everything in state.
 //!
 //! - planning a thing named `boom` panics (to exercise the panic guard);
-//! - apply returns only `name`, `id` and `size`: the server fills in the
-//!   other schema keys;
+//! - apply leaves null attributes and empty block lists out of its result:
+//!   the server fills in every schema key;
 //! - a `size` of 13 in apply yields a partial state with an error.
 
 use std::collections::BTreeMap;
@@ -132,11 +132,18 @@ impl Resource for Thing {
         if size.as_number().map(|n| n.to_string()) == Some("13".to_string()) {
             diags.error("Unlucky size", "Created the thing, but could not size it.");
         }
-        // Deliberately leaves out `tags` and `rule`.
+        // A sparse result: null attributes and empty block lists are left
+        // out, and the server fills them back in from the schema.
         let mut m = BTreeMap::new();
-        m.insert("name".to_string(), Value::string(&name));
+        if let Some(planned) = req.planned_state.as_object() {
+            for (k, v) in planned {
+                let empty = v.is_null() || v.as_elements().is_some_and(<[Value]>::is_empty);
+                if !empty {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+        }
         m.insert("id".to_string(), Value::string(format!("id-{name}")));
-        m.insert("size".to_string(), size);
         ApplyResponse {
             new_state: Value::Object(m),
             private: req.planned_private,
