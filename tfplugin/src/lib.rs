@@ -4,6 +4,38 @@
 //! AutoMTLS) and nothing about AWS or smuppy. A provider implements
 //! [`Provider`] and [`Resource`] in terms of [`Value`], [`Schema`] and
 //! [`Diagnostics`], and calls [`serve`] from `main`.
+//!
+//! ```text
+//! fn main() -> std::process::ExitCode {
+//!     tfplugin::main_entry(
+//!         MyProvider::new(),
+//!         tfplugin::ServeOptions::new(
+//!             "registry.terraform.io/smuppy/smuppy",
+//!             "terraform-provider-smuppy",
+//!         ),
+//!     )
+//! }
+//! ```
+//!
+//! [`main_entry`] reads `--debug` (reattach mode), installs the hclog
+//! logger ([`logging::init`]), builds the tokio runtime and serves; it exits
+//! 1 with go-plugin's message when not started by Terraform. Use [`serve`]
+//! directly to run inside an existing runtime. Unix only (the server
+//! listens on a unix socket).
+//!
+//! What the server guarantees around the traits:
+//! - handler panics become an ERROR diagnostic ("provider internal error:
+//!   …") and serving continues;
+//! - values Terraform sends that cannot be decoded become ERROR diagnostics
+//!   ("Invalid value from Terraform: …"); the trait method is not called;
+//! - values returned are passed through [`convert::conform`] (every schema
+//!   key present, nested block lists empty rather than null) before being
+//!   encoded as msgpack;
+//! - unknown resource type names are ERROR diagnostics; there are no data
+//!   sources;
+//! - UpgradeResourceState decodes the raw JSON state against the current
+//!   schema and calls [`Resource::upgrade_state`]; a state version newer
+//!   than the schema's is refused.
 
 pub mod convert;
 pub mod diag;

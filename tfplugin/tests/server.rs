@@ -776,3 +776,44 @@ async fn reported_schema_matches_the_implied_type() {
         pb::schema::nested_block::NestingMode::List as i32
     );
 }
+
+/// tonic's default 4 MiB limit is raised: a 6 MiB configuration is read.
+#[tokio::test]
+async fn messages_beyond_four_mebibytes_are_accepted() {
+    let p = start(None, &[]).await;
+    let channel = plain_channel(&p.socket).await.expect("plaintext");
+    let schema = get_schema(Ok(channel.clone())).await.expect("schema");
+    let ty = thing_type(&schema);
+    let mut client = provider_client(channel);
+    let big = config(&"x".repeat(6 * 1024 * 1024));
+    let resp = client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: THING.into(),
+            config: dv(&big, &ty),
+            client_capabilities: None,
+        })
+        .await
+        .expect("a 6 MiB request is accepted")
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+
+    // And a 6 MiB state comes back through ReadResource.
+    let state = obj(&[
+        ("name", Value::string("x".repeat(6 * 1024 * 1024))),
+        ("id", Value::string("id-x")),
+        ("size", Value::Null),
+        ("tags", Value::Null),
+        ("rule", Value::List(vec![])),
+    ]);
+    let resp = client
+        .read_resource(pb::read_resource::Request {
+            type_name: THING.into(),
+            current_state: dv(&state, &ty),
+            ..Default::default()
+        })
+        .await
+        .expect("a 6 MiB response is sent")
+        .into_inner();
+    let back = msgpack::decode(&resp.new_state.expect("state").msgpack, &ty).expect("decodes");
+    assert_eq!(back, state);
+}
