@@ -217,33 +217,49 @@ pub fn compute(p: &Profile, l: &Limits, t: &TrafficModel) -> Capacity {
         let per_step = l.lambda_scaling_envs * p.lambdas.len().max(1) as f64;
         (gap / per_step).ceil() * l.lambda_scaling_period_s
     });
+    let r = |v: Option<f64>| v.map(round6);
     Capacity {
         peak_rps: t.peak_rps,
         cache_hit_ratio: t.cache_hit_ratio,
-        origin_rps: origin,
+        origin_rps: r(origin),
         latency_ms: t.latency_ms,
-        required_concurrency: required,
-        required_concurrency_no_cache: required_no_cache,
+        required_concurrency: r(required),
+        required_concurrency_no_cache: r(required_no_cache),
         reserved_concurrency: reserved_sum,
         provisioned_concurrency: provisioned,
-        available_concurrency: available,
-        apigw_effective_rps: apigw_effective,
+        available_concurrency: round6(available),
+        apigw_effective_rps: r(apigw_effective),
         ramp_seconds: ramp,
         dynamodb_read_units: if p.dynamodb.is_empty() {
             None
         } else {
-            origin.map(|o| o * t.read_units_per_request())
+            r(origin.map(|o| o * t.read_units_per_request()))
         },
         dynamodb_write_units: if p.dynamodb.is_empty() {
             None
         } else {
-            origin.map(|o| o * t.write_units_per_request())
+            r(origin.map(|o| o * t.write_units_per_request()))
         },
-        max_origin_rps: max_origin,
-        max_sustainable_rps: max_edge,
+        max_origin_rps: r(max_origin),
+        max_sustainable_rps: r(max_edge),
         bottleneck,
-        headroom,
-        links,
+        headroom: r(headroom),
+        links: links
+            .into_iter()
+            .map(|l| LinkLimit {
+                max_origin_rps: round6(l.max_origin_rps),
+                ..l
+            })
+            .collect(),
+    }
+}
+
+/// Rounds away float noise (`1099.9999999999998` → `1100`) in published figures.
+pub fn round6(v: f64) -> f64 {
+    if v.is_finite() {
+        (v * 1e6).round() / 1e6
+    } else {
+        v
     }
 }
 

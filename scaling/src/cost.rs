@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::capacity::Capacity;
+use crate::capacity::{round6, Capacity};
 use crate::finding::{num, unit_price};
 use crate::prices::{item, PriceTable, DEFAULT_REGION};
 use crate::profile::{BillingMode, Profile};
@@ -73,7 +73,7 @@ pub fn estimate(
     }
     let price = |key: &str| prices.get(&region, key);
     let viewer = t.monthly_requests();
-    let origin = viewer * (1.0 - t.cache_hit_ratio);
+    let origin = round6(viewer - viewer * t.cache_hit_ratio);
     let mut acc = Acc { lines: Vec::new() };
 
     if let Some(cf) = &p.cache_policy {
@@ -153,7 +153,10 @@ pub fn estimate(
             );
         }
     }
-    let total = acc.lines.iter().map(|l| l.usd).sum();
+    for l in &mut acc.lines {
+        l.usd = round6(l.usd);
+    }
+    let total = round6(acc.lines.iter().map(|l| l.usd).sum());
     CostEstimate {
         region,
         monthly_requests: viewer,

@@ -79,6 +79,7 @@ impl Default for Limits {
 
 /// Facts read from the account. Every field is optional: absent means "not read".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LiveFacts {
     /// Applied Service Quotas values, keyed `service_code/quota_code`.
     pub applied_quotas: BTreeMap<String, f64>,

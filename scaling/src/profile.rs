@@ -72,7 +72,7 @@ pub struct Profile {
 }
 
 /// The traffic model: what the profile must carry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Traffic {
     /// Target peak requests per second at the edge.
     pub peak_rps: Option<f64>,
@@ -96,24 +96,6 @@ pub struct Traffic {
     pub strongly_consistent_reads: Option<bool>,
     /// Lambda architecture: "x86_64" or "arm64".
     pub architecture: Option<String>,
-}
-
-impl Default for Traffic {
-    fn default() -> Self {
-        Traffic {
-            peak_rps: None,
-            latency_ms: None,
-            cache_hit_ratio: None,
-            reads_per_request: None,
-            writes_per_request: None,
-            average_to_peak_ratio: None,
-            monthly_requests: None,
-            response_bytes: None,
-            item_size_kb: None,
-            strongly_consistent_reads: None,
-            architecture: None,
-        }
-    }
 }
 
 /// A Service Quotas increase request.

@@ -105,10 +105,15 @@ fn pending_note(c: &Ctx, service: &str, code: &str, applied: f64) -> String {
     c.p.quota_requests
         .iter()
         .enumerate()
-        .find(|(_, q)| q.quota_code == code && q.desired_value.map(|d| d > applied).unwrap_or(false))
+        .find(|(_, q)| {
+            q.quota_code == code && q.desired_value.map(|d| d > applied).unwrap_or(false)
+        })
         .and_then(|(i, q)| {
             q.desired_value.map(|d| {
-                format!("; quota_request[{i}] asks {service}/{code} for {}, not applied yet", num(d))
+                format!(
+                    "; quota_request[{i}] asks {service}/{code} for {}, not applied yet",
+                    num(d)
+                )
             })
         })
         .unwrap_or_default()

@@ -221,7 +221,8 @@ impl TrafficModel {
 
     /// Requests per second that pass CloudFront and reach API Gateway.
     pub fn origin_rps(&self) -> Option<f64> {
-        self.peak_rps.map(|p| p * (1.0 - self.cache_hit_ratio))
+        self.peak_rps
+            .map(|p| crate::capacity::round6(p - p * self.cache_hit_ratio))
     }
 
     /// Viewer requests in the 30-day month.

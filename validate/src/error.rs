@@ -7,7 +7,11 @@ pub enum InputError {
     #[error("cannot read {path}: {reason}")]
     Read { path: PathBuf, reason: String },
     #[error("{file}:{line}: malformed HCL: {reason}")]
-    Hcl { file: String, line: usize, reason: String },
+    Hcl {
+        file: String,
+        line: usize,
+        reason: String,
+    },
     #[error("{file}: not valid JSON: {reason}")]
     Json { file: String, reason: String },
     #[error("{0}")]
@@ -34,7 +38,12 @@ impl InputError {
     pub fn one_line(&self) -> String {
         let s = self.to_string();
         let mut out = String::with_capacity(s.len());
-        for (i, part) in s.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        for (i, part) in s
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
             if i > 0 {
                 out.push_str(" / ");
             }

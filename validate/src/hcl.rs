@@ -42,7 +42,11 @@ impl SourceFile {
 
     fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
         let at = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
-        self.text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1
+        self.text.as_bytes()[..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     }
 }
 
@@ -104,7 +108,9 @@ fn apply_type(ty: &hcl::Expression, v: hcl::Value) -> hcl::Value {
                 };
                 let current = obj.swap_remove(&key).unwrap_or(hcl::Value::Null);
                 let value = match (current, default) {
-                    (hcl::Value::Null, Some(d)) => d.evaluate(&Context::new()).unwrap_or(hcl::Value::Null),
+                    (hcl::Value::Null, Some(d)) => {
+                        d.evaluate(&Context::new()).unwrap_or(hcl::Value::Null)
+                    }
                     (c, _) => c,
                 };
                 let value = match inner {
@@ -118,9 +124,11 @@ fn apply_type(ty: &hcl::Expression, v: hcl::Value) -> hcl::Value {
         ("list" | "set", Some(t), hcl::Value::Array(items)) => {
             hcl::Value::Array(items.into_iter().map(|i| apply_type(t, i)).collect())
         }
-        ("map", Some(t), hcl::Value::Object(obj)) => {
-            hcl::Value::Object(obj.into_iter().map(|(k, i)| (k, apply_type(t, i))).collect())
-        }
+        ("map", Some(t), hcl::Value::Object(obj)) => hcl::Value::Object(
+            obj.into_iter()
+                .map(|(k, i)| (k, apply_type(t, i)))
+                .collect(),
+        ),
         (_, _, v) => v,
     }
 }
@@ -132,7 +140,9 @@ enum Eval {
 
 fn classify(err: &hcl::eval::Error, unknown: &BTreeSet<String>) -> Option<Eval> {
     match err.kind() {
-        ErrorKind::UndefinedVar(id) if id.as_str() != "var" && id.as_str() != "local" => Some(Eval::Unknown),
+        ErrorKind::UndefinedVar(id) if id.as_str() != "var" && id.as_str() != "local" => {
+            Some(Eval::Unknown)
+        }
         ErrorKind::UndefinedFunc(_) => Some(Eval::Unknown),
         ErrorKind::NoSuchKey(k) if unknown.contains(k) => Some(Eval::Unknown),
         _ => None,
@@ -146,7 +156,9 @@ fn eval(expr: &EditExpr, ctx: &Context, scope: &Scope, at: &str) -> Result<Eval,
         Err(err) => classify(&err, &scope.unknown).ok_or_else(|| InputError::Eval {
             at: at.to_string(),
             reason: match err.kind() {
-                ErrorKind::NoSuchKey(k) => format!("reference to undeclared variable or local \"{k}\""),
+                ErrorKind::NoSuchKey(k) => {
+                    format!("reference to undeclared variable or local \"{k}\"")
+                }
                 _ => err.to_string(),
             },
         }),
@@ -175,7 +187,10 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, In
                 reason: e.to_string(),
             })?
             .path();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name.ends_with(".tf") && path.is_file() {
             files.push(path);
         } else if name.ends_with(".auto.tfvars") {
@@ -199,7 +214,11 @@ pub fn load_file(file: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, 
     load_root(&[file.to_path_buf()], given, &display_path(file))
 }
 
-fn load_root(files: &[PathBuf], given: Given, what: &str) -> Result<Vec<LoadedProfile>, InputError> {
+fn load_root(
+    files: &[PathBuf],
+    given: Given,
+    what: &str,
+) -> Result<Vec<LoadedProfile>, InputError> {
     if files.is_empty() {
         return Err(InputError::NoProfiles(format!("{what}: no .tf files")));
     }
@@ -207,7 +226,9 @@ fn load_root(files: &[PathBuf], given: Given, what: &str) -> Result<Vec<LoadedPr
     let mut visiting = Vec::new();
     let region = load_module(files, given, "", 0, &mut visiting, &mut out)?;
     if out.is_empty() {
-        return Err(InputError::NoProfiles(format!("{what}: no {RESOURCE_TYPE} resource found")));
+        return Err(InputError::NoProfiles(format!(
+            "{what}: no {RESOURCE_TYPE} resource found"
+        )));
     }
     for p in &mut out {
         if p.profile.region.is_none() {
@@ -282,7 +303,10 @@ fn load_module(
     visiting: &mut Vec<PathBuf>,
     out: &mut Vec<LoadedProfile>,
 ) -> Result<Option<String>, InputError> {
-    let parsed: Vec<SourceFile> = files.iter().map(|p| SourceFile::parse(p)).collect::<Result<_, _>>()?;
+    let parsed: Vec<SourceFile> = files
+        .iter()
+        .map(|p| SourceFile::parse(p))
+        .collect::<Result<_, _>>()?;
     let empty = Context::new();
 
     // Variables.
@@ -297,7 +321,8 @@ fn load_module(
                 continue;
             };
             let declared = format!("declared at {}:{}", f.name, f.line(b.span()));
-            let ty: Option<hcl::Expression> = b.body.get_attribute("type").map(|t| t.value.clone().into());
+            let ty: Option<hcl::Expression> =
+                b.body.get_attribute("type").map(|t| t.value.clone().into());
             let typed = |v: hcl::Value| match &ty {
                 Some(t) if !v.is_null() => apply_type(t, v),
                 _ => v,
@@ -324,7 +349,11 @@ fn load_module(
     for f in &parsed {
         for b in f.body.get_blocks("locals") {
             for a in b.body.attributes() {
-                pending.push((a.key.as_str().to_string(), &a.value, format!("{}:{}", f.name, f.line(a.span()))));
+                pending.push((
+                    a.key.as_str().to_string(),
+                    &a.value,
+                    format!("{}:{}", f.name, f.line(a.span())),
+                ));
             }
         }
     }
@@ -340,7 +369,9 @@ fn load_module(
                     scope.locals.insert(name, v);
                 }
                 Err(err) => match err.kind() {
-                    ErrorKind::NoSuchKey(k) if names.contains(k) && k != &name => next.push((name, expr, at)),
+                    ErrorKind::NoSuchKey(k) if names.contains(k) && k != &name => {
+                        next.push((name, expr, at))
+                    }
                     _ => match classify(&err, &scope.unknown) {
                         Some(_) => {
                             scope.unknown.insert(name);
@@ -358,8 +389,14 @@ fn load_module(
         if next.len() == before {
             let names: Vec<_> = next.iter().map(|(n, _, _)| n.as_str()).collect();
             return Err(InputError::Eval {
-                at: next.first().map(|(_, _, at)| at.clone()).unwrap_or_default(),
-                reason: format!("locals refer to each other in a cycle: {}", names.join(", ")),
+                at: next
+                    .first()
+                    .map(|(_, _, at)| at.clone())
+                    .unwrap_or_default(),
+                reason: format!(
+                    "locals refer to each other in a cycle: {}",
+                    names.join(", ")
+                ),
             });
         }
         pending = next;
@@ -377,7 +414,16 @@ fn load_module(
                     let address = format!("{prefix}{RESOURCE_TYPE}.{name}");
                     let mut lines = BTreeMap::new();
                     lines.insert(String::new(), f.line(b.span()));
-                    let tree = block_tree(&b.body, f, &scope, &Vec::new(), "", &mut lines, &address, true)?;
+                    let tree = block_tree(
+                        &b.body,
+                        f,
+                        &scope,
+                        &Vec::new(),
+                        "",
+                        &mut lines,
+                        &address,
+                        true,
+                    )?;
                     let profile = profile_from_tree(&address, &tree, true)?;
                     out.push(LoadedProfile {
                         address,
@@ -389,13 +435,17 @@ fn load_module(
                 ("provider", ["smuppy"]) if depth == 0 => {
                     if let Some(a) = b.body.get_attribute("region") {
                         let at = format!("{}:{}", f.name, f.line(a.span()));
-                        if let Eval::Known(hcl::Value::String(r)) = eval(&a.value, &ctx, &scope, &at)? {
+                        if let Eval::Known(hcl::Value::String(r)) =
+                            eval(&a.value, &ctx, &scope, &at)?
+                        {
                             region = Some(r);
                         }
                     }
                 }
                 ("module", [name]) => {
-                    module_call(b, name, f, &ctx, &scope, files, prefix, depth, visiting, out)?;
+                    module_call(
+                        b, name, f, &ctx, &scope, files, prefix, depth, visiting, out,
+                    )?;
                 }
                 _ => {}
             }
@@ -443,7 +493,10 @@ fn module_call(
             reason: format!("modules nest deeper than {MAX_MODULE_DEPTH} levels"),
         });
     }
-    let base = files.first().and_then(|p| p.parent()).unwrap_or(Path::new("."));
+    let base = files
+        .first()
+        .and_then(|p| p.parent())
+        .unwrap_or(Path::new("."));
     let dir = base.join(&source);
     let canonical = dir.canonicalize().map_err(|e| InputError::Read {
         path: dir.clone(),
@@ -458,7 +511,16 @@ fn module_call(
     let mut given = Given::default();
     for a in b.body.attributes() {
         let key = a.key.as_str();
-        if ["source", "version", "count", "for_each", "providers", "depends_on"].contains(&key) {
+        if [
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ]
+        .contains(&key)
+        {
             continue;
         }
         let at = format!("{}:{}", f.name, f.line(a.span()));
@@ -542,7 +604,9 @@ fn block_tree(
                     dynamic_block(b, f, scope, iters, loc, lines, address, &mut map)?;
                     continue;
                 }
-                let entry = map.entry(ident.to_string()).or_insert_with(|| Json::Array(Vec::new()));
+                let entry = map
+                    .entry(ident.to_string())
+                    .or_insert_with(|| Json::Array(Vec::new()));
                 let Json::Array(items) = entry else {
                     return Err(InputError::Hcl {
                         file: f.name.clone(),
@@ -606,12 +670,21 @@ fn dynamic_block(
             .enumerate()
             .map(|(i, v)| (hcl::Value::from(i as u64), v))
             .collect(),
-        Eval::Known(hcl::Value::Object(obj)) => obj.into_iter().map(|(k, v)| (hcl::Value::String(k), v)).collect(),
+        Eval::Known(hcl::Value::Object(obj)) => obj
+            .into_iter()
+            .map(|(k, v)| (hcl::Value::String(k), v))
+            .collect(),
         Eval::Known(other) => {
-            return Err(bad(format!("dynamic \"{name}\": for_each must be a list, set or map, got {other}")))
+            return Err(bad(format!(
+                "dynamic \"{name}\": for_each must be a list, set or map, got {other}"
+            )))
         }
     };
-    let prefix = if loc.is_empty() { name.clone() } else { format!("{loc}.{name}") };
+    let prefix = if loc.is_empty() {
+        name.clone()
+    } else {
+        format!("{loc}.{name}")
+    };
     for (key, value) in items {
         let start = match map.get(&name) {
             Some(Json::Array(a)) => a.len(),
@@ -625,8 +698,20 @@ fn dynamic_block(
         obj.insert("value".to_string(), value);
         let mut inner = iters.clone();
         inner.push((iter_name.clone(), hcl::Value::Object(obj)));
-        let child = block_tree(&content.body, f, scope, &inner, &here, lines, address, false)?;
-        if let Json::Array(a) = map.entry(name.clone()).or_insert_with(|| Json::Array(Vec::new())) {
+        let child = block_tree(
+            &content.body,
+            f,
+            scope,
+            &inner,
+            &here,
+            lines,
+            address,
+            false,
+        )?;
+        if let Json::Array(a) = map
+            .entry(name.clone())
+            .or_insert_with(|| Json::Array(Vec::new()))
+        {
             a.push(Json::Object(child));
         }
     }

@@ -27,10 +27,14 @@ pub fn load_k6(path: &Path) -> Result<Measured, InputError> {
 }
 
 pub fn parse_k6(doc: &Value) -> Result<Measured, String> {
-    let rps = metric(doc, "http_reqs", "rate").ok_or("not a k6 summary: no metrics.http_reqs.rate")?;
-    let avg = metric(doc, "http_req_duration", "avg").ok_or("not a k6 summary: no metrics.http_req_duration.avg")?;
+    let rps =
+        metric(doc, "http_reqs", "rate").ok_or("not a k6 summary: no metrics.http_reqs.rate")?;
+    let avg = metric(doc, "http_req_duration", "avg")
+        .ok_or("not a k6 summary: no metrics.http_req_duration.avg")?;
     if !(rps > 0.0 && avg > 0.0) {
-        return Err(format!("k6 summary has rate {rps} and average duration {avg}: both must be above 0"));
+        return Err(format!(
+            "k6 summary has rate {rps} and average duration {avg}: both must be above 0"
+        ));
     }
     Ok(Measured {
         rps,
@@ -51,7 +55,10 @@ mod tests {
             "http_req_duration": {"avg": 55.0, "p(95)": 120.5},
             "vus_max": {"value": 2000, "min": 2000, "max": 2000}}});
         let m = parse_k6(&flat).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((m.rps, m.latency_avg_ms, m.latency_p95_ms, m.vus_max), (27535.0, 55.0, Some(120.5), Some(2000.0)));
+        assert_eq!(
+            (m.rps, m.latency_avg_ms, m.latency_p95_ms, m.vus_max),
+            (27535.0, 55.0, Some(120.5), Some(2000.0))
+        );
         let nested = serde_json::json!({"metrics": {
             "http_reqs": {"values": {"rate": 69.0}},
             "http_req_duration": {"values": {"avg": 41.0}}}});

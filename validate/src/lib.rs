@@ -65,10 +65,17 @@ pub struct Cli {
 }
 
 /// Accepts Terraform's single-dash `-var-file` and `-var` spellings.
-pub fn terraform_style_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Vec<std::ffi::OsString> {
+pub fn terraform_style_args<I: IntoIterator<Item = std::ffi::OsString>>(
+    args: I,
+) -> Vec<std::ffi::OsString> {
     args.into_iter()
         .map(|a| match a.to_str() {
-            Some(s) if s == "-var-file" || s.starts_with("-var-file=") || s == "-var" || s.starts_with("-var=") => {
+            Some(s)
+                if s == "-var-file"
+                    || s.starts_with("-var-file=")
+                    || s == "-var"
+                    || s.starts_with("-var=") =>
+            {
                 format!("-{s}").into()
             }
             _ => a,
@@ -78,7 +85,11 @@ pub fn terraform_style_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I)
 
 /// Runs the checks and writes the report; returns the exit code.
 /// `live` is the account reader `--live` uses, if this build has one.
-pub fn run(cli: &Cli, live: Option<&dyn LiveSource>, out: &mut dyn Write) -> Result<i32, InputError> {
+pub fn run(
+    cli: &Cli,
+    live: Option<&dyn LiveSource>,
+    out: &mut dyn Write,
+) -> Result<i32, InputError> {
     let mut opts = input::LoadOptions {
         var_files: cli.var_files.clone(),
         vars: Vec::new(),
@@ -96,18 +107,30 @@ pub fn run(cli: &Cli, live: Option<&dyn LiveSource>, out: &mut dyn Write) -> Res
     };
     let measured = cli.k6.as_deref().map(k6::load_k6).transpose()?;
     if !(cli.extrapolation_factor.is_finite() && cli.extrapolation_factor > 0.0) {
-        return Err(InputError::Other("--extrapolation-factor must be above 0".into()));
+        return Err(InputError::Other(
+            "--extrapolation-factor must be above 0".into(),
+        ));
     }
     if let Some(b) = cli.budget {
         if !(b.is_finite() && b >= 0.0) {
-            return Err(InputError::Other("--budget must be a non-negative amount".into()));
+            return Err(InputError::Other(
+                "--budget must be a non-negative amount".into(),
+            ));
         }
     }
     let mut loaded = input::load(&cli.path, &opts)?;
     if let Some(b) = cli.budget {
         for l in &mut loaded {
-            let enforce = l.profile.budget.as_ref().map(|x| x.enforce).unwrap_or(false);
-            l.profile.budget = Some(Budget { monthly_usd: b, enforce });
+            let enforce = l
+                .profile
+                .budget
+                .as_ref()
+                .map(|x| x.enforce)
+                .unwrap_or(false);
+            l.profile.budget = Some(Budget {
+                monthly_usd: b,
+                enforce,
+            });
         }
     }
     let mut limits = Limits::default();
@@ -119,9 +142,13 @@ pub fn run(cli: &Cli, live: Option<&dyn LiveSource>, out: &mut dyn Write) -> Res
     }
     if cli.live {
         let source = live.ok_or_else(|| {
-            InputError::Other("--live: this build has no live account reader; use --live-facts FILE".into())
+            InputError::Other(
+                "--live: this build has no live account reader; use --live-facts FILE".into(),
+            )
         })?;
-        source.fill(&profiles, &mut limits).map_err(|e| InputError::Other(format!("--live: {e}")))?;
+        source
+            .fill(&profiles, &mut limits)
+            .map_err(|e| InputError::Other(format!("--live: {e}")))?;
     }
     let options = Options {
         measured,
@@ -131,7 +158,10 @@ pub fn run(cli: &Cli, live: Option<&dyn LiveSource>, out: &mut dyn Write) -> Res
         .into_iter()
         .map(|l| {
             let analysis = analyze_with(&l.profile, &limits, &prices, &options);
-            printer::Checked { loaded: l, analysis }
+            printer::Checked {
+                loaded: l,
+                analysis,
+            }
         })
         .collect();
     let report = match cli.format {

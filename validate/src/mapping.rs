@@ -6,8 +6,8 @@
 use serde_json::{Map, Value};
 
 use scaling::{
-    Accelerator, AutoScaling, BillingMode, Budget, CachePolicy, Dashboard, LambdaPool, Profile, QuotaRequest,
-    StageThrottle, TableCapacity, Traffic,
+    Accelerator, AutoScaling, BillingMode, Budget, CachePolicy, Dashboard, LambdaPool, Profile,
+    QuotaRequest, StageThrottle, TableCapacity, Traffic,
 };
 
 use crate::error::InputError;
@@ -16,7 +16,16 @@ use crate::error::InputError;
 pub const UNKNOWN: &str = "(known after apply)";
 
 /// Attributes the provider computes; present in plans, never set by users.
-const COMPUTED_OK: &[&str] = &["id", "capacity", "estimated_monthly_cost_usd", "findings", "timeouts"];
+const COMPUTED_OK: &[&str] = &[
+    "id",
+    "capacity",
+    "estimated_monthly_cost_usd",
+    "findings",
+    "timeouts",
+];
+
+/// A nested block: its path (`lambda[0]`) and its attributes.
+type Nested<'a> = (String, &'a Map<String, Value>);
 
 struct Obj<'a> {
     map: &'a Map<String, Value>,
@@ -25,12 +34,21 @@ struct Obj<'a> {
 }
 
 impl<'a> Obj<'a> {
-    fn new(map: &'a Map<String, Value>, at: String, strict: bool, allowed: &[&str]) -> Result<Self, InputError> {
+    fn new(
+        map: &'a Map<String, Value>,
+        at: String,
+        strict: bool,
+        allowed: &[&str],
+    ) -> Result<Self, InputError> {
         for k in map.keys() {
-            if !allowed.contains(&k.as_str()) && !(COMPUTED_OK.contains(&k.as_str()) || !strict) {
+            let known = allowed.contains(&k.as_str()) || COMPUTED_OK.contains(&k.as_str());
+            if strict && !known {
                 return Err(InputError::schema(
                     &at,
-                    format!("unsupported argument or block \"{k}\" (expected one of: {})", allowed.join(", ")),
+                    format!(
+                        "unsupported argument or block \"{k}\" (expected one of: {})",
+                        allowed.join(", ")
+                    ),
                 ));
             }
         }
@@ -55,12 +73,13 @@ impl<'a> Obj<'a> {
                 .as_f64()
                 .map(Some)
                 .ok_or_else(|| InputError::schema(self.here(key), "number out of range")),
-            Some(Value::String(s)) => s
-                .trim()
-                .parse::<f64>()
-                .map(Some)
-                .map_err(|_| InputError::schema(self.here(key), format!("expected a number, got \"{s}\""))),
-            Some(other) => Err(InputError::schema(self.here(key), format!("expected a number, got {}", kind(other)))),
+            Some(Value::String(s)) => s.trim().parse::<f64>().map(Some).map_err(|_| {
+                InputError::schema(self.here(key), format!("expected a number, got \"{s}\""))
+            }),
+            Some(other) => Err(InputError::schema(
+                self.here(key),
+                format!("expected a number, got {}", kind(other)),
+            )),
         }
     }
 
@@ -68,7 +87,10 @@ impl<'a> Obj<'a> {
         match self.num(key)? {
             None => Ok(None),
             Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
-            Some(v) => Err(InputError::schema(self.here(key), format!("expected a whole number, got {v}"))),
+            Some(v) => Err(InputError::schema(
+                self.here(key),
+                format!("expected a whole number, got {v}"),
+            )),
         }
     }
 
@@ -77,7 +99,10 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(Value::String(s)) if s == "true" || s == "false" => Ok(Some(s == "true")),
-            Some(other) => Err(InputError::schema(self.here(key), format!("expected a bool, got {}", kind(other)))),
+            Some(other) => Err(InputError::schema(
+                self.here(key),
+                format!("expected a bool, got {}", kind(other)),
+            )),
         }
     }
 
@@ -87,14 +112,20 @@ impl<'a> Obj<'a> {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(Value::Bool(b)) => Ok(Some(b.to_string())),
-            Some(other) => Err(InputError::schema(self.here(key), format!("expected a string, got {}", kind(other)))),
+            Some(other) => Err(InputError::schema(
+                self.here(key),
+                format!("expected a string, got {}", kind(other)),
+            )),
         }
     }
 
     /// A required name: missing is an error in configuration; null means unknown.
     fn name(&self, key: &str) -> Result<String, InputError> {
         match self.map.get(key) {
-            None if self.strict => Err(InputError::schema(&self.at, format!("missing required argument \"{key}\""))),
+            None if self.strict => Err(InputError::schema(
+                &self.at,
+                format!("missing required argument \"{key}\""),
+            )),
             None | Some(Value::Null) => Ok(UNKNOWN.to_string()),
             Some(_) => Ok(self.str(key)?.unwrap_or_default()),
         }
@@ -115,7 +146,10 @@ impl<'a> Obj<'a> {
                     )),
                 })
                 .collect(),
-            Some(other) => Err(InputError::schema(self.here(key), format!("expected a list of strings, got {}", kind(other)))),
+            Some(other) => Err(InputError::schema(
+                self.here(key),
+                format!("expected a list of strings, got {}", kind(other)),
+            )),
         }
     }
 
@@ -130,35 +164,54 @@ impl<'a> Obj<'a> {
                         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
                         .filter(|f| f.fract() == 0.0)
                         .map(|f| f as i64)
-                        .ok_or_else(|| InputError::schema(format!("{}[{i}]", self.here(key)), "expected a whole number"))
+                        .ok_or_else(|| {
+                            InputError::schema(
+                                format!("{}[{i}]", self.here(key)),
+                                "expected a whole number",
+                            )
+                        })
                 })
                 .collect(),
-            Some(other) => Err(InputError::schema(self.here(key), format!("expected a list of numbers, got {}", kind(other)))),
+            Some(other) => Err(InputError::schema(
+                self.here(key),
+                format!("expected a list of numbers, got {}", kind(other)),
+            )),
         }
     }
 
     /// A nested block: a list of objects (or a single object).
-    fn blocks(&self, key: &str) -> Result<Vec<(String, &'a Map<String, Value>)>, InputError> {
+    fn blocks(&self, key: &str) -> Result<Vec<Nested<'a>>, InputError> {
         let items: Vec<&Value> = match self.get(key) {
             None => return Ok(Vec::new()),
             Some(Value::Array(items)) => items.iter().collect(),
             Some(v @ Value::Object(_)) => vec![v],
-            Some(other) => return Err(InputError::schema(self.here(key), format!("expected a block, got {}", kind(other)))),
+            Some(other) => {
+                return Err(InputError::schema(
+                    self.here(key),
+                    format!("expected a block, got {}", kind(other)),
+                ))
+            }
         };
         items
             .into_iter()
             .enumerate()
             .map(|(i, v)| match v {
                 Value::Object(m) => Ok((format!("{}[{i}]", self.here(key)), m)),
-                other => Err(InputError::schema(format!("{}[{i}]", self.here(key)), format!("expected a block, got {}", kind(other)))),
+                other => Err(InputError::schema(
+                    format!("{}[{i}]", self.here(key)),
+                    format!("expected a block, got {}", kind(other)),
+                )),
             })
             .collect()
     }
 
-    fn single(&self, key: &str) -> Result<Option<(String, &'a Map<String, Value>)>, InputError> {
+    fn single(&self, key: &str) -> Result<Option<Nested<'a>>, InputError> {
         let mut b = self.blocks(key)?;
         if b.len() > 1 {
-            return Err(InputError::schema(self.here(key), format!("at most one \"{key}\" block is allowed, found {}", b.len())));
+            return Err(InputError::schema(
+                self.here(key),
+                format!("at most one \"{key}\" block is allowed, found {}", b.len()),
+            ));
         }
         Ok(b.pop())
     }
@@ -177,14 +230,27 @@ fn kind(v: &Value) -> &'static str {
 
 /// Maps one resource's attribute tree. `address` names it in errors;
 /// `strict` (configuration) rejects unknown arguments and missing required ones.
-pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool) -> Result<Profile, InputError> {
+pub fn profile_from_tree(
+    address: &str,
+    tree: &Map<String, Value>,
+    strict: bool,
+) -> Result<Profile, InputError> {
     let root = Obj::new(
         tree,
         address.to_string(),
         strict,
         &[
-            "name", "wait_timeout_seconds", "traffic", "quota_request", "api_gateway", "lambda", "dynamodb", "cache_policy", "dashboard",
-            "global_accelerator", "budget",
+            "name",
+            "wait_timeout_seconds",
+            "traffic",
+            "quota_request",
+            "api_gateway",
+            "lambda",
+            "dynamodb",
+            "cache_policy",
+            "dashboard",
+            "global_accelerator",
+            "budget",
         ],
     )?;
     let mut p = Profile {
@@ -197,9 +263,17 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
             at,
             strict,
             &[
-                "peak_rps", "latency_ms", "cache_hit_ratio", "reads_per_request", "writes_per_request",
-                "average_to_peak_ratio", "monthly_requests", "response_bytes", "item_size_kb",
-                "strongly_consistent_reads", "architecture",
+                "peak_rps",
+                "latency_ms",
+                "cache_hit_ratio",
+                "reads_per_request",
+                "writes_per_request",
+                "average_to_peak_ratio",
+                "monthly_requests",
+                "response_bytes",
+                "item_size_kb",
+                "strongly_consistent_reads",
+                "architecture",
             ],
         )?;
         p.traffic = Traffic {
@@ -217,12 +291,20 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
         };
         if let Some(a) = &p.traffic.architecture {
             if scaling::Architecture::parse(a).is_none() {
-                return Err(InputError::schema(o.here("architecture"), format!("must be \"x86_64\" or \"arm64\", got \"{a}\"")));
+                return Err(InputError::schema(
+                    o.here("architecture"),
+                    format!("must be \"x86_64\" or \"arm64\", got \"{a}\""),
+                ));
             }
         }
     }
     for (at, m) in root.blocks("quota_request")? {
-        let o = Obj::new(m, at, strict, &["service_code", "quota_code", "desired_value"])?;
+        let o = Obj::new(
+            m,
+            at,
+            strict,
+            &["service_code", "quota_code", "desired_value"],
+        )?;
         p.quota_requests.push(QuotaRequest {
             service_code: o.name("service_code")?,
             quota_code: o.name("quota_code")?,
@@ -234,7 +316,13 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
             m,
             at,
             strict,
-            &["rest_api_id", "stage_name", "rate_limit", "burst_limit", "integration_timeout_ms"],
+            &[
+                "rest_api_id",
+                "stage_name",
+                "rate_limit",
+                "burst_limit",
+                "integration_timeout_ms",
+            ],
         )?;
         p.api_gateway = Some(StageThrottle {
             rest_api_id: o.str("rest_api_id")?,
@@ -250,7 +338,12 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
             at,
             strict,
             &[
-                "function_name", "reserved_concurrency", "provisioned_concurrency", "qualifier", "memory_size", "timeout",
+                "function_name",
+                "reserved_concurrency",
+                "provisioned_concurrency",
+                "qualifier",
+                "memory_size",
+                "timeout",
                 "publish_on_change",
             ],
         )?;
@@ -269,12 +362,21 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
             m,
             at,
             strict,
-            &["table_name", "billing_mode", "read_capacity", "write_capacity", "autoscaling"],
+            &[
+                "table_name",
+                "billing_mode",
+                "read_capacity",
+                "write_capacity",
+                "autoscaling",
+            ],
         )?;
         let billing_mode = match o.str("billing_mode")? {
             None => None,
             Some(s) => Some(BillingMode::parse(&s).ok_or_else(|| {
-                InputError::schema(o.here("billing_mode"), format!("must be \"PAY_PER_REQUEST\" or \"PROVISIONED\", got \"{s}\""))
+                InputError::schema(
+                    o.here("billing_mode"),
+                    format!("must be \"PAY_PER_REQUEST\" or \"PROVISIONED\", got \"{s}\""),
+                )
             })?),
         };
         let mut t = TableCapacity {
@@ -287,8 +389,14 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
         };
         if let Some((at, m)) = o.single("autoscaling")? {
             let a = Obj::new(m, at, strict, &["read", "write"])?;
-            t.read_autoscaling = a.single("read")?.map(|(at, m)| autoscaling(at, m, strict)).transpose()?;
-            t.write_autoscaling = a.single("write")?.map(|(at, m)| autoscaling(at, m, strict)).transpose()?;
+            t.read_autoscaling = a
+                .single("read")?
+                .map(|(at, m)| autoscaling(at, m, strict))
+                .transpose()?;
+            t.write_autoscaling = a
+                .single("write")?
+                .map(|(at, m)| autoscaling(at, m, strict))
+                .transpose()?;
         }
         p.dynamodb.push(t);
     }
@@ -298,23 +406,42 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
             at,
             strict,
             &[
-                "name", "comment", "min_ttl", "default_ttl", "max_ttl", "enable_accept_encoding_gzip",
-                "enable_accept_encoding_brotli", "header_behavior", "headers", "cookie_behavior", "cookies",
-                "query_string_behavior", "query_strings",
+                "name",
+                "comment",
+                "min_ttl",
+                "default_ttl",
+                "max_ttl",
+                "enable_accept_encoding_gzip",
+                "enable_accept_encoding_brotli",
+                "header_behavior",
+                "headers",
+                "cookie_behavior",
+                "cookies",
+                "query_string_behavior",
+                "query_strings",
             ],
         )?;
         let headers = o.strings("headers")?;
         let cookies = o.strings("cookies")?;
         let query_strings = o.strings("query_strings")?;
-        let behavior = |key: &str, items: &[String], allowed: &[&str]| -> Result<String, InputError> {
-            let v = o
-                .str(key)?
-                .unwrap_or_else(|| if items.is_empty() { "none" } else { "whitelist" }.to_string());
-            if !allowed.contains(&v.as_str()) {
-                return Err(InputError::schema(o.here(key), format!("must be one of {}, got \"{v}\"", allowed.join(", "))));
-            }
-            Ok(v)
-        };
+        let behavior =
+            |key: &str, items: &[String], allowed: &[&str]| -> Result<String, InputError> {
+                let v = o.str(key)?.unwrap_or_else(|| {
+                    if items.is_empty() {
+                        "none"
+                    } else {
+                        "whitelist"
+                    }
+                    .to_string()
+                });
+                if !allowed.contains(&v.as_str()) {
+                    return Err(InputError::schema(
+                        o.here(key),
+                        format!("must be one of {}, got \"{v}\"", allowed.join(", ")),
+                    ));
+                }
+                Ok(v)
+            };
         let all = ["none", "whitelist", "allExcept", "all"];
         p.cache_policy = Some(CachePolicy {
             name: o.name("name")?,
@@ -334,14 +461,24 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
     }
     if let Some((at, m)) = root.single("dashboard")? {
         let o = Obj::new(m, at, strict, &["name"])?;
-        p.dashboard = Some(Dashboard { name: o.name("name")? });
+        p.dashboard = Some(Dashboard {
+            name: o.name("name")?,
+        });
     }
     if let Some((at, m)) = root.single("global_accelerator")? {
         let o = Obj::new(
             m,
             at,
             strict,
-            &["name", "enabled", "ip_address_type", "ports", "protocol", "endpoint_group_region", "endpoint_id"],
+            &[
+                "name",
+                "enabled",
+                "ip_address_type",
+                "ports",
+                "protocol",
+                "endpoint_group_region",
+                "endpoint_id",
+            ],
         )?;
         let ports = o.ints("ports")?;
         p.global_accelerator = Some(Accelerator {
@@ -362,18 +499,31 @@ pub fn profile_from_tree(address: &str, tree: &Map<String, Value>, strict: bool)
                 enforce: o.bool("enforce")?.unwrap_or(false),
             });
         } else if strict && !o.map.contains_key("monthly_usd") {
-            return Err(InputError::schema(o.at, "missing required argument \"monthly_usd\""));
+            return Err(InputError::schema(
+                o.at,
+                "missing required argument \"monthly_usd\"",
+            ));
         }
     }
     Ok(p)
 }
 
-fn autoscaling(at: String, m: &Map<String, Value>, strict: bool) -> Result<AutoScaling, InputError> {
+fn autoscaling(
+    at: String,
+    m: &Map<String, Value>,
+    strict: bool,
+) -> Result<AutoScaling, InputError> {
     let o = Obj::new(
         m,
         at,
         strict,
-        &["min_capacity", "max_capacity", "target_utilization", "scale_in_cooldown", "scale_out_cooldown"],
+        &[
+            "min_capacity",
+            "max_capacity",
+            "target_utilization",
+            "scale_in_cooldown",
+            "scale_out_cooldown",
+        ],
     )?;
     Ok(AutoScaling {
         min_capacity: o.int("min_capacity")?,
@@ -407,18 +557,38 @@ mod tests {
         let p = profile_from_tree("r", &t, true).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.traffic.latency_ms, Some(55.0));
         assert_eq!(p.lambdas.len(), 2);
-        assert_eq!(p.dynamodb[0].read_autoscaling.as_ref().and_then(|a| a.max_capacity), Some(10));
+        assert_eq!(
+            p.dynamodb[0]
+                .read_autoscaling
+                .as_ref()
+                .and_then(|a| a.max_capacity),
+            Some(10)
+        );
     }
 
     #[test]
     fn rejects_unknown_arguments_and_bad_types() {
-        let t = tree(serde_json::json!({"name": "x", "lambda": [{"function_name": "a", "memroy_size": 1}]}));
-        let e = profile_from_tree("r", &t, true).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("r.lambda[0]") && e.contains("memroy_size"), "{e}");
+        let t = tree(
+            serde_json::json!({"name": "x", "lambda": [{"function_name": "a", "memroy_size": 1}]}),
+        );
+        let e = profile_from_tree("r", &t, true)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("r.lambda[0]") && e.contains("memroy_size"),
+            "{e}"
+        );
         let t = tree(serde_json::json!({"name": "x", "traffic": [{"peak_rps": "lots"}]}));
         assert!(profile_from_tree("r", &t, true).is_err());
         let t = tree(serde_json::json!({"lambda": [{"function_name": "a"}]}));
-        assert!(profile_from_tree("r", &t, true).is_err(), "name is required in configuration");
-        assert!(profile_from_tree("r", &t, false).is_ok(), "but may be unknown in a plan");
+        assert!(
+            profile_from_tree("r", &t, true).is_err(),
+            "name is required in configuration"
+        );
+        assert!(
+            profile_from_tree("r", &t, false).is_ok(),
+            "but may be unknown in a plan"
+        );
     }
 }

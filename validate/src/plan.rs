@@ -47,7 +47,9 @@ pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
 
 fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<(), InputError> {
     if depth > 32 {
-        return Err(InputError::Other("plan modules nest deeper than 32 levels".into()));
+        return Err(InputError::Other(
+            "plan modules nest deeper than 32 levels".into(),
+        ));
     }
     if let Some(resources) = module.get("resources").and_then(Value::as_array) {
         for r in resources {

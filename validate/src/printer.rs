@@ -52,7 +52,11 @@ pub fn text(checked: &[Checked]) -> String {
             (Some(f), None) => format!(" ({f})"),
             _ => String::new(),
         };
-        let _ = writeln!(o, "{}{at}: profile \"{}\"", c.loaded.address, c.loaded.profile.name);
+        let _ = writeln!(
+            o,
+            "{}{at}: profile \"{}\"",
+            c.loaded.address, c.loaded.profile.name
+        );
         let _ = writeln!(o);
         let _ = writeln!(o, "  {:<8} {:<8} LOCATION / MESSAGE", "RULE", "SEVERITY");
         for f in &a.findings {
@@ -85,7 +89,11 @@ pub fn text(checked: &[Checked]) -> String {
             scaling::traffic::LatencySource::Measured => "measured",
             scaling::traffic::LatencySource::Default => "assumed",
         };
-        let _ = writeln!(o, "    latency              {} ms ({source})", num(cap.latency_ms));
+        let _ = writeln!(
+            o,
+            "    latency              {} ms ({source})",
+            num(cap.latency_ms)
+        );
         if let Some(req) = cap.required_concurrency {
             let _ = writeln!(
                 o,
@@ -97,16 +105,30 @@ pub fn text(checked: &[Checked]) -> String {
             );
         }
         if let Some(r) = cap.ramp_seconds {
-            let _ = writeln!(o, "    ramp                 {} s from provisioned to required concurrency", num(r));
+            let _ = writeln!(
+                o,
+                "    ramp                 {} s from provisioned to required concurrency",
+                num(r)
+            );
         }
         for l in &cap.links {
-            let _ = writeln!(o, "    {:<20} {} rps at the origin ({})", l.link, num(l.max_origin_rps), l.basis);
+            let _ = writeln!(
+                o,
+                "    {:<20} {} rps at the origin ({})",
+                l.link,
+                num(l.max_origin_rps),
+                l.basis
+            );
         }
         let _ = writeln!(
             o,
             "    max sustainable      {} rps at the edge{}",
-            cap.max_sustainable_rps.map(num).unwrap_or_else(|| "unbounded".into()),
-            cap.headroom.map(|h| format!(", headroom {}×", num(h))).unwrap_or_default()
+            cap.max_sustainable_rps
+                .map(num)
+                .unwrap_or_else(|| "unbounded".into()),
+            cap.headroom
+                .map(|h| format!(", headroom {}×", num(h)))
+                .unwrap_or_default()
         );
         let _ = writeln!(o, "    bottleneck           {}", cap.bottleneck);
         let cost = &a.cost;
@@ -118,11 +140,28 @@ pub fn text(checked: &[Checked]) -> String {
             num(cost.monthly_requests),
             num(cost.origin_requests)
         );
-        let width = cost.per_service.iter().map(|s| s.service.chars().count()).max().unwrap_or(5).max(5);
+        let width = cost
+            .per_service
+            .iter()
+            .map(|s| s.service.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
         for s in &cost.per_service {
-            let _ = writeln!(o, "    {:<width$}  {:>15}  {}", s.service, usd(s.usd), s.basis);
+            let _ = writeln!(
+                o,
+                "    {:<width$}  {:>15}  {}",
+                s.service,
+                usd(s.usd),
+                s.basis
+            );
         }
-        let _ = writeln!(o, "    {:<width$}  {:>15}", "Total", usd(cost.monthly_total_usd));
+        let _ = writeln!(
+            o,
+            "    {:<width$}  {:>15}",
+            "Total",
+            usd(cost.monthly_total_usd)
+        );
         let _ = writeln!(o, "    assumptions:");
         for s in &cost.assumptions {
             let _ = writeln!(o, "      - {s}");
@@ -130,7 +169,11 @@ pub fn text(checked: &[Checked]) -> String {
         let _ = writeln!(o);
     }
     let (e, w, i) = totals(checked);
-    let _ = writeln!(o, "{} profile(s): {e} error(s), {w} warning(s), {i} info", checked.len());
+    let _ = writeln!(
+        o,
+        "{} profile(s): {e} error(s), {w} warning(s), {i} info",
+        checked.len()
+    );
     o
 }
 

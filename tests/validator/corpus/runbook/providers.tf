@@ -1,0 +1,11 @@
+terraform {
+  required_providers {
+    smuppy = {
+      source = "smuppy/smuppy"
+    }
+  }
+}
+
+provider "smuppy" {
+  region = "us-east-1"
+}

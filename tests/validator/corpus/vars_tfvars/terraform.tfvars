@@ -1,0 +1,4 @@
+function_timeout = 31
+table = {
+  name = "feeds"
+}

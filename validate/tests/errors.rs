@@ -1,0 +1,145 @@
+//! Unusable input: exit 2, one line on stderr, nothing on stdout, no panic.
+
+use crate::util::{root, run_in, Run};
+
+fn assert_unusable(r: &Run, needle: &str) {
+    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "stdout: {}", r.stdout);
+    let lines: Vec<_> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "want one line, got: {}", r.stderr);
+    assert!(lines[0].starts_with("smuppy-validate: "), "{}", lines[0]);
+    assert!(lines[0].contains(needle), "want {needle:?} in {}", lines[0]);
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"));
+}
+
+fn temp_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    dir
+}
+
+#[test]
+fn malformed_hcl() {
+    let d = temp_with(&[(
+        "main.tf",
+        "resource \"smuppy_scaling_profile\" \"x\" {\n  name = \n}\n",
+    )]);
+    assert_unusable(&run_in(d.path(), &["."]), "main.tf:");
+    let r = run_in(d.path(), &["."]);
+    assert!(r.stderr.contains("malformed HCL"), "{}", r.stderr);
+}
+
+#[test]
+fn plan_without_smuppy_resources() {
+    let d = temp_with(&[(
+        "plan.json",
+        r#"{"planned_values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{}}]}}}"#,
+    )]);
+    assert_unusable(
+        &run_in(d.path(), &["plan.json"]),
+        "no smuppy_scaling_profile resources",
+    );
+}
+
+#[test]
+fn json_that_is_not_a_plan() {
+    let d = temp_with(&[("plan.json", r#"{"hello": "world"}"#)]);
+    assert_unusable(&run_in(d.path(), &["plan.json"]), "not a Terraform plan");
+    let d = temp_with(&[("plan.json", "{ nope")]);
+    assert_unusable(&run_in(d.path(), &["plan.json"]), "not valid JSON");
+}
+
+#[test]
+fn missing_variables() {
+    let d = temp_with(&[(
+        "main.tf",
+        "variable \"timeout\" {\n  type = number\n}\n\nresource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n  lambda {\n    function_name = \"f\"\n    timeout = var.timeout\n  }\n}\n",
+    )]);
+    assert_unusable(
+        &run_in(d.path(), &["."]),
+        "no value for variable \"timeout\"",
+    );
+    // With a value it is usable.
+    let r = run_in(d.path(), &[".", "-var", "timeout=10"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(d.path(), &[".", "--var", "timeout=10"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn undeclared_variable() {
+    let d = temp_with(&[(
+        "main.tf",
+        "resource \"smuppy_scaling_profile\" \"x\" {\n  name = var.nope\n}\n",
+    )]);
+    assert_unusable(&run_in(d.path(), &["."]), "nope");
+}
+
+#[test]
+fn unreadable_file() {
+    let d = temp_with(&[]);
+    assert_unusable(
+        &run_in(d.path(), &["does-not-exist"]),
+        "cannot read does-not-exist",
+    );
+    assert_unusable(
+        &run_in(&root(), &["examples/runbook", "--k6", "missing.json"]),
+        "cannot read missing.json",
+    );
+}
+
+#[test]
+fn no_profiles_in_configuration() {
+    let d = temp_with(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+    )]);
+    assert_unusable(
+        &run_in(d.path(), &["."]),
+        "no smuppy_scaling_profile resource",
+    );
+}
+
+#[test]
+fn unsupported_argument() {
+    let d = temp_with(&[(
+        "main.tf",
+        "resource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n  lambda {\n    function_name = \"f\"\n    memroy_size = 1\n  }\n}\n",
+    )]);
+    assert_unusable(&run_in(d.path(), &["."]), "memroy_size");
+}
+
+#[test]
+fn bad_price_file_and_live_without_reader() {
+    let d = temp_with(&[("prices.json", "[1, 2]")]);
+    let prices = d.path().join("prices.json");
+    let p = prices.to_string_lossy().to_string();
+    assert_unusable(
+        &run_in(&root(), &["examples/runbook", "--prices", &p]),
+        "price file",
+    );
+    assert_unusable(&run_in(&root(), &["examples/runbook", "--live"]), "--live");
+}
+
+#[test]
+fn price_override_changes_the_estimate() {
+    let d = temp_with(&[(
+        "prices.json",
+        r#"{"regions":{"us-east-1":{"cloudwatch.dashboard":{"unit":"dashboard-month","unit_size":1,"tiers":[{"up_to":null,"usd":1000}],"source":"test","as_of":"2026-11-26"}}}}"#,
+    )]);
+    let p = d.path().join("prices.json").to_string_lossy().to_string();
+    let r = run_in(&root(), &["examples/runbook", "--prices", &p]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("CloudWatch dashboard                  $1,000.00"),
+        "{}",
+        r.stdout
+    );
+}
