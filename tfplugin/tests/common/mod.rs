@@ -221,6 +221,21 @@ impl Plugin {
     }
 }
 
+impl Drop for Plugin {
+    /// Stops a still-running provider with SIGTERM so it removes its socket
+    /// file (the SIGKILL of `kill_on_drop` would leave it behind).
+    fn drop(&mut self) {
+        let Some(pid) = self.child.id() else { return };
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        while self.socket.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
 /// A plaintext gRPC channel over the unix socket.
 pub async fn plain_channel(socket: &Path) -> Result<Channel, String> {
     let socket = socket.to_path_buf();
