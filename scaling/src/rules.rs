@@ -249,13 +249,29 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
     } else {
         format!("{} rps, all reaching the origin", num(peak))
     };
+    let measured = match &c.t.measured {
+        Some(m) => {
+            let p95 = m
+                .latency_p95_ms
+                .map(|p| {
+                    format!(
+                        "; at the p95 of {} ms: {}",
+                        num(p),
+                        num((origin * p / 1000.0).ceil())
+                    )
+                })
+                .unwrap_or_default();
+            format!(" (latency measured at {} rps{p95})", num(m.rps))
+        }
+        None => String::new(),
+    };
     f(
         out,
         "CAP001",
         I,
         traffic("latency_ms"),
         format!(
-            "{cache_part}; × {lat} s latency = {} concurrent executions ({} without the cache)",
+            "{cache_part}; × {lat} s latency = {} concurrent executions ({} without the cache){measured}",
             num(required.ceil()),
             num(no_cache.ceil())
         ),

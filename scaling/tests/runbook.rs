@@ -372,6 +372,25 @@ fn extrapolation_from_the_measured_run() {
     );
     // 100,000 ÷ 27,535 = 3.63× > 3×.
     assert!(find(&a, "TRF002").message.contains("3.63×"));
+    let opts_p95 = Options {
+        measured: opts.measured.map(|m| Measured {
+            latency_p95_ms: Some(120.0),
+            ..m
+        }),
+        ..opts.clone()
+    };
+    let a = analyze_with(
+        &runbook(),
+        &Limits::default(),
+        &PriceTable::default(),
+        &opts_p95,
+    );
+    // 20,000 rps at the origin × 0.120 s = 2,400 executions at the p95.
+    let m = &find(&a, "CAP001").message;
+    assert!(
+        m.contains("measured at 27,535 rps; at the p95 of 120 ms: 2,400"),
+        "{m}"
+    );
     let opts = Options {
         extrapolation_factor: 4.0,
         ..opts
