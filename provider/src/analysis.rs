@@ -1,0 +1,124 @@
+//! The rule engine at plan time: findings become diagnostics on the
+//! attribute they concern, and the capacity and cost analysis become the
+//! computed attributes the plan shows.
+
+use std::collections::BTreeMap;
+
+use scaling::{Finding, Limits, PriceTable, Profile, Severity};
+use tfplugin::{Block, Diagnostics, Number, Value};
+
+use crate::mapping::location_to_path;
+
+pub struct PlanAnalysis {
+    pub capacity: Value,
+    pub monthly_cost: Value,
+    pub cost_breakdown: Value,
+}
+
+/// Runs the rules on `profile` and attaches the findings to `diags`.
+/// Where the configuration still has unknown values in what the analysis
+/// reads, its results are unknown too: they are not guessed.
+pub fn analyze(
+    profile: &Profile,
+    schema: &Block,
+    config: &Value,
+    diags: &mut Diagnostics,
+) -> PlanAnalysis {
+    let analysis = scaling::analyze(profile, &Limits::default(), &PriceTable::us_east_1());
+    for f in &analysis.findings {
+        push_finding(f, schema, diags);
+    }
+    if inputs_unknown(config) {
+        return PlanAnalysis {
+            capacity: Value::unknown(),
+            monthly_cost: Value::unknown(),
+            cost_breakdown: Value::unknown(),
+        };
+    }
+    let c = &analysis.capacity;
+    let capacity = Value::Object(BTreeMap::from([
+        ("origin_rps".to_string(), opt_number(c.origin_rps)),
+        (
+            "required_concurrency".to_string(),
+            opt_number(c.required_concurrency),
+        ),
+        (
+            "max_sustainable_rps".to_string(),
+            opt_number(c.max_sustainable_rps),
+        ),
+        (
+            "bottleneck".to_string(),
+            Value::String(c.bottleneck.clone()),
+        ),
+        ("headroom".to_string(), opt_number(c.headroom)),
+    ]));
+    let breakdown: BTreeMap<String, Value> = analysis
+        .cost
+        .per_service
+        .iter()
+        .map(|s| (s.service.clone(), number(s.usd)))
+        .collect();
+    PlanAnalysis {
+        capacity,
+        monthly_cost: number(analysis.cost.monthly_total_usd),
+        cost_breakdown: Value::Map(breakdown),
+    }
+}
+
+/// One finding as a diagnostic. Info findings are not shown in the plan
+/// (the CLI prints them); errors and warnings are, with their rule id.
+pub fn push_finding(f: &Finding, schema: &Block, diags: &mut Diagnostics) {
+    let path = location_to_path(&f.location, schema);
+    let title = scaling::rules::rule(f.rule_id)
+        .map(|r| r.title)
+        .unwrap_or("");
+    let summary = format!("{} {title}", f.rule_id);
+    match f.severity {
+        Severity::Error => diags.attribute_error(path, summary, f.message.clone()),
+        Severity::Warning => diags.attribute_warning(path, summary, f.message.clone()),
+        Severity::Info => {}
+    }
+}
+
+/// Numbers are rounded to cents/hundredths so that the plan shows stable,
+/// readable figures and the final plan at apply time matches exactly.
+fn number(v: f64) -> Value {
+    if !v.is_finite() {
+        return Value::Null;
+    }
+    let rounded = (v * 100.0).round() / 100.0;
+    Value::Number(Number::from_f64(rounded))
+}
+
+fn opt_number(v: Option<f64>) -> Value {
+    v.map(number).unwrap_or(Value::Null)
+}
+
+/// Whether anything the analysis reads is still unknown.
+fn inputs_unknown(config: &Value) -> bool {
+    [
+        "traffic",
+        "api_gateway",
+        "lambda",
+        "dynamodb",
+        "cache_policy",
+        "quota_request",
+        "budget",
+    ]
+    .iter()
+    .any(|k| config.get(k).is_some_and(Value::contains_unknown))
+}
+
+/// Sets the analysis attributes of a resource value from the value itself
+/// (used on read, where there is no configuration). Findings are not
+/// reported here: the plan reports them.
+pub fn set_computed(value: &mut Value, schema: &Block, region: Option<&str>) {
+    let profile = crate::mapping::profile_from_value(value, region);
+    let mut ignored = Diagnostics::new();
+    let outcome = analyze(&profile, schema, value, &mut ignored);
+    if let Value::Object(top) = value {
+        top.insert("capacity".into(), outcome.capacity);
+        top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);
+        top.insert("cost_breakdown".into(), outcome.cost_breakdown);
+    }
+}

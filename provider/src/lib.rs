@@ -1,0 +1,16 @@
+//! The smuppy/smuppy provider: mapping between Terraform values and scaling
+//! profiles, and the `smuppy_scaling_profile` resource. The binary
+//! `terraform-provider-smuppy` serves it; `smuppy-docs` renders its docs.
+
+pub mod analysis;
+pub mod diagnostics;
+pub mod docs;
+pub mod fields;
+pub mod mapping;
+pub mod provider;
+pub mod resource;
+pub mod schema;
+pub mod state;
+
+/// The provider's source address, as users write it in `required_providers`.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/smuppy/smuppy";

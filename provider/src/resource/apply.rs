@@ -1,0 +1,110 @@
+//! ApplyResourceChange.
+//!
+//! Contract: on success every value known in the plan comes back unchanged
+//! and no unknown is left. On a partial failure the state returned is what
+//! AWS reports after the attempt, beside the error, so what succeeded is
+//! never lost and the next apply converges. On a failed destroy the prior
+//! state is kept, with the private captures still to revert.
+
+use std::time::Duration;
+
+use scaling_aws::{ApplyOptions, PrivateState};
+use tfplugin::{ApplyRequest, ApplyResponse, Diagnostics, Value};
+
+use crate::diagnostics::push_component;
+use crate::provider::Configured;
+use crate::{mapping, state};
+
+fn private_state(bytes: &[u8], diags: &mut Diagnostics) -> Option<PrivateState> {
+    match PrivateState::from_bytes(bytes) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            diags.error(
+                "Unreadable private state",
+                format!("The values this profile must restore on destroy could not be read: {e}. Nothing was changed."),
+            );
+            None
+        }
+    }
+}
+
+pub async fn apply(
+    configured: &Configured,
+    req: ApplyRequest,
+    diags: &mut Diagnostics,
+) -> ApplyResponse {
+    let keep = |req: &ApplyRequest| ApplyResponse {
+        new_state: req.prior_state.clone(),
+        private: req.planned_private.clone(),
+    };
+    let Some(aws) = configured.aws(diags) else {
+        return keep(&req);
+    };
+    let Some(private) = private_state(&req.planned_private, diags) else {
+        return keep(&req);
+    };
+    let schema = crate::schema::resource_schema().block;
+    let region = aws.region().to_string();
+
+    if req.planned_state.is_null() {
+        let current = mapping::profile_from_value(&req.prior_state, Some(&region));
+        let known = state::known_from_state(&req.prior_state);
+        let outcome = scaling_aws::destroy_profile(&aws, &current, &known, private).await;
+        for w in &outcome.warnings {
+            push_component(w, &schema, false, diags);
+        }
+        for e in &outcome.errors {
+            push_component(e, &schema, true, diags);
+        }
+        if outcome.errors.is_empty() {
+            return ApplyResponse {
+                new_state: Value::Null,
+                private: Vec::new(),
+            };
+        }
+        // Keep the resource in state with what is still to be restored.
+        return ApplyResponse {
+            new_state: req.prior_state,
+            private: outcome.private.to_bytes(),
+        };
+    }
+
+    let desired = mapping::profile_from_value(&req.config, Some(&region));
+    let previous = (!req.prior_state.is_null())
+        .then(|| mapping::profile_from_value(&req.prior_state, Some(&region)));
+    let known = state::known_from_state(&req.prior_state);
+    let wait = req
+        .planned_state
+        .get("wait_timeout_seconds")
+        .and_then(Value::as_number)
+        .and_then(|n| n.as_i64())
+        .filter(|s| *s > 0)
+        .map(|s| Duration::from_secs(s as u64));
+    let mut opts = ApplyOptions {
+        cancel: configured.cancel.clone(),
+        ..ApplyOptions::default()
+    };
+    if let Some(w) = wait {
+        opts.provisioned_concurrency_timeout = w;
+        opts.settle_timeout = w;
+    }
+    let outcome =
+        scaling_aws::apply_profile(&aws, &desired, previous.as_ref(), &known, private, &opts).await;
+    for w in &outcome.warnings {
+        push_component(w, &schema, false, diags);
+    }
+    for e in &outcome.errors {
+        push_component(e, &schema, true, diags);
+    }
+    let reached = state::apply_observed(&req.planned_state, &outcome.observed);
+    let new_state = if outcome.errors.is_empty() {
+        state::fill_unknowns(&req.planned_state, &reached)
+    } else {
+        // What AWS has now, so the next plan shows what is left to do.
+        reached
+    };
+    ApplyResponse {
+        new_state: state::unknowns_to_null(new_state),
+        private: outcome.private.to_bytes(),
+    }
+}

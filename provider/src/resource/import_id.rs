@@ -1,0 +1,167 @@
+//! The import ID of `smuppy_scaling_profile`: the profile's name and the AWS
+//! things it manages, as `key=value` pairs separated by `;`.
+//!
+//! ```text
+//! name=staging;api_gateway=bmkd8zayee/staging;lambda=smuppy-api-handler:prod;dynamodb=smuppy-feeds-staging
+//! ```
+//!
+//! | key | value | repeatable |
+//! |---|---|---|
+//! | `name` | the profile's name (required) | no |
+//! | `api_gateway` | `REST_API_ID/STAGE_NAME` | no |
+//! | `lambda` | `FUNCTION_NAME` or `FUNCTION_NAME:QUALIFIER` | yes |
+//! | `dynamodb` | `TABLE_NAME` | yes |
+//! | `quota_request` | `SERVICE_CODE/QUOTA_CODE` | yes |
+//! | `cache_policy` | the cache policy id | no |
+//! | `dashboard` | the dashboard name | no |
+//! | `global_accelerator` | the accelerator ARN | no |
+
+/// What an import ID names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportId {
+    pub name: String,
+    pub api_gateway: Option<(String, String)>,
+    pub lambdas: Vec<(String, Option<String>)>,
+    pub tables: Vec<String>,
+    pub quotas: Vec<(String, String)>,
+    pub cache_policy: Option<String>,
+    pub dashboard: Option<String>,
+    pub global_accelerator: Option<String>,
+}
+
+/// The expected format, shown in every parse error.
+pub const FORMAT: &str = "name=NAME[;api_gateway=REST_API_ID/STAGE][;lambda=FUNCTION[:QUALIFIER]]…[;dynamodb=TABLE]…[;quota_request=SERVICE/QUOTA_CODE]…[;cache_policy=ID][;dashboard=NAME][;global_accelerator=ARN]";
+
+fn err(why: String) -> String {
+    format!("{why}. Expected an import ID of the form {FORMAT}, e.g. \"name=staging;api_gateway=bmkd8zayee/staging;lambda=smuppy-api-handler:prod\".")
+}
+
+fn once(slot: &mut Option<String>, key: &str, v: &str) -> Result<(), String> {
+    if slot.is_some() {
+        return Err(err(format!("{key} appears twice")));
+    }
+    *slot = Some(v.to_string());
+    Ok(())
+}
+
+fn pair(key: &str, v: &str, sep: char, what: &str) -> Result<(String, String), String> {
+    match v.split_once(sep) {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() && !b.contains(sep) => {
+            Ok((a.to_string(), b.to_string()))
+        }
+        _ => Err(err(format!("{key}={v:?} is not {what}"))),
+    }
+}
+
+pub fn parse(id: &str) -> Result<ImportId, String> {
+    let mut out = ImportId::default();
+    let mut name = None;
+    let mut agw = None;
+    let mut cp = None;
+    let mut dash = None;
+    let mut ga = None;
+    for part in id.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(err(format!("{part:?} is not key=value")));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if value.is_empty() {
+            return Err(err(format!("{key} has an empty value")));
+        }
+        match key {
+            "name" => once(&mut name, key, value)?,
+            "api_gateway" => {
+                if agw.is_some() {
+                    return Err(err("api_gateway appears twice".into()));
+                }
+                agw = Some(pair(key, value, '/', "REST_API_ID/STAGE_NAME")?);
+            }
+            "lambda" => {
+                let (f, q) = match value.split_once(':') {
+                    Some((f, q)) if !f.is_empty() && !q.is_empty() => {
+                        (f.to_string(), Some(q.to_string()))
+                    }
+                    Some(_) => {
+                        return Err(err(format!("lambda={value:?} is not FUNCTION[:QUALIFIER]")))
+                    }
+                    None => (value.to_string(), None),
+                };
+                if out.lambdas.iter().any(|(g, _)| *g == f) {
+                    return Err(err(format!("lambda {f:?} appears twice")));
+                }
+                out.lambdas.push((f, q));
+            }
+            "dynamodb" => {
+                if out.tables.iter().any(|t| t == value) {
+                    return Err(err(format!("dynamodb {value:?} appears twice")));
+                }
+                out.tables.push(value.to_string());
+            }
+            "quota_request" => {
+                let q = pair(key, value, '/', "SERVICE_CODE/QUOTA_CODE")?;
+                if out.quotas.contains(&q) {
+                    return Err(err(format!("quota_request {value:?} appears twice")));
+                }
+                out.quotas.push(q);
+            }
+            "cache_policy" => once(&mut cp, key, value)?,
+            "dashboard" => once(&mut dash, key, value)?,
+            "global_accelerator" => once(&mut ga, key, value)?,
+            other => return Err(err(format!("unknown key {other:?}"))),
+        }
+    }
+    out.name = name.ok_or_else(|| err("the name is missing".into()))?;
+    out.api_gateway = agw;
+    out.cache_policy = cp;
+    out.dashboard = dash;
+    out.global_accelerator = ga;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_id() {
+        let id = parse("name=prod;api_gateway=bmkd8zayee/staging;lambda=a:prod;lambda=b;dynamodb=t1;quota_request=apigateway/L-8A5B8E43;cache_policy=abc-123;dashboard=D;global_accelerator=arn:aws:globalaccelerator::123456789012:accelerator/x").unwrap();
+        assert_eq!(id.name, "prod");
+        assert_eq!(
+            id.api_gateway,
+            Some(("bmkd8zayee".into(), "staging".into()))
+        );
+        assert_eq!(
+            id.lambdas,
+            vec![("a".into(), Some("prod".into())), ("b".into(), None)]
+        );
+        assert_eq!(id.tables, vec!["t1".to_string()]);
+        assert_eq!(id.quotas, vec![("apigateway".into(), "L-8A5B8E43".into())]);
+        assert_eq!(id.cache_policy.as_deref(), Some("abc-123"));
+        assert_eq!(id.dashboard.as_deref(), Some("D"));
+        assert!(id
+            .global_accelerator
+            .is_some_and(|a| a.ends_with("accelerator/x")));
+    }
+
+    #[test]
+    fn errors_show_the_format() {
+        for bad in [
+            "",
+            "api_gateway=a/b",
+            "name=x;api_gateway=ab",
+            "name=x;api_gateway=a/b/c",
+            "name=x;bogus=1",
+            "name=x;name=y",
+            "name=x;lambda=f;lambda=f",
+            "name=x;quota_request=apigateway",
+            "name=x;lambda=:q",
+            "justtext",
+        ] {
+            let e = parse(bad).expect_err(bad);
+            assert!(
+                e.contains("Expected an import ID of the form"),
+                "{bad}: {e}"
+            );
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! PlanResourceChange.
+//!
+//! Contract: the planned state equals the configuration for every attribute
+//! the configuration sets; optional+computed attributes the configuration
+//! leaves null keep their prior value (Terraform's proposed state) or, on a
+//! new block, become unknown; computed attributes are unknown only when the
+//! change will really alter them. Planning is deterministic: the final plan
+//! Terraform makes at apply time must come out the same.
+//!
+//! The rule engine's findings are attached here: errors stop the plan,
+//! warnings show in it, each on the attribute it concerns.
+
+use std::collections::BTreeMap;
+
+use tfplugin::{AttributePath, Block, Diagnostics, Value};
+
+use crate::analysis;
+use crate::schema;
+
+/// For each block type, its computed attributes and the configuration
+/// attributes whose change alters them. An empty list means: only a new
+/// block gets a new value.
+fn computed_dependencies(
+    block: &str,
+    publish_on_change: bool,
+) -> Vec<(&'static str, Vec<&'static str>)> {
+    match block {
+        "quota_request" => vec![
+            (
+                "applied_value",
+                vec!["service_code", "quota_code", "desired_value"],
+            ),
+            (
+                "request_id",
+                vec!["service_code", "quota_code", "desired_value"],
+            ),
+            (
+                "status",
+                vec!["service_code", "quota_code", "desired_value"],
+            ),
+        ],
+        "lambda" => {
+            let mut version = vec!["function_name", "qualifier"];
+            let mut status = vec!["function_name", "qualifier", "provisioned_concurrency"];
+            if publish_on_change {
+                version.extend(["memory_size", "timeout"]);
+                status.extend(["memory_size", "timeout"]);
+            }
+            vec![
+                ("qualifier_version", version),
+                ("provisioned_status", status),
+            ]
+        }
+        "cache_policy" => vec![
+            ("id", vec![]),
+            (
+                "etag",
+                vec![
+                    "name",
+                    "comment",
+                    "min_ttl",
+                    "default_ttl",
+                    "max_ttl",
+                    "enable_accept_encoding_gzip",
+                    "enable_accept_encoding_brotli",
+                    "header_behavior",
+                    "headers",
+                    "cookie_behavior",
+                    "cookies",
+                    "query_string_behavior",
+                    "query_strings",
+                ],
+            ),
+        ],
+        "dashboard" => vec![("arn", vec!["name"])],
+        "global_accelerator" => vec![
+            ("arn", vec![]),
+            ("dns_name", vec![]),
+            ("ip_addresses", vec!["ip_address_type"]),
+        ],
+        _ => vec![],
+    }
+}
+
+/// Fills one object of `block` (a nested block element or the resource):
+/// optional+computed attributes left null by config become unknown when
+/// the element is new; computed attributes become unknown when their
+/// dependencies changed or the element is new. Recurses into nested blocks,
+/// correlating elements by index as Terraform's proposed state does.
+fn plan_object(
+    block_name: &str,
+    block: &Block,
+    config: &Value,
+    proposed: &Value,
+    prior: Option<&Value>,
+) -> Value {
+    let Value::Object(prop) = proposed else {
+        return proposed.clone();
+    };
+    let mut out = prop.clone();
+    for a in &block.attributes {
+        let cfg = config.get(&a.name).unwrap_or(&Value::Null);
+        let cur = prop.get(&a.name).unwrap_or(&Value::Null);
+        // Only a new element gets "known after apply" for what it leaves
+        // unset; an existing one keeps what AWS reported, null included.
+        if a.optional && a.computed && cfg.is_null() && cur.is_null() && prior.is_none() {
+            out.insert(a.name.clone(), Value::unknown());
+        }
+    }
+    let publish = config
+        .get("publish_on_change")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    for (attr, deps) in computed_dependencies(block_name, publish) {
+        let changed = match prior {
+            None => true,
+            Some(prior) => deps.iter().any(|d| {
+                let now = out.get(*d).unwrap_or(&Value::Null);
+                let before = prior.get(d).unwrap_or(&Value::Null);
+                now.is_unknown() || now != before
+            }),
+        };
+        if changed {
+            out.insert(attr.to_string(), Value::unknown());
+        }
+    }
+    for nb in &block.blocks {
+        let cfg_elems = config
+            .get(&nb.type_name)
+            .and_then(Value::as_elements)
+            .unwrap_or(&[]);
+        let prior_elems = prior
+            .and_then(|p| p.get(&nb.type_name))
+            .and_then(Value::as_elements)
+            .unwrap_or(&[]);
+        if let Some(Value::List(elems)) = prop.get(&nb.type_name) {
+            let planned: Vec<Value> = elems
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    plan_object(
+                        &nb.type_name,
+                        &nb.block,
+                        cfg_elems.get(i).unwrap_or(&Value::Null),
+                        e,
+                        prior_elems.get(i),
+                    )
+                })
+                .collect();
+            out.insert(nb.type_name.clone(), Value::List(planned));
+        }
+    }
+    Value::Object(out)
+}
+
+/// Plans a create or update. `region` is the provider's configured region,
+/// used by the cost model.
+pub fn plan(
+    config: &Value,
+    proposed: &Value,
+    prior: &Value,
+    region: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Value {
+    if proposed.is_null() {
+        return Value::Null;
+    }
+    let schema = schema::resource_schema().block;
+    let prior_opt = (!prior.is_null()).then_some(prior);
+    let mut planned = plan_object("", &schema, config, proposed, prior_opt);
+
+    let Value::Object(ref mut top) = planned else {
+        return planned;
+    };
+    // The id is the profile's name.
+    let id = match config.get("name") {
+        Some(Value::String(s)) => Value::String(s.clone()),
+        _ => Value::unknown(),
+    };
+    top.insert("id".into(), id);
+
+    let profile = crate::mapping::profile_from_value(config, region);
+    let outcome = analysis::analyze(&profile, &schema, config, diags);
+    top.insert("capacity".into(), outcome.capacity);
+    top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);
+    top.insert("cost_breakdown".into(), outcome.cost_breakdown);
+
+    warn_alias_keeps_old_settings(config, prior_opt, diags);
+    check_quota_decrease(config, prior_opt, diags);
+    planned
+}
+
+/// A memory or timeout change only reaches `$LATEST`: without
+/// `publish_on_change` the alias keeps its published version's settings.
+fn warn_alias_keeps_old_settings(config: &Value, prior: Option<&Value>, diags: &mut Diagnostics) {
+    let cfg_lambdas = config
+        .get("lambda")
+        .and_then(Value::as_elements)
+        .unwrap_or(&[]);
+    let prior_lambdas = prior
+        .and_then(|p| p.get("lambda"))
+        .and_then(Value::as_elements)
+        .unwrap_or(&[]);
+    for (i, l) in cfg_lambdas.iter().enumerate() {
+        if l.get("publish_on_change").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let Some(qualifier) = l.get("qualifier").and_then(Value::as_str) else {
+            continue;
+        };
+        for attr in ["memory_size", "timeout"] {
+            let now = l.get(attr).unwrap_or(&Value::Null);
+            if now.is_null() {
+                continue;
+            }
+            let before = prior_lambdas.get(i).and_then(|p| p.get(attr));
+            if before != Some(now) {
+                diags.attribute_warning(
+                    AttributePath::attr("lambda").then_index(i as i64).then_attr(attr),
+                    format!("{attr} will not reach alias {qualifier:?}"),
+                    format!(
+                        "Changing {attr} updates $LATEST only; the alias {qualifier:?} keeps serving its published version with the old setting. Set publish_on_change = true to publish a new version and move the alias (this re-allocates provisioned concurrency), or publish it yourself."
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Never file a decrease: a desired value below the value in force is an
+/// error (AWS would open an "increase" request for a lower value).
+fn check_quota_decrease(config: &Value, prior: Option<&Value>, diags: &mut Diagnostics) {
+    let Some(prior) = prior else { return };
+    let applied: BTreeMap<(String, String), f64> = prior
+        .get("quota_request")
+        .and_then(Value::as_elements)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|q| {
+            Some((
+                (
+                    q.get("service_code")?.as_str()?.to_string(),
+                    q.get("quota_code")?.as_str()?.to_string(),
+                ),
+                q.get("applied_value")?.as_number()?.as_f64(),
+            ))
+        })
+        .collect();
+    for (i, q) in config
+        .get("quota_request")
+        .and_then(Value::as_elements)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let (Some(s), Some(c), Some(d)) = (
+            q.get("service_code").and_then(Value::as_str),
+            q.get("quota_code").and_then(Value::as_str),
+            q.get("desired_value").and_then(Value::as_number),
+        ) else {
+            continue;
+        };
+        if let Some(a) = applied.get(&(s.to_string(), c.to_string())) {
+            if d.as_f64() < *a {
+                diags.attribute_error(
+                    AttributePath::attr("quota_request")
+                        .then_index(i as i64)
+                        .then_attr("desired_value"),
+                    "Quota decrease requested",
+                    format!(
+                        "{s}/{c} is already {a} in this account; desired_value {d} is lower. Service Quotas only raises quotas: remove the block or ask for at least {a}."
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    #[test]
+    fn optional_computed_left_null_on_create_becomes_unknown() {
+        let block = schema::resource_schema().block;
+        let agw = block
+            .nested("api_gateway")
+            .map(|n| n.block.clone())
+            .unwrap_or_default();
+        let cfg = obj(vec![
+            ("rest_api_id", "a".into()),
+            ("stage_name", "s".into()),
+            ("rate_limit", Value::int(100)),
+            ("burst_limit", Value::Null),
+            ("integration_timeout_ms", Value::Null),
+        ]);
+        let planned = plan_object("api_gateway", &agw, &cfg, &cfg, None);
+        assert_eq!(planned.get("rate_limit"), Some(&Value::int(100)));
+        assert!(planned.get("burst_limit").is_some_and(Value::is_unknown));
+        // A plain optional attribute stays null.
+        assert_eq!(planned.get("integration_timeout_ms"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn computed_values_stay_known_when_nothing_they_depend_on_changes() {
+        let block = schema::resource_schema().block;
+        let q = block
+            .nested("quota_request")
+            .map(|n| n.block.clone())
+            .unwrap_or_default();
+        let prior = obj(vec![
+            ("service_code", "apigateway".into()),
+            ("quota_code", "L-8A5B8E43".into()),
+            ("desired_value", Value::int(100000)),
+            ("applied_value", Value::int(10000)),
+            ("request_id", "r-1".into()),
+            ("status", "PENDING".into()),
+        ]);
+        let cfg = obj(vec![
+            ("service_code", "apigateway".into()),
+            ("quota_code", "L-8A5B8E43".into()),
+            ("desired_value", Value::int(100000)),
+            ("applied_value", Value::Null),
+            ("request_id", Value::Null),
+            ("status", Value::Null),
+        ]);
+        let planned = plan_object("quota_request", &q, &cfg, &prior, Some(&prior));
+        assert_eq!(planned, prior);
+
+        let mut raised = cfg.clone();
+        if let Value::Object(m) = &mut raised {
+            m.insert("desired_value".into(), Value::int(200000));
+        }
+        let mut proposed = prior.clone();
+        if let Value::Object(m) = &mut proposed {
+            m.insert("desired_value".into(), Value::int(200000));
+        }
+        let planned = plan_object("quota_request", &q, &raised, &proposed, Some(&prior));
+        assert!(planned.get("request_id").is_some_and(Value::is_unknown));
+        assert!(planned.get("status").is_some_and(Value::is_unknown));
+    }
+
+    #[test]
+    fn lowering_a_quota_is_an_error_on_desired_value() {
+        let prior = obj(vec![(
+            "quota_request",
+            Value::List(vec![obj(vec![
+                ("service_code", "apigateway".into()),
+                ("quota_code", "L-8A5B8E43".into()),
+                ("applied_value", Value::int(10000)),
+            ])]),
+        )]);
+        let cfg = obj(vec![(
+            "quota_request",
+            Value::List(vec![obj(vec![
+                ("service_code", "apigateway".into()),
+                ("quota_code", "L-8A5B8E43".into()),
+                ("desired_value", Value::int(5000)),
+            ])]),
+        )]);
+        let mut d = Diagnostics::new();
+        check_quota_decrease(&cfg, Some(&prior), &mut d);
+        let paths: Vec<String> = d
+            .iter()
+            .filter_map(|d| d.attribute.as_ref().map(|p| p.to_string()))
+            .collect();
+        assert_eq!(paths, vec!["quota_request[0].desired_value"]);
+    }
+}

@@ -1,0 +1,568 @@
+//! ValidateResourceConfig: checks that need nothing but the configuration,
+//! each reported on the attribute it concerns. Unknown values pass; they are
+//! checked again at plan time once known. Capacity, limits, safety and cost
+//! are the rule engine's, at plan time.
+
+use std::collections::BTreeMap;
+
+use tfplugin::{AttributePath, Diagnostics, Value};
+
+use crate::fields::{check_enum, check_int, check_range, Obj};
+
+const BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", "all"];
+
+pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
+    let root_path = AttributePath::root();
+    let root = Obj::new(config, &root_path);
+
+    if let Some(name) = root.str("name") {
+        if name.trim().is_empty() {
+            diags.attribute_error(
+                root.path_of("name"),
+                "Invalid name",
+                "The profile name must not be empty.",
+            );
+        }
+    }
+    check_int(
+        &root,
+        "wait_timeout_seconds",
+        1,
+        Some(86_400),
+        "wait_timeout_seconds",
+        diags,
+    );
+
+    if let Some((p, v)) = root.single("traffic") {
+        let t = Obj::new(v, &p);
+        check_range(&t, "peak_rps", 0.0, None, "peak_rps", diags);
+        check_range(&t, "latency_ms", 0.0, Some(900_000.0), "latency_ms", diags);
+        check_range(
+            &t,
+            "cache_hit_ratio",
+            0.0,
+            Some(1.0),
+            "cache_hit_ratio",
+            diags,
+        );
+        check_range(
+            &t,
+            "reads_per_request",
+            0.0,
+            None,
+            "reads_per_request",
+            diags,
+        );
+        check_range(
+            &t,
+            "writes_per_request",
+            0.0,
+            None,
+            "writes_per_request",
+            diags,
+        );
+        check_range(&t, "monthly_requests", 0.0, None, "monthly_requests", diags);
+        check_range(&t, "response_bytes", 0.0, None, "response_bytes", diags);
+        check_range(&t, "item_size_kb", 0.0, Some(400.0), "item_size_kb", diags);
+        if let Some(r) = t.f64("average_to_peak_ratio") {
+            if !(r > 0.0 && r <= 1.0) {
+                diags.attribute_error(
+                    t.path_of("average_to_peak_ratio"),
+                    "Invalid average_to_peak_ratio",
+                    format!("average_to_peak_ratio must be above 0 and at most 1, got {r}."),
+                );
+            }
+        }
+        check_enum(&t, "architecture", &["x86_64", "arm64"], diags);
+    }
+
+    let mut quotas: BTreeMap<(String, String), AttributePath> = BTreeMap::new();
+    for (p, v) in root.blocks("quota_request") {
+        let q = Obj::new(v, &p);
+        check_range(&q, "desired_value", 0.0, Some(1e10), "desired_value", diags);
+        if let Some(code) = q.str("service_code") {
+            let ok = code.len() <= 63
+                && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !ok {
+                diags.attribute_error(
+                    q.path_of("service_code"),
+                    "Invalid service_code",
+                    format!("A Service Quotas service code is 1 to 63 letters, digits and '-', starting with a letter; got {code:?}."),
+                );
+            }
+        }
+        if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
+            let key = (s.to_string(), c.to_string());
+            if let Some(first) = quotas.get(&key) {
+                diags.attribute_error(
+                    p.clone(),
+                    "Duplicate quota_request",
+                    format!("Quota {s}/{c} is already requested by {first}; AWS allows one open request per quota."),
+                );
+            } else {
+                quotas.insert(key, p.clone());
+            }
+        }
+    }
+
+    if let Some((p, v)) = root.single("api_gateway") {
+        let a = Obj::new(v, &p);
+        check_range(&a, "rate_limit", 0.0, None, "rate_limit", diags);
+        check_int(
+            &a,
+            "burst_limit",
+            0,
+            Some(i32::MAX as i64),
+            "burst_limit",
+            diags,
+        );
+        check_int(
+            &a,
+            "integration_timeout_ms",
+            50,
+            Some(300_000),
+            "integration_timeout_ms",
+            diags,
+        );
+        let burst_set = !matches!(a.field("burst_limit"), crate::fields::Field::Null);
+        let rate_set = !matches!(a.field("rate_limit"), crate::fields::Field::Null);
+        if burst_set && !rate_set {
+            diags.attribute_error(
+                a.path_of("burst_limit"),
+                "burst_limit without rate_limit",
+                "A stage burst limit only applies together with a rate limit: set rate_limit too.",
+            );
+        }
+    }
+
+    let mut functions: BTreeMap<String, AttributePath> = BTreeMap::new();
+    for (p, v) in root.blocks("lambda") {
+        let l = Obj::new(v, &p);
+        check_int(
+            &l,
+            "reserved_concurrency",
+            0,
+            None,
+            "reserved_concurrency",
+            diags,
+        );
+        check_int(
+            &l,
+            "provisioned_concurrency",
+            1,
+            None,
+            "provisioned_concurrency",
+            diags,
+        );
+        check_int(
+            &l,
+            "memory_size",
+            128,
+            Some(10_240),
+            "memory_size (MB)",
+            diags,
+        );
+        check_int(&l, "timeout", 1, Some(900), "timeout (seconds)", diags);
+        if let Some(q) = l.str("qualifier") {
+            if q == "$LATEST" {
+                diags.attribute_error(
+                    l.path_of("qualifier"),
+                    "Invalid qualifier",
+                    "Provisioned concurrency cannot be set on $LATEST: use an alias (e.g. \"prod\") or a published version number.",
+                );
+            } else if q.is_empty() || q.len() > 128 {
+                diags.attribute_error(
+                    l.path_of("qualifier"),
+                    "Invalid qualifier",
+                    "A qualifier is an alias name or version number of 1 to 128 characters.",
+                );
+            }
+        }
+        let pc_set = !matches!(
+            l.field("provisioned_concurrency"),
+            crate::fields::Field::Null
+        );
+        let q_set = !matches!(l.field("qualifier"), crate::fields::Field::Null);
+        if pc_set && !q_set {
+            diags.attribute_error(
+                l.path_of("qualifier"),
+                "Missing qualifier",
+                "provisioned_concurrency needs the alias or published version that carries it: set qualifier.",
+            );
+        }
+        if let (Some(pc), Some(rc)) = (
+            l.i64("provisioned_concurrency"),
+            l.i64("reserved_concurrency"),
+        ) {
+            if pc > rc {
+                diags.attribute_error(
+                    l.path_of("provisioned_concurrency"),
+                    "Provisioned concurrency above reserved",
+                    format!("provisioned_concurrency ({pc}) cannot exceed reserved_concurrency ({rc}): AWS counts provisioned executions against the function's reservation."),
+                );
+            }
+        }
+        if let Some(name) = l.str("function_name") {
+            if let Some(first) = functions.get(name) {
+                diags.attribute_error(
+                    l.path_of("function_name"),
+                    "Duplicate lambda block",
+                    format!("Function {name:?} is already managed by {first}."),
+                );
+            } else {
+                functions.insert(name.to_string(), p.clone());
+            }
+        }
+    }
+
+    let mut tables: BTreeMap<String, AttributePath> = BTreeMap::new();
+    for (p, v) in root.blocks("dynamodb") {
+        let d = Obj::new(v, &p);
+        check_enum(
+            &d,
+            "billing_mode",
+            &["PAY_PER_REQUEST", "PROVISIONED"],
+            diags,
+        );
+        check_int(&d, "read_capacity", 1, None, "read_capacity", diags);
+        check_int(&d, "write_capacity", 1, None, "write_capacity", diags);
+        if let Some((ap, av)) = d.single("autoscaling") {
+            if d.str("billing_mode") == Some("PAY_PER_REQUEST") {
+                diags.attribute_error(
+                    ap.clone(),
+                    "Auto scaling on an on-demand table",
+                    "Auto scaling only governs PROVISIONED tables; with PAY_PER_REQUEST remove the autoscaling block (the provider deregisters it).",
+                );
+            }
+            let a = Obj::new(av, &ap);
+            for dim in ["read", "write"] {
+                if let Some((dp, dv)) = a.single(dim) {
+                    let s = Obj::new(dv, &dp);
+                    check_int(&s, "min_capacity", 1, None, "min_capacity", diags);
+                    check_int(&s, "max_capacity", 1, None, "max_capacity", diags);
+                    check_range(
+                        &s,
+                        "target_utilization",
+                        20.0,
+                        Some(90.0),
+                        "target_utilization (percent)",
+                        diags,
+                    );
+                    check_int(&s, "scale_in_cooldown", 0, None, "scale_in_cooldown", diags);
+                    check_int(
+                        &s,
+                        "scale_out_cooldown",
+                        0,
+                        None,
+                        "scale_out_cooldown",
+                        diags,
+                    );
+                    if let (Some(min), Some(max)) = (s.i64("min_capacity"), s.i64("max_capacity")) {
+                        if min > max {
+                            diags.attribute_error(
+                                s.path_of("min_capacity"),
+                                "min_capacity above max_capacity",
+                                format!(
+                                    "min_capacity ({min}) must not exceed max_capacity ({max})."
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(name) = d.str("table_name") {
+            if let Some(first) = tables.get(name) {
+                diags.attribute_error(
+                    d.path_of("table_name"),
+                    "Duplicate dynamodb block",
+                    format!("Table {name:?} is already managed by {first}."),
+                );
+            } else {
+                tables.insert(name.to_string(), p.clone());
+            }
+        }
+    }
+
+    if let Some((p, v)) = root.single("cache_policy") {
+        let c = Obj::new(v, &p);
+        for ttl in ["min_ttl", "default_ttl", "max_ttl"] {
+            check_int(&c, ttl, 0, Some(31_536_000 * 100), ttl, diags);
+        }
+        if let (Some(min), Some(def)) = (c.i64("min_ttl"), c.i64("default_ttl")) {
+            if min > def {
+                diags.attribute_error(
+                    c.path_of("default_ttl"),
+                    "TTLs out of order",
+                    format!("default_ttl ({def}) must be at least min_ttl ({min})."),
+                );
+            }
+        }
+        if let (Some(def), Some(max)) = (c.i64("default_ttl"), c.i64("max_ttl")) {
+            if def > max {
+                diags.attribute_error(
+                    c.path_of("max_ttl"),
+                    "TTLs out of order",
+                    format!("max_ttl ({max}) must be at least default_ttl ({def})."),
+                );
+            }
+        }
+        if let Some(comment) = c.str("comment") {
+            if comment.chars().count() > 128 {
+                diags.attribute_error(
+                    c.path_of("comment"),
+                    "Comment too long",
+                    "A cache policy comment is at most 128 characters.",
+                );
+            }
+        }
+        check_enum(&c, "header_behavior", &["none", "whitelist"], diags);
+        check_enum(&c, "cookie_behavior", BEHAVIORS, diags);
+        check_enum(&c, "query_string_behavior", BEHAVIORS, diags);
+        for (behavior, list) in [
+            ("header_behavior", "headers"),
+            ("cookie_behavior", "cookies"),
+            ("query_string_behavior", "query_strings"),
+        ] {
+            let items = c.strings(list);
+            if items.len() > 10 {
+                diags.attribute_error(
+                    c.path_of(list),
+                    format!("Too many {list}"),
+                    format!(
+                        "A cache policy takes at most 10 {list}; got {}.",
+                        items.len()
+                    ),
+                );
+            }
+            let b = c.str(behavior).unwrap_or("none");
+            let needs_list = matches!(b, "whitelist" | "allExcept");
+            if !items.is_empty() && !needs_list && !c.is_unknown(behavior) {
+                diags.attribute_error(
+                    c.path_of(list),
+                    format!("{list} without a list behavior"),
+                    format!("{list} only apply when {behavior} is \"whitelist\" or \"allExcept\" (it is {b:?})."),
+                );
+            }
+            if needs_list && items.is_empty() && !c.is_unknown(list) {
+                diags.attribute_error(
+                    c.path_of(list),
+                    format!("Missing {list}"),
+                    format!("{behavior} {b:?} needs at least one name in {list}."),
+                );
+            }
+        }
+    }
+
+    if let Some((p, v)) = root.single("dashboard") {
+        let d = Obj::new(v, &p);
+        if let Some(name) = d.str("name") {
+            let ok = !name.is_empty()
+                && name.len() <= 255
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                diags.attribute_error(
+                    d.path_of("name"),
+                    "Invalid dashboard name",
+                    format!(
+                        "A dashboard name is 1 to 255 letters, digits, '-' and '_'; got {name:?}."
+                    ),
+                );
+            }
+        }
+    }
+
+    if let Some((p, v)) = root.single("global_accelerator") {
+        let g = Obj::new(v, &p);
+        check_enum(&g, "ip_address_type", &["IPV4", "DUAL_STACK"], diags);
+        check_enum(&g, "protocol", &["TCP", "UDP"], diags);
+        if let Some(name) = g.str("name") {
+            let ok = !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            if !ok {
+                diags.attribute_error(
+                    g.path_of("name"),
+                    "Invalid accelerator name",
+                    format!("An accelerator name is 1 to 64 letters, digits, '.' and '-'; got {name:?}."),
+                );
+            }
+        }
+        for port in g.numbers("ports") {
+            if port.fract() != 0.0 || !(1.0..=65535.0).contains(&port) {
+                diags.attribute_error(
+                    g.path_of("ports"),
+                    "Invalid port",
+                    format!("Listener ports are whole numbers from 1 to 65535; got {port}."),
+                );
+            }
+        }
+        if let Some(id) = g.str("endpoint_id") {
+            if let Err(why) = check_accelerator_endpoint(id) {
+                diags.attribute_error(
+                    g.path_of("endpoint_id"),
+                    "Invalid Global Accelerator endpoint",
+                    why,
+                );
+            }
+        }
+    }
+
+    if let Some((p, v)) = root.single("budget") {
+        let b = Obj::new(v, &p);
+        check_range(&b, "monthly_usd", 0.0, None, "monthly_usd", diags);
+    }
+}
+
+/// Global Accelerator endpoints can only be load balancers, EC2 instances or
+/// Elastic IPs. An API Gateway target gets its own explanation.
+pub fn check_accelerator_endpoint(id: &str) -> Result<(), String> {
+    let looks_apigw = id.contains("execute-api")
+        || id.contains(":apigateway:")
+        || id.starts_with("arn:aws:apigateway")
+        || (id.len() == 10
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    if looks_apigw {
+        return Err(format!(
+            "{id:?} looks like an API Gateway API. Global Accelerator endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs, so it cannot front API Gateway; put CloudFront in front of the API instead, or an NLB/ALB in front of a private integration."
+        ));
+    }
+    let is_lb = id.starts_with("arn:")
+        && id.contains(":elasticloadbalancing:")
+        && (id.contains(":loadbalancer/app/") || id.contains(":loadbalancer/net/"));
+    let hex_id = |prefix: &str| {
+        id.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    if is_lb || hex_id("i-") || hex_id("eipalloc-") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{id:?} is not an accepted endpoint: use an ALB/NLB ARN (arn:aws:elasticloadbalancing:…:loadbalancer/app|net/…), an EC2 instance id (i-…) or an Elastic IP allocation id (eipalloc-…)."
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn obj(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    fn errors_at(config: &Value) -> Vec<String> {
+        let mut d = Diagnostics::new();
+        validate_config(config, &mut d);
+        d.iter()
+            .map(|d| {
+                d.attribute
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn negative_rate_and_fractional_burst_point_at_their_attributes() {
+        let c = obj(vec![
+            ("name", "x".into()),
+            (
+                "api_gateway",
+                Value::List(vec![obj(vec![
+                    ("rest_api_id", "abc".into()),
+                    ("stage_name", "s".into()),
+                    ("rate_limit", Value::int(-1)),
+                    ("burst_limit", Value::float(1.5)),
+                ])]),
+            ),
+        ]);
+        assert_eq!(
+            errors_at(&c),
+            vec!["api_gateway[0].rate_limit", "api_gateway[0].burst_limit"]
+        );
+    }
+
+    #[test]
+    fn burst_without_rate_is_refused_on_burst_limit() {
+        let c = obj(vec![(
+            "api_gateway",
+            Value::List(vec![obj(vec![
+                ("burst_limit", Value::int(100)),
+                ("rate_limit", Value::Null),
+            ])]),
+        )]);
+        assert_eq!(errors_at(&c), vec!["api_gateway[0].burst_limit"]);
+    }
+
+    #[test]
+    fn unknown_values_pass() {
+        let c = obj(vec![(
+            "api_gateway",
+            Value::List(vec![obj(vec![
+                ("burst_limit", Value::unknown()),
+                ("rate_limit", Value::unknown()),
+            ])]),
+        )]);
+        assert!(errors_at(&c).is_empty());
+    }
+
+    #[test]
+    fn latest_qualifier_and_pc_above_reserved_are_refused() {
+        let c = obj(vec![(
+            "lambda",
+            Value::List(vec![
+                obj(vec![
+                    ("function_name", "f".into()),
+                    ("qualifier", "$LATEST".into()),
+                ]),
+                obj(vec![
+                    ("function_name", "g".into()),
+                    ("qualifier", "prod".into()),
+                    ("reserved_concurrency", Value::int(10)),
+                    ("provisioned_concurrency", Value::int(20)),
+                    ("memory_size", Value::int(64)),
+                ]),
+                obj(vec![("function_name", "g".into())]),
+            ]),
+        )]);
+        assert_eq!(
+            errors_at(&c),
+            vec![
+                "lambda[0].qualifier",
+                "lambda[1].memory_size",
+                "lambda[1].provisioned_concurrency",
+                "lambda[2].function_name"
+            ]
+        );
+    }
+
+    #[test]
+    fn accelerator_endpoints() {
+        assert!(check_accelerator_endpoint("i-0abc123").is_ok());
+        assert!(check_accelerator_endpoint("eipalloc-12ab").is_ok());
+        assert!(check_accelerator_endpoint(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/abc"
+        )
+        .is_ok());
+        let e = check_accelerator_endpoint("bmkd8zayee").unwrap_err();
+        assert!(e.contains("cannot front API Gateway"), "{e}");
+        let e = check_accelerator_endpoint("abc.execute-api.us-east-1.amazonaws.com").unwrap_err();
+        assert!(e.contains("API Gateway"), "{e}");
+        assert!(check_accelerator_endpoint("vpc-123").is_err());
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: formatting and lints, the Rust unit
+# and integration tests, the architecture boundaries, the validator corpus,
+# and the acceptance tests that run the real Terraform core against the
+# sandbox account (AWS emulators the tests start on loopback ports).
+#
+# Usage: scripts/test.sh            (everything)
+#        SMUPPY_SKIP_LINT=1 ...     (skip fmt/clippy while iterating)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+t0=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - t0 ))"; }
+
+step "setup: Python environment and the Terraform core"
+bash scripts/setup.sh
+
+if [[ -z "${SMUPPY_SKIP_LINT:-}" ]]; then
+    step "cargo fmt --check"
+    cargo fmt --all -- --check
+    step "cargo clippy"
+    cargo clippy --workspace --all-targets --quiet -- -D warnings
+fi
+
+step "architecture boundaries"
+bash scripts/check-boundaries.sh
+
+step "cargo build (provider and validator binaries)"
+cargo build --workspace --bins --quiet
+
+step "cargo test"
+cargo test --workspace --quiet 2>&1 | tee target/cargo-test.log | grep -Ev '^(running [0-9]+ tests?|test result: ok\. 0 passed.*|)$' || true
+# tee hides cargo's exit status: read it from the log.
+if grep -Eq '^test result: FAILED|^error(\[|:)' target/cargo-test.log; then
+    echo "cargo test failed" >&2
+    exit 1
+fi
+passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
+echo "cargo test: ${passed} passed"
+
+step "terraform fmt -check"
+.venv/bin/terraform fmt -check -recursive -diff terraform examples
+
+step "acceptance tests (real Terraform core against the sandbox)"
+export SMUPPY_PROVIDER_DIR="$ROOT/target/debug"
+.venv/bin/python -m pytest tests -q -p no:cacheprovider
+
+step "done"
