@@ -10,6 +10,7 @@
 # Environment: PYTHON (interpreter used to create the venv, default python3),
 #              SETUP_EXTRAS ("faults bench", same as the flags).
 # Idempotent: a second run with unchanged requirements only re-checks the wrapper.
+# Extras once installed are remembered (.venv/.setup-extras) and kept in later runs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,6 +55,9 @@ else
 fi
 VPY="$VENV/bin/python"
 
+extras_file="$VENV/.setup-extras"
+[[ -f "$extras_file" ]] && extras+=" $(tr '\n' ' ' < "$extras_file") "
+
 # 2. Requirements, skipped when the stamp (hash of the requirement files + interpreter) matches.
 req_files=("$ROOT/requirements.txt" "$ROOT/requirements-lock.txt")
 [[ "$extras" == *" faults "* ]] && req_files+=("$ROOT/requirements-faults.txt")
@@ -74,6 +78,8 @@ else
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$VPY" -m pip install --quiet "${pip_args[@]}"
     "$VPY" -m pip check >/dev/null || { "$VPY" -m pip check >&2; die "pip check failed"; }
     printf '%s\n' "$stamp" > "$stamp_file"
+    : > "$extras_file"
+    for e in faults bench; do [[ "$extras" == *" $e "* ]] && echo "$e" >> "$extras_file"; done
     say "requirements installed"
 fi
 
