@@ -256,14 +256,14 @@ class Sandbox:
         self.quota_auto_approve = quota_auto_approve
         self.startup_timeout = startup_timeout
         self.python = python or venv_python()
-        self._own_log_dir = log_dir is None and not os.environ.get("SMUPPY_SANDBOX_LOG_DIR")
-        self.log_dir = Path(
-            log_dir
-            or os.environ.get("SMUPPY_SANDBOX_LOG_DIR")
-            or tempfile.mkdtemp(prefix="smuppy-sandbox-")
-        )
+        # One private directory: emulator temp files, and the logs unless kept elsewhere.
+        self._root = Path(tempfile.mkdtemp(prefix="smuppy-sandbox-"))
+        self._tmp = self._root / "tmp"
+        self._tmp.mkdir()
+        kept = log_dir or os.environ.get("SMUPPY_SANDBOX_LOG_DIR")
+        self.log_dir = Path(kept) if kept else self._root / "logs"
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self._tmp = Path(tempfile.mkdtemp(prefix="smuppy-sandbox-tmp-"))
+        self._session: Any = None
         self._procs: dict[str, _Process] = {}
         self.ports: dict[str, int] = {}
         self.started_in: float | None = None
@@ -287,7 +287,10 @@ class Sandbox:
         last_error: Exception | None = None
         for _attempt in range(3):
             try:
-                self._spawn_both()
+                try:
+                    self._spawn_both()
+                except OSError as err:
+                    raise SandboxError(f"cannot start the emulators with {self.python}: {err}") from err
                 self._wait_ready()
                 self.started_in = time.monotonic() - begin
                 return self
@@ -370,9 +373,7 @@ class Sandbox:
         for proc in self._procs.values():
             proc.stop()
         _LIVE.discard(self)
-        shutil.rmtree(self._tmp, ignore_errors=True)
-        if self._own_log_dir:
-            shutil.rmtree(self.log_dir, ignore_errors=True)
+        shutil.rmtree(self._root, ignore_errors=True)
 
     @property
     def pids(self) -> dict[str, int]:
@@ -451,7 +452,9 @@ class Sandbox:
         kwargs.setdefault(
             "config", Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60)
         )
-        return boto3.session.Session().client(
+        if self._session is None:
+            self._session = boto3.session.Session()
+        return self._session.client(
             service,
             endpoint_url=self.endpoints[service],
             aws_access_key_id=SANDBOX_ACCOUNT_ID,
@@ -510,6 +513,7 @@ class Sandbox:
 
 def _serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
+    parent = os.getppid()
 
     def on_signal(signum: int, frame: Any) -> None:
         stop.set()
@@ -537,6 +541,9 @@ def _serve(args: argparse.Namespace) -> int:
             if not sandbox.alive():
                 print("sandbox: an emulator exited unexpectedly", file=sys.stderr)
                 return 1
+            if os.getppid() != parent:
+                print("sandbox: the process that started it is gone; stopping", file=sys.stderr)
+                return 0
             stop.wait(0.5)
         return 0
     except SandboxError as err:

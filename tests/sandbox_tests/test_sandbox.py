@@ -570,6 +570,7 @@ def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, obj
     ready = tmp_path / "sandbox.json"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(TESTS_DIR)
+    env["TMPDIR"] = str(tmp_path)
     proc = subprocess.Popen(
         [venv_python(), "-m", "harness.sandbox", "serve", "--ready-file", str(ready)],
         env=env,
@@ -612,6 +613,31 @@ def test_emulators_die_with_a_killed_serve_process(tmp_path: Path) -> None:
     proc.kill()
     proc.wait(timeout=10)
     assert wait_gone(pids, timeout=10.0) == []
+
+
+def test_serve_stops_when_its_parent_dies(tmp_path: Path) -> None:
+    """A test runner that dies without stopping the sandbox leaves nothing behind."""
+    ready = tmp_path / "sandbox.json"
+    script = (
+        "import os, subprocess, sys, time\n"
+        f"p = subprocess.Popen([{venv_python()!r}, '-m', 'harness.sandbox', 'serve', '--ready-file', {str(ready)!r}])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(TESTS_DIR), TMPDIR=str(tmp_path))
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        serve_pid = int(parent.stdout.readline())
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            assert time.monotonic() < deadline, "serve did not become ready"
+            time.sleep(0.05)
+        pids = [int(p) for p in json.loads(ready.read_text())["pids"].values()]
+    finally:
+        parent.kill()
+        parent.wait()
+    assert wait_gone([serve_pid, *pids], timeout=15.0) == []
 
 
 def test_sandbox_module_runs_as_a_file(tmp_path: Path) -> None:
