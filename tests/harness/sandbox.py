@@ -39,7 +39,7 @@ import urllib.error
 import urllib.request
 import weakref
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 if __package__ in (None, ""):  # run as a file: make ``harness`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

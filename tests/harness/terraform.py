@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -157,6 +158,8 @@ class Terraform:
         self.timeout = timeout
         self.binary = terraform_binary()
         self._config_dir = Path(tempfile.mkdtemp(prefix="smuppy-tfcli-"))
+        # Removed by cleanup(), or at the latest when the object goes away / at exit.
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._config_dir), True)
         self.cli_config_file = self._config_dir / "terraform.rc"
         self.cli_config_file.write_text(cli_config(self.provider_directory))
         self.extra_env = dict(extra_env or {})
@@ -166,7 +169,7 @@ class Terraform:
         self.check_provider = check_provider
 
     def cleanup(self) -> None:
-        shutil.rmtree(self._config_dir, ignore_errors=True)
+        self._finalizer()
 
     def __enter__(self) -> "Terraform":
         return self
