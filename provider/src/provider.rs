@@ -59,12 +59,17 @@ impl Configured {
 
 pub struct SmuppyProvider {
     configured: Arc<Configured>,
+    /// One instance for the process: it holds the claims of every profile
+    /// planned here.
+    profile: Arc<ScalingProfile>,
 }
 
 impl SmuppyProvider {
     pub fn new() -> Self {
+        let configured = Arc::new(Configured::default());
         SmuppyProvider {
-            configured: Arc::new(Configured::default()),
+            profile: Arc::new(ScalingProfile::new(configured.clone())),
+            configured,
         }
     }
 }
@@ -149,7 +154,7 @@ impl Provider for SmuppyProvider {
     }
 
     fn resources(&self) -> BTreeMap<String, Arc<dyn Resource>> {
-        let r: Arc<dyn Resource> = Arc::new(ScalingProfile::new(self.configured.clone()));
+        let r: Arc<dyn Resource> = self.profile.clone();
         BTreeMap::from([(schema::RESOURCE_TYPE.to_string(), r)])
     }
 

@@ -2,6 +2,7 @@
 //! read, import); this file wires them to the protocol-free traits.
 
 pub mod apply;
+pub mod claims;
 pub mod import;
 pub mod import_id;
 pub mod plan;
@@ -20,11 +21,15 @@ use crate::schema;
 
 pub struct ScalingProfile {
     configured: Arc<Configured>,
+    claims: claims::Claims,
 }
 
 impl ScalingProfile {
     pub fn new(configured: Arc<Configured>) -> Self {
-        ScalingProfile { configured }
+        ScalingProfile {
+            configured,
+            claims: claims::Claims::default(),
+        }
     }
 }
 
@@ -57,6 +62,9 @@ impl Resource for ScalingProfile {
 
     async fn plan(&self, req: PlanRequest, diags: &mut Diagnostics) -> PlanResponse {
         let region = self.configured.region();
+        if let Some(name) = req.config.get("name").and_then(Value::as_str) {
+            self.claims.claim(name, &req.config, diags);
+        }
         let planned = plan::plan(
             &req.config,
             &req.proposed_new_state,

@@ -1,0 +1,151 @@
+//! Two profiles must not manage the same AWS thing: each would undo the
+//! other's changes and restore the other's "before" values on destroy.
+//!
+//! Terraform plans every resource of a configuration in one provider
+//! process, so the claims of all profiles meet here. The first profile to
+//! claim a thing keeps it; any other profile claiming it gets an error on the
+//! attribute, naming both.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use tfplugin::{AttributePath, Diagnostics, Value};
+
+use crate::fields::Obj;
+
+/// Claims seen in this process: thing → profile name.
+#[derive(Default)]
+pub struct Claims(Mutex<BTreeMap<String, String>>);
+
+/// The things a profile configuration manages, each with its attribute.
+fn things(config: &Value) -> Vec<(String, String, AttributePath)> {
+    let root_path = AttributePath::root();
+    let root = Obj::new(config, &root_path);
+    let mut out = Vec::new();
+    if let Some((p, v)) = root.single("api_gateway") {
+        let a = Obj::new(v, &p);
+        if let (Some(api), Some(stage)) = (a.str("rest_api_id"), a.str("stage_name")) {
+            out.push((
+                format!("stage:{api}/{stage}"),
+                format!("stage {stage:?} of REST API {api}"),
+                a.path_of("stage_name"),
+            ));
+        }
+    }
+    for (p, v) in root.blocks("lambda") {
+        let l = Obj::new(v, &p);
+        if let Some(f) = l.str("function_name") {
+            out.push((
+                format!("lambda:{f}"),
+                format!("function {f:?}"),
+                l.path_of("function_name"),
+            ));
+        }
+    }
+    for (p, v) in root.blocks("dynamodb") {
+        let d = Obj::new(v, &p);
+        if let Some(t) = d.str("table_name") {
+            out.push((
+                format!("table:{t}"),
+                format!("table {t:?}"),
+                d.path_of("table_name"),
+            ));
+        }
+    }
+    for (p, v) in root.blocks("quota_request") {
+        let q = Obj::new(v, &p);
+        if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
+            out.push((
+                format!("quota:{s}/{c}"),
+                format!("quota {s}/{c}"),
+                q.path_of("quota_code"),
+            ));
+        }
+    }
+    for (block, kind) in [
+        ("cache_policy", "cache policy"),
+        ("dashboard", "dashboard"),
+        ("global_accelerator", "accelerator"),
+    ] {
+        if let Some((p, v)) = root.single(block) {
+            let o = Obj::new(v, &p);
+            if let Some(n) = o.str("name") {
+                out.push((
+                    format!("{block}:{n}"),
+                    format!("{kind} {n:?}"),
+                    o.path_of("name"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+impl Claims {
+    /// Records the claims of profile `name`; reports every thing another
+    /// profile already claimed.
+    pub fn claim(&self, name: &str, config: &Value, diags: &mut Diagnostics) {
+        let mut map = match self.0.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (key, what, path) in things(config) {
+            match map.get(&key) {
+                Some(owner) if owner != name => diags.attribute_error(
+                    path,
+                    "Managed by two profiles",
+                    format!("The {what} is claimed by profile {owner:?} and by profile {name:?}. Only one profile may manage it: each would undo the other's changes and restore the other's earlier values on destroy."),
+                ),
+                Some(_) => {}
+                None => {
+                    map.insert(key, name.to_string());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(fns: &[&str]) -> Value {
+        Value::Object(BTreeMap::from([(
+            "lambda".to_string(),
+            Value::List(
+                fns.iter()
+                    .map(|f| {
+                        Value::Object(BTreeMap::from([(
+                            "function_name".to_string(),
+                            Value::string(*f),
+                        )]))
+                    })
+                    .collect(),
+            ),
+        )]))
+    }
+
+    #[test]
+    fn second_profile_claiming_a_function_is_refused_naming_both() {
+        let c = Claims::default();
+        let mut d = Diagnostics::new();
+        c.claim("staging", &profile(&["a", "b"]), &mut d);
+        assert!(d.is_empty());
+        c.claim("staging", &profile(&["a", "b"]), &mut d);
+        assert!(d.is_empty(), "the same profile planned again is fine");
+        c.claim("prod", &profile(&["c", "b"]), &mut d);
+        let msgs: Vec<String> = d.iter().map(|d| d.detail.clone()).collect();
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].contains("\"staging\"") && msgs[0].contains("\"prod\""),
+            "{msgs:?}"
+        );
+        assert_eq!(
+            d.iter()
+                .next()
+                .and_then(|d| d.attribute.clone())
+                .map(|p| p.to_string()),
+            Some("lambda[1].function_name".to_string())
+        );
+    }
+}

@@ -1,0 +1,57 @@
+"""Many profiles in one configuration, and profiles that claim the same AWS
+thing. Checked through the API Gateway API, not state."""
+
+from __future__ import annotations
+
+from harness import fixtures as fx
+from harness.sandbox import Sandbox
+from harness.terraform import Terraform
+
+
+def profile(label: str, name: str, api: str, stage: str, rate: int) -> str:
+    return f"""
+resource "smuppy_scaling_profile" "{label}" {{
+  name = "{name}"
+  api_gateway {{
+    rest_api_id = "{api}"
+    stage_name  = "{stage}"
+    rate_limit  = {rate}
+    burst_limit = {rate // 2}
+  }}
+}}
+"""
+
+
+def test_many_profiles_apply_in_parallel_and_converge(tf: Terraform, sandbox: Sandbox) -> None:
+    stages = [
+        fx.ensure_rest_api(sandbox, fx.pinned_api_id(s), name=f"api-{s}")
+        for s in (fx.unique_suffix() for _ in range(6))
+    ]
+    config = "".join(
+        profile(f"p{i}", f"profile-{i}", st.api_id, st.stage_name, 1000 + 100 * i)
+        for i, st in enumerate(stages)
+    )
+    tf.write_config(config)
+    tf.apply("-parallelism=10", check=True)
+    for i, st in enumerate(stages):
+        ms = fx.stage_method_settings(sandbox, st.api_id, st.stage_name)["*/*"]
+        assert ms["throttlingRateLimit"] == 1000 + 100 * i
+        assert ms["throttlingBurstLimit"] == (1000 + 100 * i) // 2
+    assert not tf.plan().changes
+    tf.destroy("-parallelism=10", check=True)
+
+
+def test_two_profiles_claiming_one_stage_are_refused(tf: Terraform, sandbox: Sandbox, suffix: str) -> None:
+    st = fx.ensure_rest_api(sandbox, fx.pinned_api_id(suffix), name=f"api-{suffix}")
+    before = fx.stage_method_settings(sandbox, st.api_id, st.stage_name).get("*/*")
+    tf.write_config(
+        profile("a", "alpha", st.api_id, st.stage_name, 500)
+        + profile("b", "beta", st.api_id, st.stage_name, 900)
+    )
+    result = tf.plan_raw()
+    assert result.rc == 1, result.output
+    out = " ".join(result.output.split())
+    assert "Managed by two profiles" in out, out
+    assert '"alpha"' in out and '"beta"' in out, out
+    # Nothing was changed.
+    assert fx.stage_method_settings(sandbox, st.api_id, st.stage_name).get("*/*") == before
