@@ -15,8 +15,8 @@ Command line (for the demo and for integration tests written in other languages)
 
     python -m harness.sandbox serve --ready-file F [--auto-approve] [--log-dir D]
 
-starts the sandbox, writes a JSON document to F (see ``Sandbox.describe``) once both
-emulators answer, and runs until SIGTERM or SIGINT. Run it with the project's venv
+starts the sandbox, writes a flat JSON object {service: url} to F (see
+``Sandbox.ready_document``) once both emulators answer, and runs until SIGTERM or SIGINT. Run it with the project's venv
 python and ``tests`` on PYTHONPATH (or give the file path: ``python tests/harness/sandbox.py``).
 """
 
@@ -493,8 +493,22 @@ class Sandbox:
         body = {"RequestId": request_id, "Status": status}
         return dict(self._moto_control("POST", "quotas/status", body)["RequestedQuota"])
 
+    def ready_document(self) -> dict[str, Any]:
+        """What ``serve --ready-file`` writes.
+
+        A flat JSON object of service -> endpoint URL, under both the botocore names
+        (``service-quotas``, ``application-autoscaling``) and the provider's endpoint
+        attribute names (``servicequotas``, ``applicationautoscaling``); every string
+        value is a URL. Details live in the one non-string entry, ``_sandbox``:
+        ``{"endpoints", "provider_endpoints", "env", "region", "account_id",
+        "ministack", "moto", "pids", "log_dir"}``.
+        """
+        doc: dict[str, Any] = dict(self.endpoints)
+        doc.update(self.provider_endpoints)
+        doc["_sandbox"] = self.describe()
+        return doc
+
     def describe(self) -> dict[str, Any]:
-        """What ``serve --ready-file`` writes."""
         return {
             "endpoints": self.endpoints,
             "provider_endpoints": self.provider_endpoints,
@@ -524,7 +538,7 @@ def _serve(args: argparse.Namespace) -> int:
     sandbox = Sandbox(quota_auto_approve=args.auto_approve, log_dir=args.log_dir)
     try:
         sandbox.start()
-        doc = json.dumps(sandbox.describe(), indent=2, sort_keys=True)
+        doc = json.dumps(sandbox.ready_document(), indent=2, sort_keys=True)
         if ready is not None:
             tmp = ready.with_name(ready.name + ".tmp")
             tmp.write_text(doc + "\n")

@@ -442,6 +442,16 @@ def test_listener_port_ranges_may_not_overlap(sandbox: Sandbox, suffix: str) -> 
     assert error_code(info.value) == "InvalidPortRangeException"
 
 
+def test_accelerator_names_follow_the_aws_rules(sandbox: Sandbox, suffix: str) -> None:
+    ga = sandbox.client("globalaccelerator")
+    ok = ga.create_accelerator(Name=f"smuppy.global-{suffix}", IdempotencyToken=f"n-{suffix}")
+    assert ok["Accelerator"]["Name"] == f"smuppy.global-{suffix}"
+    for bad in ("-smuppy", "smuppy_global", "x" * 65):
+        with pytest.raises(ClientError) as info:
+            ga.create_accelerator(Name=bad, IdempotencyToken=f"{bad}-{suffix}"[:255])
+        assert error_code(info.value) == "InvalidArgumentException"
+
+
 def test_global_accelerator_is_served_from_us_west_2_only(sandbox: Sandbox) -> None:
     ga = sandbox.client("globalaccelerator", region_name="us-east-1")
     with pytest.raises(ClientError) as info:
@@ -585,12 +595,19 @@ def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, obj
             proc.kill()
             raise AssertionError("serve did not become ready in 30 s")
         time.sleep(0.05)
-    return proc, json.loads(ready.read_text()), ready
+    doc = json.loads(ready.read_text())
+    return proc, doc["_sandbox"], ready
 
 
 def test_serve_cli_writes_endpoints_and_stops_on_sigterm(tmp_path: Path) -> None:
     proc, doc, ready = _start_serve(tmp_path)
     try:
+        flat = json.loads(ready.read_text())
+        urls = {k: v for k, v in flat.items() if isinstance(v, str)}
+        assert set(urls) == set(ROUTES) | set(PROVIDER_ENDPOINT_ATTRS.values())
+        assert all(v.startswith("http://127.0.0.1:") for v in urls.values())
+        assert urls["servicequotas"] == urls["service-quotas"] == doc["moto"]
+        assert urls["lambda"] == doc["ministack"]
         endpoints = doc["endpoints"]
         assert isinstance(endpoints, dict) and set(endpoints) == set(ROUTES)
         assert doc["provider_endpoints"]["servicequotas"] == endpoints["service-quotas"]  # type: ignore[index]
@@ -633,7 +650,7 @@ def test_serve_stops_when_its_parent_dies(tmp_path: Path) -> None:
         while not ready.exists():
             assert time.monotonic() < deadline, "serve did not become ready"
             time.sleep(0.05)
-        pids = [int(p) for p in json.loads(ready.read_text())["pids"].values()]
+        pids = [int(p) for p in json.loads(ready.read_text())["_sandbox"]["pids"].values()]
     finally:
         parent.kill()
         parent.wait()

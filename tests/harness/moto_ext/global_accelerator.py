@@ -522,9 +522,10 @@ def _req_str(params: dict[str, Any], name: str) -> str:
 
 def _name(params: dict[str, Any]) -> str:
     name = _req_str(params, "Name")
-    if len(name) > 64 or not re.match(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$", name):
+    if len(name) > 64 or not re.match(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$", name):
         raise _invalid(
-            "Name must be 1-64 characters of letters, digits and hyphens, and cannot start or end with a hyphen."
+            "Name must be 1-64 characters of letters, digits, periods and hyphens, and cannot "
+            "start or end with a hyphen or period."
         )
     return name
 
