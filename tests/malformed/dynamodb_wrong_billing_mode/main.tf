@@ -1,0 +1,8 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  dynamodb {
+    table_name   = "smuppy-feeds-staging"
+    billing_mode = "ON_DEMAND"
+  }
+}

@@ -1,0 +1,9 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  lambda {
+    function_name = "smuppy-api-handler"
+    memory_size   = 64
+    timeout       = 10
+  }
+}

@@ -1,0 +1,9 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  lambda {
+    function_name           = "smuppy-api-handler"
+    reserved_concurrency    = 200
+    provisioned_concurrency = 50
+  }
+}

@@ -1,0 +1,7 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  dynamodb {
+    table_name = "smuppy-feeds-staging"
+  }
+}
