@@ -268,6 +268,7 @@ class Sandbox:
         self.ports: dict[str, int] = {}
         self.started_in: float | None = None
         self._stopped = False
+        self._keep_files = False
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -299,8 +300,9 @@ class Sandbox:
                 for proc in self._procs.values():
                     proc.stop()
                 self._procs.clear()
+        self._keep_files = True  # the logs explain the failure
         self.stop()
-        raise SandboxError(f"sandbox failed to start: {last_error}")
+        raise SandboxError(f"sandbox failed to start (logs in {self.log_dir}): {last_error}")
 
     def _spawn_both(self) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -373,7 +375,10 @@ class Sandbox:
         for proc in self._procs.values():
             proc.stop()
         _LIVE.discard(self)
-        shutil.rmtree(self._root, ignore_errors=True)
+        if self._keep_files and self._root in self.log_dir.parents:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        else:
+            shutil.rmtree(self._root, ignore_errors=True)
 
     @property
     def pids(self) -> dict[str, int]:

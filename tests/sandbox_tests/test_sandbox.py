@@ -576,6 +576,18 @@ def test_processes_are_gone_when_the_block_raises() -> None:
     assert pids and wait_gone(pids, timeout=1.0) == []
 
 
+def test_start_failure_is_a_clear_error_and_leaves_nothing_running(tmp_path: Path) -> None:
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'no emulator here' >&2\nexit 7\n")
+    fake.chmod(0o755)
+    sb = Sandbox(python=str(fake), startup_timeout=5, log_dir=tmp_path / "logs")
+    with pytest.raises(SandboxError, match="exited with code 7") as info:
+        sb.start()
+    assert "no emulator here" in str(info.value)
+    assert not sb.alive()
+    assert (sb.log_dir / "moto.log").exists()
+
+
 def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, object], Path]:
     ready = tmp_path / "sandbox.json"
     env = dict(os.environ)
