@@ -1,0 +1,65 @@
+//! The committed docs must be what the generator renders from the schemas,
+//! the templates, the examples and the module sources.
+
+use std::path::PathBuf;
+
+use terraform_provider_smuppy::docs;
+
+fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+#[test]
+fn committed_docs_are_fresh() {
+    let root = repo_root();
+    let files = match docs::generate(&root) {
+        Ok(f) => f,
+        Err(e) => panic!("docs cannot be generated: {e}"),
+    };
+    let expected = [
+        "docs/index.md",
+        "docs/resources/scaling_profile.md",
+        "terraform/modules/scaling-profile/README.md",
+    ];
+    for path in expected {
+        assert!(
+            files.iter().any(|f| f.path == PathBuf::from(path)),
+            "{path} is not generated"
+        );
+    }
+    let stale = docs::stale(&root, &files);
+    assert!(
+        stale.is_empty(),
+        "stale docs {stale:?}: run `{}`",
+        docs::GENERATOR_COMMAND
+    );
+}
+
+#[test]
+fn every_embedded_example_exists_and_every_block_has_one() {
+    let root = repo_root();
+    let dir = root.join("examples/resources/smuppy_scaling_profile");
+    for block in [
+        "api_gateway",
+        "lambda",
+        "dynamodb",
+        "quota_request",
+        "cache_policy",
+        "dashboard",
+        "global_accelerator",
+    ] {
+        let path = dir.join(format!("{block}.tf"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            text.contains(&format!("  {block} {{")),
+            "{} has no {block} block",
+            path.display()
+        );
+    }
+    let page = std::fs::read_to_string(root.join("docs/resources/scaling_profile.md"))
+        .unwrap_or_else(|e| panic!("docs/resources/scaling_profile.md: {e}"));
+    assert!(page.contains("terraform import smuppy_scaling_profile.api"));
+    assert!(page.contains("import {"));
+}
