@@ -22,7 +22,10 @@ pub use analysis::{analyze, analyze_with, Analysis, Options, DEFAULT_EXTRAPOLATI
 pub use capacity::{Capacity, LinkLimit};
 pub use cost::{CostEstimate, ServiceCost};
 pub use finding::{Finding, Severity};
-pub use limits::{AccountThrottle, Limits, LiveFacts, OpenQuotaRequest, ReservedElsewhere};
+pub use limits::{
+    AccountThrottle, Limits, LiveFacts, OpenQuotaRequest, ReservedElsewhere, ScalingBounds,
+    TableFacts,
+};
 pub use prices::{PriceError, PriceItem, PriceTable};
 pub use profile::*;
 pub use rules::{RuleInfo, RULES};

@@ -89,8 +89,13 @@ pub struct LiveFacts {
     pub account_throttle: Option<AccountThrottle>,
     /// `lambda:GetAccountSettings` AccountLimit.ConcurrentExecutions.
     pub account_concurrency: Option<i64>,
+    /// `lambda:GetAccountSettings` AccountLimit.UnreservedConcurrentExecutions.
+    pub unreserved_concurrency: Option<i64>,
     /// Reserved concurrency of functions the profile does not manage.
     pub reserved_outside_profile: Vec<ReservedElsewhere>,
+    /// The profiles' DynamoDB tables as the account has them (tables that do
+    /// not exist yet are absent).
+    pub tables: Vec<TableFacts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +119,27 @@ pub struct ReservedElsewhere {
     pub reserved_concurrency: i64,
 }
 
+/// One table's capacity mode and auto scaling, from `DescribeTable` and
+/// `DescribeScalableTargets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableFacts {
+    pub table_name: String,
+    /// `PAY_PER_REQUEST` or `PROVISIONED`.
+    pub billing_mode: Option<String>,
+    /// Provisioned read/write capacity units (0 on on-demand tables).
+    pub read_capacity: Option<i64>,
+    pub write_capacity: Option<i64>,
+    /// Registered scalable targets, if any.
+    pub read_autoscaling: Option<ScalingBounds>,
+    pub write_autoscaling: Option<ScalingBounds>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ScalingBounds {
+    pub min_capacity: i64,
+    pub max_capacity: i64,
+}
+
 /// A limit value together with where it came from, for messages.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sourced {
@@ -132,7 +158,7 @@ impl Limits {
         if let Some(t) = self.live.account_throttle {
             return Sourced {
                 value: t.rate_limit,
-                source: "account throttle in force",
+                source: "live account throttle",
             };
         }
         if let Some(v) = self
@@ -142,7 +168,7 @@ impl Limits {
         {
             return Sourced {
                 value: *v,
-                source: "applied quota",
+                source: "live applied quota",
             };
         }
         Sourced {
@@ -155,7 +181,7 @@ impl Limits {
         match self.live.account_throttle {
             Some(t) => Sourced {
                 value: t.burst_limit,
-                source: "account throttle in force",
+                source: "live account throttle",
             },
             None => Sourced {
                 value: self.apigw_account_burst,
@@ -169,7 +195,7 @@ impl Limits {
         if let Some(v) = self.live.account_concurrency {
             return Sourced {
                 value: v as f64,
-                source: "account settings",
+                source: "live account settings",
             };
         }
         if let Some(v) = self
@@ -179,7 +205,7 @@ impl Limits {
         {
             return Sourced {
                 value: *v,
-                source: "applied quota",
+                source: "live applied quota",
             };
         }
         Sourced {
@@ -203,6 +229,11 @@ impl Limits {
             .applied_quotas
             .get(&Self::quota_key(service_code, quota_code))
             .copied()
+    }
+
+    /// What the account reports for a table, if it was read.
+    pub fn table(&self, table_name: &str) -> Option<&TableFacts> {
+        self.live.tables.iter().find(|t| t.table_name == table_name)
     }
 
     pub fn open_request(&self, service_code: &str, quota_code: &str) -> Option<&OpenQuotaRequest> {
@@ -236,7 +267,7 @@ mod tests {
             .applied_quotas
             .insert(Limits::quota_key("apigateway", QUOTA_APIGW_RATE), 20_000.0);
         assert_eq!(l.apigw_rate().value, 20_000.0);
-        assert_eq!(l.apigw_rate().source, "applied quota");
+        assert_eq!(l.apigw_rate().source, "live applied quota");
         l.live.account_throttle = Some(AccountThrottle {
             rate_limit: 15_000.0,
             burst_limit: 7_500.0,
