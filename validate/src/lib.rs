@@ -1,6 +1,7 @@
 //! `smuppy-validate`: checks scaling profiles from HCL, `terraform show
 //! -json` plans or the live account, with the same rules as the provider.
 
+pub mod aws;
 pub mod error;
 pub mod hcl;
 pub mod input;
@@ -50,12 +51,30 @@ pub struct Cli {
     /// A monthly budget in USD (warns when the estimate is above it); overrides budget blocks.
     #[arg(long, value_name = "USD")]
     pub budget: Option<f64>,
-    /// Read limits from the live account (needs a build with a live source).
+    /// Read limits from the live account (standard credential chain): Lambda
+    /// account settings and other functions' reserved concurrency, applied
+    /// quotas and open increase requests, the API Gateway account throttle,
+    /// the profiles' tables.
     #[arg(long)]
     pub live: bool,
+    /// With --live: the AWS Region (else AWS_REGION or the shared config).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// With --live: a named profile of the shared AWS config/credentials files.
+    #[arg(long = "profile", value_name = "NAME")]
+    pub aws_profile: Option<String>,
+    /// With --live: an endpoint URL for one service, SERVICE=URL (repeatable).
+    /// Services: apigateway, lambda, dynamodb, applicationautoscaling,
+    /// cloudfront, cloudwatch, servicequotas, globalaccelerator.
+    #[arg(long = "endpoint", value_name = "SERVICE=URL")]
+    pub endpoints: Vec<String>,
     /// Account facts from a saved JSON snapshot instead of the live account.
     #[arg(long, value_name = "FILE")]
     pub live_facts: Option<PathBuf>,
+    /// Write the account facts used (from --live or --live-facts) to FILE, as
+    /// JSON that --live-facts reads back.
+    #[arg(long, value_name = "FILE")]
+    pub save_live_facts: Option<PathBuf>,
     /// A variables file (repeatable), after terraform.tfvars and *.auto.tfvars.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
@@ -149,6 +168,21 @@ pub fn run(
         source
             .fill(&profiles, &mut limits)
             .map_err(|e| InputError::Other(format!("--live: {e}")))?;
+    }
+    if let Some(path) = &cli.save_live_facts {
+        if !(cli.live || cli.live_facts.is_some()) {
+            return Err(InputError::Other(
+                "--save-live-facts needs --live or --live-facts".into(),
+            ));
+        }
+        let text = serde_json::to_string_pretty(&limits.live)
+            .map_err(|e| InputError::Other(format!("cannot encode the account facts: {e}")))?;
+        std::fs::write(path, text + "\n").map_err(|e| {
+            InputError::Other(format!(
+                "--save-live-facts {}: {e}",
+                input::display_path(path)
+            ))
+        })?;
     }
     let options = Options {
         measured,

@@ -1,6 +1,6 @@
-//! Live account facts. This binary reads none itself: a `LiveSource` (the
-//! AWS one lives with the AWS components) fills `Limits` before the rules
-//! run. `--live-facts FILE` loads a saved snapshot instead.
+//! Live account facts: a `LiveSource` fills `Limits` before the rules run.
+//! `--live` uses the AWS one (`crate::aws`); `--live-facts FILE` loads a
+//! saved snapshot instead.
 
 use std::path::Path;
 

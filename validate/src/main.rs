@@ -4,7 +4,13 @@ fn main() {
     let cli = smuppy_validate::Cli::parse_from(smuppy_validate::terraform_style_args(
         std::env::args_os(),
     ));
-    let code = match smuppy_validate::run(&cli, None, &mut std::io::stdout().lock()) {
+    let result = smuppy_validate::aws::AwsSource::from_cli(&cli).and_then(|source| {
+        let live = source
+            .as_ref()
+            .map(|s| s as &dyn smuppy_validate::LiveSource);
+        smuppy_validate::run(&cli, live, &mut std::io::stdout().lock())
+    });
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("smuppy-validate: {}", e.one_line());

@@ -1,6 +1,6 @@
 //! Unusable input: exit 2, one line on stderr, nothing on stdout, no panic.
 
-use crate::util::{root, run_in, Run};
+use crate::util::{root, run_in, run_with_env, Run};
 
 fn assert_unusable(r: &Run, needle: &str) {
     assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
@@ -116,7 +116,7 @@ fn unsupported_argument() {
 }
 
 #[test]
-fn bad_price_file_and_live_without_reader() {
+fn bad_price_file() {
     let d = temp_with(&[("prices.json", "[1, 2]")]);
     let prices = d.path().join("prices.json");
     let p = prices.to_string_lossy().to_string();
@@ -124,7 +124,101 @@ fn bad_price_file_and_live_without_reader() {
         &run_in(&root(), &["examples/runbook", "--prices", &p]),
         "price file",
     );
-    assert_unusable(&run_in(&root(), &["examples/runbook", "--live"]), "--live");
+}
+
+/// Nothing answers on port 1 of the loopback: every service is unreachable.
+const DEAD: &str = "http://127.0.0.1:1";
+
+fn dead_endpoints() -> Vec<String> {
+    scaling_aws::client::SERVICE_KEYS
+        .iter()
+        .map(|s| format!("{s}={DEAD}"))
+        .collect()
+}
+
+fn live_args(endpoints: &[String]) -> Vec<&str> {
+    let mut args = vec!["examples/runbook", "--live"];
+    for e in endpoints {
+        args.push("--endpoint");
+        args.push(e);
+    }
+    args
+}
+
+/// No shared config, no instance metadata: only what the test sets.
+const ISOLATED: [(&str, &str); 3] = [
+    ("AWS_CONFIG_FILE", "/dev/null"),
+    ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+];
+
+#[test]
+fn live_with_unreachable_aws() {
+    let eps = dead_endpoints();
+    let mut env = ISOLATED.to_vec();
+    env.extend([
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "not-a-secret-for-tests"),
+        ("AWS_REGION", "eu-west-3"),
+    ]);
+    let r = run_with_env(&root(), &live_args(&eps), &env);
+    assert_unusable(&r, "--live: reading the account in eu-west-3: ");
+    assert!(!r.stderr.contains("not-a-secret-for-tests"), "{}", r.stderr);
+}
+
+#[test]
+fn live_without_credentials() {
+    let eps = dead_endpoints();
+    let mut args = live_args(&eps);
+    args.extend(["--region", "us-east-1"]);
+    let r = run_with_env(&root(), &args, &ISOLATED);
+    assert_unusable(&r, "--live: reading the account in us-east-1: ");
+    assert!(
+        r.stderr.to_lowercase().contains("credentials"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn live_without_region() {
+    let eps = dead_endpoints();
+    let mut env = ISOLATED.to_vec();
+    env.extend([
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "not-a-secret-for-tests"),
+    ]);
+    let r = run_with_env(&root(), &live_args(&eps), &env);
+    assert_unusable(&r, "no AWS region: pass --region");
+}
+
+#[test]
+fn live_flags_are_checked() {
+    assert_unusable(
+        &run_in(
+            &root(),
+            &["examples/runbook", "--endpoint", "lambda=http://x"],
+        ),
+        "--endpoint only applies with --live",
+    );
+    assert_unusable(
+        &run_in(&root(), &["examples/runbook", "--region", "us-east-1"]),
+        "--region only applies with --live",
+    );
+    assert_unusable(
+        &run_in(
+            &root(),
+            &["examples/runbook", "--live", "--endpoint", "s3=http://x"],
+        ),
+        "unknown service \"s3\"",
+    );
+    assert_unusable(
+        &run_in(
+            &root(),
+            &["examples/runbook", "--live", "--endpoint", "lambda"],
+        ),
+        "expected SERVICE=URL",
+    );
 }
 
 #[test]

@@ -33,3 +33,26 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 pub fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("output is not JSON ({e}):\n{s}"))
 }
+
+/// Runs the binary in `dir` with `args`, with no AWS_* variable from the
+/// caller's environment, only `env`.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_smuppy-validate"));
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out: Output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run smuppy-validate: {e}"));
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
