@@ -13,6 +13,9 @@ traffic = {
   latency_ms        = 55
   cache_hit_ratio   = 0.7
   reads_per_request = 1
+  # Cost basis (assumed, replace with the measured count): staging sees load
+  # tests, not a month at peak.
+  monthly_requests = 50000000
 }
 
 api_gateway = {
@@ -46,5 +49,5 @@ dashboard = {
 }
 
 budget = {
-  monthly_usd = 2500
+  monthly_usd = 500
 }
