@@ -214,26 +214,27 @@ async fn reserved_of(aws: &Aws, name: String) -> Result<Option<ReservedElsewhere
 }
 
 type QuotaFacts = (BTreeMap<String, f64>, Vec<OpenQuotaRequest>);
+/// One quota: its `service/code` key and applied value (if known), and its open requests.
+type OneQuota = (Option<(String, f64)>, Vec<OpenQuotaRequest>);
 
 async fn read_quotas(
     aws: &Aws,
     quotas: &BTreeSet<(String, String)>,
 ) -> Result<QuotaFacts, AwsError> {
-    let per_quota: Vec<(Option<(String, f64)>, Vec<OpenQuotaRequest>)> =
-        stream::iter(quotas.iter().cloned())
-            .map(|(service, code)| async move {
-                let (applied, open) = futures::try_join!(
-                    applied_value(aws, &service, &code),
-                    open_requests(aws, &service, &code),
-                )?;
-                Ok::<_, AwsError>((
-                    applied.map(|v| (scaling::Limits::quota_key(&service, &code), v)),
-                    open,
-                ))
-            })
-            .buffer_unordered(PARALLEL)
-            .try_collect()
-            .await?;
+    let per_quota: Vec<OneQuota> = stream::iter(quotas.iter().cloned())
+        .map(|(service, code)| async move {
+            let (applied, open) = futures::try_join!(
+                applied_value(aws, &service, &code),
+                open_requests(aws, &service, &code),
+            )?;
+            Ok::<_, AwsError>((
+                applied.map(|v| (scaling::Limits::quota_key(&service, &code), v)),
+                open,
+            ))
+        })
+        .buffer_unordered(PARALLEL)
+        .try_collect()
+        .await?;
     let mut applied = BTreeMap::new();
     let mut open = Vec::new();
     for (a, o) in per_quota {
