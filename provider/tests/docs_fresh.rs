@@ -1,7 +1,7 @@
 //! The committed docs must be what the generator renders from the schemas,
 //! the templates, the examples and the module sources.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use terraform_provider_smuppy::docs;
 
@@ -24,7 +24,7 @@ fn committed_docs_are_fresh() {
     ];
     for path in expected {
         assert!(
-            files.iter().any(|f| f.path == PathBuf::from(path)),
+            files.iter().any(|f| f.path == Path::new(path)),
             "{path} is not generated"
         );
     }
