@@ -237,3 +237,26 @@ fn price_override_changes_the_estimate() {
         r.stdout
     );
 }
+
+#[test]
+fn live_profile_names_the_region_and_credentials() {
+    let d = temp_with(&[(
+        "config",
+        "[profile team]\nregion = eu-west-1\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = not-a-secret-for-tests\n",
+    )]);
+    let config = d.path().join("config").to_string_lossy().to_string();
+    let eps = dead_endpoints();
+    let mut args = live_args(&eps);
+    args.extend(["--profile", "team"]);
+    let env = [
+        ("AWS_CONFIG_FILE", config.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let r = run_with_env(&root(), &args, &env);
+    // The profile's region is used and its keys are found: what fails is
+    // the connection, not the credential chain.
+    assert_unusable(&r, "--live: reading the account in eu-west-1: ");
+    assert!(!r.stderr.contains("no credentials"), "{}", r.stderr);
+    assert!(!r.stderr.contains("not-a-secret-for-tests"), "{}", r.stderr);
+}
