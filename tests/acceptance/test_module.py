@@ -108,6 +108,14 @@ def test_environment_root_validates(env: str, tmp_path: Path) -> None:
         assert "The configuration is valid" in result.output
 
 
+def test_resource_examples_validate(tmp_path: Path) -> None:
+    examples = copy_tree(EXAMPLES / "resources" / "smuppy_scaling_profile", tmp_path / "resources")
+    with Terraform(examples, None) as tf:
+        tf.require_provider()
+        result = tf.run("validate", "-no-color").check()
+        assert "The configuration is valid" in result.output
+
+
 # -- terraform test ----------------------------------------------------------------------------------------
 
 
@@ -154,6 +162,24 @@ def test_module_test_suite_passes_against_the_sandbox(
         runner.cleanup()
 
 
+@pytest.mark.slow
+def test_import_block_example_plans_an_import(sandbox: Sandbox, tmp_path: Path) -> None:
+    """examples/resources/.../import.tf: its ID names the runbook's stage, function and table."""
+    fx.ensure_scenario(sandbox)
+    src = EXAMPLES / "resources" / "smuppy_scaling_profile"
+    work = tmp_path / "import"
+    work.mkdir()
+    for name in ("providers.tf", "import.tf"):
+        shutil.copy(src / name, work / name)
+    (work / "sandbox_override.tf").write_text(provider_block(sandbox.provider_endpoints))
+    with Terraform(work, sandbox) as tf:
+        result = tf.plan_raw()
+        assert result.rc == 0, result.output
+        assert "Plan: 1 to import" in result.output, result.output
+        # The import read what AWS has: the alias's published version and the function's memory.
+        assert 'qualifier_version = "' in result.output, result.output
+
+
 # -- examples/staging against the sandbox ------------------------------------------------------------------------
 
 
@@ -178,8 +204,8 @@ def test_staging_example_applies_and_destroys(sandbox: Sandbox, tmp_path: Path) 
         tf.run("init", "-input=false", "-no-color").check()
         plan = tf.plan()
         assert plan.changes, plan.result.output
-        tf.apply(check=True)
         try:
+            tf.apply(check=True)
             outputs = json.loads(tf.run("output", "-json", "-no-color").check().stdout)
             capacity = outputs["capacity"]["value"]
             # 27,535 req/s × (1 − 0.7) reach the origin; × 55 ms is the concurrency needed.
@@ -200,7 +226,9 @@ def test_staging_example_applies_and_destroys(sandbox: Sandbox, tmp_path: Path) 
             # A second plan finds nothing to do.
             assert not tf.plan().changes
         finally:
-            tf.destroy(check=True)
+            # Also after a failed apply: whatever it reached is in the state.
+            destroyed = tf.destroy()
+        assert destroyed.rc == 0, destroyed.output
 
     reserved = lam.get_function_concurrency(FunctionName="smuppy-api-handler")
     assert reserved.get("ReservedConcurrentExecutions") is None, reserved
