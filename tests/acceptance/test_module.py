@@ -234,3 +234,37 @@ def test_staging_example_applies_and_destroys(sandbox: Sandbox, tmp_path: Path) 
     assert reserved.get("ReservedConcurrentExecutions") is None, reserved
     table = ddb.describe_table(TableName="smuppy-feeds-staging")["Table"]
     assert table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED") == mode_before
+
+
+# -- examples/prod against the sandbox ---------------------------------------------------------------------------
+
+PROD_POOLS = ("smuppy-api-handler", "smuppy-api-pool-2", "smuppy-api-pool-3")
+
+
+def ensure_prod_fixtures(sandbox: Sandbox) -> None:
+    """What examples/prod/terraform.auto.tfvars names: three pools with alias prod, stage prod, table."""
+    functions = [fx.ensure_function(sandbox, name) for name in PROD_POOLS]
+    fx.ensure_rest_api(sandbox, fx.DEFAULT_API_ID, stage="prod", function=functions[0])
+    fx.ensure_table(sandbox, "smuppy-feeds-prod")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "CAP003/CAP004 fail the plan although quota_request blocks of the same profile ask for the "
+        "missing Lambda concurrency and API Gateway throttle (LIM013/LIM016 already warn in that "
+        "case), so the apply that would file the requests can never run"
+    ),
+)
+def test_prod_example_plans_with_quota_requests_pending(sandbox: Sandbox, tmp_path: Path) -> None:
+    ensure_prod_fixtures(sandbox)
+    root = copy_env_root("prod", tmp_path / "repo")
+    (root / "sandbox_override.tf").write_text(sandbox_override(sandbox))
+    with Terraform(root, sandbox) as tf:
+        tf.run("init", "-input=false", "-no-color").check()
+        result = tf.plan_raw("-detailed-exitcode")
+        assert result.rc == 2, result.output
+        # The stage rate and the reservations rely on requests only asked for: warnings.
+        assert "LIM013" in result.output and "LIM016" in result.output, result.output
+        assert "Plan: 1 to add" in result.output
