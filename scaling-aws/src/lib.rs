@@ -1,1 +1,472 @@
-//! AWS components.
+//! The AWS side of scaling profiles.
+//!
+//! Each part of a [`Profile`] is a component that reads what AWS has,
+//! computes the minimal changes, applies them, reads back, and on destroy
+//! restores what was there before the profile took over (kept in
+//! [`PrivateState`]). Every verb is idempotent: a second apply of the same
+//! profile issues no writes.
+//!
+//! Entry points: [`Aws::connect`], then [`read_profile`], [`apply_profile`]
+//! and [`destroy_profile`]. Independent components run concurrently; each
+//! returns what it reached even when another fails.
+
+pub mod client;
+pub mod components;
+pub mod error;
+pub mod live;
+pub mod run;
+pub mod state;
+
+pub use client::{Aws, AwsSettings, ConnectError};
+pub use error::{AwsError, Cause, ComponentError};
+pub use run::{ApplyOptions, Cancel};
+pub use state::*;
+
+use components::{cache_policy, dashboard, dynamodb, lambda, quota, stage};
+use futures::future::join_all;
+use run::{Ctx, Part};
+use scaling::Profile;
+use stage::StageId;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What [`apply_profile`] reached.
+#[derive(Debug, Clone)]
+pub struct ApplyOutcome {
+    /// What AWS reports after the apply, for every component of `desired`
+    /// (also when some failed).
+    pub observed: Observed,
+    /// Captures of prior values, for destroy.
+    pub private: PrivateState,
+    pub errors: Vec<ComponentError>,
+    pub warnings: Vec<ComponentError>,
+    /// Mutating AWS calls issued (0 when everything was already in place).
+    pub writes: u32,
+}
+
+/// What [`destroy_profile`] reached.
+#[derive(Debug, Clone)]
+pub struct DestroyOutcome {
+    /// What is left to revert (empty when everything was restored).
+    pub private: PrivateState,
+    pub errors: Vec<ComponentError>,
+    pub warnings: Vec<ComponentError>,
+    pub writes: u32,
+}
+
+#[derive(Default)]
+struct Collect {
+    errors: Vec<ComponentError>,
+    warnings: Vec<ComponentError>,
+}
+
+impl Collect {
+    fn take<T>(&mut self, part: Part<T>) -> Option<T> {
+        self.errors.extend(part.errors);
+        self.warnings.extend(part.warnings);
+        part.observed
+    }
+    fn take_all<T>(&mut self, parts: Vec<Part<T>>) -> Vec<Option<T>> {
+        parts.into_iter().map(|p| self.take(p)).collect()
+    }
+}
+
+/// The cache policy id: from `known`, else from a capture of one the
+/// profile created (a crash between create and saving state).
+fn cache_policy_id(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
+    known
+        .cache_policy
+        .as_ref()
+        .map(|c| c.id.clone())
+        .or_else(|| {
+            ctx.capture_keys()
+                .into_iter()
+                .find_map(|k| k.strip_prefix("cachepolicy:").map(str::to_string))
+        })
+}
+
+/// Private-state keys the profile claims: captures under any other key
+/// belong to components the profile no longer has.
+fn claimed(p: &Profile) -> (BTreeSet<String>, Vec<&'static str>) {
+    let mut keys = BTreeSet::new();
+    let mut prefixes = Vec::new();
+    if let Some(id) = p.api_gateway.as_ref().and_then(StageId::of) {
+        keys.insert(id.key());
+    }
+    for l in &p.lambdas {
+        keys.insert(lambda::function_key(&l.function_name));
+        if let Some(q) = &l.qualifier {
+            keys.insert(lambda::qualifier_key(&l.function_name, q));
+        }
+    }
+    for t in &p.dynamodb {
+        keys.insert(dynamodb::table_key(&t.table_name));
+        keys.insert(dynamodb::scalable_key(&t.table_name, dynamodb::Dim::Read));
+        keys.insert(dynamodb::scalable_key(&t.table_name, dynamodb::Dim::Write));
+    }
+    if let Some(d) = &p.dashboard {
+        keys.insert(dashboard::key(&d.name));
+    }
+    if p.cache_policy.is_some() {
+        prefixes.push("cachepolicy:");
+    }
+    (keys, prefixes)
+}
+
+/// What to revert, grouped by AWS thing, from capture keys.
+#[derive(Debug, Default, PartialEq)]
+struct Reverts {
+    stages: Vec<StageId>,
+    /// function → qualifiers with captures; `true` when the function's own
+    /// settings were captured.
+    functions: BTreeMap<String, (Vec<String>, bool)>,
+    tables: BTreeSet<String>,
+    dashboards: Vec<String>,
+    cache_policies: Vec<String>,
+}
+
+fn reverts_for(keys: impl IntoIterator<Item = String>) -> Reverts {
+    let mut r = Reverts::default();
+    for k in keys {
+        if let Some(rest) = k.strip_prefix("stage:") {
+            if let Some((api, stage)) = rest.split_once('/') {
+                r.stages.push(StageId {
+                    rest_api_id: api.into(),
+                    stage_name: stage.into(),
+                });
+            }
+        } else if let Some(f) = k.strip_prefix("lambda:") {
+            r.functions.entry(f.to_string()).or_default().1 = true;
+        } else if let Some(rest) = k.strip_prefix("provisioned:") {
+            if let Some((f, q)) = rest.split_once(':') {
+                r.functions
+                    .entry(f.to_string())
+                    .or_default()
+                    .0
+                    .push(q.to_string());
+            }
+        } else if let Some(t) = k.strip_prefix("table:") {
+            r.tables.insert(t.to_string());
+        } else if let Some(rest) = k.strip_prefix("scalable:") {
+            if let Some((t, _)) = rest.rsplit_once(':') {
+                r.tables.insert(t.to_string());
+            }
+        } else if let Some(d) = k.strip_prefix("dashboard:") {
+            r.dashboards.push(d.to_string());
+        } else if let Some(id) = k.strip_prefix("cachepolicy:") {
+            r.cache_policies.push(id.to_string());
+        }
+    }
+    r
+}
+
+fn index_of<T>(items: &[T], pred: impl Fn(&T) -> bool) -> usize {
+    items.iter().position(pred).unwrap_or(0)
+}
+
+/// Revert everything in `r`, concurrently per AWS thing; Lambda qualifiers
+/// before the function's own settings.
+async fn run_reverts(ctx: &Ctx<'_>, r: &Reverts, profile: Option<&Profile>, c: &mut Collect) {
+    let lambdas = profile.map(|p| p.lambdas.as_slice()).unwrap_or_default();
+    let tables = profile.map(|p| p.dynamodb.as_slice()).unwrap_or_default();
+    let stages = join_all(r.stages.iter().map(|id| stage::revert(ctx, id)));
+    let functions = join_all(r.functions.iter().map(|(f, (qs, own))| async move {
+        let i = index_of(lambdas, |l| &l.function_name == f);
+        let mut errors = Vec::new();
+        for q in qs {
+            errors.extend(lambda::revert_qualifier(ctx, i, f, q).await);
+        }
+        if errors.is_empty() && *own {
+            errors.extend(lambda::revert_function(ctx, i, f).await);
+        }
+        Part::<()> {
+            observed: None,
+            errors,
+            warnings: Vec::new(),
+        }
+    }));
+    let tabs = join_all(
+        r.tables
+            .iter()
+            .map(|t| dynamodb::revert(ctx, index_of(tables, |x| &x.table_name == t), t)),
+    );
+    let dashes = join_all(r.dashboards.iter().map(|d| dashboard::revert(ctx, d)));
+    let policies = join_all(
+        r.cache_policies
+            .iter()
+            .map(|id| cache_policy::delete(ctx, id)),
+    );
+    let (s, f, t, d, p) = futures::join!(stages, functions, tabs, dashes, policies);
+    c.take_all(s);
+    c.take_all(f);
+    c.take_all(t);
+    c.take_all(d);
+    c.take_all(p);
+}
+
+/// Read every component of `desired` from AWS (refresh / import). `known`
+/// carries ids from state (cache policy id, quota request ids). Nothing is
+/// written. Components whose target is gone come back as `None`; errors are
+/// per component and the rest is still read.
+pub async fn read_profile(
+    aws: &Aws,
+    desired: &Profile,
+    known: &Observed,
+) -> (Observed, Vec<ComponentError>) {
+    let opts = ApplyOptions::default();
+    let ctx = Ctx::new(aws, &opts, PrivateState::default());
+    let ctx = &ctx;
+    let mut c = Collect::default();
+    let stage_f = async {
+        match &desired.api_gateway {
+            Some(s) => stage::refresh(ctx, s).await,
+            None => Part::new(None),
+        }
+    };
+    let lambdas_f = join_all(
+        desired
+            .lambdas
+            .iter()
+            .enumerate()
+            .map(|(i, l)| lambda::refresh(ctx, i, l)),
+    );
+    let tables_f = join_all(
+        desired
+            .dynamodb
+            .iter()
+            .enumerate()
+            .map(|(i, t)| dynamodb::refresh(ctx, i, t)),
+    );
+    let quotas_f = join_all(desired.quota_requests.iter().enumerate().map(|(i, q)| {
+        let known_id = known
+            .quota(&q.service_code, &q.quota_code)
+            .and_then(|o| o.request_id.clone());
+        async move { quota::refresh(ctx, i, q, known_id.as_deref()).await }
+    }));
+    let cp_id = known.cache_policy.as_ref().map(|c| c.id.clone());
+    let cp_f = async {
+        match &desired.cache_policy {
+            Some(_) => cache_policy::refresh(ctx, cp_id.as_deref()).await,
+            None => Part::new(None),
+        }
+    };
+    let dash_f = dashboard::refresh(ctx, desired);
+    let (s, l, t, q, cp, d) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f);
+    let observed = Observed {
+        api_gateway: c.take(s),
+        lambdas: c.take_all(l),
+        dynamodb: c.take_all(t),
+        quota_requests: c.take_all(q),
+        cache_policy: c.take(cp),
+        dashboard: c.take(d),
+        global_accelerator: None,
+    };
+    let mut errors = c.errors;
+    errors.extend(c.warnings);
+    (observed, errors)
+}
+
+/// Converge AWS to `desired`.
+///
+/// First, components the profile no longer has (a capture in `private`
+/// whose AWS identity `desired` does not name: a removed `lambda` block, a
+/// renamed dashboard, a stage moved to another API) are reverted to their
+/// captured prior values. Then every component of `desired` is applied
+/// concurrently: read, capture the prior values once, issue only the calls
+/// that differ, read back. `previous` (the profile in prior state) tells
+/// which fields the profile used to manage, so a field removed from a block
+/// is restored too. The outcome carries what every component reached, also
+/// when others failed.
+pub async fn apply_profile(
+    aws: &Aws,
+    desired: &Profile,
+    previous: Option<&Profile>,
+    known: &Observed,
+    private: PrivateState,
+    opts: &ApplyOptions,
+) -> ApplyOutcome {
+    let ctx = Ctx::new(aws, opts, private);
+    let ctx = &ctx;
+    let mut c = Collect::default();
+
+    let (claimed_keys, claimed_prefixes) = claimed(desired);
+    let dropped = ctx.capture_keys().into_iter().filter(|k| {
+        !claimed_keys.contains(k) && !claimed_prefixes.iter().any(|p| k.starts_with(p))
+    });
+    let mut reverts = reverts_for(dropped);
+    // The cache policy of a profile that dropped its cache_policy block.
+    if desired.cache_policy.is_none() {
+        if let Some(id) = known.cache_policy.as_ref().map(|c| c.id.clone()) {
+            if !reverts.cache_policies.contains(&id) {
+                reverts.cache_policies.push(id);
+            }
+        }
+    }
+    run_reverts(ctx, &reverts, previous, &mut c).await;
+    if let Some(prev) = previous {
+        for (i, q) in prev.quota_requests.iter().enumerate() {
+            let kept = desired
+                .quota_requests
+                .iter()
+                .any(|d| d.service_code == q.service_code && d.quota_code == q.quota_code);
+            if !kept {
+                c.warnings.push(quota::destroy_warning(
+                    i,
+                    q,
+                    known.quota(&q.service_code, &q.quota_code),
+                ));
+            }
+        }
+    }
+
+    let stage_f = async {
+        match &desired.api_gateway {
+            Some(s) => stage::apply(ctx, s).await,
+            None => Part::new(None),
+        }
+    };
+    let lambdas_f = join_all(desired.lambdas.iter().enumerate().map(|(i, l)| {
+        let prev = previous.and_then(|p| {
+            p.lambdas
+                .iter()
+                .find(|x| x.function_name == l.function_name)
+        });
+        lambda::apply(ctx, i, l, prev)
+    }));
+    let tables_f = join_all(desired.dynamodb.iter().enumerate().map(|(i, t)| {
+        let prev = previous.and_then(|p| p.dynamodb.iter().find(|x| x.table_name == t.table_name));
+        dynamodb::apply(ctx, i, t, prev)
+    }));
+    let quotas_f = join_all(desired.quota_requests.iter().enumerate().map(|(i, q)| {
+        let known_id = known
+            .quota(&q.service_code, &q.quota_code)
+            .and_then(|o| o.request_id.clone());
+        async move { quota::apply(ctx, i, q, known_id.as_deref()).await }
+    }));
+    let cp_id = cache_policy_id(ctx, known);
+    let cp_f = async {
+        match &desired.cache_policy {
+            Some(p) => cache_policy::apply(ctx, p, cp_id.as_deref()).await,
+            None => Part::new(None),
+        }
+    };
+    let dash_f = dashboard::apply(ctx, desired);
+    let (s, l, t, q, cp, d) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f);
+    let observed = Observed {
+        api_gateway: c.take(s),
+        lambdas: c.take_all(l),
+        dynamodb: c.take_all(t),
+        quota_requests: c.take_all(q),
+        cache_policy: c.take(cp),
+        dashboard: c.take(d),
+        global_accelerator: None,
+    };
+    let (private, writes) = ctx_into(ctx);
+    ApplyOutcome {
+        observed,
+        private,
+        errors: c.errors,
+        warnings: c.warnings,
+        writes,
+    }
+}
+
+fn ctx_into(ctx: &Ctx<'_>) -> (PrivateState, u32) {
+    (ctx.private_snapshot(), ctx.writes())
+}
+
+/// Restore what the profile changed: every capture in `private` is
+/// reverted (stage throttle, Lambda settings, table mode and scaling,
+/// dashboard body), the cache policy the profile owns is deleted (refused
+/// with a clear error while a distribution uses it), and each quota request
+/// gets a warning, since AWS cannot withdraw one. Returns the captures that
+/// could not be reverted yet; an empty `private` means done.
+pub async fn destroy_profile(
+    aws: &Aws,
+    current: &Profile,
+    known: &Observed,
+    private: PrivateState,
+) -> DestroyOutcome {
+    let opts = ApplyOptions::default();
+    let ctx = Ctx::new(aws, &opts, private);
+    let ctx = &ctx;
+    let mut c = Collect::default();
+    let mut reverts = reverts_for(ctx.capture_keys());
+    if let Some(id) = known.cache_policy.as_ref().map(|c| c.id.clone()) {
+        if !reverts.cache_policies.contains(&id) {
+            reverts.cache_policies.push(id);
+        }
+    }
+    run_reverts(ctx, &reverts, Some(current), &mut c).await;
+    for (i, q) in current.quota_requests.iter().enumerate() {
+        c.warnings.push(quota::destroy_warning(
+            i,
+            q,
+            known.quota(&q.service_code, &q.quota_code),
+        ));
+    }
+    let (private, writes) = ctx_into(ctx);
+    DestroyOutcome {
+        private,
+        errors: c.errors,
+        warnings: c.warnings,
+        writes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capture_keys_group_into_reverts() {
+        let r = reverts_for(
+            [
+                "stage:bmkd8zayee/staging",
+                "lambda:fn",
+                "provisioned:fn:prod",
+                "table:feeds",
+                "scalable:feeds:read",
+                "scalable:other:write",
+                "dashboard:D",
+                "cachepolicy:abc",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(
+            r.stages,
+            vec![StageId {
+                rest_api_id: "bmkd8zayee".into(),
+                stage_name: "staging".into()
+            }]
+        );
+        assert_eq!(
+            r.functions.get("fn"),
+            Some(&(vec!["prod".to_string()], true))
+        );
+        assert_eq!(
+            r.tables.iter().cloned().collect::<Vec<_>>(),
+            vec!["feeds".to_string(), "other".to_string()]
+        );
+        assert_eq!(r.dashboards, vec!["D".to_string()]);
+        assert_eq!(r.cache_policies, vec!["abc".to_string()]);
+    }
+
+    #[test]
+    fn claimed_keys_match_component_keys() {
+        let p = Profile {
+            lambdas: vec![scaling::LambdaPool {
+                function_name: "fn".into(),
+                reserved_concurrency: None,
+                provisioned_concurrency: Some(1),
+                qualifier: Some("prod".into()),
+                memory_size: None,
+                timeout: None,
+                publish_on_change: false,
+            }],
+            ..Profile::default()
+        };
+        let (keys, prefixes) = claimed(&p);
+        assert!(keys.contains("lambda:fn") && keys.contains("provisioned:fn:prod"));
+        assert!(prefixes.is_empty());
+    }
+}

@@ -1,0 +1,899 @@
+//! Lambda pools: memory and timeout of `$LATEST`, publishing a version and
+//! moving the alias, reserved concurrency, and provisioned concurrency on a
+//! qualifier.
+//!
+//! Order on apply (each step only when something differs): memory/timeout
+//! and wait for the update to settle; publish a version and move the alias
+//! (`publish_on_change`); reserved concurrency; provisioned concurrency and
+//! wait for READY. Revert runs the other way round.
+
+use crate::error::{AwsError, ComponentError};
+use crate::run::{poll_until, Ctx, Part};
+use crate::state::{Capture, LambdaObserved, ProvisionedObserved};
+use aws_sdk_lambda::types::{LastUpdateStatus, State};
+use scaling::{LambdaPool, Location};
+
+const SERVICE: &str = "lambda";
+
+/// Private-state key of a function's own settings.
+pub fn function_key(function: &str) -> String {
+    format!("lambda:{function}")
+}
+
+/// Private-state key of a qualifier's alias target and provisioned concurrency.
+pub fn qualifier_key(function: &str, qualifier: &str) -> String {
+    format!("provisioned:{function}:{qualifier}")
+}
+
+/// A qualifier made only of digits is a published version, anything else
+/// (but `$LATEST`) an alias.
+pub fn is_version(qualifier: &str) -> bool {
+    !qualifier.is_empty() && qualifier.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn loc(i: usize) -> Location {
+    Location::attr("lambda").index(i)
+}
+
+fn aws_err<E>(
+    op: &'static str,
+) -> impl FnOnce(aws_sdk_lambda::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> AwsError
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+{
+    crate::error::sdk(SERVICE, op)
+}
+
+/// What one step must do with a setting: leave it, set it, or remove it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<T> {
+    Keep,
+    Set(T),
+    Unset,
+}
+
+/// The value a field should reach: the profile's value; or, when the
+/// previous profile managed the field and this one no longer does, the
+/// captured prior value (`None` prior → unset); otherwise leave it alone.
+pub fn target<T: Copy>(
+    desired: Option<T>,
+    previous: Option<T>,
+    prior: Option<Option<T>>,
+) -> Target<T> {
+    match (desired, previous, prior) {
+        (Some(v), _, _) => Target::Set(v),
+        (None, Some(_), Some(Some(p))) => Target::Set(p),
+        (None, Some(_), Some(None)) => Target::Unset,
+        _ => Target::Keep,
+    }
+}
+
+/// Read the function, its reserved concurrency and, with a qualifier, the
+/// version it resolves to and that qualifier's provisioned concurrency.
+/// `Ok(None)` when the function is gone.
+pub(crate) async fn read(
+    ctx: &Ctx<'_>,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Option<LambdaObserved>, AwsError> {
+    let client = ctx.aws.lambda();
+    let conf = match client
+        .get_function_configuration()
+        .function_name(function)
+        .send()
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => {
+            let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
+            if e.is(&["ResourceNotFoundException"]) {
+                return Ok(None);
+            }
+            return Err(e);
+        }
+    };
+    let reserved = client
+        .get_function_concurrency()
+        .function_name(function)
+        .send()
+        .await
+        .map_err(aws_err("GetFunctionConcurrency"))?
+        .reserved_concurrent_executions()
+        .map(i64::from);
+    let mut o = LambdaObserved {
+        function_name: function.to_string(),
+        function_arn: conf.function_arn().map(str::to_string),
+        memory_size: conf.memory_size().map(i64::from),
+        timeout: conf.timeout().map(i64::from),
+        last_update_status: conf.last_update_status().map(|s| s.as_str().to_string()),
+        reserved_concurrency: reserved,
+        qualifier: qualifier.map(str::to_string),
+        ..LambdaObserved::default()
+    };
+    let Some(q) = qualifier else {
+        return Ok(Some(o));
+    };
+    if q == "$LATEST" {
+        return Ok(Some(o));
+    }
+    let version = if is_version(q) {
+        Some(q.to_string())
+    } else {
+        match client
+            .get_alias()
+            .function_name(function)
+            .name(q)
+            .send()
+            .await
+        {
+            Ok(a) => a.function_version().map(str::to_string),
+            Err(e) => {
+                let e = AwsError::from_sdk(SERVICE, "GetAlias", e);
+                if !e.is(&["ResourceNotFoundException"]) {
+                    return Err(e);
+                }
+                None
+            }
+        }
+    };
+    if let Some(v) = &version {
+        match client
+            .get_function_configuration()
+            .function_name(function)
+            .qualifier(v)
+            .send()
+            .await
+        {
+            Ok(vc) => {
+                o.qualifier_memory_size = vc.memory_size().map(i64::from);
+                o.qualifier_timeout = vc.timeout().map(i64::from);
+            }
+            Err(e) => {
+                let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
+                if !e.is(&["ResourceNotFoundException"]) {
+                    return Err(e);
+                }
+            }
+        }
+        o.provisioned = read_provisioned(ctx, function, q).await?;
+    }
+    o.qualifier_version = version;
+    Ok(Some(o))
+}
+
+async fn read_provisioned(
+    ctx: &Ctx<'_>,
+    function: &str,
+    qualifier: &str,
+) -> Result<Option<ProvisionedObserved>, AwsError> {
+    match ctx
+        .aws
+        .lambda()
+        .get_provisioned_concurrency_config()
+        .function_name(function)
+        .qualifier(qualifier)
+        .send()
+        .await
+    {
+        Ok(p) => Ok(Some(ProvisionedObserved {
+            requested: p
+                .requested_provisioned_concurrent_executions()
+                .map(i64::from)
+                .unwrap_or_default(),
+            allocated: p
+                .allocated_provisioned_concurrent_executions()
+                .map(i64::from)
+                .unwrap_or_default(),
+            available: p
+                .available_provisioned_concurrent_executions()
+                .map(i64::from)
+                .unwrap_or_default(),
+            status: p
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            status_reason: p.status_reason().map(str::to_string),
+        })),
+        Err(e) => {
+            let e = AwsError::from_sdk(SERVICE, "GetProvisionedConcurrencyConfig", e);
+            if e.is(&[
+                "ProvisionedConcurrencyConfigNotFoundException",
+                "ResourceNotFoundException",
+            ]) {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Wait until the function's last configuration update has settled
+/// (AWS: `LastUpdateStatus` InProgress → Successful/Failed; some emulators
+/// report `State: Pending` meanwhile).
+async fn wait_updated(ctx: &Ctx<'_>, function: &str) -> Result<(), String> {
+    let client = ctx.aws.lambda();
+    let result = poll_until(ctx.opts, ctx.opts.settle_timeout, || async {
+        let c = client
+            .get_function_configuration()
+            .function_name(function)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e).to_string())?;
+        let pending = matches!(c.state(), Some(State::Pending));
+        match c.last_update_status() {
+            Some(LastUpdateStatus::Failed) => Err(format!(
+                "the configuration update failed: {}",
+                c.last_update_status_reason()
+                    .unwrap_or("AWS gave no reason")
+            )),
+            Some(LastUpdateStatus::InProgress) => Ok(None),
+            _ if pending => Ok(None),
+            _ => Ok(Some(())),
+        }
+    })
+    .await?;
+    result.ok_or_else(|| {
+        if ctx.opts.cancel.is_cancelled() {
+            "cancelled while waiting for the configuration update to finish".to_string()
+        } else {
+            format!(
+                "the configuration update did not finish within {} s",
+                ctx.opts.settle_timeout.as_secs()
+            )
+        }
+    })
+}
+
+/// Wait until the qualifier's provisioned concurrency is READY.
+async fn wait_ready(
+    ctx: &Ctx<'_>,
+    function: &str,
+    qualifier: &str,
+) -> Result<ProvisionedObserved, String> {
+    let last: std::sync::Mutex<Option<ProvisionedObserved>> = std::sync::Mutex::new(None);
+    let got = poll_until(ctx.opts, ctx.opts.provisioned_concurrency_timeout, || {
+        let last = &last;
+        async move {
+            let p = read_provisioned(ctx, function, qualifier)
+                .await
+                .map_err(|e| e.to_string())?;
+            let Some(p) = p else {
+                return Err(
+                    "the provisioned concurrency config disappeared while waiting".to_string(),
+                );
+            };
+            if let Ok(mut slot) = last.lock() {
+                *slot = Some(p.clone());
+            }
+            match p.status.as_str() {
+                "READY" => Ok(Some(p)),
+                "FAILED" => Err(format!(
+                    "provisioned concurrency FAILED: {} (allocated {} of {})",
+                    p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
+                    p.allocated,
+                    p.requested
+                )),
+                _ => Ok(None),
+            }
+        }
+    })
+    .await?;
+    got.ok_or_else(|| {
+        let progress = last
+            .into_inner()
+            .ok()
+            .flatten()
+            .map(|p| format!("{} (allocated {} of {} requested)", p.status, p.allocated, p.requested))
+            .unwrap_or_else(|| "unknown".to_string());
+        if ctx.opts.cancel.is_cancelled() {
+            format!("cancelled while waiting for provisioned concurrency on {qualifier}; last status {progress}")
+        } else {
+            format!(
+                "provisioned concurrency on {qualifier} not READY within {} s; last status {progress}; AWS keeps allocating, the next apply or refresh picks it up",
+                ctx.opts.provisioned_concurrency_timeout.as_secs()
+            )
+        }
+    })
+}
+
+/// Update `$LATEST` memory/timeout, retrying once when AWS says an update is
+/// still running.
+async fn update_config(
+    ctx: &Ctx<'_>,
+    function: &str,
+    memory: Option<i64>,
+    timeout: Option<i64>,
+) -> Result<(), String> {
+    let to_i32 =
+        |v: i64, what: &str| i32::try_from(v).map_err(|_| format!("{what} {v} is out of range"));
+    let memory = memory.map(|m| to_i32(m, "memory_size")).transpose()?;
+    let timeout = timeout.map(|t| to_i32(t, "timeout")).transpose()?;
+    for attempt in 0..2 {
+        ctx.wrote();
+        let r = ctx
+            .aws
+            .lambda()
+            .update_function_configuration()
+            .function_name(function)
+            .set_memory_size(memory)
+            .set_timeout(timeout)
+            .send()
+            .await;
+        match r {
+            Ok(_) => return wait_updated(ctx, function).await,
+            Err(e) => {
+                let e = AwsError::from_sdk(SERVICE, "UpdateFunctionConfiguration", e);
+                if attempt == 0 && e.is(&["ResourceConflictException"]) {
+                    wait_updated(ctx, function).await?;
+                    continue;
+                }
+                return Err(e.to_string());
+            }
+        }
+    }
+    Err("the function stayed busy with another update".to_string())
+}
+
+async fn publish_and_move(ctx: &Ctx<'_>, function: &str, alias: &str) -> Result<String, AwsError> {
+    ctx.wrote();
+    let v = ctx
+        .aws
+        .lambda()
+        .publish_version()
+        .function_name(function)
+        .description("published by smuppy_scaling_profile")
+        .send()
+        .await
+        .map_err(aws_err("PublishVersion"))?;
+    let version = v.version().map(str::to_string).ok_or_else(|| {
+        AwsError::new(SERVICE, "PublishVersion", "AWS returned no version number")
+    })?;
+    move_alias(ctx, function, alias, &version).await?;
+    Ok(version)
+}
+
+async fn move_alias(
+    ctx: &Ctx<'_>,
+    function: &str,
+    alias: &str,
+    version: &str,
+) -> Result<(), AwsError> {
+    ctx.wrote();
+    ctx.aws
+        .lambda()
+        .update_alias()
+        .function_name(function)
+        .name(alias)
+        .function_version(version)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(aws_err("UpdateAlias"))
+}
+
+async fn set_reserved(ctx: &Ctx<'_>, function: &str, target: Target<i64>) -> Result<(), AwsError> {
+    match target {
+        Target::Keep => Ok(()),
+        Target::Set(n) => {
+            let n = i32::try_from(n).map_err(|_| {
+                AwsError::new(
+                    SERVICE,
+                    "PutFunctionConcurrency",
+                    format!("{n} is out of range"),
+                )
+            })?;
+            ctx.wrote();
+            ctx.aws
+                .lambda()
+                .put_function_concurrency()
+                .function_name(function)
+                .reserved_concurrent_executions(n)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err("PutFunctionConcurrency"))
+        }
+        Target::Unset => {
+            ctx.wrote();
+            ctx.aws
+                .lambda()
+                .delete_function_concurrency()
+                .function_name(function)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err("DeleteFunctionConcurrency"))
+        }
+    }
+}
+
+async fn put_provisioned(
+    ctx: &Ctx<'_>,
+    function: &str,
+    qualifier: &str,
+    n: i64,
+) -> Result<(), AwsError> {
+    let n = i32::try_from(n).map_err(|_| {
+        AwsError::new(
+            SERVICE,
+            "PutProvisionedConcurrencyConfig",
+            format!("{n} is out of range"),
+        )
+    })?;
+    ctx.wrote();
+    ctx.aws
+        .lambda()
+        .put_provisioned_concurrency_config()
+        .function_name(function)
+        .qualifier(qualifier)
+        .provisioned_concurrent_executions(n)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(aws_err("PutProvisionedConcurrencyConfig"))
+}
+
+async fn delete_provisioned(
+    ctx: &Ctx<'_>,
+    function: &str,
+    qualifier: &str,
+) -> Result<(), AwsError> {
+    ctx.wrote();
+    match ctx
+        .aws
+        .lambda()
+        .delete_provisioned_concurrency_config()
+        .function_name(function)
+        .qualifier(qualifier)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = AwsError::from_sdk(SERVICE, "DeleteProvisionedConcurrencyConfig", e);
+            if e.is(&[
+                "ProvisionedConcurrencyConfigNotFoundException",
+                "ResourceNotFoundException",
+            ]) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Refresh one pool.
+pub(crate) async fn refresh(ctx: &Ctx<'_>, i: usize, pool: &LambdaPool) -> Part<LambdaObserved> {
+    match read(ctx, &pool.function_name, pool.qualifier.as_deref()).await {
+        Ok(o) => Part::new(o),
+        Err(e) => Part::failed(
+            None,
+            ComponentError::aws(loc(i), "could not read the function", e),
+        ),
+    }
+}
+
+/// Converge pool `i`. `previous` is the same function's block in the
+/// previous profile, if any (fields it set and this one unsets are restored).
+pub(crate) async fn apply(
+    ctx: &Ctx<'_>,
+    i: usize,
+    desired: &LambdaPool,
+    previous: Option<&LambdaPool>,
+) -> Part<LambdaObserved> {
+    let f = desired.function_name.as_str();
+    let q = desired.qualifier.as_deref();
+    if desired.provisioned_concurrency.is_some() {
+        match q {
+            None => {
+                return Part::failed(None, ComponentError::message(loc(i).then("qualifier"), "qualifier required", "provisioned concurrency needs a qualifier: an alias or a published version"));
+            }
+            Some("$LATEST") => {
+                return Part::failed(None, ComponentError::message(loc(i).then("qualifier"), "$LATEST cannot carry provisioned concurrency", "AWS allocates provisioned concurrency only on a published version or an alias that points to one; publish a version and use an alias such as \"prod\""));
+            }
+            _ => {}
+        }
+    }
+    let before = match read(ctx, f, q).await {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            return Part::failed(
+                None,
+                ComponentError::message(
+                    loc(i),
+                    "function not found",
+                    format!(
+                        "Lambda function {f:?} does not exist in {}",
+                        ctx.aws.region()
+                    ),
+                ),
+            )
+        }
+        Err(e) => {
+            return Part::failed(
+                None,
+                ComponentError::aws(loc(i), "could not read the function", e),
+            )
+        }
+    };
+    ctx.capture_once(
+        &function_key(f),
+        Capture::Lambda {
+            memory_size: before.memory_size,
+            timeout: before.timeout,
+            reserved_concurrency: before.reserved_concurrency,
+        },
+    );
+    if let Some(q) = q {
+        if q != "$LATEST" {
+            ctx.capture_once(
+                &qualifier_key(f, q),
+                Capture::Qualifier {
+                    alias_version: if is_version(q) {
+                        None
+                    } else {
+                        before.qualifier_version.clone()
+                    },
+                    provisioned: before.provisioned.as_ref().map(|p| p.requested),
+                },
+            );
+        }
+    }
+    let prior_fn = match ctx.capture(&function_key(f)) {
+        Some(Capture::Lambda {
+            memory_size,
+            timeout,
+            reserved_concurrency,
+        }) => Some((memory_size, timeout, reserved_concurrency)),
+        _ => None,
+    };
+    let prior_pc = match q.and_then(|q| ctx.capture(&qualifier_key(f, q))) {
+        Some(Capture::Qualifier { provisioned, .. }) => Some(provisioned),
+        _ => None,
+    };
+    let prev = previous.filter(|p| p.function_name == desired.function_name);
+    let memory = target(
+        desired.memory_size,
+        prev.and_then(|p| p.memory_size),
+        prior_fn.map(|p| p.0),
+    );
+    let timeout = target(
+        desired.timeout,
+        prev.and_then(|p| p.timeout),
+        prior_fn.map(|p| p.1),
+    );
+    let reserved = target(
+        desired.reserved_concurrency,
+        prev.and_then(|p| p.reserved_concurrency),
+        prior_fn.map(|p| p.2),
+    );
+    let same_q = prev.is_some_and(|p| p.qualifier.as_deref() == q);
+    let pc = target(
+        desired.provisioned_concurrency,
+        if same_q {
+            prev.and_then(|p| p.provisioned_concurrency)
+        } else {
+            None
+        },
+        prior_pc,
+    );
+
+    let mut part = Part::new(Some(before.clone()));
+    let mut failed = false;
+
+    // 1. memory and timeout of $LATEST.
+    let want_mem = match memory {
+        Target::Set(m) if before.memory_size != Some(m) => Some(m),
+        _ => None,
+    };
+    let want_to = match timeout {
+        Target::Set(t) if before.timeout != Some(t) => Some(t),
+        _ => None,
+    };
+    let mut config_changed = false;
+    if want_mem.is_some() || want_to.is_some() {
+        let at = if want_mem.is_some() {
+            "memory_size"
+        } else {
+            "timeout"
+        };
+        match update_config(ctx, f, want_mem, want_to).await {
+            Ok(()) => config_changed = true,
+            Err(m) => {
+                part.errors.push(ComponentError::message(
+                    loc(i).then(at),
+                    "could not update the function configuration",
+                    m,
+                ));
+                failed = true;
+            }
+        }
+    }
+
+    // 2. publish a version and move the alias onto it.
+    let alias = q.filter(|q| *q != "$LATEST" && !is_version(q));
+    let want_mem_now = match memory {
+        Target::Set(m) => Some(m),
+        _ => None,
+    };
+    let want_to_now = match timeout {
+        Target::Set(t) => Some(t),
+        _ => None,
+    };
+    let alias_stale = before.qualifier_version.is_some()
+        && (want_mem_now.is_some_and(|m| before.qualifier_memory_size != Some(m))
+            || want_to_now.is_some_and(|t| before.qualifier_timeout != Some(t)));
+    if !failed && desired.publish_on_change {
+        if let Some(alias) = alias {
+            if config_changed || alias_stale {
+                if before.qualifier_version.is_none() {
+                    part.errors.push(ComponentError::message(loc(i).then("qualifier"), "alias not found", format!("function {f:?} has no alias {alias:?}; create it so a published version can be attached")));
+                    failed = true;
+                } else if let Err(e) = publish_and_move(ctx, f, alias).await {
+                    part.errors.push(ComponentError::aws(
+                        loc(i).then("publish_on_change"),
+                        "could not publish a version and move the alias",
+                        e,
+                    ));
+                    failed = true;
+                }
+            }
+        } else if config_changed && q.is_some_and(is_version) {
+            part.warnings.push(ComponentError::message(
+                loc(i).then("qualifier"),
+                "a published version cannot change",
+                "the qualifier is a version number; publish_on_change needs an alias to move",
+            ));
+        }
+    } else if !desired.publish_on_change && (config_changed || alias_stale) {
+        if let Some(alias) = alias {
+            part.warnings.push(ComponentError::message(
+                loc(i).then("publish_on_change"),
+                "the alias keeps the old settings",
+                format!("memory and timeout changed on $LATEST only; alias {alias:?} still serves version {} with its old settings until a version is published and the alias moved (set publish_on_change = true)", before.qualifier_version.as_deref().unwrap_or("?")),
+            ));
+        }
+    }
+
+    // 3. reserved concurrency.
+    if !failed {
+        let t = match reserved {
+            Target::Set(n) if before.reserved_concurrency == Some(n) => Target::Keep,
+            Target::Unset if before.reserved_concurrency.is_none() => Target::Keep,
+            t => t,
+        };
+        if let Err(e) = set_reserved(ctx, f, t).await {
+            part.errors.push(ComponentError::aws(
+                loc(i).then("reserved_concurrency"),
+                "could not set reserved concurrency",
+                e,
+            ));
+            failed = true;
+        }
+    }
+
+    // 4. provisioned concurrency, then wait for READY.
+    if !failed {
+        if let Some(q) = q.filter(|q| *q != "$LATEST") {
+            let current = before.provisioned.as_ref();
+            let step = match pc {
+                Target::Set(n) if current.map(|p| p.requested) != Some(n) => Some(Some(n)),
+                Target::Set(_)
+                    if current.is_some_and(|p| p.status != "READY") || config_changed =>
+                {
+                    Some(None)
+                }
+                Target::Unset if current.is_some() => {
+                    if let Err(e) = delete_provisioned(ctx, f, q).await {
+                        part.errors.push(ComponentError::aws(
+                            loc(i).then("provisioned_concurrency"),
+                            "could not remove provisioned concurrency",
+                            e,
+                        ));
+                    }
+                    None
+                }
+                _ => None,
+            };
+            if let Some(put) = step {
+                let mut ok = true;
+                if let Some(n) = put {
+                    if let Err(e) = put_provisioned(ctx, f, q, n).await {
+                        part.errors.push(ComponentError::aws(
+                            loc(i).then("provisioned_concurrency"),
+                            "could not set provisioned concurrency",
+                            e,
+                        ));
+                        ok = false;
+                    }
+                }
+                if ok {
+                    if let Err(m) = wait_ready(ctx, f, q).await {
+                        part.errors.push(ComponentError::message(
+                            loc(i).then("provisioned_concurrency"),
+                            "provisioned concurrency is not READY",
+                            m,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    match read(ctx, f, q).await {
+        Ok(o) => part.observed = o,
+        Err(e) => part.errors.push(ComponentError::aws(
+            loc(i),
+            "could not read the function back",
+            e,
+        )),
+    }
+    part
+}
+
+/// Restore a qualifier's captured alias target and provisioned concurrency.
+pub(crate) async fn revert_qualifier(
+    ctx: &Ctx<'_>,
+    i: usize,
+    function: &str,
+    qualifier: &str,
+) -> Vec<ComponentError> {
+    let key = qualifier_key(function, qualifier);
+    let Some(Capture::Qualifier {
+        alias_version,
+        provisioned,
+    }) = ctx.capture(&key)
+    else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let now = match read(ctx, function, Some(qualifier)).await {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            ctx.release(&key);
+            return errors;
+        }
+        Err(e) => {
+            return vec![ComponentError::aws(
+                loc(i),
+                "could not read the function",
+                e,
+            )]
+        }
+    };
+    let l = loc(i).then("provisioned_concurrency");
+    if provisioned.is_none() && now.provisioned.is_some() {
+        if let Err(e) = delete_provisioned(ctx, function, qualifier).await {
+            errors.push(ComponentError::aws(
+                l.clone(),
+                "could not remove provisioned concurrency",
+                e,
+            ));
+        }
+    }
+    if let Some(v) = &alias_version {
+        if errors.is_empty() && now.qualifier_version.as_deref() != Some(v.as_str()) {
+            if let Err(e) = move_alias(ctx, function, qualifier, v).await {
+                errors.push(ComponentError::aws(
+                    loc(i).then("qualifier"),
+                    "could not move the alias back",
+                    e,
+                ));
+            }
+        }
+    }
+    if let Some(n) = provisioned {
+        if errors.is_empty() && now.provisioned.as_ref().map(|p| p.requested) != Some(n) {
+            match put_provisioned(ctx, function, qualifier, n).await {
+                Ok(()) => {
+                    if let Err(m) = wait_ready(ctx, function, qualifier).await {
+                        errors.push(ComponentError::message(
+                            l,
+                            "restored provisioned concurrency is not READY",
+                            m,
+                        ));
+                    }
+                }
+                Err(e) => errors.push(ComponentError::aws(
+                    l,
+                    "could not restore provisioned concurrency",
+                    e,
+                )),
+            }
+        }
+    }
+    if errors.is_empty() {
+        ctx.release(&key);
+    }
+    errors
+}
+
+/// Restore a function's captured reserved concurrency, memory and timeout.
+pub(crate) async fn revert_function(
+    ctx: &Ctx<'_>,
+    i: usize,
+    function: &str,
+) -> Vec<ComponentError> {
+    let key = function_key(function);
+    let Some(Capture::Lambda {
+        memory_size,
+        timeout,
+        reserved_concurrency,
+    }) = ctx.capture(&key)
+    else {
+        return Vec::new();
+    };
+    let now = match read(ctx, function, None).await {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            ctx.release(&key);
+            return Vec::new();
+        }
+        Err(e) => {
+            return vec![ComponentError::aws(
+                loc(i),
+                "could not read the function",
+                e,
+            )]
+        }
+    };
+    let mut errors = Vec::new();
+    let t = match reserved_concurrency {
+        Some(n) if now.reserved_concurrency != Some(n) => Target::Set(n),
+        None if now.reserved_concurrency.is_some() => Target::Unset,
+        _ => Target::Keep,
+    };
+    if let Err(e) = set_reserved(ctx, function, t).await {
+        errors.push(ComponentError::aws(
+            loc(i).then("reserved_concurrency"),
+            "could not restore reserved concurrency",
+            e,
+        ));
+    }
+    let m = memory_size.filter(|m| now.memory_size != Some(*m));
+    let to = timeout.filter(|t| now.timeout != Some(*t));
+    if m.is_some() || to.is_some() {
+        if let Err(msg) = update_config(ctx, function, m, to).await {
+            errors.push(ComponentError::message(
+                loc(i).then("memory_size"),
+                "could not restore memory and timeout",
+                msg,
+            ));
+        }
+    }
+    if errors.is_empty() {
+        ctx.release(&key);
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_restore_only_what_the_previous_profile_managed() {
+        assert_eq!(target(Some(5), None, None), Target::Set(5));
+        assert_eq!(target(Some(5), Some(3), Some(Some(1))), Target::Set(5));
+        assert_eq!(target::<i64>(None, None, Some(Some(1))), Target::Keep);
+        assert_eq!(target::<i64>(None, Some(3), Some(Some(1))), Target::Set(1));
+        assert_eq!(target::<i64>(None, Some(3), Some(None)), Target::Unset);
+        assert_eq!(target::<i64>(None, Some(3), None), Target::Keep);
+    }
+
+    #[test]
+    fn qualifiers() {
+        assert!(is_version("12"));
+        assert!(!is_version("prod"));
+        assert!(!is_version("$LATEST"));
+        assert!(!is_version(""));
+        assert_eq!(qualifier_key("fn", "prod"), "provisioned:fn:prod");
+        assert_eq!(function_key("fn"), "lambda:fn");
+    }
+}

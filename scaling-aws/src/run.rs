@@ -1,0 +1,218 @@
+//! What every component shares while it runs: the AWS handle, the options,
+//! the private state being built, a write counter and cancellation.
+
+use crate::client::Aws;
+use crate::error::ComponentError;
+use crate::state::{Capture, PrivateState};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// A flag that stops waits early (Terraform's StopProvider). Clones share
+/// the flag.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel {
+    flag: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+    /// Ask every wait using this flag to stop at its next poll.
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+    /// Sleep for `d` unless cancelled first. Returns false when cancelled.
+    pub async fn sleep(&self, d: Duration) -> bool {
+        if self.is_cancelled() {
+            return false;
+        }
+        let notified = self.notify.notified();
+        tokio::select! {
+            _ = tokio::time::sleep(d) => !self.is_cancelled(),
+            _ = notified => false,
+        }
+    }
+}
+
+/// Options of [`apply_profile`](crate::apply_profile).
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// How long to wait for provisioned concurrency to become READY.
+    /// Default 15 minutes.
+    pub provisioned_concurrency_timeout: Duration,
+    /// How long to wait for other asynchronous updates to settle (function
+    /// configuration, table status, accelerator deployment). Default 10 minutes.
+    pub settle_timeout: Duration,
+    /// First poll interval; polls back off up to 8× this. Default 2 s.
+    pub poll_interval: Duration,
+    /// Stops waits early; the component then reports what it reached.
+    pub cancel: Cancel,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            provisioned_concurrency_timeout: Duration::from_secs(15 * 60),
+            settle_timeout: Duration::from_secs(10 * 60),
+            poll_interval: Duration::from_secs(2),
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+/// Shared by the components of one run.
+pub(crate) struct Ctx<'a> {
+    pub aws: &'a Aws,
+    pub opts: &'a ApplyOptions,
+    writes: AtomicU32,
+    private: Mutex<PrivateState>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(aws: &'a Aws, opts: &'a ApplyOptions, private: PrivateState) -> Ctx<'a> {
+        Ctx {
+            aws,
+            opts,
+            writes: AtomicU32::new(0),
+            private: Mutex::new(private),
+        }
+    }
+
+    /// Count one mutating AWS call.
+    pub fn wrote(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn writes(&self) -> u32 {
+        self.writes.load(Ordering::SeqCst)
+    }
+
+    fn with_private<T>(&self, f: impl FnOnce(&mut PrivateState) -> T) -> T {
+        let mut guard = match self.private.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    pub fn capture(&self, key: &str) -> Option<Capture> {
+        self.with_private(|p| p.capture(key).cloned())
+    }
+
+    pub fn capture_once(&self, key: &str, capture: Capture) {
+        self.with_private(|p| p.capture_once(key, capture));
+    }
+
+    pub fn release(&self, key: &str) {
+        self.with_private(|p| p.release(key));
+    }
+
+    pub fn capture_keys(&self) -> Vec<String> {
+        self.with_private(|p| p.captures().keys().cloned().collect())
+    }
+
+    pub fn private_snapshot(&self) -> PrivateState {
+        self.with_private(|p| p.clone())
+    }
+}
+
+/// What one component reached.
+#[derive(Debug)]
+pub(crate) struct Part<T> {
+    pub observed: Option<T>,
+    pub errors: Vec<ComponentError>,
+    pub warnings: Vec<ComponentError>,
+}
+
+impl<T> Part<T> {
+    pub fn new(observed: Option<T>) -> Part<T> {
+        Part {
+            observed,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+    pub fn failed(observed: Option<T>, error: ComponentError) -> Part<T> {
+        Part {
+            observed,
+            errors: vec![error],
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Poll `check` until it returns `Some`, with backoff from
+/// `opts.poll_interval` up to 8× it, for at most `timeout`. Returns `None`
+/// on timeout or cancellation.
+pub(crate) async fn poll_until<T, E, F, Fut>(
+    opts: &ApplyOptions,
+    timeout: Duration,
+    mut check: F,
+) -> Result<Option<T>, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, E>>,
+{
+    let start = tokio::time::Instant::now();
+    let mut interval = opts.poll_interval;
+    let max = opts.poll_interval.saturating_mul(8);
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(Some(v));
+        }
+        let elapsed = start.elapsed();
+        if elapsed >= timeout {
+            return Ok(None);
+        }
+        let nap = interval.min(timeout - elapsed);
+        if !opts.cancel.sleep(nap).await {
+            return Ok(None);
+        }
+        interval = (interval.saturating_mul(3) / 2).min(max);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn poll_stops_at_timeout_and_on_cancel() {
+        let opts = ApplyOptions {
+            poll_interval: Duration::from_millis(5),
+            ..ApplyOptions::default()
+        };
+        let mut n = 0;
+        let r: Result<Option<u32>, ()> = poll_until(&opts, Duration::from_millis(40), || {
+            n += 1;
+            async { Ok(None) }
+        })
+        .await;
+        assert_eq!(r, Ok(None));
+        assert!(n >= 2, "polled {n} times");
+
+        let mut k = 0;
+        let r: Result<Option<u32>, ()> = poll_until(&opts, Duration::from_secs(5), || {
+            k += 1;
+            let v = k;
+            async move { Ok((v == 3).then_some(v)) }
+        })
+        .await;
+        assert_eq!(r, Ok(Some(3)));
+
+        opts.cancel.cancel();
+        let started = std::time::Instant::now();
+        let r: Result<Option<u32>, ()> =
+            poll_until(&opts, Duration::from_secs(30), || async { Ok(None) }).await;
+        assert_eq!(r, Ok(None));
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+}
