@@ -119,6 +119,17 @@ fn pending_note(c: &Ctx, service: &str, code: &str, applied: f64) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the profile itself asks `service/code` for at least `needed`.
+/// A shortfall the profile's own quota request covers is a warning, not an
+/// error: the apply that files the request must be able to run.
+fn requested_at_least(c: &Ctx, service: &str, code: &str, needed: f64) -> bool {
+    c.p.quota_requests.iter().any(|q| {
+        q.service_code == service
+            && q.quota_code == code
+            && q.desired_value.is_some_and(|d| d >= needed)
+    })
+}
+
 fn f(out: &mut Vec<Finding>, id: &'static str, sev: Severity, loc: Location, msg: String) {
     out.push(Finding::new(id, sev, loc, msg));
 }
@@ -300,6 +311,12 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
     let elsewhere = c.l.reserved_elsewhere();
     let pool = acct.value - elsewhere as f64;
     if !c.p.lambdas.is_empty() && required > pool {
+        let needed = (required + c.l.lambda_unreserved_min as f64 + elsewhere as f64).ceil();
+        let sev = if requested_at_least(c, "lambda", QUOTA_LAMBDA_CONCURRENCY, needed) {
+            W
+        } else {
+            E
+        };
         let other = if elsewhere > 0 {
             format!(
                 " minus {} reserved by other functions",
@@ -311,7 +328,7 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
         f(
             out,
             "CAP003",
-            E,
+            sev,
             lam(0, "reserved_concurrency"),
             format!(
                 "{} rps × {lat} s needs {} concurrent executions; the account allows {} ({}){other}; it needs {} ≥ {}{}",
@@ -320,17 +337,30 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
                 num(acct.value),
                 acct.source,
                 QUOTA_LAMBDA_CONCURRENCY,
-                num((required + c.l.lambda_unreserved_min as f64 + elsewhere as f64).ceil()),
+                num(needed),
                 pending_note(c, "lambda", QUOTA_LAMBDA_CONCURRENCY, acct.value)
             ),
         );
     }
     if let Some(eff) = cap.apigw_effective_rps {
         if origin > eff {
+            // Covered when the stage allows the traffic and the profile asks
+            // the account throttle for it.
+            let stage_ok = c
+                .p
+                .api_gateway
+                .as_ref()
+                .and_then(|s| s.rate_limit)
+                .is_none_or(|r| r >= origin);
+            let sev = if stage_ok && requested_at_least(c, "apigateway", QUOTA_APIGW_RATE, origin) {
+                W
+            } else {
+                E
+            };
             f(
                 out,
                 "CAP004",
-                E,
+                sev,
                 stage("rate_limit"),
                 format!(
                     "{} rps reach API Gateway but it lets through {} rps (lower of stage rate {} and account throttle {} ({})): {} rps would get 429{}",
