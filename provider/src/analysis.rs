@@ -20,11 +20,12 @@ pub struct PlanAnalysis {
 /// reads, its results are unknown too: they are not guessed.
 pub fn analyze(
     profile: &Profile,
+    limits: &Limits,
     schema: &Block,
     config: &Value,
     diags: &mut Diagnostics,
 ) -> PlanAnalysis {
-    let analysis = scaling::analyze(profile, &Limits::default(), &PriceTable::us_east_1());
+    let analysis = scaling::analyze(profile, limits, &PriceTable::us_east_1());
     for f in &analysis.findings {
         push_finding(f, schema, diags);
     }
@@ -115,10 +116,32 @@ fn inputs_unknown(config: &Value) -> bool {
 pub fn set_computed(value: &mut Value, schema: &Block, region: Option<&str>) {
     let profile = crate::mapping::profile_from_value(value, region);
     let mut ignored = Diagnostics::new();
-    let outcome = analyze(&profile, schema, value, &mut ignored);
+    let outcome = analyze(&profile, &Limits::default(), schema, value, &mut ignored);
     if let Value::Object(top) = value {
         top.insert("capacity".into(), outcome.capacity);
         top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);
         top.insert("cost_breakdown".into(), outcome.cost_breakdown);
+    }
+}
+
+/// Rules that judge the configuration alone (no traffic model, no account
+/// limits): their errors are reported by `terraform validate`, so a profile
+/// AWS would reject never reaches a plan. Everything else waits for the plan,
+/// where the account's real limits are known.
+pub const VALIDATE_TIME_RULES: &[&str] = &[
+    "LIM002", "LIM004", "LIM006", "LIM007", "LIM008", "LIM009", "LIM010", "LIM014", "LIM017",
+    "LIM018", "LIM020", "SEC003", "TRF003",
+];
+
+/// Reports the errors of [`VALIDATE_TIME_RULES`] for a configuration, with
+/// the rule id in the summary, on the attribute concerned.
+pub fn validate_time_findings(config: &Value, diags: &mut Diagnostics) {
+    let schema = crate::schema::resource_schema().block;
+    let profile = crate::mapping::profile_from_value(config, None);
+    let analysis = scaling::analyze(&profile, &Limits::default(), &PriceTable::us_east_1());
+    for f in &analysis.findings {
+        if f.severity == Severity::Error && VALIDATE_TIME_RULES.contains(&f.rule_id) {
+            push_finding(f, &schema, diags);
+        }
     }
 }

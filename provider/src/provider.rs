@@ -20,6 +20,9 @@ pub struct Configured {
     aws: RwLock<Option<Aws>>,
     /// Cancelled by StopProvider; waits in apply end early.
     pub cancel: Cancel,
+    /// The account's capacity (limits and applied quotas), read once per
+    /// process at the first plan.
+    capacity: tokio::sync::OnceCell<Result<scaling::LiveFacts, String>>,
 }
 
 impl Configured {
@@ -46,6 +49,31 @@ impl Configured {
             Err(poisoned) => poisoned.into_inner(),
         };
         guard.as_ref().map(|a| a.region().to_string())
+    }
+
+    /// The limits plans are checked against: the account's own capacity
+    /// when it can be read, else AWS's defaults with a warning saying so.
+    pub async fn limits(&self, diags: &mut Diagnostics) -> scaling::Limits {
+        let mut limits = scaling::Limits::default();
+        let Some(aws) = self.aws(&mut Diagnostics::new()) else {
+            return limits;
+        };
+        let facts = self
+            .capacity
+            .get_or_init(|| async {
+                scaling_aws::live::read_account_capacity(&aws)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+            .await;
+        match facts {
+            Ok(f) => limits.live = f.clone(),
+            Err(e) => diags.warning(
+                "Account limits not read: checked against AWS defaults",
+                format!("The plan could not read the account's limits ({e}); capacity and limit rules use AWS's default limits instead, which may be lower or higher than this account's."),
+            ),
+        }
+        limits
     }
 
     fn set(&self, aws: Aws) {
@@ -91,7 +119,7 @@ pub fn settings_from_config(
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
     let mut settings = AwsSettings::default();
-    let mut unknown = |name: &str, path: AttributePath, diags: &mut Diagnostics| {
+    let unknown = |name: &str, path: AttributePath, diags: &mut Diagnostics| {
         if require_known {
             diags.attribute_error(
                 path,

@@ -76,6 +76,52 @@ pub async fn read_live_facts(aws: &Aws, profiles: &[Profile]) -> Result<LiveFact
     })
 }
 
+/// The account's capacity only, for plan time: the Lambda concurrency
+/// limit, the API Gateway account throttle, and the applied values of the
+/// API Gateway throttle and Lambda concurrency quotas. Four or five calls,
+/// independent of the number of functions.
+///
+/// None of these change because of an apply (quota approvals are AWS's
+/// doing), so a plan and Terraform's final plan at apply time see the same
+/// figures. What other functions reserve and which quota requests are open
+/// does change with applies; `smuppy-validate --live` reads those.
+pub async fn read_account_capacity(aws: &Aws) -> Result<LiveFacts, AwsError> {
+    let settings = async {
+        aws.lambda()
+            .get_account_settings()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("lambda", "GetAccountSettings", e))
+    };
+    let (settings, throttle, apigw, lambda) = futures::try_join!(
+        settings,
+        read_account_throttle(aws),
+        applied_value(aws, "apigateway", QUOTA_APIGW_RATE),
+        applied_value(aws, "lambda", QUOTA_LAMBDA_CONCURRENCY),
+    )?;
+    let mut applied_quotas = BTreeMap::new();
+    if let Some(v) = apigw {
+        applied_quotas.insert(
+            scaling::Limits::quota_key("apigateway", QUOTA_APIGW_RATE),
+            v,
+        );
+    }
+    if let Some(v) = lambda {
+        applied_quotas.insert(
+            scaling::Limits::quota_key("lambda", QUOTA_LAMBDA_CONCURRENCY),
+            v,
+        );
+    }
+    Ok(LiveFacts {
+        applied_quotas,
+        account_throttle: throttle,
+        account_concurrency: settings
+            .account_limit()
+            .map(|a| i64::from(a.concurrent_executions())),
+        ..LiveFacts::default()
+    })
+}
+
 /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` or `NAME` → `NAME`.
 fn function_name_of(s: &str) -> &str {
     match s.split_once(":function:") {

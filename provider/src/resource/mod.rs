@@ -65,11 +65,17 @@ impl Resource for ScalingProfile {
         if let Some(name) = req.config.get("name").and_then(Value::as_str) {
             self.claims.claim(name, &req.config, diags);
         }
+        let limits = if req.proposed_new_state.is_null() {
+            scaling::Limits::default()
+        } else {
+            self.configured.limits(diags).await
+        };
         let planned = plan::plan(
             &req.config,
             &req.proposed_new_state,
             &req.prior_state,
             region.as_deref(),
+            &limits,
             diags,
         );
         PlanResponse {

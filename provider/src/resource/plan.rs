@@ -160,6 +160,7 @@ pub fn plan(
     proposed: &Value,
     prior: &Value,
     region: Option<&str>,
+    limits: &scaling::Limits,
     diags: &mut Diagnostics,
 ) -> Value {
     if proposed.is_null() {
@@ -180,7 +181,7 @@ pub fn plan(
     top.insert("id".into(), id);
 
     let profile = crate::mapping::profile_from_value(config, region);
-    let outcome = analysis::analyze(&profile, &schema, config, diags);
+    let outcome = analysis::analyze(&profile, limits, &schema, config, diags);
     top.insert("capacity".into(), outcome.capacity);
     top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);
     top.insert("cost_breakdown".into(), outcome.cost_breakdown);

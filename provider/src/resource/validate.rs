@@ -12,6 +12,22 @@ use crate::fields::{check_enum, check_int, check_range, Obj};
 const BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", "all"];
 
 pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
+    // The rule engine's verdicts come first; a check of ours on an attribute
+    // the rule engine already reports is dropped, so nothing is said twice.
+    let mut rules = Diagnostics::new();
+    crate::analysis::validate_time_findings(config, &mut rules);
+    let mut own = Diagnostics::new();
+    own_checks(config, &mut own);
+    for d in own.0 {
+        let duplicate = d.attribute.is_some() && rules.iter().any(|r| r.attribute == d.attribute);
+        if !duplicate {
+            diags.push(d);
+        }
+    }
+    diags.extend(rules);
+}
+
+fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
 
@@ -155,54 +171,10 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
             "provisioned_concurrency",
             diags,
         );
-        check_int(
-            &l,
-            "memory_size",
-            128,
-            Some(10_240),
-            "memory_size (MB)",
-            diags,
-        );
-        check_int(&l, "timeout", 1, Some(900), "timeout (seconds)", diags);
-        if let Some(q) = l.str("qualifier") {
-            if q == "$LATEST" {
-                diags.attribute_error(
-                    l.path_of("qualifier"),
-                    "Invalid qualifier",
-                    "Provisioned concurrency cannot be set on $LATEST: use an alias (e.g. \"prod\") or a published version number.",
-                );
-            } else if q.is_empty() || q.len() > 128 {
-                diags.attribute_error(
-                    l.path_of("qualifier"),
-                    "Invalid qualifier",
-                    "A qualifier is an alias name or version number of 1 to 128 characters.",
-                );
-            }
-        }
-        let pc_set = !matches!(
-            l.field("provisioned_concurrency"),
-            crate::fields::Field::Null
-        );
-        let q_set = !matches!(l.field("qualifier"), crate::fields::Field::Null);
-        if pc_set && !q_set {
-            diags.attribute_error(
-                l.path_of("qualifier"),
-                "Missing qualifier",
-                "provisioned_concurrency needs the alias or published version that carries it: set qualifier.",
-            );
-        }
-        if let (Some(pc), Some(rc)) = (
-            l.i64("provisioned_concurrency"),
-            l.i64("reserved_concurrency"),
-        ) {
-            if pc > rc {
-                diags.attribute_error(
-                    l.path_of("provisioned_concurrency"),
-                    "Provisioned concurrency above reserved",
-                    format!("provisioned_concurrency ({pc}) cannot exceed reserved_concurrency ({rc}): AWS counts provisioned executions against the function's reservation."),
-                );
-            }
-        }
+        // Ranges (128–10,240 MB, 1–900 s), the qualifier and provisioned ≤
+        // reserved are the rule engine's (LIM002, LIM004, LIM006, LIM010).
+        check_int(&l, "memory_size", 1, None, "memory_size (MB)", diags);
+        check_int(&l, "timeout", 1, None, "timeout (seconds)", diags);
         if let Some(name) = l.str("function_name") {
             if let Some(first) = functions.get(name) {
                 diags.attribute_error(
@@ -228,13 +200,6 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
         check_int(&d, "read_capacity", 1, None, "read_capacity", diags);
         check_int(&d, "write_capacity", 1, None, "write_capacity", diags);
         if let Some((ap, av)) = d.single("autoscaling") {
-            if d.str("billing_mode") == Some("PAY_PER_REQUEST") {
-                diags.attribute_error(
-                    ap.clone(),
-                    "Auto scaling on an on-demand table",
-                    "Auto scaling only governs PROVISIONED tables; with PAY_PER_REQUEST remove the autoscaling block (the provider deregisters it).",
-                );
-            }
             let a = Obj::new(av, &ap);
             for dim in ["read", "write"] {
                 if let Some((dp, dv)) = a.single(dim) {
@@ -244,8 +209,8 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
                     check_range(
                         &s,
                         "target_utilization",
-                        20.0,
-                        Some(90.0),
+                        0.0,
+                        None,
                         "target_utilization (percent)",
                         diags,
                     );
@@ -258,17 +223,6 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
                         "scale_out_cooldown",
                         diags,
                     );
-                    if let (Some(min), Some(max)) = (s.i64("min_capacity"), s.i64("max_capacity")) {
-                        if min > max {
-                            diags.attribute_error(
-                                s.path_of("min_capacity"),
-                                "min_capacity above max_capacity",
-                                format!(
-                                    "min_capacity ({min}) must not exceed max_capacity ({max})."
-                                ),
-                            );
-                        }
-                    }
                 }
             }
         }
@@ -290,24 +244,6 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
         for ttl in ["min_ttl", "default_ttl", "max_ttl"] {
             check_int(&c, ttl, 0, Some(31_536_000 * 100), ttl, diags);
         }
-        if let (Some(min), Some(def)) = (c.i64("min_ttl"), c.i64("default_ttl")) {
-            if min > def {
-                diags.attribute_error(
-                    c.path_of("default_ttl"),
-                    "TTLs out of order",
-                    format!("default_ttl ({def}) must be at least min_ttl ({min})."),
-                );
-            }
-        }
-        if let (Some(def), Some(max)) = (c.i64("default_ttl"), c.i64("max_ttl")) {
-            if def > max {
-                diags.attribute_error(
-                    c.path_of("max_ttl"),
-                    "TTLs out of order",
-                    format!("max_ttl ({max}) must be at least default_ttl ({def})."),
-                );
-            }
-        }
         if let Some(comment) = c.str("comment") {
             if comment.chars().count() > 128 {
                 diags.attribute_error(
@@ -325,17 +261,11 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
             ("cookie_behavior", "cookies"),
             ("query_string_behavior", "query_strings"),
         ] {
-            let items = c.strings(list);
-            if items.len() > 10 {
-                diags.attribute_error(
-                    c.path_of(list),
-                    format!("Too many {list}"),
-                    format!(
-                        "A cache policy takes at most 10 {list}; got {}.",
-                        items.len()
-                    ),
-                );
+            // More than 10 items is LIM018; headers without "whitelist" is SEC003.
+            if list == "headers" {
+                continue;
             }
+            let items = c.strings(list);
             let b = c.str(behavior).unwrap_or("none");
             let needs_list = matches!(b, "whitelist" | "allExcept");
             if !items.is_empty() && !needs_list && !c.is_unknown(behavior) {
@@ -402,51 +332,12 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
                 );
             }
         }
-        if let Some(id) = g.str("endpoint_id") {
-            if let Err(why) = check_accelerator_endpoint(id) {
-                diags.attribute_error(
-                    g.path_of("endpoint_id"),
-                    "Invalid Global Accelerator endpoint",
-                    why,
-                );
-            }
-        }
+        // An API Gateway endpoint is LIM014.
     }
 
     if let Some((p, v)) = root.single("budget") {
         let b = Obj::new(v, &p);
         check_range(&b, "monthly_usd", 0.0, None, "monthly_usd", diags);
-    }
-}
-
-/// Global Accelerator endpoints can only be load balancers, EC2 instances or
-/// Elastic IPs. An API Gateway target gets its own explanation.
-pub fn check_accelerator_endpoint(id: &str) -> Result<(), String> {
-    let looks_apigw = id.contains("execute-api")
-        || id.contains(":apigateway:")
-        || id.starts_with("arn:aws:apigateway")
-        || (id.len() == 10
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
-    if looks_apigw {
-        return Err(format!(
-            "{id:?} looks like an API Gateway API. Global Accelerator endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs, so it cannot front API Gateway; put CloudFront in front of the API instead, or an NLB/ALB in front of a private integration."
-        ));
-    }
-    let is_lb = id.starts_with("arn:")
-        && id.contains(":elasticloadbalancing:")
-        && (id.contains(":loadbalancer/app/") || id.contains(":loadbalancer/net/"));
-    let hex_id = |prefix: &str| {
-        id.strip_prefix(prefix)
-            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_hexdigit()))
-    };
-    if is_lb || hex_id("i-") || hex_id("eipalloc-") {
-        Ok(())
-    } else {
-        Err(format!(
-            "{id:?} is not an accepted endpoint: use an ALB/NLB ARN (arn:aws:elasticloadbalancing:…:loadbalancer/app|net/…), an EC2 instance id (i-…) or an Elastic IP allocation id (eipalloc-…)."
-        ))
     }
 }
 
@@ -522,13 +413,15 @@ mod tests {
     }
 
     #[test]
-    fn latest_qualifier_and_pc_above_reserved_are_refused() {
+    fn rule_engine_errors_show_at_validate_time_with_their_rule_id() {
         let c = obj(vec![(
             "lambda",
             Value::List(vec![
                 obj(vec![
                     ("function_name", "f".into()),
                     ("qualifier", "$LATEST".into()),
+                    ("provisioned_concurrency", Value::int(5)),
+                    ("reserved_concurrency", Value::int(10)),
                 ]),
                 obj(vec![
                     ("function_name", "g".into()),
@@ -540,29 +433,30 @@ mod tests {
                 obj(vec![("function_name", "g".into())]),
             ]),
         )]);
-        assert_eq!(
-            errors_at(&c),
-            vec![
-                "lambda[0].qualifier",
-                "lambda[1].memory_size",
-                "lambda[1].provisioned_concurrency",
-                "lambda[2].function_name"
-            ]
-        );
-    }
-
-    #[test]
-    fn accelerator_endpoints() {
-        assert!(check_accelerator_endpoint("i-0abc123").is_ok());
-        assert!(check_accelerator_endpoint("eipalloc-12ab").is_ok());
-        assert!(check_accelerator_endpoint(
-            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/abc"
-        )
-        .is_ok());
-        let e = check_accelerator_endpoint("bmkd8zayee").unwrap_err();
-        assert!(e.contains("cannot front API Gateway"), "{e}");
-        let e = check_accelerator_endpoint("abc.execute-api.us-east-1.amazonaws.com").unwrap_err();
-        assert!(e.contains("API Gateway"), "{e}");
-        assert!(check_accelerator_endpoint("vpc-123").is_err());
+        let mut d = Diagnostics::new();
+        validate_config(&c, &mut d);
+        let mut got: Vec<(String, String)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.attribute
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                    d.summary.split(' ').next().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        let want: Vec<(String, String)> = [
+            ("lambda[0].qualifier", "LIM010"),
+            ("lambda[1].memory_size", "LIM004"),
+            ("lambda[1].provisioned_concurrency", "LIM002"),
+            ("lambda[2].function_name", "Duplicate"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, want);
     }
 }
