@@ -1,0 +1,9 @@
+//! Integration tests against the sandbox account (emulators on loopback).
+//! Fixtures are created through the SDK; assertions read AWS back with
+//! separate SDK calls.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod stage;
+mod lambda;
