@@ -7,3 +7,6 @@ mod common;
 
 mod stage;
 mod lambda;
+mod cloudfront_cloudwatch;
+mod dynamodb;
+mod quota;
