@@ -22,7 +22,7 @@ pub use error::{AwsError, Cause, ComponentError};
 pub use run::{ApplyOptions, Cancel};
 pub use state::*;
 
-use components::{cache_policy, dashboard, dynamodb, lambda, quota, stage};
+use components::{accelerator, cache_policy, dashboard, dynamodb, lambda, quota, stage};
 use futures::future::join_all;
 use run::{Ctx, Part};
 use scaling::Profile;
@@ -84,6 +84,15 @@ fn cache_policy_id(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
         })
 }
 
+/// The accelerator ARN: from `known`, else from a capture.
+fn accelerator_arn(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
+    known.global_accelerator.as_ref().map(|a| a.arn.clone()).or_else(|| {
+        ctx.capture_keys()
+            .into_iter()
+            .find_map(|k| k.strip_prefix("accelerator:").map(str::to_string))
+    })
+}
+
 /// Private-state keys the profile claims: captures under any other key
 /// belong to components the profile no longer has.
 fn claimed(p: &Profile) -> (BTreeSet<String>, Vec<&'static str>) {
@@ -109,6 +118,9 @@ fn claimed(p: &Profile) -> (BTreeSet<String>, Vec<&'static str>) {
     if p.cache_policy.is_some() {
         prefixes.push("cachepolicy:");
     }
+    if p.global_accelerator.is_some() {
+        prefixes.push("accelerator:");
+    }
     (keys, prefixes)
 }
 
@@ -122,6 +134,7 @@ struct Reverts {
     tables: BTreeSet<String>,
     dashboards: Vec<String>,
     cache_policies: Vec<String>,
+    accelerators: Vec<String>,
 }
 
 fn reverts_for(keys: impl IntoIterator<Item = String>) -> Reverts {
@@ -154,6 +167,8 @@ fn reverts_for(keys: impl IntoIterator<Item = String>) -> Reverts {
             r.dashboards.push(d.to_string());
         } else if let Some(id) = k.strip_prefix("cachepolicy:") {
             r.cache_policies.push(id.to_string());
+        } else if let Some(arn) = k.strip_prefix("accelerator:") {
+            r.accelerators.push(arn.to_string());
         }
     }
     r
@@ -195,7 +210,9 @@ async fn run_reverts(ctx: &Ctx<'_>, r: &Reverts, profile: Option<&Profile>, c: &
             .iter()
             .map(|id| cache_policy::delete(ctx, id)),
     );
-    let (s, f, t, d, p) = futures::join!(stages, functions, tabs, dashes, policies);
+    let accels = join_all(r.accelerators.iter().map(|arn| accelerator::delete(ctx, arn)));
+    let (s, f, t, d, p, a) = futures::join!(stages, functions, tabs, dashes, policies, accels);
+    c.take_all(a);
     c.take_all(s);
     c.take_all(f);
     c.take_all(t);
@@ -250,7 +267,14 @@ pub async fn read_profile(
         }
     };
     let dash_f = dashboard::refresh(ctx, desired);
-    let (s, l, t, q, cp, d) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f);
+    let ga_arn = known.global_accelerator.as_ref().map(|a| a.arn.clone());
+    let ga_f = async {
+        match &desired.global_accelerator {
+            Some(_) => accelerator::refresh(ctx, ga_arn.as_deref()).await,
+            None => Part::new(None),
+        }
+    };
+    let (s, l, t, q, cp, d, ga) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
     let observed = Observed {
         api_gateway: c.take(s),
         lambdas: c.take_all(l),
@@ -258,7 +282,7 @@ pub async fn read_profile(
         quota_requests: c.take_all(q),
         cache_policy: c.take(cp),
         dashboard: c.take(d),
-        global_accelerator: None,
+        global_accelerator: c.take(ga),
     };
     let mut errors = c.errors;
     errors.extend(c.warnings);
@@ -298,6 +322,13 @@ pub async fn apply_profile(
         if let Some(id) = known.cache_policy.as_ref().map(|c| c.id.clone()) {
             if !reverts.cache_policies.contains(&id) {
                 reverts.cache_policies.push(id);
+            }
+        }
+    }
+    if desired.global_accelerator.is_none() {
+        if let Some(arn) = known.global_accelerator.as_ref().map(|a| a.arn.clone()) {
+            if !reverts.accelerators.contains(&arn) {
+                reverts.accelerators.push(arn);
             }
         }
     }
@@ -350,7 +381,14 @@ pub async fn apply_profile(
         }
     };
     let dash_f = dashboard::apply(ctx, desired);
-    let (s, l, t, q, cp, d) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f);
+    let ga_arn = accelerator_arn(ctx, known);
+    let ga_f = async {
+        match &desired.global_accelerator {
+            Some(a) => accelerator::apply(ctx, &desired.name, a, ga_arn.as_deref()).await,
+            None => Part::new(None),
+        }
+    };
+    let (s, l, t, q, cp, d, ga) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
     let observed = Observed {
         api_gateway: c.take(s),
         lambdas: c.take_all(l),
@@ -358,7 +396,7 @@ pub async fn apply_profile(
         quota_requests: c.take_all(q),
         cache_policy: c.take(cp),
         dashboard: c.take(d),
-        global_accelerator: None,
+        global_accelerator: c.take(ga),
     };
     let (private, writes) = ctx_into(ctx);
     ApplyOutcome {
@@ -396,6 +434,11 @@ pub async fn destroy_profile(
             reverts.cache_policies.push(id);
         }
     }
+    if let Some(arn) = known.global_accelerator.as_ref().map(|a| a.arn.clone()) {
+        if !reverts.accelerators.contains(&arn) {
+            reverts.accelerators.push(arn);
+        }
+    }
     run_reverts(ctx, &reverts, Some(current), &mut c).await;
     for (i, q) in current.quota_requests.iter().enumerate() {
         c.warnings.push(quota::destroy_warning(
@@ -429,6 +472,7 @@ mod tests {
                 "scalable:other:write",
                 "dashboard:D",
                 "cachepolicy:abc",
+                "accelerator:arn:aws:globalaccelerator::123456789012:accelerator/x",
             ]
             .map(String::from),
         );
@@ -449,6 +493,7 @@ mod tests {
         );
         assert_eq!(r.dashboards, vec!["D".to_string()]);
         assert_eq!(r.cache_policies, vec!["abc".to_string()]);
+        assert_eq!(r.accelerators, vec!["arn:aws:globalaccelerator::123456789012:accelerator/x".to_string()]);
     }
 
     #[test]

@@ -8,3 +8,4 @@ pub mod dynamodb;
 pub mod lambda;
 pub mod quota;
 pub mod stage;
+pub mod accelerator;

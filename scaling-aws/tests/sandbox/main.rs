@@ -10,3 +10,4 @@ mod lambda;
 mod cloudfront_cloudwatch;
 mod dynamodb;
 mod quota;
+mod accelerator;
