@@ -113,10 +113,10 @@ fn inputs_unknown(config: &Value) -> bool {
 /// Sets the analysis attributes of a resource value from the value itself
 /// (used on read, where there is no configuration). Findings are not
 /// reported here: the plan reports them.
-pub fn set_computed(value: &mut Value, schema: &Block, region: Option<&str>) {
+pub fn set_computed(value: &mut Value, limits: &Limits, schema: &Block, region: Option<&str>) {
     let profile = crate::mapping::profile_from_value(value, region);
     let mut ignored = Diagnostics::new();
-    let outcome = analyze(&profile, &Limits::default(), schema, value, &mut ignored);
+    let outcome = analyze(&profile, limits, schema, value, &mut ignored);
     if let Value::Object(top) = value {
         top.insert("capacity".into(), outcome.capacity);
         top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);

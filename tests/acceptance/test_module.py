@@ -249,14 +249,6 @@ def ensure_prod_fixtures(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "CAP003/CAP004 fail the plan although quota_request blocks of the same profile ask for the "
-        "missing Lambda concurrency and API Gateway throttle (LIM013/LIM016 already warn in that "
-        "case), so the apply that would file the requests can never run"
-    ),
-)
 def test_prod_example_plans_with_quota_requests_pending(sandbox: Sandbox, tmp_path: Path) -> None:
     ensure_prod_fixtures(sandbox)
     root = copy_env_root("prod", tmp_path / "repo")

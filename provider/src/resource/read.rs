@@ -41,7 +41,9 @@ pub async fn read(
     // The analysis is a function of the state's own values; recomputing it
     // here keeps an imported profile (which arrives without it) from showing
     // a change, and follows drift in the values it reads.
-    crate::analysis::set_computed(&mut new_state, &schema, Some(aws.region()));
+    // The same account limits as the plan that follows in this process.
+    let limits = configured.limits(&mut Diagnostics::new()).await;
+    crate::analysis::set_computed(&mut new_state, &limits, &schema, Some(aws.region()));
     ReadResponse {
         new_state,
         private: req.private,
