@@ -176,6 +176,28 @@ mod tests {
     }
 
     #[test]
+    fn from_sdk_keeps_code_message_and_request_id() {
+        use aws_smithy_runtime_api::http::{Response, StatusCode};
+        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_types::error::ErrorMetadata;
+        let meta = ErrorMetadata::builder()
+            .code("ResourceConflictException")
+            .message("The operation cannot be performed at this time.")
+            .build();
+        let err = aws_sdk_lambda::operation::update_function_configuration::UpdateFunctionConfigurationError::generic(meta);
+        let mut raw = Response::new(StatusCode::try_from(409).unwrap(), SdkBody::empty());
+        raw.headers_mut().insert("x-amzn-requestid", "4f1c-req");
+        let sdk = SdkError::service_error(err, raw);
+        let e = AwsError::from_sdk("lambda", "UpdateFunctionConfiguration", sdk);
+        assert_eq!(e.code.as_deref(), Some("ResourceConflictException"));
+        assert_eq!(e.request_id.as_deref(), Some("4f1c-req"));
+        assert_eq!(
+            e.to_string(),
+            "lambda UpdateFunctionConfiguration: ResourceConflictException: The operation cannot be performed at this time. (request id 4f1c-req)"
+        );
+    }
+
+    #[test]
     fn component_error_names_its_location() {
         let err = ComponentError::message(
             Location::attr("lambda")

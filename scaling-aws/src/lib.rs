@@ -86,11 +86,15 @@ fn cache_policy_id(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
 
 /// The accelerator ARN: from `known`, else from a capture.
 fn accelerator_arn(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
-    known.global_accelerator.as_ref().map(|a| a.arn.clone()).or_else(|| {
-        ctx.capture_keys()
-            .into_iter()
-            .find_map(|k| k.strip_prefix("accelerator:").map(str::to_string))
-    })
+    known
+        .global_accelerator
+        .as_ref()
+        .map(|a| a.arn.clone())
+        .or_else(|| {
+            ctx.capture_keys()
+                .into_iter()
+                .find_map(|k| k.strip_prefix("accelerator:").map(str::to_string))
+        })
 }
 
 /// Private-state keys the profile claims: captures under any other key
@@ -210,7 +214,11 @@ async fn run_reverts(ctx: &Ctx<'_>, r: &Reverts, profile: Option<&Profile>, c: &
             .iter()
             .map(|id| cache_policy::delete(ctx, id)),
     );
-    let accels = join_all(r.accelerators.iter().map(|arn| accelerator::delete(ctx, arn)));
+    let accels = join_all(
+        r.accelerators
+            .iter()
+            .map(|arn| accelerator::delete(ctx, arn)),
+    );
     let (s, f, t, d, p, a) = futures::join!(stages, functions, tabs, dashes, policies, accels);
     c.take_all(a);
     c.take_all(s);
@@ -274,7 +282,8 @@ pub async fn read_profile(
             None => Part::new(None),
         }
     };
-    let (s, l, t, q, cp, d, ga) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
+    let (s, l, t, q, cp, d, ga) =
+        futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
     let observed = Observed {
         api_gateway: c.take(s),
         lambdas: c.take_all(l),
@@ -388,7 +397,8 @@ pub async fn apply_profile(
             None => Part::new(None),
         }
     };
-    let (s, l, t, q, cp, d, ga) = futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
+    let (s, l, t, q, cp, d, ga) =
+        futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
     let observed = Observed {
         api_gateway: c.take(s),
         lambdas: c.take_all(l),
@@ -493,7 +503,10 @@ mod tests {
         );
         assert_eq!(r.dashboards, vec!["D".to_string()]);
         assert_eq!(r.cache_policies, vec!["abc".to_string()]);
-        assert_eq!(r.accelerators, vec!["arn:aws:globalaccelerator::123456789012:accelerator/x".to_string()]);
+        assert_eq!(
+            r.accelerators,
+            vec!["arn:aws:globalaccelerator::123456789012:accelerator/x".to_string()]
+        );
     }
 
     #[test]

@@ -27,7 +27,13 @@ pub fn key(arn: &str) -> String {
 /// (FNV-1a of the names; the same inputs always give the same token).
 pub fn idempotency_token(profile: &str, accelerator: &str, part: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in profile.bytes().chain([0u8]).chain(accelerator.bytes()).chain([0u8]).chain(part.bytes()) {
+    for b in profile
+        .bytes()
+        .chain([0u8])
+        .chain(accelerator.bytes())
+        .chain([0u8])
+        .chain(part.bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -43,7 +49,10 @@ fn ports(p: &[i64]) -> Vec<PortRange> {
 
 /// Read the accelerator, its first listener and that listener's first
 /// endpoint group. `Ok(None)` when the accelerator is gone.
-pub(crate) async fn read(ctx: &Ctx<'_>, arn: &str) -> Result<Option<AcceleratorObserved>, AwsError> {
+pub(crate) async fn read(
+    ctx: &Ctx<'_>,
+    arn: &str,
+) -> Result<Option<AcceleratorObserved>, AwsError> {
     let ga = ctx.aws.globalaccelerator();
     let acc = match ga.describe_accelerator().accelerator_arn(arn).send().await {
         Ok(o) => o,
@@ -55,7 +64,9 @@ pub(crate) async fn read(ctx: &Ctx<'_>, arn: &str) -> Result<Option<AcceleratorO
             return Err(e);
         }
     };
-    let Some(a) = acc.accelerator() else { return Ok(None) };
+    let Some(a) = acc.accelerator() else {
+        return Ok(None);
+    };
     let mut o = AcceleratorObserved {
         arn: arn.to_string(),
         name: a.name().unwrap_or_default().to_string(),
@@ -63,20 +74,42 @@ pub(crate) async fn read(ctx: &Ctx<'_>, arn: &str) -> Result<Option<AcceleratorO
         ip_address_type: a.ip_address_type().map(|t| t.as_str().to_string()),
         status: a.status().map(|s| s.as_str().to_string()),
         dns_name: a.dns_name().map(str::to_string),
-        ip_addresses: a.ip_sets().iter().flat_map(|s| s.ip_addresses().iter().cloned()).collect(),
+        ip_addresses: a
+            .ip_sets()
+            .iter()
+            .flat_map(|s| s.ip_addresses().iter().cloned())
+            .collect(),
         ..AcceleratorObserved::default()
     };
-    let listeners = ga.list_listeners().accelerator_arn(arn).send().await.map_err(crate::error::sdk(SERVICE, "ListListeners"))?;
+    let listeners = ga
+        .list_listeners()
+        .accelerator_arn(arn)
+        .send()
+        .await
+        .map_err(crate::error::sdk(SERVICE, "ListListeners"))?;
     if let Some(l) = listeners.listeners().first() {
         o.listener_arn = l.listener_arn().map(str::to_string);
         o.protocol = l.protocol().map(|p| p.as_str().to_string());
-        o.ports = l.port_ranges().iter().filter_map(|r| r.from_port().map(i64::from)).collect();
+        o.ports = l
+            .port_ranges()
+            .iter()
+            .filter_map(|r| r.from_port().map(i64::from))
+            .collect();
         if let Some(la) = l.listener_arn() {
-            let groups = ga.list_endpoint_groups().listener_arn(la).send().await.map_err(crate::error::sdk(SERVICE, "ListEndpointGroups"))?;
+            let groups = ga
+                .list_endpoint_groups()
+                .listener_arn(la)
+                .send()
+                .await
+                .map_err(crate::error::sdk(SERVICE, "ListEndpointGroups"))?;
             if let Some(g) = groups.endpoint_groups().first() {
                 o.endpoint_group_arn = g.endpoint_group_arn().map(str::to_string);
                 o.endpoint_group_region = g.endpoint_group_region().map(str::to_string);
-                o.endpoint_ids = g.endpoint_descriptions().iter().filter_map(|d| d.endpoint_id().map(str::to_string)).collect();
+                o.endpoint_ids = g
+                    .endpoint_descriptions()
+                    .iter()
+                    .filter_map(|d| d.endpoint_id().map(str::to_string))
+                    .collect();
             }
         }
     }
@@ -84,17 +117,31 @@ pub(crate) async fn read(ctx: &Ctx<'_>, arn: &str) -> Result<Option<AcceleratorO
 }
 
 pub(crate) async fn refresh(ctx: &Ctx<'_>, arn: Option<&str>) -> Part<AcceleratorObserved> {
-    let Some(arn) = arn else { return Part::new(None) };
+    let Some(arn) = arn else {
+        return Part::new(None);
+    };
     match read(ctx, arn).await {
         Ok(o) => Part::new(o),
-        Err(e) => Part::failed(None, ComponentError::aws(loc(), "could not read the accelerator", e)),
+        Err(e) => Part::failed(
+            None,
+            ComponentError::aws(loc(), "could not read the accelerator", e),
+        ),
     }
 }
 
-async fn step(ctx: &Ctx<'_>, desired: &Accelerator, profile: &str, arn: &str, now: &AcceleratorObserved) -> Result<(), AwsError> {
+async fn step(
+    ctx: &Ctx<'_>,
+    desired: &Accelerator,
+    profile: &str,
+    arn: &str,
+    now: &AcceleratorObserved,
+) -> Result<(), AwsError> {
     let ga = ctx.aws.globalaccelerator();
     let want_type = desired.ip_address_type.as_str();
-    if now.name != desired.name || now.enabled != desired.enabled || now.ip_address_type.as_deref() != Some(want_type) {
+    if now.name != desired.name
+        || now.enabled != desired.enabled
+        || now.ip_address_type.as_deref() != Some(want_type)
+    {
         ctx.wrote();
         ga.update_accelerator()
             .accelerator_arn(arn)
@@ -121,10 +168,14 @@ async fn step(ctx: &Ctx<'_>, desired: &Accelerator, profile: &str, arn: &str, no
                 .send()
                 .await
                 .map_err(crate::error::sdk(SERVICE, "CreateListener"))?;
-            l.listener().and_then(|l| l.listener_arn()).map(str::to_string)
+            l.listener()
+                .and_then(|l| l.listener_arn())
+                .map(str::to_string)
         }
         Some(la) => {
-            if have_ports != want_ports || now.protocol.as_deref() != Some(desired.protocol.as_str()) {
+            if have_ports != want_ports
+                || now.protocol.as_deref() != Some(desired.protocol.as_str())
+            {
                 ctx.wrote();
                 ga.update_listener()
                     .listener_arn(la)
@@ -137,7 +188,8 @@ async fn step(ctx: &Ctx<'_>, desired: &Accelerator, profile: &str, arn: &str, no
             Some(la.clone())
         }
     };
-    let (Some(listener), Some(region)) = (listener, desired.endpoint_group_region.as_deref()) else {
+    let (Some(listener), Some(region)) = (listener, desired.endpoint_group_region.as_deref())
+    else {
         return Ok(());
     };
     let endpoints: Vec<EndpointConfiguration> = desired
@@ -162,14 +214,22 @@ async fn step(ctx: &Ctx<'_>, desired: &Accelerator, profile: &str, arn: &str, no
             if let Some(g) = other {
                 // The region of an endpoint group cannot change: replace it.
                 ctx.wrote();
-                ga.delete_endpoint_group().endpoint_group_arn(g).send().await.map_err(crate::error::sdk(SERVICE, "DeleteEndpointGroup"))?;
+                ga.delete_endpoint_group()
+                    .endpoint_group_arn(g)
+                    .send()
+                    .await
+                    .map_err(crate::error::sdk(SERVICE, "DeleteEndpointGroup"))?;
             }
             ctx.wrote();
             ga.create_endpoint_group()
                 .listener_arn(&listener)
                 .endpoint_group_region(region)
                 .set_endpoint_configurations(Some(endpoints))
-                .idempotency_token(idempotency_token(profile, &desired.name, &format!("group-{region}")))
+                .idempotency_token(idempotency_token(
+                    profile,
+                    &desired.name,
+                    &format!("group-{region}"),
+                ))
                 .send()
                 .await
                 .map_err(crate::error::sdk(SERVICE, "CreateEndpointGroup"))?;
@@ -178,12 +238,22 @@ async fn step(ctx: &Ctx<'_>, desired: &Accelerator, profile: &str, arn: &str, no
     Ok(())
 }
 
-pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &str, desired: &Accelerator, known_arn: Option<&str>) -> Part<AcceleratorObserved> {
+pub(crate) async fn apply(
+    ctx: &Ctx<'_>,
+    profile: &str,
+    desired: &Accelerator,
+    known_arn: Option<&str>,
+) -> Part<AcceleratorObserved> {
     let ga = ctx.aws.globalaccelerator();
     let existing = match known_arn {
         Some(arn) => match read(ctx, arn).await {
             Ok(o) => o,
-            Err(e) => return Part::failed(None, ComponentError::aws(loc(), "could not read the accelerator", e)),
+            Err(e) => {
+                return Part::failed(
+                    None,
+                    ComponentError::aws(loc(), "could not read the accelerator", e),
+                )
+            }
         },
         None => None,
     };
@@ -200,28 +270,69 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &str, desired: &Accelerator, k
                 .send()
                 .await;
             let arn = match created {
-                Ok(out) => out.accelerator().and_then(|a| a.accelerator_arn()).map(str::to_string),
-                Err(e) => return Part::failed(None, ComponentError::aws(loc(), "could not create the accelerator", AwsError::from_sdk(SERVICE, "CreateAccelerator", e))),
+                Ok(out) => out
+                    .accelerator()
+                    .and_then(|a| a.accelerator_arn())
+                    .map(str::to_string),
+                Err(e) => {
+                    return Part::failed(
+                        None,
+                        ComponentError::aws(
+                            loc(),
+                            "could not create the accelerator",
+                            AwsError::from_sdk(SERVICE, "CreateAccelerator", e),
+                        ),
+                    )
+                }
             };
             let Some(arn) = arn else {
-                return Part::failed(None, ComponentError::message(loc(), "no accelerator in the answer", "CreateAccelerator returned no ARN"));
+                return Part::failed(
+                    None,
+                    ComponentError::message(
+                        loc(),
+                        "no accelerator in the answer",
+                        "CreateAccelerator returned no ARN",
+                    ),
+                );
             };
             ctx.capture_once(&key(&arn), Capture::Created { id: arn.clone() });
             match read(ctx, &arn).await {
                 Ok(Some(o)) => o,
-                Ok(None) => return Part::failed(None, ComponentError::message(loc(), "accelerator vanished", format!("{arn} was created but cannot be read"))),
-                Err(e) => return Part::failed(None, ComponentError::aws(loc(), "could not read the accelerator", e)),
+                Ok(None) => {
+                    return Part::failed(
+                        None,
+                        ComponentError::message(
+                            loc(),
+                            "accelerator vanished",
+                            format!("{arn} was created but cannot be read"),
+                        ),
+                    )
+                }
+                Err(e) => {
+                    return Part::failed(
+                        None,
+                        ComponentError::aws(loc(), "could not read the accelerator", e),
+                    )
+                }
             }
         }
     };
     let arn = now.arn.clone();
     let mut part = Part::new(Some(now.clone()));
     if let Err(e) = step(ctx, desired, profile, &arn, &now).await {
-        part.errors.push(ComponentError::aws(loc(), "could not configure the accelerator", e));
+        part.errors.push(ComponentError::aws(
+            loc(),
+            "could not configure the accelerator",
+            e,
+        ));
     }
     match read(ctx, &arn).await {
         Ok(o) => part.observed = o,
-        Err(e) => part.errors.push(ComponentError::aws(loc(), "could not read the accelerator back", e)),
+        Err(e) => part.errors.push(ComponentError::aws(
+            loc(),
+            "could not read the accelerator back",
+            e,
+        )),
     }
     part
 }
@@ -235,31 +346,65 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, arn: &str) -> Part<AcceleratorObserved
         };
         if now.enabled {
             ctx.wrote();
-            ga.update_accelerator().accelerator_arn(arn).enabled(false).send().await.map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAccelerator", e).to_string())?;
+            ga.update_accelerator()
+                .accelerator_arn(arn)
+                .enabled(false)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAccelerator", e).to_string())?;
         }
         let settled = poll_until(ctx.opts, ctx.opts.settle_timeout, || async {
             let o = read(ctx, arn).await.map_err(|e| e.to_string())?;
-            Ok::<_, String>(o.filter(|o| o.status.as_deref() != Some("IN_PROGRESS")).map(|_| ()))
+            Ok::<_, String>(
+                o.filter(|o| o.status.as_deref() != Some("IN_PROGRESS"))
+                    .map(|_| ()),
+            )
         })
         .await?;
         if settled.is_none() {
-            return Err(format!("accelerator {arn} still IN_PROGRESS after disabling"));
+            return Err(format!(
+                "accelerator {arn} still IN_PROGRESS after disabling"
+            ));
         }
-        let listeners = ga.list_listeners().accelerator_arn(arn).send().await.map_err(|e| AwsError::from_sdk(SERVICE, "ListListeners", e).to_string())?;
+        let listeners = ga
+            .list_listeners()
+            .accelerator_arn(arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "ListListeners", e).to_string())?;
         for l in listeners.listeners() {
             let Some(la) = l.listener_arn() else { continue };
-            let groups = ga.list_endpoint_groups().listener_arn(la).send().await.map_err(|e| AwsError::from_sdk(SERVICE, "ListEndpointGroups", e).to_string())?;
+            let groups = ga
+                .list_endpoint_groups()
+                .listener_arn(la)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "ListEndpointGroups", e).to_string())?;
             for g in groups.endpoint_groups() {
                 if let Some(ga_arn) = g.endpoint_group_arn() {
                     ctx.wrote();
-                    ga.delete_endpoint_group().endpoint_group_arn(ga_arn).send().await.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteEndpointGroup", e).to_string())?;
+                    ga.delete_endpoint_group()
+                        .endpoint_group_arn(ga_arn)
+                        .send()
+                        .await
+                        .map_err(|e| {
+                            AwsError::from_sdk(SERVICE, "DeleteEndpointGroup", e).to_string()
+                        })?;
                 }
             }
             ctx.wrote();
-            ga.delete_listener().listener_arn(la).send().await.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteListener", e).to_string())?;
+            ga.delete_listener()
+                .listener_arn(la)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteListener", e).to_string())?;
         }
         ctx.wrote();
-        ga.delete_accelerator().accelerator_arn(arn).send().await.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAccelerator", e).to_string())?;
+        ga.delete_accelerator()
+            .accelerator_arn(arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAccelerator", e).to_string())?;
         Ok::<(), String>(())
     };
     match run.await {
@@ -267,7 +412,10 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, arn: &str) -> Part<AcceleratorObserved
             ctx.release(&key(arn));
             Part::new(None)
         }
-        Err(m) => Part::failed(None, ComponentError::message(loc(), "could not delete the accelerator", m)),
+        Err(m) => Part::failed(
+            None,
+            ComponentError::message(loc(), "could not delete the accelerator", m),
+        ),
     }
 }
 

@@ -70,13 +70,13 @@ pub fn in_sync(desired: &CachePolicy, observed: &CachePolicyObserved) -> bool {
     got == want
 }
 
-fn build_err(e: impl std::fmt::Display) -> ComponentError {
-    ComponentError::message(loc(), "invalid cache policy", e.to_string())
+fn build_err(e: impl std::fmt::Display) -> String {
+    format!("invalid cache policy: {e}")
 }
 
 /// The full CachePolicyConfig for `desired` (UpdateCachePolicy replaces
 /// every field, so it is always sent whole).
-pub fn config(desired: &CachePolicy) -> Result<CachePolicyConfig, ComponentError> {
+pub fn config(desired: &CachePolicy) -> Result<CachePolicyConfig, String> {
     let e = expected(desired);
     let headers = CachePolicyHeadersConfig::builder()
         .header_behavior(CachePolicyHeaderBehavior::from(e.header_behavior.as_str()))
@@ -221,7 +221,8 @@ async fn create(
     ctx: &Ctx<'_>,
     desired: &CachePolicy,
 ) -> Result<CachePolicyObserved, ComponentError> {
-    let conf = config(desired)?;
+    let conf =
+        config(desired).map_err(|m| ComponentError::message(loc(), "invalid cache policy", m))?;
     ctx.wrote();
     match ctx
         .aws
@@ -278,8 +279,7 @@ async fn update(
     etag: &str,
     desired: &CachePolicy,
 ) -> Result<(), AwsError> {
-    let conf = config(desired)
-        .map_err(|e| AwsError::new(SERVICE, "UpdateCachePolicy", e.error.to_string()))?;
+    let conf = config(desired).map_err(|e| AwsError::new(SERVICE, "UpdateCachePolicy", e))?;
     ctx.wrote();
     ctx.aws
         .cloudfront()

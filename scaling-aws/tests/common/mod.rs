@@ -113,7 +113,10 @@ impl Sandbox {
             .env("PYTHONPATH", root.join("tests"))
             .current_dir(&dir.0)
             .args(["--log-dir"])
-            .arg(std::env::var_os("SANDBOX_LOG_DIR").unwrap_or_else(|| dir.0.join("logs").into_os_string()))
+            .arg(
+                std::env::var_os("SANDBOX_LOG_DIR")
+                    .unwrap_or_else(|| dir.0.join("logs").into_os_string()),
+            )
             .stdout(log)
             .stderr(log2);
         let mut child = spawn_group(&mut cmd);
@@ -244,5 +247,8 @@ pub fn zip_one(name: &str, content: &[u8]) -> Vec<u8> {
 
 /// An empty profile named `name`.
 pub fn profile(name: &str) -> scaling::Profile {
-    scaling::Profile { name: name.to_string(), ..scaling::Profile::default() }
+    scaling::Profile {
+        name: name.to_string(),
+        ..scaling::Profile::default()
+    }
 }

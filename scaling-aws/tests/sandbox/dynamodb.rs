@@ -1,6 +1,9 @@
 use crate::common::{profile, Sandbox};
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
-use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode as AwsMode, KeySchemaElement, KeyType, ProvisionedThroughput, ScalarAttributeType};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode as AwsMode, KeySchemaElement, KeyType, ProvisionedThroughput,
+    ScalarAttributeType,
+};
 use scaling::{AutoScaling, BillingMode, TableCapacity};
 use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Aws, Observed, PrivateState};
 use std::time::Duration;
@@ -9,10 +12,28 @@ async fn table_fixture(aws: &Aws, name: &str) {
     aws.dynamodb()
         .create_table()
         .table_name(name)
-        .attribute_definitions(AttributeDefinition::builder().attribute_name("pk").attribute_type(ScalarAttributeType::S).build().unwrap())
-        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
         .billing_mode(AwsMode::Provisioned)
-        .provisioned_throughput(ProvisionedThroughput::builder().read_capacity_units(5).write_capacity_units(5).build().unwrap())
+        .provisioned_throughput(
+            ProvisionedThroughput::builder()
+                .read_capacity_units(5)
+                .write_capacity_units(5)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -20,11 +41,25 @@ async fn table_fixture(aws: &Aws, name: &str) {
 
 /// (billing mode, rcu, wcu) via DescribeTable.
 async fn table_mode(aws: &Aws, name: &str) -> (String, i64, i64) {
-    let t = aws.dynamodb().describe_table().table_name(name).send().await.unwrap();
+    let t = aws
+        .dynamodb()
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .unwrap();
     let t = t.table().unwrap();
-    let mode = t.billing_mode_summary().and_then(|s| s.billing_mode()).map(|m| m.as_str().to_string()).unwrap_or_else(|| "PROVISIONED".into());
+    let mode = t
+        .billing_mode_summary()
+        .and_then(|s| s.billing_mode())
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "PROVISIONED".into());
     let tp = t.provisioned_throughput().unwrap();
-    (mode, tp.read_capacity_units().unwrap_or(0), tp.write_capacity_units().unwrap_or(0))
+    (
+        mode,
+        tp.read_capacity_units().unwrap_or(0),
+        tp.write_capacity_units().unwrap_or(0),
+    )
 }
 
 /// (min, max) of the read target via DescribeScalableTargets.
@@ -38,15 +73,27 @@ async fn read_target(aws: &Aws, name: &str) -> Option<(i32, i32)> {
         .send()
         .await
         .unwrap();
-    out.scalable_targets().first().map(|t| (t.min_capacity(), t.max_capacity()))
+    out.scalable_targets()
+        .first()
+        .map(|t| (t.min_capacity(), t.max_capacity()))
 }
 
 fn table(name: &str, mode: BillingMode) -> TableCapacity {
-    TableCapacity { table_name: name.into(), billing_mode: Some(mode), read_capacity: None, write_capacity: None, read_autoscaling: None, write_autoscaling: None }
+    TableCapacity {
+        table_name: name.into(),
+        billing_mode: Some(mode),
+        read_capacity: None,
+        write_capacity: None,
+        read_autoscaling: None,
+        write_autoscaling: None,
+    }
 }
 
 fn opts() -> ApplyOptions {
-    ApplyOptions { poll_interval: Duration::from_millis(200), ..ApplyOptions::default() }
+    ApplyOptions {
+        poll_interval: Duration::from_millis(200),
+        ..ApplyOptions::default()
+    }
 }
 
 #[tokio::test]
@@ -55,18 +102,47 @@ async fn table_switches_to_on_demand_and_back_on_destroy() {
     let aws = sb.connect().await;
     table_fixture(&aws, "smuppy-feeds-staging").await;
     let mut p = profile("staging");
-    p.dynamodb.push(table("smuppy-feeds-staging", BillingMode::PayPerRequest));
-    let out = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &opts()).await;
+    p.dynamodb
+        .push(table("smuppy-feeds-staging", BillingMode::PayPerRequest));
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &opts(),
+    )
+    .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
-    assert_eq!(table_mode(&aws, "smuppy-feeds-staging").await.0, "PAY_PER_REQUEST");
-    assert_eq!(out.observed.dynamodb[0].as_ref().and_then(|t| t.billing_mode.clone()).as_deref(), Some("PAY_PER_REQUEST"));
-    let again = apply_profile(&aws, &p, Some(&p), &out.observed, out.private.clone(), &opts()).await;
+    assert_eq!(
+        table_mode(&aws, "smuppy-feeds-staging").await.0,
+        "PAY_PER_REQUEST"
+    );
+    assert_eq!(
+        out.observed.dynamodb[0]
+            .as_ref()
+            .and_then(|t| t.billing_mode.clone())
+            .as_deref(),
+        Some("PAY_PER_REQUEST")
+    );
+    let again = apply_profile(
+        &aws,
+        &p,
+        Some(&p),
+        &out.observed,
+        out.private.clone(),
+        &opts(),
+    )
+    .await;
     assert!(again.errors.is_empty(), "{:?}", again.errors);
     assert_eq!(again.writes, 0);
     let d = destroy_profile(&aws, &p, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(d.private.is_empty(), "{:?}", d.private);
-    assert_eq!(table_mode(&aws, "smuppy-feeds-staging").await, ("PROVISIONED".to_string(), 5, 5));
+    assert_eq!(
+        table_mode(&aws, "smuppy-feeds-staging").await,
+        ("PROVISIONED".to_string(), 5, 5)
+    );
 }
 
 #[tokio::test]
@@ -77,9 +153,23 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
     let mut p = profile("staging");
     let mut t = table("feeds", BillingMode::Provisioned);
     t.write_capacity = Some(10);
-    t.read_autoscaling = Some(AutoScaling { min_capacity: Some(5), max_capacity: Some(50), target_utilization: Some(70.0), scale_in_cooldown: Some(60), scale_out_cooldown: Some(60) });
+    t.read_autoscaling = Some(AutoScaling {
+        min_capacity: Some(5),
+        max_capacity: Some(50),
+        target_utilization: Some(70.0),
+        scale_in_cooldown: Some(60),
+        scale_out_cooldown: Some(60),
+    });
     p.dynamodb.push(t);
-    let out = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &opts()).await;
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &opts(),
+    )
+    .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(read_target(&aws, "feeds").await, Some((5, 50)));
     let policies = aws
@@ -90,10 +180,26 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
         .send()
         .await
         .unwrap();
-    let pol = policies.scaling_policies().iter().find(|p| p.policy_name() == "smuppy-feeds-read").expect("policy");
-    assert_eq!(pol.target_tracking_scaling_policy_configuration().map(|c| c.target_value()), Some(70.0));
+    let pol = policies
+        .scaling_policies()
+        .iter()
+        .find(|p| p.policy_name() == "smuppy-feeds-read")
+        .expect("policy");
+    assert_eq!(
+        pol.target_tracking_scaling_policy_configuration()
+            .map(|c| c.target_value()),
+        Some(70.0)
+    );
     assert_eq!(table_mode(&aws, "feeds").await.2, 10);
-    let again = apply_profile(&aws, &p, Some(&p), &out.observed, out.private.clone(), &opts()).await;
+    let again = apply_profile(
+        &aws,
+        &p,
+        Some(&p),
+        &out.observed,
+        out.private.clone(),
+        &opts(),
+    )
+    .await;
     assert!(again.errors.is_empty(), "{:?}", again.errors);
     assert_eq!(again.writes, 0);
 
@@ -107,5 +213,8 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
     let d = destroy_profile(&aws, &q, &out3.observed, out3.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(d.private.is_empty(), "{:?}", d.private);
-    assert_eq!(table_mode(&aws, "feeds").await, ("PROVISIONED".to_string(), 5, 5));
+    assert_eq!(
+        table_mode(&aws, "feeds").await,
+        ("PROVISIONED".to_string(), 5, 5)
+    );
 }

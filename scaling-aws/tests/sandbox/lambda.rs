@@ -7,7 +7,10 @@ use std::time::Duration;
 
 async fn function_fixture(aws: &Aws, name: &str) -> String {
     let l = aws.lambda();
-    let code = zip_one("index.py", b"def handler(event, context):\n    return {'statusCode': 200}\n");
+    let code = zip_one(
+        "index.py",
+        b"def handler(event, context):\n    return {'statusCode': 200}\n",
+    );
     l.create_function()
         .function_name(name)
         .runtime(Runtime::Python311)
@@ -21,15 +24,31 @@ async fn function_fixture(aws: &Aws, name: &str) -> String {
         .unwrap();
     // Wait out the create (State Pending) before publishing.
     for _ in 0..50 {
-        let c = l.get_function_configuration().function_name(name).send().await.unwrap();
+        let c = l
+            .get_function_configuration()
+            .function_name(name)
+            .send()
+            .await
+            .unwrap();
         if c.state().map(|s| s.as_str()) == Some("Active") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let v = l.publish_version().function_name(name).send().await.unwrap();
+    let v = l
+        .publish_version()
+        .function_name(name)
+        .send()
+        .await
+        .unwrap();
     let version = v.version().unwrap().to_string();
-    l.create_alias().function_name(name).name("prod").function_version(&version).send().await.unwrap();
+    l.create_alias()
+        .function_name(name)
+        .name("prod")
+        .function_version(&version)
+        .send()
+        .await
+        .unwrap();
     version
 }
 
@@ -46,7 +65,10 @@ fn pool(name: &str) -> LambdaPool {
 }
 
 fn opts() -> ApplyOptions {
-    ApplyOptions { poll_interval: Duration::from_millis(200), ..ApplyOptions::default() }
+    ApplyOptions {
+        poll_interval: Duration::from_millis(200),
+        ..ApplyOptions::default()
+    }
 }
 
 #[tokio::test]
@@ -57,40 +79,117 @@ async fn lambda_pool_lifecycle_publishes_moves_alias_and_restores() {
     let mut p = profile("staging");
     p.lambdas.push(pool("smuppy-api-handler"));
 
-    let out = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &opts()).await;
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &opts(),
+    )
+    .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let l = aws.lambda();
-    let latest = l.get_function_configuration().function_name("smuppy-api-handler").send().await.unwrap();
-    assert_eq!((latest.memory_size(), latest.timeout()), (Some(512), Some(10)));
-    let alias = l.get_alias().function_name("smuppy-api-handler").name("prod").send().await.unwrap();
+    let latest = l
+        .get_function_configuration()
+        .function_name("smuppy-api-handler")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (latest.memory_size(), latest.timeout()),
+        (Some(512), Some(10))
+    );
+    let alias = l
+        .get_alias()
+        .function_name("smuppy-api-handler")
+        .name("prod")
+        .send()
+        .await
+        .unwrap();
     let moved = alias.function_version().unwrap().to_string();
-    assert_ne!(moved, first, "the alias must move to a newly published version");
-    let served = l.get_function_configuration().function_name("smuppy-api-handler").qualifier(&moved).send().await.unwrap();
+    assert_ne!(
+        moved, first,
+        "the alias must move to a newly published version"
+    );
+    let served = l
+        .get_function_configuration()
+        .function_name("smuppy-api-handler")
+        .qualifier(&moved)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(served.memory_size(), Some(512));
-    let reserved = l.get_function_concurrency().function_name("smuppy-api-handler").send().await.unwrap();
+    let reserved = l
+        .get_function_concurrency()
+        .function_name("smuppy-api-handler")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reserved.reserved_concurrent_executions(), Some(20));
-    let pc = l.get_provisioned_concurrency_config().function_name("smuppy-api-handler").qualifier("prod").send().await.unwrap();
+    let pc = l
+        .get_provisioned_concurrency_config()
+        .function_name("smuppy-api-handler")
+        .qualifier("prod")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pc.requested_provisioned_concurrent_executions(), Some(5));
     assert_eq!(pc.status().map(|s| s.as_str()), Some("READY"));
     let o = out.observed.lambdas[0].clone().unwrap();
     assert_eq!(o.qualifier_version.as_deref(), Some(moved.as_str()));
     assert_eq!(o.qualifier_memory_size, Some(512));
-    assert_eq!(o.provisioned.as_ref().map(|p| p.status.as_str()), Some("READY"));
+    assert_eq!(
+        o.provisioned.as_ref().map(|p| p.status.as_str()),
+        Some("READY")
+    );
 
-    let again = apply_profile(&aws, &p, Some(&p), &out.observed, out.private.clone(), &opts()).await;
+    let again = apply_profile(
+        &aws,
+        &p,
+        Some(&p),
+        &out.observed,
+        out.private.clone(),
+        &opts(),
+    )
+    .await;
     assert!(again.errors.is_empty(), "{:?}", again.errors);
     assert_eq!(again.writes, 0, "second apply must not write");
 
     let d = destroy_profile(&aws, &p, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(d.private.is_empty(), "{:?}", d.private);
-    let latest = l.get_function_configuration().function_name("smuppy-api-handler").send().await.unwrap();
-    assert_eq!((latest.memory_size(), latest.timeout()), (Some(128), Some(3)));
-    let reserved = l.get_function_concurrency().function_name("smuppy-api-handler").send().await.unwrap();
+    let latest = l
+        .get_function_configuration()
+        .function_name("smuppy-api-handler")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (latest.memory_size(), latest.timeout()),
+        (Some(128), Some(3))
+    );
+    let reserved = l
+        .get_function_concurrency()
+        .function_name("smuppy-api-handler")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reserved.reserved_concurrent_executions(), None);
-    let alias = l.get_alias().function_name("smuppy-api-handler").name("prod").send().await.unwrap();
+    let alias = l
+        .get_alias()
+        .function_name("smuppy-api-handler")
+        .name("prod")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(alias.function_version(), Some(first.as_str()));
-    let gone = l.get_provisioned_concurrency_config().function_name("smuppy-api-handler").qualifier("prod").send().await;
+    let gone = l
+        .get_provisioned_concurrency_config()
+        .function_name("smuppy-api-handler")
+        .qualifier("prod")
+        .send()
+        .await;
     assert!(gone.is_err(), "provisioned concurrency must be removed");
 }
 
@@ -104,14 +203,28 @@ async fn lambda_latest_qualifier_and_missing_function_are_errors() {
     bad.qualifier = Some("$LATEST".into());
     p.lambdas.push(bad);
     p.lambdas.push(pool("does-not-exist"));
-    let out = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &opts()).await;
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &opts(),
+    )
+    .await;
     assert_eq!(out.errors.len(), 2, "{:?}", out.errors);
     assert_eq!(out.errors[0].location.to_string(), "lambda[0].qualifier");
     assert!(out.errors[0].summary.contains("$LATEST"));
     assert_eq!(out.errors[1].location.to_string(), "lambda[1]");
     assert_eq!(out.writes, 0);
     // Nothing was changed on fn-a.
-    let c = aws.lambda().get_function_configuration().function_name("fn-a").send().await.unwrap();
+    let c = aws
+        .lambda()
+        .get_function_configuration()
+        .function_name("fn-a")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(c.memory_size(), Some(128));
 }
 
@@ -126,17 +239,48 @@ async fn removed_lambda_block_restores_the_function() {
     only_memory.reserved_concurrency = None;
     only_memory.publish_on_change = false;
     p.lambdas.push(only_memory);
-    let out = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &opts()).await;
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &opts(),
+    )
+    .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     // Not publishing: the alias keeps the old settings, and the outcome says so.
-    assert!(out.warnings.iter().any(|w| w.summary.contains("alias keeps the old settings")), "{:?}", out.warnings);
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.summary.contains("alias keeps the old settings")),
+        "{:?}",
+        out.warnings
+    );
     let o = out.observed.lambdas[0].clone().unwrap();
-    assert_eq!((o.memory_size, o.qualifier_memory_size), (Some(512), Some(128)));
+    assert_eq!(
+        (o.memory_size, o.qualifier_memory_size),
+        (Some(512), Some(128))
+    );
 
     let without = profile("staging");
-    let out2 = apply_profile(&aws, &without, Some(&p), &out.observed, out.private, &opts()).await;
+    let out2 = apply_profile(
+        &aws,
+        &without,
+        Some(&p),
+        &out.observed,
+        out.private,
+        &opts(),
+    )
+    .await;
     assert!(out2.errors.is_empty(), "{:?}", out2.errors);
     assert!(out2.private.is_empty(), "{:?}", out2.private);
-    let c = aws.lambda().get_function_configuration().function_name("fn-b").send().await.unwrap();
+    let c = aws
+        .lambda()
+        .get_function_configuration()
+        .function_name("fn-b")
+        .send()
+        .await
+        .unwrap();
     assert_eq!((c.memory_size(), c.timeout()), (Some(128), Some(3)));
 }

@@ -5,9 +5,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-mod stage;
-mod lambda;
+mod accelerator;
 mod cloudfront_cloudwatch;
 mod dynamodb;
+mod lambda;
 mod quota;
-mod accelerator;
+mod stage;

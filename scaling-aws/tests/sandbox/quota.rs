@@ -1,19 +1,36 @@
 use crate::common::{profile, Sandbox};
 use scaling::QuotaRequest;
-use scaling_aws::{apply_profile, destroy_profile, read_profile, ApplyOptions, Observed, PrivateState};
+use scaling_aws::{
+    apply_profile, destroy_profile, read_profile, ApplyOptions, Observed, PrivateState,
+};
 
 #[tokio::test]
 async fn quota_request_filed_once_adopted_and_never_withdrawn() {
     let sb = Sandbox::start();
     let aws = sb.connect().await;
     let mut p = profile("staging");
-    p.quota_requests.push(QuotaRequest { service_code: "apigateway".into(), quota_code: "L-8A5B8E43".into(), desired_value: Some(20000.0) });
-    let out = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &ApplyOptions::default()).await;
+    p.quota_requests.push(QuotaRequest {
+        service_code: "apigateway".into(),
+        quota_code: "L-8A5B8E43".into(),
+        desired_value: Some(20000.0),
+    });
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &ApplyOptions::default(),
+    )
+    .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(out.writes, 1);
     let q = out.observed.quota_requests[0].clone().unwrap();
     let id = q.request_id.clone().expect("request id");
-    assert!(matches!(q.request_status.as_deref(), Some("PENDING" | "CASE_OPENED")), "{q:?}");
+    assert!(
+        matches!(q.request_status.as_deref(), Some("PENDING" | "CASE_OPENED")),
+        "{q:?}"
+    );
 
     let hist = aws
         .servicequotas()
@@ -27,13 +44,31 @@ async fn quota_request_filed_once_adopted_and_never_withdrawn() {
     assert_eq!(hist.requested_quotas()[0].desired_value(), Some(20000.0));
 
     // Re-apply with no state (as after a crash right after filing): adopts.
-    let again = apply_profile(&aws, &p, None, &Observed::default(), PrivateState::default(), &ApplyOptions::default()).await;
+    let again = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &ApplyOptions::default(),
+    )
+    .await;
     assert!(again.errors.is_empty(), "{:?}", again.errors);
     assert_eq!(again.writes, 0);
-    assert_eq!(again.observed.quota_requests[0].as_ref().and_then(|q| q.request_id.clone()), Some(id.clone()));
+    assert_eq!(
+        again.observed.quota_requests[0]
+            .as_ref()
+            .and_then(|q| q.request_id.clone()),
+        Some(id.clone())
+    );
     let (read, errs) = read_profile(&aws, &p, &again.observed).await;
     assert!(errs.is_empty(), "{errs:?}");
-    assert_eq!(read.quota_requests[0].as_ref().and_then(|q| q.request_id.clone()), Some(id));
+    assert_eq!(
+        read.quota_requests[0]
+            .as_ref()
+            .and_then(|q| q.request_id.clone()),
+        Some(id)
+    );
     let hist = aws
         .servicequotas()
         .list_requested_service_quota_change_history_by_quota()
