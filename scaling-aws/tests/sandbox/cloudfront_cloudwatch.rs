@@ -3,7 +3,7 @@ use scaling::{CachePolicy, Dashboard, LambdaPool};
 use scaling_aws::components::dashboard::{dashboard_body_with, normalise};
 use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Observed, PrivateState};
 
-fn policy(name: &str) -> CachePolicy {
+pub(crate) fn policy(name: &str) -> CachePolicy {
     CachePolicy {
         name: name.into(),
         comment: Some("smuppy API".into()),

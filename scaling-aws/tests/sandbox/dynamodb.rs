@@ -8,7 +8,7 @@ use scaling::{AutoScaling, BillingMode, TableCapacity};
 use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Aws, Observed, PrivateState};
 use std::time::Duration;
 
-async fn table_fixture(aws: &Aws, name: &str) {
+pub(crate) async fn table_fixture(aws: &Aws, name: &str) {
     aws.dynamodb()
         .create_table()
         .table_name(name)
@@ -40,7 +40,7 @@ async fn table_fixture(aws: &Aws, name: &str) {
 }
 
 /// (billing mode, rcu, wcu) via DescribeTable.
-async fn table_mode(aws: &Aws, name: &str) -> (String, i64, i64) {
+pub(crate) async fn table_mode(aws: &Aws, name: &str) -> (String, i64, i64) {
     let t = aws
         .dynamodb()
         .describe_table()

@@ -5,7 +5,7 @@ use scaling::LambdaPool;
 use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Aws, Observed, PrivateState};
 use std::time::Duration;
 
-async fn function_fixture(aws: &Aws, name: &str) -> String {
+pub(crate) async fn function_fixture(aws: &Aws, name: &str) -> String {
     let l = aws.lambda();
     let code = zip_one(
         "index.py",
@@ -52,7 +52,7 @@ async fn function_fixture(aws: &Aws, name: &str) -> String {
     version
 }
 
-fn pool(name: &str) -> LambdaPool {
+pub(crate) fn pool(name: &str) -> LambdaPool {
     LambdaPool {
         function_name: name.into(),
         reserved_concurrency: Some(20),

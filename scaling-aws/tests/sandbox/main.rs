@@ -8,6 +8,7 @@ mod common;
 mod accelerator;
 mod cloudfront_cloudwatch;
 mod dynamodb;
+mod full;
 mod lambda;
 mod quota;
 mod stage;

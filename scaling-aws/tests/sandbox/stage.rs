@@ -7,7 +7,7 @@ use scaling_aws::{
 
 /// A REST API with one MOCK method, a deployment and a stage whose `*/*`
 /// entry already has metrics and INFO logging turned on.
-async fn stage_fixture(aws: &Aws, stage: &str, with_logging: bool) -> String {
+pub(crate) async fn stage_fixture(aws: &Aws, stage: &str, with_logging: bool) -> String {
     let gw = aws.apigateway();
     let api = gw
         .create_rest_api()
