@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs the cargo-fuzz targets in fuzz/ for a fixed time each and prints, per
+# target, the executions, the corpus size and the crashes found.
+#
+# Usage: scripts/fuzz.sh [--smoke] [TARGET...]
+#   --smoke            10 s per target (the short run of the test command)
+#   FUZZ_SECONDS=N     seconds per target (default 20; overrides --smoke)
+#   FUZZ_SANITIZER=S   none (default: fastest build) or address
+#   FUZZ_BUILD_ONLY=1  build the targets and stop
+#
+# Seeds and regression inputs live in fuzz/corpus/<target>/ (committed); what a
+# run discovers goes to fuzz/work/<target>/ and crashing inputs to
+# fuzz/artifacts/<target>/ (both ignored by git). cargo-fuzz is installed into
+# .tools/ on first use. Only stable Rust is needed: RUSTC_BOOTSTRAP lets
+# cargo-fuzz pass its -Z flags. Exit status 1 if any target crashed.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+seconds=20
+targets=()
+for arg in "$@"; do
+    case "$arg" in
+        --smoke) seconds=10 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -*) echo "fuzz.sh: unknown option $arg" >&2; exit 2 ;;
+        *) targets+=("$arg") ;;
+    esac
+done
+seconds="${FUZZ_SECONDS:-$seconds}"
+sanitizer="${FUZZ_SANITIZER:-none}"
+export RUSTC_BOOTSTRAP=1
+
+cargo_fuzz="$ROOT/.tools/bin/cargo-fuzz"
+if [[ ! -x "$cargo_fuzz" ]]; then
+    echo "== installing cargo-fuzz into .tools/"
+    cargo install --locked --root "$ROOT/.tools" cargo-fuzz
+fi
+
+if [[ ${#targets[@]} -eq 0 ]]; then
+    mapfile -t targets < <("$cargo_fuzz" list)
+fi
+
+echo "== building ${#targets[@]} fuzz targets (sanitizer: $sanitizer)"
+t0=$(date +%s)
+mkdir -p fuzz/work
+if ! "$cargo_fuzz" build --sanitizer "$sanitizer" >fuzz/work/build.log 2>&1; then
+    tail -40 fuzz/work/build.log >&2
+    echo "fuzz.sh: build failed (log fuzz/work/build.log)" >&2
+    exit 1
+fi
+echo "build: $(( $(date +%s) - t0 )) s"
+[[ -n "${FUZZ_BUILD_ONLY:-}" ]] && exit 0
+
+summary=()
+failed=0
+total_execs=0
+for t in "${targets[@]}"; do
+    mkdir -p "fuzz/work/$t" "fuzz/corpus/$t" "fuzz/artifacts/$t"
+    log="fuzz/work/$t.log"
+    echo "== $t: ${seconds}s"
+    set +e
+    "$cargo_fuzz" run --sanitizer "$sanitizer" "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- \
+        -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 >"$log" 2>&1
+    rc=$?
+    set -e
+    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+    execs=${execs:-0}
+    rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+    corpus=$(find "fuzz/work/$t" -type f | wc -l)
+    crashes=$(grep -Ec '^(==[0-9]+== ERROR: libFuzzer|thread .* panicked)' "$log" || true)
+    if [[ $rc -ne 0 ]]; then
+        failed=1
+        [[ $crashes -eq 0 ]] && crashes=1
+        echo "   CRASH (exit $rc); log $log; input:"
+        grep -E 'Test unit written to|panicked at' "$log" | sed 's/^/     /' || true
+    fi
+    total_execs=$((total_execs + execs))
+    summary+=("$(printf '%-18s %12s %10s %8s %8s' "$t" "$execs" "${rate:-0}" "$corpus" "$crashes")")
+done
+
+echo
+printf '%-18s %12s %10s %8s %8s\n' target executions exec/s corpus crashes
+printf '%s\n' "${summary[@]}"
+echo "total executions: $total_execs in $(( $(date +%s) - t0 )) s (build included)"
+exit $failed
