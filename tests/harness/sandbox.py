@@ -245,6 +245,10 @@ def _install_handlers() -> None:
 class Sandbox:
     """ministack + extended moto, each on a free loopback port."""
 
+    # What tests ask of the account they run against (see harness.accounts.RealAccount).
+    is_emulated = True
+    region = SANDBOX_REGION
+
     def __init__(
         self,
         *,

@@ -126,11 +126,12 @@ def provider_block(endpoints: Mapping[str, str], region: str = SANDBOX_REGION, a
     if alias:
         lines.append(f"  alias  = {hcl_string(alias)}")
     lines.append(f"  region = {hcl_string(region)}")
-    lines.append("")
-    lines.append("  endpoints {")
-    for attr, url in endpoints.items():
-        lines.append(f"    {attr.ljust(width)} = {hcl_string(url)}")
-    lines.append("  }")
+    if endpoints:  # none against a real account: the provider uses AWS's own
+        lines.append("")
+        lines.append("  endpoints {")
+        for attr, url in endpoints.items():
+            lines.append(f"    {attr.ljust(width)} = {hcl_string(url)}")
+        lines.append("  }")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -192,10 +193,12 @@ class Terraform:
             )
         return binary
 
-    def provider_config(self, region: str = SANDBOX_REGION) -> str:
-        """``terraform { required_providers }`` plus a provider block for the sandbox."""
+    def provider_config(self, region: str | None = None) -> str:
+        """``terraform { required_providers }`` plus a provider block for the sandbox
+        (or, for a real account, the account's region and no endpoints)."""
         if self.sandbox is None:
             raise TerraformError("a provider block needs a sandbox")
+        region = region or getattr(self.sandbox, "region", SANDBOX_REGION)
         return required_providers_block() + "\n" + provider_block(self.sandbox.provider_endpoints, region)
 
     def write_config(self, body: str, *, filename: str = "main.tf", with_provider: bool = True) -> Path:
