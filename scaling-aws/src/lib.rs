@@ -9,6 +9,19 @@
 //! Entry points: [`Aws::connect`], then [`read_profile`], [`apply_profile`]
 //! and [`destroy_profile`]. Independent components run concurrently; each
 //! returns what it reached even when another fails.
+//!
+//! Components and the attribute paths their diagnostics carry
+//! ([`ComponentError::location`]):
+//!
+//! | block | AWS calls | revert |
+//! |---|---|---|
+//! | `api_gateway` | GetStage, GetRestApi, UpdateStage `/*/*/throttling/{rateLimit,burstLimit}` | prior values, or remove only the two throttling fields |
+//! | `lambda[i]` | GetFunctionConfiguration, GetFunctionConcurrency, GetAlias, Get/Put/DeleteProvisionedConcurrencyConfig, UpdateFunctionConfiguration, PublishVersion, UpdateAlias, Put/DeleteFunctionConcurrency | PC, alias target, reserved, memory/timeout |
+//! | `dynamodb[i]` | DescribeTable, UpdateTable, Describe/Register/DeregisterScalableTarget, Describe/Put/DeleteScalingPolicy | scaling targets, mode and throughput |
+//! | `quota_request[i]` | GetServiceQuota, GetAWSDefaultServiceQuota, ListRequestedServiceQuotaChangeHistoryByQuota, RequestServiceQuotaIncrease | none possible: a warning |
+//! | `cache_policy` | Get/Create/Update/DeleteCachePolicy, ListDistributionsByCachePolicyId | delete |
+//! | `dashboard` | Get/PutDashboard, DeleteDashboards | delete, or the prior body |
+//! | `global_accelerator` | Describe/Create/UpdateAccelerator, listener and endpoint group calls | disable, wait, delete |
 
 pub mod client;
 pub mod components;
@@ -18,6 +31,7 @@ pub mod run;
 pub mod state;
 
 pub use client::{Aws, AwsSettings, ConnectError};
+pub use components::dashboard::{dashboard_body, dashboard_body_with};
 pub use error::{AwsError, Cause, ComponentError};
 pub use run::{ApplyOptions, Cancel};
 pub use state::*;
@@ -434,8 +448,19 @@ pub async fn destroy_profile(
     known: &Observed,
     private: PrivateState,
 ) -> DestroyOutcome {
-    let opts = ApplyOptions::default();
-    let ctx = Ctx::new(aws, &opts, private);
+    destroy_profile_with(aws, current, known, private, &ApplyOptions::default()).await
+}
+
+/// [`destroy_profile`] with explicit wait timeouts, poll interval and
+/// cancellation (restoring provisioned concurrency or a table's mode waits).
+pub async fn destroy_profile_with(
+    aws: &Aws,
+    current: &Profile,
+    known: &Observed,
+    private: PrivateState,
+    opts: &ApplyOptions,
+) -> DestroyOutcome {
+    let ctx = Ctx::new(aws, opts, private);
     let ctx = &ctx;
     let mut c = Collect::default();
     let mut reverts = reverts_for(ctx.capture_keys());
