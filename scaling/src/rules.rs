@@ -346,12 +346,11 @@ fn capacity_rules(c: &Ctx, out: &mut Vec<Finding>) {
         if origin > eff {
             // Covered when the stage allows the traffic and the profile asks
             // the account throttle for it.
-            let stage_ok = c
-                .p
-                .api_gateway
-                .as_ref()
-                .and_then(|s| s.rate_limit)
-                .is_none_or(|r| r >= origin);
+            let stage_ok =
+                c.p.api_gateway
+                    .as_ref()
+                    .and_then(|s| s.rate_limit)
+                    .is_none_or(|r| r >= origin);
             let sev = if stage_ok && requested_at_least(c, "apigateway", QUOTA_APIGW_RATE, origin) {
                 W
             } else {

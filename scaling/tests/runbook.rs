@@ -128,9 +128,9 @@ fn runbook_mistakes_are_reported() {
     let a = analyze(&runbook(), &Limits::default(), &PriceTable::default());
     let got = ids(&a);
     for (id, sev) in [
-        ("LIM005", Severity::Error),   // timeout 30 s vs 29 s
-        ("LIM001", Severity::Error),   // 10,000 reserved vs 1,000 − 100
-        ("CAP003", Severity::Error),   // 1,100 needed vs 1,000 account
+        ("LIM005", Severity::Error), // timeout 30 s vs 29 s
+        ("LIM001", Severity::Error), // 10,000 reserved vs 1,000 − 100
+        ("CAP003", Severity::Error), // 1,100 needed vs 1,000 account
         // 20,000 rps vs 10,000 throttle: a warning, since the runbook's own
         // quota request asks for 100,000 (the apply filing it must run).
         ("CAP004", Severity::Warning),
