@@ -7,6 +7,8 @@ Same arguments as ``moto_server``. Before the server starts it
   (quota increase requests, API Gateway and Lambda quotas), see
   ``harness.moto_ext.service_quotas``;
 - registers Global Accelerator as a new service, see ``harness.moto_ext.global_accelerator``;
+- makes DeregisterScalableTarget delete the target's scaling policies, as AWS does,
+  see ``harness.moto_ext.autoscaling``;
 - serves ``/_sandbox/...`` control endpoints, see ``harness.moto_ext.control``.
 
 No file of moto is edited; everything is put in place at run time. The extension
@@ -36,10 +38,11 @@ def install() -> None:
     import moto.server
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    from harness.moto_ext import control, global_accelerator, service_quotas
+    from harness.moto_ext import autoscaling, control, global_accelerator, service_quotas
 
     service_quotas.install()
     global_accelerator.install()
+    autoscaling.install()
 
     if getattr(moto.server.DomainDispatcherApplication, "sandbox_dispatcher", False):
         return
