@@ -1,0 +1,391 @@
+"""The provider killed with SIGKILL in the middle of ``terraform apply``.
+
+Each round starts ``terraform apply -auto-approve``, waits a random time within the
+duration of a normal apply (measured first), and SIGKILLs every
+``terraform-provider-smuppy`` process descending from that terraform (found through
+/proc). Terraform fails; a normal apply follows and must converge: every managed
+setting read through the AWS APIs equals Terraform's state and the configuration, one
+quota increase request (counted in the sandbox's own listing), one cache policy with
+the profile's name, one scalable target and policy per dimension, and a plan with
+nothing to do. Destroy must then return every setting to what it was before the
+first apply (read through boto3 before it).
+
+Kill times are drawn from a seeded RNG (``SMUPPY_CRASH_SEED``, else random; printed)
+and stratified over the apply's duration, so every stretch of it is hit.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.sandbox import Sandbox
+from harness.terraform import Terraform
+
+import relcommon as rc
+
+pytestmark = [pytest.mark.acceptance, pytest.mark.slow]
+
+UPDATE_KILLS = 14
+CREATE_KILLS = 10
+
+# Profiles the update rounds move between.
+VARIANTS = [
+    rc.Settings(),
+    rc.Settings(rate=4000, burst=1500, reserved=150, provisioned=10, memory=768, timeout=25,
+                read_min=60, read_max=600, target=60, default_ttl=120),
+    rc.Settings(rate=3000, burst=1000, reserved=250, provisioned=30, memory=1024, timeout=15,
+                read_min=40, read_max=400, write_min=10, write_max=100, target=50, default_ttl=30),
+]
+
+
+def crash_seed() -> int:
+    raw = os.environ.get("SMUPPY_CRASH_SEED")
+    return int(raw) if raw else random.SystemRandom().randrange(1, 2**31)
+
+
+# -- finding and killing the provider -------------------------------------------------------------------
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name may contain spaces and parentheses: fields follow the last ')'.
+    rest = stat[stat.rindex(")") + 2 :].split()
+    return int(rest[1])
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    seen = 0
+    while pid > 1 and seen < 64:
+        if pid == ancestor:
+            return True
+        parent = _ppid(pid)
+        if parent is None:
+            return False
+        pid, seen = parent, seen + 1
+    return False
+
+
+def provider_pids(root: int, binary: Path) -> list[int]:
+    """Processes running ``binary`` whose ancestor is ``root``."""
+    target = str(binary.resolve())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            exe = os.readlink(entry / "exe")
+        except OSError:
+            continue
+        if exe.removesuffix(" (deleted)") != target:
+            continue
+        pid = int(entry.name)
+        if _descends_from(pid, root):
+            found.append(pid)
+    return found
+
+
+def kill_apply(tf: Terraform, delay: float, log: Path) -> dict[str, Any]:
+    """Start ``terraform apply``; after ``delay`` s SIGKILL its provider processes."""
+    out = open(log, "w")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [str(tf.binary), "apply", "-auto-approve", "-input=false", "-no-color"],
+        cwd=tf.workdir,
+        env=tf.env(),
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    killed: list[int] = []
+    kill_at: float | None = None
+    try:
+        while proc.poll() is None:
+            now = time.monotonic() - t0
+            if now >= delay:
+                pids = provider_pids(proc.pid, tf.provider_binary)
+                if pids:
+                    for pid in pids:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                            killed.append(pid)
+                        except ProcessLookupError:
+                            pass
+                    if killed:
+                        kill_at = now
+                        break
+            time.sleep(0.005)
+        rc_ = proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        out.close()
+    text = log.read_text(errors="replace")
+    if "Creating..." in text or "Modifying..." in text:
+        phase = "apply"  # the kill landed in ApplyResourceChange
+    else:
+        phase = "plan"  # before it: validate, refresh or plan
+    return {
+        "delay": round(delay, 3),
+        "kill_at": None if kill_at is None else round(kill_at, 3),
+        "killed": len(killed),
+        "phase": phase if killed else "missed (apply ended first)",
+        "rc": rc_,
+        "duration": round(time.monotonic() - t0, 3),
+    }
+
+
+def timed_apply(tf: Terraform) -> float:
+    t0 = time.monotonic()
+    tf.apply(check=True)
+    return time.monotonic() - t0
+
+
+# -- one round ---------------------------------------------------------------------------------------------
+
+
+def recover(sb: Sandbox, tf: Terraform, names: rc.Names, settings: rc.Settings, outcome: dict[str, Any]) -> None:
+    """The normal apply after a kill, and everything that must hold afterwards."""
+    result = tf.apply()
+    outcome["recovery_rc"] = result.rc
+    problems: list[str] = []
+    if result.rc != 0:
+        problems += [l.strip() for l in result.output.splitlines() if l.strip().startswith("Error:")][:3] or [
+            result.output[-500:]
+        ]
+        # Keep going so the rounds after this one still say something: one more try.
+        result = tf.apply()
+        outcome["second_recovery_rc"] = result.rc
+    aws = rc.read_aws(sb, names)
+    problems += rc.mismatches(aws, rc.read_state(tf), settings)
+    plan = tf.plan_raw("-detailed-exitcode")
+    if plan.rc != 0:
+        problems.append(f"plan after recovery exited {plan.rc} (2 = changes left)")
+    outcome["cache_policies"] = len(aws["cache_policies"])
+    outcome["quota_requests"] = len(aws["quota_requests"])
+    outcome["problems"] = problems
+
+
+def report(title: str, seed: int, timing: dict[str, float], outcomes: list[dict[str, Any]], extra: dict[str, Any]) -> str:
+    lines = [f"{title}: seed {seed} (SMUPPY_CRASH_SEED={seed} reproduces), normal apply {timing}"]
+    for i, o in enumerate(outcomes):
+        lines.append(
+            f"  #{i:02d} {o['kind']:<6} delay {o['delay']:.2f}s kill {o['kill_at']}s phase {o['phase']:<5} "
+            f"killed {o['killed']} -> recovery rc {o.get('recovery_rc')} "
+            f"problems {o.get('problems') or 'none'}"
+        )
+    for k, v in extra.items():
+        lines.append(f"  {k}: {v}")
+    return "\n".join(lines)
+
+
+def stratified(rng: random.Random, n: int, span: float) -> list[float]:
+    """n delays in [0, span): one uniformly inside each of n equal slices, shuffled."""
+    out = [(i + rng.random()) * span / n for i in range(n)]
+    rng.shuffle(out)
+    return out
+
+
+# -- the tests ---------------------------------------------------------------------------------------------
+
+
+def test_kills_during_updates_converge(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path) -> None:
+    sb = clean_sandbox
+    seed = crash_seed()
+    rng = random.Random(seed)
+    print(f"\ncrash seed (updates): {seed}")
+    before = rc.baseline(sb, names)
+
+    # A normal create, then a normal update: how long an update apply takes.
+    tf.write_config(rc.profile_hcl(names, VARIANTS[0]))
+    create_s = timed_apply(tf)
+    tf.write_config(rc.profile_hcl(names, VARIANTS[1]))
+    update_s = timed_apply(tf)
+    current = 1
+    timing = {"create_s": round(create_s, 2), "update_s": round(update_s, 2)}
+
+    outcomes: list[dict[str, Any]] = []
+    for i, delay in enumerate(stratified(rng, UPDATE_KILLS, update_s)):
+        nxt = rng.choice([v for v in range(len(VARIANTS)) if v != current])
+        tf.write_config(rc.profile_hcl(names, VARIANTS[nxt]))
+        outcome = kill_apply(tf, delay, tmp_path / f"update-{i}.log")
+        outcome["kind"] = "update"
+        recover(sb, tf, names, VARIANTS[nxt], outcome)
+        outcomes.append(outcome)
+        current = nxt
+
+    destroy = tf.destroy()
+    after = rc.baseline(sb, names)
+    restored = destroy.rc == 0 and after == before
+    extra = {
+        "destroy_rc": destroy.rc,
+        "restored": restored,
+        "quota_requests_total": len(rc.read_aws(sb, names)["quota_requests"]),
+    }
+    if not restored:
+        extra["before"], extra["after"] = before, after
+    text = report("kills during updates", seed, timing, outcomes, extra)
+    print(text)
+    rc.save_figures("crash_updates", {"seed": seed, "timing": timing, "outcomes": outcomes, **extra})
+
+    killed = [o for o in outcomes if o["killed"]]
+    assert len(killed) >= UPDATE_KILLS - 2, text
+    assert all(not o["problems"] for o in outcomes), text
+    assert destroy.rc == 0, destroy.output
+    assert extra["quota_requests_total"] == 1, text
+    # Whether destroy put the pre-test values back after such kills is the next test's
+    # question (a reported hazard); here it is recorded in the figures only.
+
+
+UPDATE_HAZARD = (
+    "Terraform core keeps the prior state but stores the (nil) private of a crashed "
+    "ApplyResourceChange, so a provider killed during an update loses the private-state "
+    "captures of the pre-profile values; the recovery apply captures the values AWS has "
+    "then (the profile's own), and destroy restores those instead of the originals"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=UPDATE_HAZARD)
+def test_destroy_after_update_kills_restores_originals(
+    clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path
+) -> None:
+    sb = clean_sandbox
+    seed = crash_seed()
+    rng = random.Random(seed)
+    print(f"\ncrash seed (restore after update kills): {seed}")
+    before = rc.baseline(sb, names)
+    tf.write_config(rc.profile_hcl(names, VARIANTS[0]))
+    tf.apply(check=True)
+    tf.write_config(rc.profile_hcl(names, VARIANTS[1]))
+    update_s = timed_apply(tf)
+    outcomes = []
+    for i, nxt in enumerate((2, 0, 1)):
+        # Late in the apply: ApplyResourceChange is running.
+        delay = update_s * rng.uniform(0.5, 0.9)
+        tf.write_config(rc.profile_hcl(names, VARIANTS[nxt]))
+        outcome = kill_apply(tf, delay, tmp_path / f"restore-{i}.log")
+        outcome["kind"] = "update"
+        recover(sb, tf, names, VARIANTS[nxt], outcome)
+        outcomes.append(outcome)
+    destroy = tf.destroy()
+    after = rc.baseline(sb, names)
+    figures = {"seed": seed, "outcomes": outcomes, "destroy_rc": destroy.rc, "not_restored": diff(before, after)}
+    rc.save_figures("crash_restore_after_updates", figures)
+    assert all(not o["problems"] for o in outcomes), outcomes
+    assert destroy.rc == 0, destroy.output
+    assert after == before, f"seed {seed}: not restored: {diff(before, after)}"
+
+
+CREATE_HAZARD = (
+    "a kill after AWS changed something on a create but before Terraform recorded state "
+    "loses the provider's private 'before' captures and the created cache policy's id: "
+    "the next apply fails with CachePolicyAlreadyExists (scaling-aws cache_policy::create, "
+    "the policy is orphaned), and destroy restores the values the killed run had already "
+    "set instead of the originals (memory, timeout, reserved concurrency, stage throttle)"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=CREATE_HAZARD)
+def test_kills_during_creates_converge(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path) -> None:
+    sb = clean_sandbox
+    seed = crash_seed()
+    rng = random.Random(seed)
+    print(f"\ncrash seed (creates): {seed}")
+    before = rc.baseline(sb, names)
+    settings = VARIANTS[0]
+    tf.write_config(rc.profile_hcl(names, settings))
+    create_s = timed_apply(tf)
+    tf.destroy(check=True)
+    assert rc.baseline(sb, names) == before
+    timing = {"create_s": round(create_s, 2)}
+
+    outcomes: list[dict[str, Any]] = []
+    for i, delay in enumerate(stratified(rng, CREATE_KILLS, create_s)):
+        outcome = kill_apply(tf, delay, tmp_path / f"create-{i}.log")
+        outcome["kind"] = "create"
+        recover(sb, tf, names, settings, outcome)
+        destroy = tf.destroy()
+        after = rc.baseline(sb, names)
+        outcome["destroy_rc"] = destroy.rc
+        outcome["restored"] = destroy.rc == 0 and after == before
+        if not outcome["restored"]:
+            outcome["problems"].append(f"destroy rc {destroy.rc}; not restored: {diff(before, after)}")
+        outcomes.append(outcome)
+        # Start the next round from the pre-test values whatever happened.
+        reset_to(sb, names, before)
+        if tf.state_list():
+            tf.run("state", "rm", rc.ADDRESS)
+
+    extra = {"quota_requests_total": len(rc.read_aws(sb, names)["quota_requests"])}
+    text = report("kills during creates", seed, timing, outcomes, extra)
+    print(text)
+    rc.save_figures("crash_creates", {"seed": seed, "timing": timing, "outcomes": outcomes, **extra})
+    killed = [o for o in outcomes if o["killed"]]
+    assert len(killed) >= CREATE_KILLS - 2, text
+    assert all(not o["problems"] for o in outcomes), text
+    assert extra["quota_requests_total"] == 1, text
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            out[key] = {"before": before.get(key), "after": after.get(key)}
+    return out
+
+
+def reset_to(sb: Sandbox, names: rc.Names, before: dict[str, Any]) -> None:
+    """Put the pre-test values back through boto3 (after a round that failed to)."""
+    sc = names.scenario
+    stage = before["stage"]
+    if stage["rate"] is None:
+        # The fixture stage has no throttle: remove whatever a round left.
+        ops = [{"op": "remove", "path": "/*/*/throttling/rateLimit"}, {"op": "remove", "path": "/*/*/throttling/burstLimit"}]
+    else:
+        ops = [
+            {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(stage["rate"])},
+            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(stage["burst"])},
+        ]
+    try:
+        sb.client("apigateway").update_stage(restApiId=sc.api.api_id, stageName=sc.api.stage_name, patchOperations=ops)
+    except Exception:
+        pass
+    lam = sb.client("lambda")
+    lb = before["lambda"]
+    try:
+        lam.delete_provisioned_concurrency_config(FunctionName=names.function, Qualifier=names.alias)
+    except Exception:
+        pass
+    if lb["reserved"] is None:
+        lam.delete_function_concurrency(FunctionName=names.function)
+    lam.update_function_configuration(FunctionName=names.function, MemorySize=lb["memory"], Timeout=lb["timeout"])
+    aas = sb.client("application-autoscaling")
+    for dim in ("ReadCapacityUnits", "WriteCapacityUnits"):
+        try:
+            aas.deregister_scalable_target(ServiceNamespace="dynamodb", ResourceId=f"table/{names.table}",
+                                           ScalableDimension=f"dynamodb:table:{dim}")
+        except Exception:
+            pass
+    cf = sb.client("cloudfront")
+    for p in rc.read_aws(sb, names)["cache_policies"]:
+        cf.delete_cache_policy(Id=p["id"], IfMatch=cf.get_cache_policy(Id=p["id"])["ETag"])
+    try:
+        sb.client("cloudwatch").delete_dashboards(DashboardNames=[names.dashboard])
+    except Exception:
+        pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if lam.get_function_configuration(FunctionName=names.function).get("State", "Active") == "Active":
+            break
+        time.sleep(0.1)
