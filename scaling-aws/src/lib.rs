@@ -33,7 +33,7 @@ pub mod state;
 pub use client::{Aws, AwsSettings, ConnectError};
 pub use components::dashboard::{dashboard_body, dashboard_body_with};
 pub use error::{AwsError, Cause, ComponentError};
-pub use run::{ApplyOptions, Cancel};
+pub use run::{ApplyOptions, Cancel, CaptureHook};
 pub use state::*;
 
 use components::{accelerator, cache_policy, dashboard, dynamodb, lambda, quota, stage};

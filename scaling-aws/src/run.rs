@@ -42,6 +42,18 @@ impl Cancel {
     }
 }
 
+/// Called with the whole private state each time a new capture is added,
+/// before the change it protects is made: the provider persists it, so a
+/// process killed mid-apply does not lose what destroy must restore.
+#[derive(Clone)]
+pub struct CaptureHook(pub std::sync::Arc<dyn Fn(&PrivateState) + Send + Sync>);
+
+impl std::fmt::Debug for CaptureHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CaptureHook")
+    }
+}
+
 /// Options of [`apply_profile`](crate::apply_profile).
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -55,6 +67,8 @@ pub struct ApplyOptions {
     pub poll_interval: Duration,
     /// Stops waits early; the component then reports what it reached.
     pub cancel: Cancel,
+    /// Persists captures as they are taken (see [`CaptureHook`]).
+    pub on_capture: Option<CaptureHook>,
 }
 
 impl Default for ApplyOptions {
@@ -64,6 +78,7 @@ impl Default for ApplyOptions {
             settle_timeout: Duration::from_secs(10 * 60),
             poll_interval: Duration::from_secs(2),
             cancel: Cancel::new(),
+            on_capture: None,
         }
     }
 }
@@ -74,15 +89,19 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a ApplyOptions,
     writes: AtomicU32,
     private: Mutex<PrivateState>,
+    /// Capture keys present when the run started (from earlier runs).
+    initial: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(aws: &'a Aws, opts: &'a ApplyOptions, private: PrivateState) -> Ctx<'a> {
+        let initial = private.captures().keys().cloned().collect();
         Ctx {
             aws,
             opts,
             writes: AtomicU32::new(0),
             private: Mutex::new(private),
+            initial,
         }
     }
 
@@ -107,8 +126,19 @@ impl<'a> Ctx<'a> {
         self.with_private(|p| p.capture(key).cloned())
     }
 
+    /// Records `capture` under `key` unless one is there already. A new
+    /// capture is handed to the options' hook before this returns, so it is
+    /// persisted before the change that follows it.
     pub fn capture_once(&self, key: &str, capture: Capture) {
-        self.with_private(|p| p.capture_once(key, capture));
+        let added = self.with_private(|p| p.capture_once(key, capture).then(|| p.clone()));
+        if let (Some(snapshot), Some(hook)) = (added, &self.opts.on_capture) {
+            (hook.0)(&snapshot);
+        }
+    }
+
+    /// Whether `key` was captured by an earlier run (not by this one).
+    pub fn had_before_run(&self, key: &str) -> bool {
+        self.initial.contains(key)
     }
 
     pub fn release(&self, key: &str) {

@@ -267,6 +267,14 @@ impl PrivateState {
         self.captures.remove(key)
     }
 
+    /// Adds the captures of `other` this state does not have (its own win:
+    /// a capture is never overwritten).
+    pub fn absorb(&mut self, other: PrivateState) {
+        for (k, v) in other.captures {
+            self.captures.entry(k).or_insert(v);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.captures.is_empty()
     }

@@ -13,7 +13,7 @@ use tfplugin::{ApplyRequest, ApplyResponse, Diagnostics, Value};
 
 use crate::diagnostics::push_component;
 use crate::provider::Configured;
-use crate::{mapping, state};
+use crate::{journal, mapping, state};
 
 fn private_state(bytes: &[u8], diags: &mut Diagnostics) -> Option<PrivateState> {
     match PrivateState::from_bytes(bytes) {
@@ -40,9 +40,20 @@ pub async fn apply(
     let Some(aws) = configured.aws(diags) else {
         return keep(&req);
     };
-    let Some(private) = private_state(&req.planned_private, diags) else {
+    let Some(mut private) = private_state(&req.planned_private, diags) else {
         return keep(&req);
     };
+    let name = req
+        .planned_state
+        .get("name")
+        .or_else(|| req.prior_state.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    // Captures a killed earlier apply persisted but never handed to Terraform.
+    if let Some(journal) = journal::read(&name) {
+        private.absorb(journal);
+    }
     let schema = crate::schema::resource_schema().block;
     let region = aws.region().to_string();
 
@@ -57,6 +68,7 @@ pub async fn apply(
             push_component(e, &schema, true, diags);
         }
         if outcome.errors.is_empty() {
+            journal::remove(&name);
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
@@ -84,6 +96,10 @@ pub async fn apply(
         cancel: configured.cancel.clone(),
         ..ApplyOptions::default()
     };
+    let journal_name = name.clone();
+    opts.on_capture = Some(scaling_aws::CaptureHook(std::sync::Arc::new(move |p| {
+        journal::write(&journal_name, p)
+    })));
     if let Some(w) = wait {
         opts.provisioned_concurrency_timeout = w;
         opts.settle_timeout = w;

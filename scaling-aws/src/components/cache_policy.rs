@@ -223,6 +223,16 @@ async fn create(
 ) -> Result<CachePolicyObserved, ComponentError> {
     let conf =
         config(desired).map_err(|m| ComponentError::message(loc(), "invalid cache policy", m))?;
+    // Recorded (and journaled) before the create: if the process dies while
+    // the create is in flight, the next apply knows the policy of this name
+    // is its own and adopts it instead of refusing the taken name.
+    let intent = pending_key(&desired.name);
+    ctx.capture_once(
+        &intent,
+        Capture::Created {
+            id: desired.name.clone(),
+        },
+    );
     ctx.wrote();
     match ctx
         .aws
@@ -246,6 +256,7 @@ async fn create(
                     id: p.id().to_string(),
                 },
             );
+            ctx.release(&intent);
             Ok(p.cache_policy_config()
                 .map(|c| observed_from(p.id(), out.e_tag(), c))
                 .unwrap_or_else(|| CachePolicyObserved {
@@ -257,6 +268,9 @@ async fn create(
         Err(e) => {
             let e = AwsError::from_sdk(SERVICE, "CreateCachePolicy", e);
             if e.is(&["CachePolicyAlreadyExists"]) {
+                if let Some(adopted) = adopt_own(ctx, desired, &intent).await? {
+                    return Ok(adopted);
+                }
                 Err(ComponentError::message(
                     loc().then("name"),
                     "a cache policy with this name already exists",
@@ -271,6 +285,85 @@ async fn create(
             }
         }
     }
+}
+
+/// Private-state key of a create in flight for the policy named `name`.
+fn pending_key(name: &str) -> String {
+    format!("cachepolicy-pending:{name}")
+}
+
+/// After `CachePolicyAlreadyExists`: when an earlier apply of this profile
+/// recorded that it was creating a policy of this name (and died before it
+/// could record the id), the policy is ours: adopt it, bring it to
+/// `desired`, and return it. Otherwise `None`: the name belongs to someone
+/// else.
+async fn adopt_own(
+    ctx: &Ctx<'_>,
+    desired: &CachePolicy,
+    intent: &str,
+) -> Result<Option<CachePolicyObserved>, ComponentError> {
+    // The intent recorded by this very call does not count: only one from
+    // an earlier, interrupted apply (journaled) does.
+    if !ctx.had_before_run(intent) {
+        return Ok(None);
+    }
+    let found = find_by_name(ctx, &desired.name)
+        .await
+        .map_err(|e| ComponentError::aws(loc(), "could not list cache policies", e))?;
+    let Some(id) = found else { return Ok(None) };
+    ctx.capture_once(&key(&id), Capture::Created { id: id.clone() });
+    ctx.release(intent);
+    let current = read(ctx, &id)
+        .await
+        .map_err(|e| ComponentError::aws(loc(), "could not read the cache policy", e))?;
+    let Some(current) = current else {
+        return Ok(None);
+    };
+    if in_sync(desired, &current) {
+        return Ok(Some(current));
+    }
+    update(
+        ctx,
+        &id,
+        current.etag.as_deref().unwrap_or_default(),
+        desired,
+    )
+    .await
+    .map_err(|e| ComponentError::aws(loc(), "could not update the cache policy", e))?;
+    read(ctx, &id)
+        .await
+        .map_err(|e| ComponentError::aws(loc(), "could not read the cache policy back", e))
+}
+
+/// The id of the custom cache policy named `name`, if any.
+async fn find_by_name(ctx: &Ctx<'_>, name: &str) -> Result<Option<String>, AwsError> {
+    let mut marker: Option<String> = None;
+    for _ in 0..20 {
+        let out = ctx
+            .aws
+            .cloudfront()
+            .list_cache_policies()
+            .r#type(aws_sdk_cloudfront::types::CachePolicyType::Custom)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(crate::error::sdk(SERVICE, "ListCachePolicies"))?;
+        let Some(list) = out.cache_policy_list() else {
+            return Ok(None);
+        };
+        for item in list.items() {
+            if let Some(p) = item.cache_policy() {
+                if p.cache_policy_config().map(|c| c.name()) == Some(name) {
+                    return Ok(Some(p.id().to_string()));
+                }
+            }
+        }
+        match list.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 async fn update(
