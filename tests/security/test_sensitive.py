@@ -1,0 +1,57 @@
+"""Sensitive attributes are marked sensitive.
+
+The provider takes no secret: credentials come from the standard AWS chain, never
+from the provider block or the resource. This test reads the schemas Terraform
+itself gets (``terraform providers schema -json``) and fails if an attribute that
+could hold a secret (by its name) is not marked ``sensitive``, so a secret added
+later cannot end up in plan output unmasked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from harness.terraform import Terraform, required_providers_block
+
+SECRET_NAME = re.compile(r"(?i)(secret|password|passphrase|token|credential|private_key|access_key|api_key|session)")
+
+
+def attributes(block: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, attr in block.get("attributes", {}).items():
+        yield prefix + name, attr
+    for name, nested in block.get("block_types", {}).items():
+        yield from attributes(nested["block"], f"{prefix}{name}.")
+
+
+def test_secret_names_are_recognised() -> None:
+    for name in ("secret_key", "db_password", "session_token", "access_key", "api_key"):
+        assert SECRET_NAME.search(name), name
+    for name in ("stage_name", "quota_code", "rate_limit", "endpoint_id", "headers", "etag"):
+        assert not SECRET_NAME.search(name), name
+
+
+@pytest.mark.acceptance
+def test_secret_bearing_attributes_are_sensitive(tmp_path: Path) -> None:
+    with Terraform(tmp_path / "tf") as tf:
+        tf.require_provider()
+        (tf.workdir / "versions.tf").write_text(required_providers_block())
+        result = tf.run("providers", "schema", "-json").check()
+    doc = json.loads(result.stdout)
+    schemas = next(iter(doc["provider_schemas"].values()))
+    blocks = {"provider": schemas["provider"]["block"]}
+    blocks.update({name: s["block"] for name, s in schemas["resource_schemas"].items()})
+    assert "smuppy_scaling_profile" in blocks
+
+    checked, unmarked = 0, []
+    for owner, block in blocks.items():
+        for path, attr in attributes(block):
+            checked += 1
+            if SECRET_NAME.search(path.rsplit(".", 1)[-1]) and not attr.get("sensitive"):
+                unmarked.append(f"{owner}: {path}")
+    assert checked > 50, checked
+    assert not unmarked, f"attributes that may hold secrets but are not sensitive: {unmarked}"
