@@ -208,8 +208,15 @@ class RealAccount:
 
         region = GLOBAL_ACCELERATOR_REGION if service == "globalaccelerator" else self.region
         kwargs.setdefault("region_name", region)
+        # AWS's own endpoints, as for the provider (subprocess_env drops AWS_ENDPOINT_URL*).
         kwargs.setdefault(
-            "config", Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=10, read_timeout=60)
+            "config",
+            Config(
+                retries={"max_attempts": 8, "mode": "standard"},
+                connect_timeout=10,
+                read_timeout=60,
+                ignore_configured_endpoint_urls=True,
+            ),
         )
         return self._session.client(service, **kwargs)
 
