@@ -76,7 +76,11 @@ def state_quota(tf: Terraform) -> dict[str, Any]:
 def test_quota_request_basic(tf: Terraform, account: Any) -> None:
     start = applied(account)
     desired = int(start) + 5000
-    assert not [r for r in history(account) if r["Status"] in OPEN]
+    if [r for r in history(account) if r["Status"] in OPEN]:
+        # Only possible on a real account (the sandbox was emptied): AWS allows one
+        # open request per quota, and the provider would adopt it instead of filing.
+        pytest.skip(f"an increase request for {SERVICE}/{QUOTA} is already open in this account")
+    earlier = {r["Id"] for r in history(account)}
 
     tf.write_config(config(desired))
     plan = tf.plan()
@@ -84,7 +88,7 @@ def test_quota_request_basic(tf: Terraform, account: Any) -> None:
     assert "request_id" in out and "(known after apply)" in out, out
     tf.apply(check=True)
 
-    filed = history(account)
+    filed = [r for r in history(account) if r["Id"] not in earlier]
     assert len(filed) == 1, filed
     request = filed[0]
     assert request["DesiredValue"] == desired and request["Status"] in OPEN, request
@@ -95,7 +99,8 @@ def test_quota_request_basic(tf: Terraform, account: Any) -> None:
     assert not replan.changes, replan.result.output
     for _ in range(3):
         tf.apply(check=True)
-    assert [r["Id"] for r in history(account)] == [request["Id"]], "a re-apply filed a second request"
+    new = [r["Id"] for r in history(account) if r["Id"] not in earlier]
+    assert new == [request["Id"]], "a re-apply filed a second request"
     if accounts.is_emulated(account):
         assert len(filed_in_sandbox(account)) == 1
 
@@ -105,7 +110,7 @@ def test_quota_request_basic(tf: Terraform, account: Any) -> None:
     assert request["Id"] in out, result.output
     assert tf.state_list() == []
     # Destroy filed nothing and withdrew nothing.
-    after = history(account)
+    after = [r for r in history(account) if r["Id"] not in earlier]
     assert [(r["Id"], r["Status"]) for r in after] == [(request["Id"], request["Status"])], after
     assert applied(account) == start
 
@@ -165,10 +170,17 @@ def test_quota_request_approval_is_picked_up_on_refresh(tf: Terraform, account: 
 
 def test_quota_request_import(tf: Terraform, account: Any) -> None:
     start = applied(account)
-    desired = int(start) + 5000
-    filed = account.client("service-quotas").request_service_quota_increase(
-        ServiceCode=SERVICE, QuotaCode=QUOTA, DesiredValue=desired
-    )["RequestedQuota"]
+    open_requests = [r for r in history(account) if r["Status"] in OPEN]
+    if open_requests:
+        # A real account may hold one already (AWS allows one open request per quota).
+        filed = open_requests[0]
+        desired = int(filed["DesiredValue"])
+    else:
+        desired = int(start) + 5000
+        filed = account.client("service-quotas").request_service_quota_increase(
+            ServiceCode=SERVICE, QuotaCode=QUOTA, DesiredValue=desired
+        )["RequestedQuota"]
+    earlier = {r["Id"] for r in history(account)}
     tf.write_config(config(desired))
     tf.import_(ADDRESS, f"name=quota-acc;quota_request={SERVICE}/{QUOTA}", check=True)
     plan = tf.plan()
@@ -177,6 +189,6 @@ def test_quota_request_import(tf: Terraform, account: Any) -> None:
     assert state["request_id"] == filed["Id"] and state["status"] in OPEN, state
     # An apply after the import adopts the open request instead of filing another.
     tf.apply(check=True)
-    assert [r["Id"] for r in history(account)] == [filed["Id"]]
+    assert {r["Id"] for r in history(account)} == earlier
     tf.destroy(check=True)
-    assert [r["Id"] for r in history(account)] == [filed["Id"]]
+    assert {r["Id"] for r in history(account)} == earlier

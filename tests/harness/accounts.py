@@ -305,7 +305,7 @@ def provision_function(
             if _code(err) != "InvalidParameterValueException" or time.monotonic() > deadline:
                 raise
             time.sleep(3)
-    cleanup.add(f"delete function {name}", lambda: lam.delete_function(FunctionName=name))
+    cleanup.add(f"delete function {name}", lambda: _delete_function(account, name))
     fx._wait_function_ready(lam, name, timeout=120)
     return fx.ensure_function(account, name, alias=alias, memory_size=memory_size, timeout=timeout, role_name=role_name)
 
@@ -365,7 +365,7 @@ def provision_rest_api(account: Any, cleanup: Cleanup, suffix: str, *, stage: st
         created = apigw.create_rest_api(
             name=name, endpointConfiguration={"types": ["REGIONAL"]}, tags={"smuppy-acceptance": "true"}
         )
-        cleanup.add(f"delete REST API {created['id']}", lambda: apigw.delete_rest_api(restApiId=created["id"]))
+        cleanup.add(f"delete REST API {created['id']}", lambda: _delete_rest_api(account, created["id"]))
         # ensure_rest_api reuses the API just created (by its id) and adds method and stage.
         return fx.ensure_rest_api(account, created["id"], name=name, stage=stage)
     cleanup.add(f"delete REST API {api.api_id}", lambda: _delete_rest_api(account, api.api_id))
