@@ -358,9 +358,6 @@ def baseline(sb: Sandbox, n: Names) -> dict[str, Any]:
     """What destroy must restore (quota requests cannot be withdrawn: left out)."""
     snap = read_aws(sb, n)
     snap.pop("quota_requests")
-    # On AWS, DeregisterScalableTarget deletes the target's scaling policies with it;
-    # moto 5.2.5 keeps them listed. A policy without its target counts as gone.
-    snap["scaling"] = {d: v for d, v in snap["scaling"].items() if v["targets"] > 0}
     return snap
 
 

@@ -10,6 +10,12 @@ the profile's name, one scalable target and policy per dimension, and a plan wit
 nothing to do. Destroy must then return every setting to what it was before the
 first apply (read through boto3 before it).
 
+Without a crash journal two things go wrong, and these tests catch both: Terraform
+core stores a nil private beside the prior state when ApplyResourceChange dies, so the
+captured pre-profile values vanish (destroy then restores the profile's own values);
+and a cache policy created by the killed run exists under the profile's name without
+its id in state (the next apply meets CachePolicyAlreadyExists).
+
 Kill times are drawn from a seeded RNG (``SMUPPY_CRASH_SEED``, else random; printed)
 and stratified over the apply's duration, so every stretch of it is hit.
 """
@@ -245,18 +251,9 @@ def test_kills_during_updates_converge(clean_sandbox: Sandbox, names: rc.Names, 
     assert destroy.rc == 0, destroy.output
     assert extra["quota_requests_total"] == 1, text
     # Whether destroy put the pre-test values back after such kills is the next test's
-    # question (a reported hazard); here it is recorded in the figures only.
+    # question; here it is recorded in the figures only.
 
 
-UPDATE_HAZARD = (
-    "Terraform core keeps the prior state but stores the (nil) private of a crashed "
-    "ApplyResourceChange, so a provider killed during an update loses the private-state "
-    "captures of the pre-profile values; the recovery apply captures the values AWS has "
-    "then (the profile's own), and destroy restores those instead of the originals"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=UPDATE_HAZARD)
 def test_destroy_after_update_kills_restores_originals(
     clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path
 ) -> None:
@@ -265,6 +262,9 @@ def test_destroy_after_update_kills_restores_originals(
     rng = random.Random(seed)
     print(f"\ncrash seed (restore after update kills): {seed}")
     before = rc.baseline(sb, names)
+    """Terraform core stores the (nil) private of a crashed ApplyResourceChange beside
+    the prior state, so the captures of the pre-profile values would be lost with the
+    process; the provider's crash journal must bring them back."""
     tf.write_config(rc.profile_hcl(names, VARIANTS[0]))
     tf.apply(check=True)
     tf.write_config(rc.profile_hcl(names, VARIANTS[1]))
@@ -287,16 +287,6 @@ def test_destroy_after_update_kills_restores_originals(
     assert after == before, f"seed {seed}: not restored: {diff(before, after)}"
 
 
-CREATE_HAZARD = (
-    "a kill after AWS changed something on a create but before Terraform recorded state "
-    "loses the provider's private 'before' captures and the created cache policy's id: "
-    "the next apply fails with CachePolicyAlreadyExists (scaling-aws cache_policy::create, "
-    "the policy is orphaned), and destroy restores the values the killed run had already "
-    "set instead of the originals (memory, timeout, reserved concurrency, stage throttle)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CREATE_HAZARD)
 def test_kills_during_creates_converge(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path) -> None:
     sb = clean_sandbox
     seed = crash_seed()

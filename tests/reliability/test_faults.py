@@ -229,7 +229,6 @@ DESTROY_WRITES = [
     ("lambda", "UpdateFunctionConfiguration"),
     ("lambda", "DeleteFunctionConcurrency"),
     ("lambda", "DeleteProvisionedConcurrencyConfig"),
-    ("application-autoscaling", "DeregisterScalableTarget"),
     ("cloudfront", "DeleteCachePolicy"),
 ]
 
@@ -284,6 +283,12 @@ LOST_CREATE_CACHE_POLICY = (
     "policy with this name already exists' on this and every later apply: the policy it "
     "created is orphaned (not in state) and the profile never converges"
 )
+LOST_DEREGISTER = (
+    "the sandbox's DeregisterScalableTarget answers ValidationException ('No scalable target "
+    "found') for a target already gone, where AWS answers ObjectNotFoundException, which is "
+    "all scaling-aws dynamodb::deregister treats as 'already gone': the retried call after a "
+    "lost response fails destroy"
+)
 LOST_DELETE_DASHBOARDS = (
     "scaling-aws dashboard::revert (and dashboard::read) treat only the error code "
     "ResourceNotFound as 'already gone'; CloudWatch's modeled DashboardNotFoundError (what "
@@ -299,6 +304,8 @@ LOST_DELETE_DASHBOARDS = (
                      marks=pytest.mark.xfail(strict=True, reason=LOST_CREATE_CACHE_POLICY)),
         pytest.param("destroy", "cloudwatch", "DeleteDashboards", id="DeleteDashboards",
                      marks=pytest.mark.xfail(strict=True, reason=LOST_DELETE_DASHBOARDS)),
+        pytest.param("destroy", "application-autoscaling", "DeregisterScalableTarget", id="DeregisterScalableTarget",
+                     marks=pytest.mark.xfail(strict=True, reason=LOST_DEREGISTER)),
     ],
 )
 def test_lost_response_converges(
@@ -356,3 +363,38 @@ def test_capacity_under_autoscaling_converges(clean_sandbox: Sandbox, names: rc.
         assert not tf.plan().changes
     finally:
         tf.destroy()
+
+
+PARTIAL_DESTROY = (
+    "provider journal (provider/src/journal.rs, written by the on_capture hook of scaling-aws "
+    "run::Ctx) records new captures but never the releases: after a destroy that failed on one "
+    "component, the next destroy absorbs the journal again and re-reverts what was already "
+    "reverted; for the dashboard that is DeleteDashboards on a deleted dashboard, whose "
+    "DashboardNotFoundError dashboard::revert does not treat as gone, so destroy never completes"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=PARTIAL_DESTROY)
+def test_destroy_after_a_partial_failure_converges(
+    front: FaultFront, clean_sandbox: Sandbox, names: rc.Names, tf_debug: Terraform
+) -> None:
+    """A destroy that fails on one component (CloudFront down) and then runs again."""
+    sb, tf = clean_sandbox, tf_debug
+    before = rc.baseline(sb, names)
+    rc.write_provider(tf, front.provider_endpoints)
+    tf.write_config(rc.profile_hcl(names, rc.Settings()), with_provider=False)
+    tf.apply(check=True)
+    front.collect()
+    try:
+        front.set_rules(faults.server_errors(1.0, ["cloudfront"], operation="DeleteCachePolicy"))
+        first = tf.destroy()
+        assert first.rc != 0 and "could not delete the cache policy" in first.output, first.output
+        front.clear_rules()
+        second = rc.until_ok("destroy", tf.destroy, 3)
+        rc.save_figures("faults_partial_destroy", {"runs": len(second.results), "errors": second.errors()[:3]})
+        assert second.ok, second.errors()
+        assert rc.baseline(sb, names) == before
+    finally:
+        front.clear_rules()
+        front.collect()
