@@ -177,6 +177,8 @@ def operations_in_log(text: str) -> set[tuple[str, str]]:
 
 
 CALL = re.compile(r"\.(" + "|".join(CLIENT_ACCESSOR) + r")\(\)\s*\.([a-z0-9_]+)\(\)")
+# `let ga = ctx.aws.globalaccelerator();` … `ga.update_listener()`
+BINDING = re.compile(r"let\s+(\w+)\s*=\s*[\w.]*\.(" + "|".join(CLIENT_ACCESSOR) + r")\(\)\s*;")
 
 
 def pascal(snake: str) -> str:
@@ -184,11 +186,16 @@ def pascal(snake: str) -> str:
 
 
 def operations_in_source(texts: Iterable[str]) -> set[tuple[str, str]]:
-    """(service, operation) pairs of SDK calls written ``aws.lambda().put_function_concurrency()``.
+    """(service, operation) pairs of SDK calls written ``aws.lambda().put_function_concurrency()``,
+    or made on a client bound first (``let ga = ctx.aws.globalaccelerator();`` then
+    ``ga.update_listener()``).
     Operation names come out in PascalCase from snake_case (``GetAwsDefaultServiceQuota``);
     IAM compares actions without regard to case."""
     ops = set()
     for text in texts:
         for accessor, method in CALL.findall(text):
             ops.add((CLIENT_ACCESSOR[accessor], pascal(method)))
+        for var, accessor in set(BINDING.findall(text)):
+            for method in re.findall(r"\b" + re.escape(var) + r"\s*\.([a-z0-9_]+)\(\)", text):
+                ops.add((CLIENT_ACCESSOR[accessor], pascal(method)))
     return ops
