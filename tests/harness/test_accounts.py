@@ -47,14 +47,14 @@ def test_switches(monkeypatch: pytest.MonkeyPatch) -> None:
         assert accounts.quota_requests_allowed() is expected
 
 
-def test_real_account_has_no_emulators(real_env: None) -> None:
+def test_real_account_has_no_emulators(real_env: None, tmp_path: Path) -> None:
     account = accounts.RealAccount()
     assert account.region == "eu-west-3" and not accounts.is_emulated(account)
     assert account.endpoints == {} and account.provider_endpoints == {}
     # The provider block gets the account's region and no endpoints block.
     block = provider_block(account.provider_endpoints, account.region)
     assert "endpoints" not in block and 'region = "eu-west-3"' in block
-    tf = Terraform(Path(os.environ.get("TMPDIR", "/tmp")) / "smuppy-acc-unit", account, check_provider=False)
+    tf = Terraform(tmp_path / "tf", account, check_provider=False)
     try:
         config = tf.provider_config()
         assert "endpoints" not in config and "eu-west-3" in config
