@@ -12,6 +12,7 @@ tests/harness/sandbox.py) started here; results go to ``bench/results.json`` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -218,7 +219,8 @@ class RssPoller:
 def tf_checked(tf: Terraform, *args: str) -> tuple[float, TfResult]:
     elapsed, result = timed(lambda: tf.run(*args))
     if result.rc not in (0,):
-        raise BenchError(f"terraform {' '.join(args)} exited {result.rc}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        errors = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.startswith("Error")]
+        raise BenchError(f"terraform {' '.join(args)} exited {result.rc}: {errors}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return elapsed, result
 
 
@@ -297,11 +299,38 @@ def terraform_data_config(count: int) -> str:
     return "\n".join(parts)
 
 
+# The runbook's values that the provider's plan refuses (the rule engine runs in plan and
+# the example keeps the runbook's mistakes on purpose), corrected the way the CLI commands
+# are corrected: an override file replaces the `traffic` and `lambda` blocks. The stage,
+# quota, table, cache policy and dashboard stay as the runbook has them.
+RUNBOOK_CORRECTIONS = """\
+resource "smuppy_scaling_profile" "runbook" {
+  # 100k req/s needs 1,100 concurrent executions; the sandbox account has 1,000.
+  traffic {
+    peak_rps        = 10000
+    latency_ms      = 55
+    cache_hit_ratio = 0.8
+  }
+
+  # Reserved 10,000 > account 1,000; timeout 30 s > the 29 s integration timeout.
+  lambda {
+    function_name           = "smuppy-api-handler"
+    reserved_concurrency    = 800
+    provisioned_concurrency = 100
+    qualifier               = "prod"
+    memory_size             = 1024
+    timeout                 = 20
+  }
+}
+"""
+
+
 def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCounter, work: Path) -> dict[str, Any]:
     log("runbook: preparing the example and the floors")
     example = work / "runbook"
     shutil.copytree(REPO / "examples" / "runbook", example)
     (example / "sandbox_override.tf").write_text(provider_block(sb.provider_endpoints))
+    (example / "bench_override.tf").write_text(RUNBOOK_CORRECTIONS)
     tf = Terraform(example, sb, provider_directory=provider_dir)
 
     floor_dirs = {}
@@ -317,6 +346,11 @@ def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCount
     _, shown = tf_checked(tf, "show", "-json", "runbook.tfplan")
     plan_doc = json.loads(shown.stdout)
     (example / "runbook.tfplan").unlink()
+    if runs == 0:
+        for ftf in floor_dirs.values():
+            ftf.cleanup()
+        tf.cleanup()
+        return {"_plan_doc": plan_doc}
 
     samples: dict[str, list[float]] = {k: [] for k in (
         "terraform_apply", "cli_quick_start", "cli_sections_1_4",
@@ -583,6 +617,7 @@ def grpc_stubs(tmp: Path) -> tuple[Any, Any]:
         raise BenchError("grpcio-tools is not installed; run: bash scripts/setup.sh --bench") from err
     import grpc_tools
 
+    tmp.mkdir(parents=True, exist_ok=True)
     proto_dir = REPO / "tfplugin" / "proto"
     include = Path(grpc_tools.__file__).parent / "_proto"
     rc = protoc.main(["protoc", f"-I{proto_dir}", f"-I{include}", f"--python_out={tmp}",
@@ -594,6 +629,51 @@ def grpc_stubs(tmp: Path) -> tuple[Any, Any]:
     import tfplugin6_pb2_grpc  # type: ignore[import-not-found]
 
     return tfplugin6_pb2, tfplugin6_pb2_grpc
+
+
+def start_debug(binary: Path) -> tuple[subprocess.Popen[str], str]:
+    """The provider in debug mode and the path of its plaintext unix socket."""
+    proc = subprocess.Popen([str(binary), "--debug"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    for _ in range(5):
+        line = proc.stdout.readline()
+        if line.startswith("TF_REATTACH_PROVIDERS="):
+            reattach = json.loads(line.split("=", 1)[1].strip().strip("'"))
+            return proc, str(next(iter(reattach.values()))["Addr"]["String"])
+    proc.kill()
+    proc.wait()
+    raise BenchError("provider --debug printed no TF_REATTACH_PROVIDERS line")
+
+
+def stop(proc: subprocess.Popen[Any]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def shutdown_to_exit(binary: Path, pb2: Any, pb2_grpc: Any) -> float:
+    """What Terraform waits for when it is done with a provider: the GRPCController
+    Shutdown call, then the connection closed, until the process has exited."""
+    import grpc
+
+    proc, addr = start_debug(binary)
+    try:
+        channel = grpc.insecure_channel(f"unix:{addr}", options=[("grpc.max_receive_message_length", 256 << 20), ("grpc.default_authority", "localhost")])
+        pb2_grpc.ProviderStub(channel).GetProviderSchema(pb2.GetProviderSchema.Request(), timeout=10)
+        shutdown = channel.unary_unary("/plugin.GRPCController/Shutdown",
+                                       request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        t0 = time.perf_counter()
+        shutdown(b"", timeout=10)
+        channel.close()
+        proc.wait(timeout=10)
+        return time.perf_counter() - t0
+    finally:
+        stop(proc)
 
 
 def bench_process(provider_dir: Path, work: Path, starts: int, calls: int) -> dict[str, Any]:
@@ -608,20 +688,9 @@ def bench_process(provider_dir: Path, work: Path, starts: int, calls: int) -> di
 
     pb2, pb2_grpc = grpc_stubs(work / "stubs")
     log(f"process: GetProviderSchema x{calls} over the debug socket")
-    proc = subprocess.Popen([str(binary), "--debug"], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc, addr = start_debug(binary)
     try:
-        assert proc.stdout is not None
-        reattach = None
-        for _ in range(5):
-            line = proc.stdout.readline()
-            if line.startswith("TF_REATTACH_PROVIDERS="):
-                reattach = json.loads(line.split("=", 1)[1].strip().strip("'"))
-                break
-        if reattach is None:
-            raise BenchError("provider --debug printed no TF_REATTACH_PROVIDERS line")
-        addr = next(iter(reattach.values()))["Addr"]["String"]
-        channel = grpc.insecure_channel(f"unix:{addr}", options=[("grpc.max_receive_message_length", 256 << 20)])
+        channel = grpc.insecure_channel(f"unix:{addr}", options=[("grpc.max_receive_message_length", 256 << 20), ("grpc.default_authority", "localhost")])
         stub = pb2_grpc.ProviderStub(channel)
         health = channel.unary_unary("/grpc.health.v1.Health/Check",
                                      request_serializer=lambda b: b, response_deserializer=lambda b: b)
@@ -644,13 +713,11 @@ def bench_process(provider_dir: Path, work: Path, starts: int, calls: int) -> di
             ping.append(time.perf_counter() - t0)
         channel.close()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+    log("process: Shutdown -> exit, 10 times")
+    exits = [shutdown_to_exit(binary, pb2, pb2_grpc) for _ in range(10)]
     return {
+        "shutdown_to_exit_s": summary(exits),
         "handshake_mtls_s": summary(mtls),
         "handshake_plaintext_s": summary(plain),
         "schema_first_s": cold,
@@ -825,6 +892,8 @@ def markdown(res: dict[str, Any]) -> str:
         lines.append(f"| GetProviderSchema ({pr['schema_s']['runs']} calls, {pr['schema_bytes']} B) | {g:.3f} ms "
                      f"(first {1000 * pr['schema_first_s']:.2f} ms; gRPC health check {1000 * pr['health_check_s']['median']:.3f} ms) | "
                      f"≤ {T['schema_ms_max']:.0f} ms | " + verdict(g <= T['schema_ms_max'], over(g / T['schema_ms_max'])) + " |")
+        lines.append(f"| provider Shutdown call → process exit (what Terraform waits for per provider process) | "
+                     f"{1000 * pr['shutdown_to_exit_s']['median']:.1f} ms | | |")
         lines.append(f"| provider binary size | {pr['binary_bytes'] / 1e6:.1f} MB | | |")
     va = res.get("validator")
     if va:
@@ -886,9 +955,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["LOG_LEVEL"] = "DEBUG"
     plan_doc: dict[str, Any] | None = None
     try:
-        with Sandbox() as sb:
-            log(f"sandbox up in {sb.started_in:.2f}s")
-            counter = CallCounter(sb)
+        with Sandbox() if only & {"runbook", "scale", "validator"} else contextlib.nullcontext() as sb:
+            if sb is not None:
+                log(f"sandbox up in {sb.started_in:.2f}s")
+                counter = CallCounter(sb)
             if "runbook" in only or "validator" in only:
                 rb = bench_runbook(sb, provider_dir, args.runs if "runbook" in only else 0, counter, work)
                 plan_doc = rb.pop("_plan_doc")
