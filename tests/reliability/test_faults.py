@@ -229,6 +229,7 @@ DESTROY_WRITES = [
     ("lambda", "UpdateFunctionConfiguration"),
     ("lambda", "DeleteFunctionConcurrency"),
     ("lambda", "DeleteProvisionedConcurrencyConfig"),
+    ("application-autoscaling", "DeregisterScalableTarget"),
     ("cloudfront", "DeleteCachePolicy"),
 ]
 
@@ -283,12 +284,6 @@ LOST_CREATE_CACHE_POLICY = (
     "policy with this name already exists' on this and every later apply: the policy it "
     "created is orphaned (not in state) and the profile never converges"
 )
-LOST_DEREGISTER = (
-    "the sandbox's DeregisterScalableTarget answers ValidationException ('No scalable target "
-    "found') for a target already gone, where AWS answers ObjectNotFoundException, which is "
-    "all scaling-aws dynamodb::deregister treats as 'already gone': the retried call after a "
-    "lost response fails destroy"
-)
 LOST_DELETE_DASHBOARDS = (
     "scaling-aws dashboard::revert (and dashboard::read) treat only the error code "
     "ResourceNotFound as 'already gone'; CloudWatch's modeled DashboardNotFoundError (what "
@@ -304,8 +299,6 @@ LOST_DELETE_DASHBOARDS = (
                      marks=pytest.mark.xfail(strict=True, reason=LOST_CREATE_CACHE_POLICY)),
         pytest.param("destroy", "cloudwatch", "DeleteDashboards", id="DeleteDashboards",
                      marks=pytest.mark.xfail(strict=True, reason=LOST_DELETE_DASHBOARDS)),
-        pytest.param("destroy", "application-autoscaling", "DeregisterScalableTarget", id="DeregisterScalableTarget",
-                     marks=pytest.mark.xfail(strict=True, reason=LOST_DEREGISTER)),
     ],
 )
 def test_lost_response_converges(
