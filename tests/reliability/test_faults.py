@@ -154,7 +154,7 @@ def check(sb: Sandbox, tf: Terraform, names: rc.Names, settings: rc.Settings, fi
     "max_retries",
     [
         pytest.param(None, id="sdk-retries"),  # the default 3: the SDK absorbs nearly every fault
-        pytest.param(2, id="failing-applies"),  # about one call in 80 fails for good: applies fail, re-applies converge
+        pytest.param(2, id="failing-applies"),  # about one call in 100 fails for good: applies fail, re-applies converge
     ],
 )
 def test_lifecycle_converges_under_faults(
