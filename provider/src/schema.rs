@@ -158,18 +158,18 @@ fn cache_policy_block() -> NestedBlock {
         "A CloudFront cache policy. It has no effect until a distribution's cache behaviour uses it. Updates use the policy's ETag; destroy deletes it, and says which distributions still use it if AWS refuses.",
     )
     .attr(Attribute::required("name", Type::String).describe("Unique name of the policy in the account, e.g. `SmuppyAPICache`."))
-    .attr(Attribute::optional("comment", Type::String).describe("Comment, up to 128 characters."))
+    .attr(Attribute::optional_computed("comment", Type::String).describe("Comment, up to 128 characters."))
     .attr(Attribute::required("min_ttl", Type::Number).describe("Minimum TTL in seconds. Above 0, CloudFront caches even `no-store` and `private` responses."))
     .attr(num("default_ttl", "Default TTL in seconds (AWS default 86,400)."))
     .attr(num("max_ttl", "Maximum TTL in seconds (AWS default 31,536,000)."))
-    .attr(Attribute::optional("enable_accept_encoding_gzip", Type::Bool).describe("Normalise `Accept-Encoding: gzip` into the cache key. Default false."))
-    .attr(Attribute::optional("enable_accept_encoding_brotli", Type::Bool).describe("Normalise `Accept-Encoding: br` into the cache key. Default false."))
-    .attr(Attribute::optional("header_behavior", Type::String).describe("`none` (default) or `whitelist`. Whitelisted headers are part of the cache key: `Authorization` there means one cache entry per token."))
-    .attr(Attribute::optional("headers", Type::list(Type::String)).describe("Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."))
-    .attr(Attribute::optional("cookie_behavior", Type::String).describe("`none` (default), `whitelist`, `allExcept` or `all`."))
-    .attr(Attribute::optional("cookies", Type::list(Type::String)).describe("Cookie names for `whitelist` or `allExcept`."))
-    .attr(Attribute::optional("query_string_behavior", Type::String).describe("`none` (default), `whitelist`, `allExcept` or `all`."))
-    .attr(Attribute::optional("query_strings", Type::list(Type::String)).describe("Query string names for `whitelist` or `allExcept`."))
+    .attr(Attribute::optional_computed("enable_accept_encoding_gzip", Type::Bool).describe("Normalise `Accept-Encoding: gzip` into the cache key. Default false."))
+    .attr(Attribute::optional_computed("enable_accept_encoding_brotli", Type::Bool).describe("Normalise `Accept-Encoding: br` into the cache key. Default false."))
+    .attr(Attribute::optional_computed("header_behavior", Type::String).describe("`none` (default) or `whitelist`. Whitelisted headers are part of the cache key: `Authorization` there means one cache entry per token."))
+    .attr(Attribute::optional_computed("headers", Type::list(Type::String)).describe("Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."))
+    .attr(Attribute::optional_computed("cookie_behavior", Type::String).describe("`none` (default), `whitelist`, `allExcept` or `all`."))
+    .attr(Attribute::optional_computed("cookies", Type::list(Type::String)).describe("Cookie names for `whitelist` or `allExcept`."))
+    .attr(Attribute::optional_computed("query_string_behavior", Type::String).describe("`none` (default), `whitelist`, `allExcept` or `all`."))
+    .attr(Attribute::optional_computed("query_strings", Type::list(Type::String)).describe("Query string names for `whitelist` or `allExcept`."))
     .attr(Attribute::computed("id", Type::String).describe("Id of the cache policy."))
     .attr(Attribute::computed("etag", Type::String).describe("Current ETag of the policy (its version)."));
     NestedBlock::new("cache_policy", Nesting::List, b).max_items(1)
@@ -180,7 +180,8 @@ fn dashboard_block() -> NestedBlock {
         "A CloudWatch dashboard generated from the profile's components: API Gateway 5XXError, Latency and Count; Lambda ConcurrentExecutions, Duration, Errors and Throttles; DynamoDB ConsumedReadCapacityUnits and ThrottledRequests. The body is generated deterministically, so it never shows a spurious diff.",
     )
     .attr(Attribute::required("name", Type::String).describe("Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`."))
-    .attr(Attribute::computed("arn", Type::String).describe("ARN of the dashboard."));
+    .attr(Attribute::computed("arn", Type::String).describe("ARN of the dashboard."))
+    .attr(Attribute::computed("body_in_sync", Type::Bool).describe("Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back."));
     NestedBlock::new("dashboard", Nesting::List, b).max_items(1)
 }
 
@@ -189,11 +190,11 @@ fn accelerator_block() -> NestedBlock {
         "An optional Global Accelerator (accelerator, one listener, one endpoint group). Its endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs: it cannot front API Gateway. Its API lives in us-west-2 whatever the provider's region. Destroy disables it, then deletes the endpoint group, listener and accelerator; its static IPs are lost.",
     )
     .attr(Attribute::required("name", Type::String).describe("Accelerator name (up to 64 letters, digits, `.` and `-`)."))
-    .attr(Attribute::optional("enabled", Type::Bool).describe("Whether the accelerator is enabled. Default true."))
-    .attr(Attribute::optional("ip_address_type", Type::String).describe("`IPV4` (default) or `DUAL_STACK`."))
-    .attr(Attribute::optional("ports", Type::list(Type::Number)).describe("Listener ports. Default `[443]`."))
-    .attr(Attribute::optional("protocol", Type::String).describe("Listener protocol, `TCP` (default) or `UDP`."))
-    .attr(Attribute::optional("endpoint_group_region", Type::String).describe("Region of the endpoint group. Defaults to the provider's region."))
+    .attr(Attribute::optional_computed("enabled", Type::Bool).describe("Whether the accelerator is enabled. Default true."))
+    .attr(Attribute::optional_computed("ip_address_type", Type::String).describe("`IPV4` (default) or `DUAL_STACK`."))
+    .attr(Attribute::optional_computed("ports", Type::list(Type::Number)).describe("Listener ports. Default `[443]`."))
+    .attr(Attribute::optional_computed("protocol", Type::String).describe("Listener protocol, `TCP` (default) or `UDP`."))
+    .attr(Attribute::optional_computed("endpoint_group_region", Type::String).describe("Region of the endpoint group. Defaults to the provider's region."))
     .attr(Attribute::required("endpoint_id", Type::String).describe("ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`)."))
     .attr(Attribute::computed("arn", Type::String).describe("ARN of the accelerator."))
     .attr(Attribute::computed("dns_name", Type::String).describe("DNS name of the accelerator."))

@@ -2,9 +2,9 @@
 //!
 //! Refresh writes every value AWS reports into the attributes the provider
 //! computes (optional+computed settings and computed ids/statuses), so drift
-//! shows in the plan. Plain optional attributes (cache policy lists and
-//! behaviours, flags) are refreshed when state holds them, and left null
-//! when AWS holds their default, so an unset attribute never diffs.
+//! shows in the plan, and an import reads back everything a configuration
+//! may state. Name lists keep the order state has when AWS holds the same
+//! names (CloudFront does not keep the order).
 
 use std::collections::BTreeMap;
 
@@ -28,16 +28,6 @@ fn num_i(v: Option<i64>) -> Value {
 
 fn strings(items: &[String]) -> Value {
     Value::List(items.iter().map(|s| Value::String(s.clone())).collect())
-}
-
-/// Sets a plain optional attribute from AWS: kept null when state has it
-/// null and AWS holds `default`; otherwise what AWS reports.
-fn set_optional(obj: &mut BTreeMap<String, Value>, key: &str, observed: Value, default: &Value) {
-    let was_null = obj.get(key).is_none_or(Value::is_null);
-    if was_null && &observed == default {
-        return;
-    }
-    set(obj, key, observed);
 }
 
 fn elements_mut(state: &mut BTreeMap<String, Value>, key: &str) -> Vec<Value> {
@@ -110,8 +100,26 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
         if let Some(mode) = &obs.billing_mode {
             set(o, "billing_mode", Value::String(mode.clone()));
         }
-        set(o, "read_capacity", num_i(obs.read_capacity));
-        set(o, "write_capacity", num_i(obs.write_capacity));
+        // Under auto scaling a dimension's capacity is only its starting
+        // point: auto scaling moves it with the load, so refresh keeps what
+        // state says instead of reporting every move as drift.
+        for (key, now, scaled) in [
+            (
+                "read_capacity",
+                obs.read_capacity,
+                obs.read_autoscaling.is_some(),
+            ),
+            (
+                "write_capacity",
+                obs.write_capacity,
+                obs.write_autoscaling.is_some(),
+            ),
+        ] {
+            let kept = o.get(key).is_some_and(|v| !v.is_null() && !v.is_unknown());
+            if !(scaled && kept) {
+                set(o, key, num_i(now));
+            }
+        }
         let mut auto = elements_mut(o, "autoscaling");
         let had_auto = !auto.is_empty();
         if obs.read_autoscaling.is_none() && obs.write_autoscaling.is_none() {
@@ -218,6 +226,26 @@ fn fill_quota(o: &mut BTreeMap<String, Value>, obs: Option<&QuotaObserved>) {
     }
 }
 
+/// A list of names as AWS reports it, in the order state already has when
+/// the names are the same (CloudFront does not keep the order).
+fn names_in_state_order(state: Option<&Value>, observed: &[String]) -> Value {
+    let had: Vec<String> = state
+        .and_then(Value::as_elements)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let mut a = had.clone();
+    let mut b = observed.to_vec();
+    a.sort();
+    b.sort();
+    if a == b {
+        strings(&had)
+    } else {
+        strings(observed)
+    }
+}
+
 fn fill_cache_policy(o: &mut BTreeMap<String, Value>, obs: Option<&CachePolicyObserved>) {
     let Some(c) = obs else {
         set(o, "id", Value::Null);
@@ -230,46 +258,49 @@ fn fill_cache_policy(o: &mut BTreeMap<String, Value>, obs: Option<&CachePolicyOb
     set(o, "min_ttl", Value::int(c.min_ttl));
     set(o, "default_ttl", num_i(c.default_ttl));
     set(o, "max_ttl", num_i(c.max_ttl));
-    set_optional(o, "comment", Value::opt(c.comment.clone()), &Value::Null);
-    set_optional(
+    set(
         o,
-        "enable_accept_encoding_gzip",
-        Value::Bool(c.enable_gzip),
-        &Value::Bool(false),
+        "comment",
+        Value::opt(c.comment.clone().filter(|c| !c.is_empty())),
     );
-    set_optional(
+    set(o, "enable_accept_encoding_gzip", Value::Bool(c.enable_gzip));
+    set(
         o,
         "enable_accept_encoding_brotli",
         Value::Bool(c.enable_brotli),
-        &Value::Bool(false),
     );
-    let none = Value::String("none".into());
-    let empty = Value::List(vec![]);
-    set_optional(
+    set(
         o,
         "header_behavior",
         Value::String(c.header_behavior.clone()),
-        &none,
     );
-    set_optional(o, "headers", strings(&c.headers), &empty);
-    set_optional(
+    set(
         o,
         "cookie_behavior",
         Value::String(c.cookie_behavior.clone()),
-        &none,
     );
-    set_optional(o, "cookies", strings(&c.cookies), &empty);
-    set_optional(
+    set(
         o,
         "query_string_behavior",
         Value::String(c.query_string_behavior.clone()),
-        &none,
     );
-    set_optional(o, "query_strings", strings(&c.query_strings), &empty);
+    for (key, names) in [
+        ("headers", &c.headers),
+        ("cookies", &c.cookies),
+        ("query_strings", &c.query_strings),
+    ] {
+        let v = names_in_state_order(o.get(key), names);
+        set(o, key, v);
+    }
 }
 
 fn fill_dashboard(o: &mut BTreeMap<String, Value>, obs: Option<&DashboardObserved>) {
     set(o, "arn", Value::opt(obs.and_then(|d| d.arn.clone())));
+    set(
+        o,
+        "body_in_sync",
+        Value::Bool(obs.is_some_and(|d| d.matches_profile)),
+    );
 }
 
 fn fill_accelerator(o: &mut BTreeMap<String, Value>, obs: Option<&AcceleratorObserved>) {
@@ -283,28 +314,18 @@ fn fill_accelerator(o: &mut BTreeMap<String, Value>, obs: Option<&AcceleratorObs
     set(o, "dns_name", Value::opt(g.dns_name.clone()));
     set(o, "ip_addresses", strings(&g.ip_addresses));
     set(o, "name", Value::String(g.name.clone()));
-    set_optional(o, "enabled", Value::Bool(g.enabled), &Value::Bool(true));
-    if let Some(t) = &g.ip_address_type {
-        set_optional(
-            o,
-            "ip_address_type",
-            Value::String(t.clone()),
-            &Value::String("IPV4".into()),
-        );
-    }
-    if let Some(p) = &g.protocol {
-        set_optional(
-            o,
-            "protocol",
-            Value::String(p.clone()),
-            &Value::String("TCP".into()),
-        );
-    }
-    set_optional(
+    set(o, "enabled", Value::Bool(g.enabled));
+    set(o, "ip_address_type", Value::opt(g.ip_address_type.clone()));
+    set(o, "protocol", Value::opt(g.protocol.clone()));
+    set(
         o,
         "ports",
         Value::List(g.ports.iter().map(|p| Value::int(*p)).collect()),
-        &Value::List(vec![Value::int(443)]),
+    );
+    set(
+        o,
+        "endpoint_group_region",
+        Value::opt(g.endpoint_group_region.clone()),
     );
     if let Some(id) = g.endpoint_ids.first() {
         set(o, "endpoint_id", Value::String(id.clone()));

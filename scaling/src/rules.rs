@@ -697,7 +697,24 @@ fn apigw_rules(c: &Ctx, out: &mut Vec<Finding>) {
             });
             let applied = c.l.applied_quota("apigateway", QUOTA_APIGW_RATE);
             match asked {
-                Some((qi, q)) if applied.map(|a| a < rate).unwrap_or(true) => f(
+                // The request was approved (the applied quota covers the
+                // rate) but the throttle in force has not caught up yet.
+                Some((qi, _)) if applied.is_some_and(|a| a >= rate) => f(
+                    out,
+                    "LIM013",
+                    W,
+                    Location::attr("quota_request").index(qi).then("desired_value"),
+                    format!(
+                        "stage rate {} rps exceeds the account throttle in force, {} rps ({}), although {} is applied at {}: until API Gateway raises the throttle the stage gets {} rps",
+                        num(rate),
+                        num(acct.value),
+                        acct.source,
+                        QUOTA_APIGW_RATE,
+                        num(applied.unwrap_or(0.0)),
+                        num(acct.value)
+                    ),
+                ),
+                Some((qi, q)) => f(
                     out,
                     "LIM013",
                     W,

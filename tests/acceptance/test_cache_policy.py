@@ -183,12 +183,6 @@ def test_cache_policy_drift(tf: Terraform, sandbox: Any, policy_name: str) -> No
     assert find(sandbox, policy_name) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: after an import, fill_cache_policy (provider/src/state.rs) leaves "
-    "cookie_behavior null when AWS reports the default 'none', so a configuration that says "
-    "cookie_behavior = \"none\" plans '+ cookie_behavior = \"none\"'",
-)
 def test_cache_policy_import(tf: Terraform, sandbox: Any, policy_name: str) -> None:
     created = sandbox.client("cloudfront").create_cache_policy(
         CachePolicyConfig={
@@ -216,11 +210,6 @@ def test_cache_policy_import(tf: Terraform, sandbox: Any, policy_name: str) -> N
     assert found is not None and found["etag"] == created["ETag"], "import changed the policy"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: a cache policy deleted out of band reads back as absent (id null) but "
-    "the plan keeps id null instead of unknown, so Terraform sees no change and never recreates it",
-)
 def test_cache_policy_disappears(tf: Terraform, sandbox: Any, policy_name: str) -> None:
     tf.write_config(config(policy_name))
     tf.apply(check=True)
@@ -239,11 +228,6 @@ def test_cache_policy_disappears(tf: Terraform, sandbox: Any, policy_name: str) 
     assert find(sandbox, policy_name) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: the component reads headers back sorted (cache_policy.rs sorted()) into a "
-    "List attribute, so headers not in alphabetical order show a reordering diff on every plan",
-)
 def test_cache_policy_header_order_gives_no_diff(tf: Terraform, sandbox: Any, policy_name: str) -> None:
     tf.write_config(config(policy_name, headers=("Authorization", "Accept-Language")))
     try:

@@ -169,12 +169,6 @@ def test_dashboard_destroy_restores_a_prior_body(tf: Terraform, sandbox: Any, wo
     assert body(sandbox, name) == prior
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: the component reads matches_profile=false for a body changed out of band "
-    "(scaling-aws dashboard::read) but fill_dashboard (provider/src/state.rs) surfaces only arn, so "
-    "the plan shows no change and the body is never put back",
-)
 def test_dashboard_drift(tf: Terraform, sandbox: Any, world: dict[str, Any]) -> None:
     name = world["dashboard"]
     tf.write_config(config(world))
@@ -212,11 +206,6 @@ def test_dashboard_import(tf: Terraform, sandbox: Any, world: dict[str, Any]) ->
     assert body(sandbox, name) == doc
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: a dashboard deleted out of band reads back as absent (arn null) but the "
-    "plan keeps arn null instead of unknown, so Terraform sees no change and never recreates it",
-)
 def test_dashboard_disappears(tf: Terraform, sandbox: Any, world: dict[str, Any]) -> None:
     name = world["dashboard"]
     tf.write_config(config(world))

@@ -287,15 +287,9 @@ def test_dynamodb_table_disappears(tf: Terraform, sandbox: Any, table: fx.Table)
     assert tf.state_list() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: with autoscaling on a dimension, read_capacity/write_capacity is never "
-    "sent to AWS (table_change skips autoscaled dimensions) yet still compared by the plan, "
-    "so every plan shows 5 -> 10 again and apply never converges",
-)
 def test_dynamodb_capacity_alongside_autoscaling_converges(tf: Terraform, sandbox: Any, table: fx.Table) -> None:
-    """read_capacity with an autoscaling block is the starting point: after apply the
-    plan is empty (whether the provider sets it or leaves it to auto scaling)."""
+    """read_capacity with an autoscaling block is the starting point (auto scaling
+    moves the table's capacity afterwards): after apply the plan is empty."""
     before = settings(sandbox, table.name)
     tf.write_config(config(table.name, read=10, write=10))
     try:

@@ -172,12 +172,6 @@ def test_global_accelerator_drift(tf: Terraform, sandbox: Any, accelerator: dict
     assert find(sandbox, accelerator["name"]) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: after an import, fill_accelerator (provider/src/state.rs) leaves "
-    "ip_address_type, protocol and ports null when AWS reports their defaults (set_optional) and "
-    "never fills endpoint_group_region, so the plan shows '+' for each of them",
-)
 def test_global_accelerator_import(tf: Terraform, sandbox: Any, accelerator: dict[str, str]) -> None:
     region = sandbox.region
     tf.write_config(config(accelerator, region))
@@ -194,11 +188,6 @@ def test_global_accelerator_import(tf: Terraform, sandbox: Any, accelerator: dic
     assert find(sandbox, accelerator["name"]) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug: an accelerator deleted out of band reads back as absent (arn null) but the "
-    "plan keeps arn null instead of unknown, so Terraform sees no change and never recreates it",
-)
 def test_global_accelerator_disappears(tf: Terraform, sandbox: Any, accelerator: dict[str, str]) -> None:
     region = sandbox.region
     tf.write_config(config(accelerator, region))

@@ -228,15 +228,6 @@ def test_runbook_corrected_applies_as_the_runbook_intends(sandbox: Any, account:
         tf.cleanup()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rule-engine/provider bug: once the sandbox approves the apigateway L-8A5B8E43 request "
-    "(status APPROVED, Service Quotas applied value 100,000), the next plan fails with CAP005 "
-    "'no quota request asks for it': the stage rate is checked against the live API Gateway "
-    "account throttle (still 10,000) and an APPROVED quota_request is no longer credited, only "
-    "an open one. A plain `terraform destroy` fails the same way (its refresh plans the "
-    "configuration). (The sandbox's approval also does not raise ministack's account throttle.)",
-)
 def test_runbook_corrected_second_plan_shows_no_changes(sandbox: Any, account: Any, tmp_path: Path) -> None:
     before = world(account)
     tf = Terraform(runbook_copy(account, tmp_path, corrected=True), account)

@@ -81,7 +81,13 @@ pub async fn apply(
         };
     }
 
-    let desired = mapping::profile_from_value(&req.config, Some(&region));
+    let mut desired = mapping::profile_from_value(&req.config, Some(&region));
+    // The cache policy and the accelerator are owned whole: settings the
+    // configuration leaves out keep the value the plan shows (what AWS has),
+    // not AWS's creation defaults.
+    let planned = mapping::profile_from_value(&req.planned_state, Some(&region));
+    desired.cache_policy = planned.cache_policy;
+    desired.global_accelerator = planned.global_accelerator;
     let previous = (!req.prior_state.is_null())
         .then(|| mapping::profile_from_value(&req.prior_state, Some(&region)));
     let known = state::known_from_state(&req.prior_state);

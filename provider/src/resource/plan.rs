@@ -82,6 +82,11 @@ fn computed_dependencies(
     }
 }
 
+/// Computed identities that read as null when the thing is gone: the plan
+/// then shows it created again.
+const RECREATED_WHEN_GONE: &[(&str, &str)] =
+    &[("cache_policy", "id"), ("global_accelerator", "arn")];
+
 /// Fills one object of `block` (a nested block element or the resource):
 /// optional+computed attributes left null by config become unknown when
 /// the element is new; computed attributes become unknown when their
@@ -123,6 +128,17 @@ fn plan_object(
         if changed {
             out.insert(attr.to_string(), Value::unknown());
         }
+    }
+    // Something AWS no longer has (deleted outside Terraform) is created
+    // again: its identity becomes unknown.
+    for (b, attr) in RECREATED_WHEN_GONE {
+        if *b == block_name && prior.is_some_and(|p| p.get(attr).is_none_or(Value::is_null)) {
+            out.insert(attr.to_string(), Value::unknown());
+        }
+    }
+    // The dashboard must hold the body generated from the profile.
+    if block_name == "dashboard" {
+        out.insert("body_in_sync".into(), Value::Bool(true));
     }
     for nb in &block.blocks {
         let cfg_elems = config

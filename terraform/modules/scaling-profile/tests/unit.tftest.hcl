@@ -112,7 +112,7 @@ run "renders_every_block" {
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.cache_policy[0].headers == tolist(["Authorization"]) && smuppy_scaling_profile.this.cache_policy[0].cookie_behavior == null
+    condition     = smuppy_scaling_profile.this.cache_policy[0].headers == tolist(["Authorization"])
     error_message = "cache_policy block is not rendered from var.cache_policy"
   }
 
