@@ -13,8 +13,8 @@ cd "$ROOT"
 t0=$(date +%s)
 step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - t0 ))"; }
 
-step "setup: Python environment and the Terraform core"
-bash scripts/setup.sh
+step "setup: Python environment, the Terraform core and the fault-injection proxy"
+bash scripts/setup.sh --faults
 
 if [[ -z "${SMUPPY_SKIP_LINT:-}" ]]; then
     step "cargo fmt --check"
