@@ -993,7 +993,10 @@ def main(argv: list[str] | None = None) -> int:
         if "validator" in only and plan_doc is not None:
             results["validator"] = bench_validator(validator, plan_doc, max(args.runs, 5), work)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP_WORK"):
+            log(f"kept the working files in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     results["finished_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     results["duration_s"] = time.perf_counter() - began
     out = Path(args.out)
