@@ -58,6 +58,7 @@ total_execs=0
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/work/$t" "fuzz/corpus/$t" "fuzz/artifacts/$t"
     log="fuzz/work/$t.log"
+    before=$(find "fuzz/artifacts/$t" -type f -name 'crash-*' | wc -l)
     echo "== $t: ${seconds}s"
     set +e
     "$cargo_fuzz" run --sanitizer "$sanitizer" "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- \
@@ -69,7 +70,7 @@ for t in "${targets[@]}"; do
     execs=${execs:-0}
     rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
     corpus=$(find "fuzz/work/$t" -type f | wc -l)
-    crashes=$(grep -Ec '^(==[0-9]+== ERROR: libFuzzer|thread .* panicked)' "$log" || true)
+    crashes=$(( $(find "fuzz/artifacts/$t" -type f -name 'crash-*' | wc -l) - before ))
     if [[ $rc -ne 0 ]]; then
         failed=1
         [[ $crashes -eq 0 ]] && crashes=1
