@@ -130,7 +130,7 @@ pub fn set_computed(value: &mut Value, limits: &Limits, schema: &Block, region: 
 /// where the account's real limits are known.
 pub const VALIDATE_TIME_RULES: &[&str] = &[
     "LIM002", "LIM004", "LIM006", "LIM007", "LIM008", "LIM009", "LIM010", "LIM014", "LIM017",
-    "LIM018", "LIM020", "SEC003", "TRF003",
+    "LIM018", "LIM020", "LIM021", "SEC003", "TRF003",
 ];
 
 /// Reports the errors of [`VALIDATE_TIME_RULES`] for a configuration, with

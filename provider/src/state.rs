@@ -100,26 +100,8 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
         if let Some(mode) = &obs.billing_mode {
             set(o, "billing_mode", Value::String(mode.clone()));
         }
-        // Under auto scaling a dimension's capacity is only its starting
-        // point: auto scaling moves it with the load, so refresh keeps what
-        // state says instead of reporting every move as drift.
-        for (key, now, scaled) in [
-            (
-                "read_capacity",
-                obs.read_capacity,
-                obs.read_autoscaling.is_some(),
-            ),
-            (
-                "write_capacity",
-                obs.write_capacity,
-                obs.write_autoscaling.is_some(),
-            ),
-        ] {
-            let kept = o.get(key).is_some_and(|v| !v.is_null() && !v.is_unknown());
-            if !(scaled && kept) {
-                set(o, key, num_i(now));
-            }
-        }
+        set(o, "read_capacity", num_i(obs.read_capacity));
+        set(o, "write_capacity", num_i(obs.write_capacity));
         let mut auto = elements_mut(o, "autoscaling");
         let had_auto = !auto.is_empty();
         if obs.read_autoscaling.is_none() && obs.write_autoscaling.is_none() {

@@ -77,6 +77,7 @@ pub const RULES: &[RuleInfo] = &[
     r("LIM018", E, "limits", "Too many cache key items", "A cache policy takes at most 10 headers, 10 cookies and 10 query strings."),
     r("LIM019", W, "limits", "Integration timeout above 29 s", "Raising it needs a quota increase (Regional or private REST APIs only) and may lower the account throttle."),
     r("LIM020", E, "limits", "Provisioned table without capacity", "Switching to PROVISIONED needs read and write capacity (or auto scaling to set them)."),
+    r("LIM021", E, "limits", "Fixed capacity beside auto scaling", "Auto scaling owns a dimension's provisioned capacity; a fixed read_capacity or write_capacity beside it could never hold."),
     r("SEC001", W, "security", "Authorization in the cache key", "Whitelisted headers are always in the cache key: one cache entry per token, so the hit ratio depends on each user repeating requests."),
     r("SEC002", W, "security", "MinTTL above 0 caches private responses", "With MinTTL > 0 CloudFront caches even no-store, no-cache and private responses."),
     r("SEC003", E, "security", "Headers listed but not whitelisted", "With header_behavior \"none\" the listed headers are neither keyed nor forwarded: the origin never sees them."),
@@ -942,6 +943,24 @@ fn dynamodb_rules(c: &Ctx, out: &mut Vec<Finding>) {
                         );
                     }
                 }
+            }
+        }
+        for (units, scaling, dir) in [
+            (t.read_capacity, &t.read_autoscaling, "read"),
+            (t.write_capacity, &t.write_autoscaling, "write"),
+        ] {
+            if let (Some(u), Some(_)) = (units, scaling) {
+                f(
+                    out,
+                    "LIM021",
+                    E,
+                    base.clone().then(&format!("{dir}_capacity")),
+                    format!(
+                        "{}: {dir}_capacity {} beside {dir} auto scaling: auto scaling moves the table's {dir} capacity with the load, so a fixed value would never hold; remove it (autoscaling.{dir}.min_capacity is the starting capacity)",
+                        t.table_name,
+                        num(u as f64)
+                    ),
+                );
             }
         }
         if t.billing_mode == Some(BillingMode::Provisioned) {

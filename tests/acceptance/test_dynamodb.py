@@ -287,15 +287,15 @@ def test_dynamodb_table_disappears(tf: Terraform, sandbox: Any, table: fx.Table)
     assert tf.state_list() == []
 
 
-def test_dynamodb_capacity_alongside_autoscaling_converges(tf: Terraform, sandbox: Any, table: fx.Table) -> None:
-    """read_capacity with an autoscaling block is the starting point (auto scaling
-    moves the table's capacity afterwards): after apply the plan is empty."""
+def test_dynamodb_capacity_alongside_autoscaling_is_refused(tf: Terraform, sandbox: Any, table: fx.Table) -> None:
+    """A fixed read/write capacity beside auto scaling of the same dimension could
+    never hold (auto scaling moves it): `terraform validate` refuses it on the
+    attribute (LIM021), and nothing reaches AWS."""
     before = settings(sandbox, table.name)
     tf.write_config(config(table.name, read=10, write=10))
-    try:
-        tf.apply(check=True)
-        replan = tf.plan()
-        assert not replan.changes, replan.result.output
-    finally:
-        tf.destroy(check=True)
+    result = tf.run("validate", "-no-color")
+    assert result.rc == 1, result.output
+    out = " ".join(result.output.split())
+    assert "LIM021" in out and "read_capacity 10 beside read auto scaling" in out, out
+    assert "write_capacity 10 beside write auto scaling" in out, out
     assert settings(sandbox, table.name) == before

@@ -53,7 +53,7 @@ CASES = {"runbook": REPO_ROOT / "examples" / "runbook", **plain_corpus()}
 # Terraform then stops before the plan, so only those errors are compared.
 VALIDATE_TIME_RULES = {
     "LIM002", "LIM004", "LIM006", "LIM007", "LIM008", "LIM009", "LIM010", "LIM014",
-    "LIM017", "LIM018", "LIM020", "SEC003", "TRF003",
+    "LIM017", "LIM018", "LIM020", "LIM021", "SEC003", "TRF003",
 }
 RULE_SUMMARY = re.compile(r"^([A-Z]{3,4}\d{3}) ")
 PROVIDER_BLOCK = re.compile(r'^\s*provider\s+"smuppy"', re.MULTILINE)

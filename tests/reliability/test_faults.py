@@ -278,27 +278,14 @@ def test_lost_responses_of_every_write_converge(
     assert len(rc.read_aws(sb, names)["quota_requests"]) == 1
 
 
-LOST_CREATE_CACHE_POLICY = (
-    "scaling-aws cache_policy::create: when CreateCachePolicy's response is lost the SDK "
-    "retries, CloudFront answers CachePolicyAlreadyExists, and the provider reports 'a cache "
-    "policy with this name already exists' on this and every later apply: the policy it "
-    "created is orphaned (not in state) and the profile never converges"
-)
-LOST_DELETE_DASHBOARDS = (
-    "scaling-aws dashboard::revert (and dashboard::read) treat only the error code "
-    "ResourceNotFound as 'already gone'; CloudWatch's modeled DashboardNotFoundError (what "
-    "the sandbox answers) fails every later destroy once DeleteDashboards' response was lost"
-)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("phase", "service", "operation"),
     [
-        pytest.param("apply", "cloudfront", "CreateCachePolicy", id="CreateCachePolicy",
-                     marks=pytest.mark.xfail(strict=True, reason=LOST_CREATE_CACHE_POLICY)),
-        pytest.param("destroy", "cloudwatch", "DeleteDashboards", id="DeleteDashboards",
-                     marks=pytest.mark.xfail(strict=True, reason=LOST_DELETE_DASHBOARDS)),
+        pytest.param("apply", "cloudfront", "CreateCachePolicy", id="CreateCachePolicy"),
+        pytest.param("destroy", "cloudwatch", "DeleteDashboards", id="DeleteDashboards"),
     ],
 )
 def test_lost_response_converges(
@@ -338,37 +325,20 @@ def test_lost_response_converges(
             cf.delete_cache_policy(Id=p["id"], IfMatch=cf.get_cache_policy(Id=p["id"])["ETag"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "scaling-aws dynamodb::table_change drops read_capacity/write_capacity when the "
-        "dimension has an autoscaling block, yet apply returns the planned values as state: "
-        "state says 50/20 while the table keeps 5/5, and every later plan shows 5 -> 50"
-    ),
-)
-def test_capacity_under_autoscaling_converges(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform) -> None:
-    """No faults at all: read_capacity / write_capacity beside an autoscaling block."""
-    settings = rc.Settings(rcu=50, wcu=20)
-    tf.write_config(rc.profile_hcl(names, settings))
-    tf.apply(check=True)
-    try:
-        check(clean_sandbox, tf, names, settings, {"checks": []}, "create")
-        assert not tf.plan().changes
-    finally:
-        tf.destroy()
+def test_capacity_beside_autoscaling_is_refused(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform) -> None:
+    """read_capacity / write_capacity beside an autoscaling block could never hold
+    (auto scaling moves them): validation refuses it (LIM021) before anything reaches AWS."""
+    before = rc.baseline(clean_sandbox, names)
+    tf.write_config(rc.profile_hcl(names, rc.Settings(rcu=50, wcu=20)))
+    result = tf.run("validate", "-no-color")
+    assert result.rc == 1, result.output
+    assert "LIM021" in result.output, result.output
+    assert rc.baseline(clean_sandbox, names) == before
 
 
-PARTIAL_DESTROY = (
-    "provider journal (provider/src/journal.rs, written by the on_capture hook of scaling-aws "
-    "run::Ctx) records new captures but never the releases: after a destroy that failed on one "
-    "component, the next destroy absorbs the journal again and re-reverts what was already "
-    "reverted; for the dashboard that is DeleteDashboards on a deleted dashboard, whose "
-    "DashboardNotFoundError dashboard::revert does not treat as gone, so destroy never completes"
-)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=PARTIAL_DESTROY)
 def test_destroy_after_a_partial_failure_converges(
     front: FaultFront, clean_sandbox: Sandbox, names: rc.Names, tf_debug: Terraform
 ) -> None:

@@ -9,10 +9,10 @@ resource "smuppy_scaling_profile" "table" {
   }
 
   dynamodb {
-    table_name     = "smuppy-sessions-staging"
-    billing_mode   = "PROVISIONED"
-    read_capacity  = 1000
-    write_capacity = 100
+    # Auto scaling owns both dimensions: no fixed read/write capacity; the
+    # minimums are the starting capacity when the table becomes PROVISIONED.
+    table_name   = "smuppy-sessions-staging"
+    billing_mode = "PROVISIONED"
 
     autoscaling {
       read {

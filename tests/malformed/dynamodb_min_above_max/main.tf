@@ -5,7 +5,6 @@ resource "smuppy_scaling_profile" "api" {
     table_name     = "smuppy-feeds-staging"
     billing_mode   = "PROVISIONED"
     read_capacity  = 5
-    write_capacity = 5
 
     autoscaling {
       write {

@@ -37,7 +37,6 @@ variables {
     {
       table_name     = "sessions"
       billing_mode   = "PROVISIONED"
-      read_capacity  = 1000
       write_capacity = 100
       autoscaling = {
         read = { min_capacity = 1000, max_capacity = 40000, target_utilization = 70 }
