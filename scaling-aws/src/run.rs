@@ -141,8 +141,13 @@ impl<'a> Ctx<'a> {
         self.initial.contains(key)
     }
 
+    /// Forgets the capture under `key` (its thing was restored). The hook
+    /// sees the smaller state too, so a journal never re-reverts it.
     pub fn release(&self, key: &str) {
-        self.with_private(|p| p.release(key));
+        let released = self.with_private(|p| p.release(key).map(|_| p.clone()));
+        if let (Some(snapshot), Some(hook)) = (released, &self.opts.on_capture) {
+            (hook.0)(&snapshot);
+        }
     }
 
     pub fn capture_keys(&self) -> Vec<String> {

@@ -381,16 +381,8 @@ def reset_to(sb: Sandbox, names: rc.Names, before: dict[str, Any]) -> None:
         time.sleep(0.1)
 
 
-STALE_JOURNAL = (
-    "the crash journal (provider/src/journal.rs) is written only when a capture is added "
-    "(scaling-aws run::Ctx on_capture hook), never when one is released, and every apply "
-    "absorbs it (provider/src/resource/apply.rs): a capture released when a block was "
-    "dropped comes back, and the next apply reverts a function the profile no longer "
-    "manages, overwriting whatever was set there since"
-)
 
 
-@pytest.mark.xfail(strict=True, reason=STALE_JOURNAL)
 def test_a_dropped_block_stays_released(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform) -> None:
     """No crash at all: drop the lambda block, let someone else tune the function, apply a stage change."""
     sb, sc = clean_sandbox, names.scenario

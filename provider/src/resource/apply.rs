@@ -67,6 +67,7 @@ pub async fn apply(
         for e in &outcome.errors {
             push_component(e, &schema, true, diags);
         }
+        journal::write(&name, &outcome.private);
         if outcome.errors.is_empty() {
             journal::remove(&name);
             return ApplyResponse {
@@ -112,6 +113,8 @@ pub async fn apply(
     }
     let outcome =
         scaling_aws::apply_profile(&aws, &desired, previous.as_ref(), &known, private, &opts).await;
+    // The journal now holds exactly what Terraform is handed.
+    journal::write(&name, &outcome.private);
     for w in &outcome.warnings {
         push_component(w, &schema, false, diags);
     }

@@ -227,6 +227,23 @@ async fn create(
     // the create is in flight, the next apply knows the policy of this name
     // is its own and adopts it instead of refusing the taken name.
     let intent = pending_key(&desired.name);
+    // A name already taken before this create is someone else's policy,
+    // unless an interrupted earlier apply of this profile made it.
+    let taken_before = find_by_name(ctx, &desired.name)
+        .await
+        .map_err(|e| ComponentError::aws(loc(), "could not list cache policies", e))?;
+    if let Some(id) = taken_before.as_deref() {
+        if ctx.had_before_run(&intent) {
+            if let Some(adopted) = adopt_own(ctx, desired, &intent).await? {
+                return Ok(adopted);
+            }
+        }
+        return Err(ComponentError::message(
+            loc().then("name"),
+            "a cache policy with this name already exists",
+            format!("CloudFront already has a cache policy named {:?} (id {id}); import it into this profile (terraform import, key cache_policy={id}) or choose another name.", desired.name),
+        ));
+    }
     ctx.capture_once(
         &intent,
         Capture::Created {
@@ -268,7 +285,9 @@ async fn create(
         Err(e) => {
             let e = AwsError::from_sdk(SERVICE, "CreateCachePolicy", e);
             if e.is(&["CachePolicyAlreadyExists"]) {
-                if let Some(adopted) = adopt_own(ctx, desired, &intent).await? {
+                // The name was free just before: the policy is this create's
+                // own (a retry after a lost response) — adopt it.
+                if let Some(adopted) = adopt(ctx, desired, &intent).await? {
                     return Ok(adopted);
                 }
                 Err(ComponentError::message(
@@ -307,6 +326,16 @@ async fn adopt_own(
     if !ctx.had_before_run(intent) {
         return Ok(None);
     }
+    adopt(ctx, desired, intent).await
+}
+
+/// Takes the policy named `desired.name` as this profile's own and brings it
+/// to `desired`.
+async fn adopt(
+    ctx: &Ctx<'_>,
+    desired: &CachePolicy,
+    intent: &str,
+) -> Result<Option<CachePolicyObserved>, ComponentError> {
     let found = find_by_name(ctx, &desired.name)
         .await
         .map_err(|e| ComponentError::aws(loc(), "could not list cache policies", e))?;

@@ -11,6 +11,14 @@ use crate::state::{Capture, DashboardObserved};
 use scaling::{Location, Profile};
 use serde_json::{json, Value};
 
+/// "No such dashboard": AWS documents `ResourceNotFound`; the error shape
+/// is named `DashboardNotFoundError`, which some endpoints answer.
+const NOT_FOUND: &[&str] = &[
+    "ResourceNotFound",
+    "DashboardNotFoundError",
+    "ResourceNotFoundException",
+];
+
 const SERVICE: &str = "cloudwatch";
 const WIDTH: i64 = 12;
 const HEIGHT: i64 = 6;
@@ -189,7 +197,7 @@ pub(crate) async fn read(
         }
         Err(e) => {
             let e = AwsError::from_sdk(SERVICE, "GetDashboard", e);
-            if e.is(&["ResourceNotFound"]) {
+            if e.is(NOT_FOUND) {
                 Ok(None)
             } else {
                 Err(e)
@@ -264,7 +272,7 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &Profile) -> Part<DashboardObs
         Ok(out) => Some(out.dashboard_body().unwrap_or_default().to_string()),
         Err(e) => {
             let e = AwsError::from_sdk(SERVICE, "GetDashboard", e);
-            if !e.is(&["ResourceNotFound"]) {
+            if !e.is(NOT_FOUND) {
                 return Part::failed(
                     None,
                     ComponentError::aws(loc(), "could not read the dashboard", e),
@@ -325,7 +333,7 @@ pub(crate) async fn revert(ctx: &Ctx<'_>, name: &str) -> Part<DashboardObserved>
                 Ok(_) => Ok(()),
                 Err(e) => {
                     let e = AwsError::from_sdk(SERVICE, "DeleteDashboards", e);
-                    if e.is(&["ResourceNotFound"]) {
+                    if e.is(NOT_FOUND) {
                         Ok(())
                     } else {
                         Err(e)
