@@ -149,9 +149,26 @@ fn classify(err: &hcl::eval::Error, unknown: &BTreeSet<String>) -> Option<Eval> 
     }
 }
 
+thread_local! {
+    /// Set while an HCL expression is evaluated: the HCL library panics on
+    /// some arithmetic (`1/0`, `1 % 0`, overflow), which [`eval`] turns into
+    /// an input error, so the panic hook stays quiet meanwhile.
+    pub static EVALUATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn eval(expr: &EditExpr, ctx: &Context, scope: &Scope, at: &str) -> Result<Eval, InputError> {
     let e: hcl::Expression = expr.clone().into();
-    match e.evaluate(ctx) {
+    EVALUATING.with(|f| f.set(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| e.evaluate(ctx)));
+    EVALUATING.with(|f| f.set(false));
+    let Ok(outcome) = outcome else {
+        return Err(InputError::Eval {
+            at: at.to_string(),
+            reason: "the expression cannot be evaluated (division by zero or arithmetic overflow)"
+                .to_string(),
+        });
+    };
+    match outcome {
         Ok(v) => Ok(Eval::Known(v)),
         Err(err) => classify(&err, &scope.unknown).ok_or_else(|| InputError::Eval {
             at: at.to_string(),

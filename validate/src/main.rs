@@ -1,6 +1,13 @@
 use clap::Parser;
 
 fn main() {
+    // Panics the HCL evaluator raises are turned into input errors (exit 2);
+    // any other would be a bug: one line, no backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        if !smuppy_validate::hcl::EVALUATING.with(|f| f.get()) {
+            eprintln!("smuppy-validate: internal error: {info}");
+        }
+    }));
     let cli = smuppy_validate::Cli::parse_from(smuppy_validate::terraform_style_args(
         std::env::args_os(),
     ));

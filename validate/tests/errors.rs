@@ -260,3 +260,17 @@ fn live_profile_names_the_region_and_credentials() {
     assert!(!r.stderr.contains("no credentials"), "{}", r.stderr);
     assert!(!r.stderr.contains("not-a-secret-for-tests"), "{}", r.stderr);
 }
+
+#[test]
+fn arithmetic_the_hcl_evaluator_panics_on_is_an_input_error() {
+    // Found by fuzzing: the HCL library panics on these; the CLI must not.
+    for expr in ["1/0", "1 % 0", "(-9223372036854775807 - 1) % -1"] {
+        let d = temp_with(&[(
+            "main.tf",
+            &format!(
+                "resource \"smuppy_scaling_profile\" \"x\" {{\n  name = \"a\"\n  traffic {{\n    peak_rps = {expr}\n  }}\n}}\n"
+            ),
+        )]);
+        assert_unusable(&run_in(d.path(), &["."]), "cannot be evaluated");
+    }
+}
