@@ -54,6 +54,10 @@ impl std::fmt::Debug for CaptureHook {
     }
 }
 
+/// The longest pause between two polls of a long wait (provisioned
+/// concurrency can take minutes).
+pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
+
 /// Options of [`apply_profile`](crate::apply_profile).
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -63,7 +67,9 @@ pub struct ApplyOptions {
     /// How long to wait for other asynchronous updates to settle (function
     /// configuration, table status, accelerator deployment). Default 10 minutes.
     pub settle_timeout: Duration,
-    /// First poll interval; polls back off up to 8× this. Default 2 s.
+    /// First poll interval; polls back off ×1.5 up to [`MAX_POLL_INTERVAL`].
+    /// Default 200 ms: most updates settle within a second or two, and a
+    /// first poll 2 s out made every apply wait 2 s.
     pub poll_interval: Duration,
     /// Stops waits early; the component then reports what it reached.
     pub cancel: Cancel,
@@ -76,7 +82,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             provisioned_concurrency_timeout: Duration::from_secs(15 * 60),
             settle_timeout: Duration::from_secs(10 * 60),
-            poll_interval: Duration::from_secs(2),
+            poll_interval: Duration::from_millis(200),
             cancel: Cancel::new(),
             on_capture: None,
         }
@@ -185,7 +191,7 @@ impl<T> Part<T> {
 }
 
 /// Poll `check` until it returns `Some`, with backoff from
-/// `opts.poll_interval` up to 8× it, for at most `timeout`. Returns `None`
+/// `opts.poll_interval` ×1.5 up to MAX_POLL_INTERVAL, for at most `timeout`. Returns `None`
 /// on timeout or cancellation.
 pub(crate) async fn poll_until<T, E, F, Fut>(
     opts: &ApplyOptions,
@@ -198,7 +204,7 @@ where
 {
     let start = tokio::time::Instant::now();
     let mut interval = opts.poll_interval;
-    let max = opts.poll_interval.saturating_mul(8);
+    let max = MAX_POLL_INTERVAL.max(opts.poll_interval);
     loop {
         if let Some(v) = check().await? {
             return Ok(Some(v));

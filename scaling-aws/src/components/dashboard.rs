@@ -206,15 +206,19 @@ pub(crate) async fn read(
     }
 }
 
-/// The body this profile wants, with the API's real name when it can be read.
-async fn wanted_body(ctx: &Ctx<'_>, profile: &Profile) -> String {
+/// The body this profile wants, with the API's real name (CloudWatch's
+/// `ApiName` dimension). A failed lookup is an error, not a fallback: a body
+/// built from the id would differ from the one built from the name, and the
+/// dashboard would flap between the two. Only a deleted API falls back to
+/// its id.
+async fn wanted_body(ctx: &Ctx<'_>, profile: &Profile) -> Result<String, AwsError> {
     let mut api_name = None;
     if let Some(id) = profile
         .api_gateway
         .as_ref()
         .and_then(|g| g.rest_api_id.as_deref())
     {
-        if let Ok(api) = ctx
+        match ctx
             .aws
             .apigateway()
             .get_rest_api()
@@ -222,17 +226,35 @@ async fn wanted_body(ctx: &Ctx<'_>, profile: &Profile) -> String {
             .send()
             .await
         {
-            api_name = api.name().map(str::to_string);
+            Ok(api) => api_name = api.name().map(str::to_string),
+            Err(e) => {
+                let e = AwsError::from_sdk("apigateway", "GetRestApi", e);
+                if !e.is(&["NotFoundException"]) {
+                    return Err(e);
+                }
+            }
         }
     }
-    dashboard_body_with(profile, ctx.aws.region(), api_name.as_deref())
+    Ok(dashboard_body_with(
+        profile,
+        ctx.aws.region(),
+        api_name.as_deref(),
+    ))
 }
 
 pub(crate) async fn refresh(ctx: &Ctx<'_>, profile: &Profile) -> Part<DashboardObserved> {
     let Some(d) = &profile.dashboard else {
         return Part::new(None);
     };
-    let want = wanted_body(ctx, profile).await;
+    let want = match wanted_body(ctx, profile).await {
+        Ok(w) => w,
+        Err(e) => {
+            return Part::failed(
+                None,
+                ComponentError::aws(loc(), "could not read the API's name for the dashboard", e),
+            )
+        }
+    };
     match read(ctx, &d.name, Some(&want)).await {
         Ok(o) => Part::new(o),
         Err(e) => Part::failed(
@@ -259,7 +281,15 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &Profile) -> Part<DashboardObs
     let Some(d) = &profile.dashboard else {
         return Part::new(None);
     };
-    let want = wanted_body(ctx, profile).await;
+    let want = match wanted_body(ctx, profile).await {
+        Ok(w) => w,
+        Err(e) => {
+            return Part::failed(
+                None,
+                ComponentError::aws(loc(), "could not read the API's name for the dashboard", e),
+            )
+        }
+    };
     // The raw prior body is what destroy puts back, so read it unnormalised.
     let prior_raw = match ctx
         .aws
