@@ -59,7 +59,6 @@ resource "smuppy_scaling_profile" "sec" {{
   dynamodb {{
     table_name     = "{sc.table.name}"
     billing_mode   = "PROVISIONED"
-    read_capacity  = 10
     write_capacity = 10
 
     autoscaling {{
