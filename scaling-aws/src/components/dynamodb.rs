@@ -258,31 +258,39 @@ pub(crate) async fn read(ctx: &Ctx<'_>, table: &str) -> Result<Option<TableObser
         billing_mode: Some(mode),
         ..TableObserved::default()
     };
-    o.read_autoscaling = read_scaling(ctx, table, Dim::Read).await?;
-    o.write_autoscaling = read_scaling(ctx, table, Dim::Write).await?;
+    (o.read_autoscaling, o.write_autoscaling) = futures::try_join!(
+        read_scaling(ctx, table, Dim::Read),
+        read_scaling(ctx, table, Dim::Write)
+    )?;
     Ok(Some(o))
 }
 
 async fn wait_active(ctx: &Ctx<'_>, table: &str) -> Result<(), String> {
     let client = ctx.aws.dynamodb();
-    let r = poll_until(ctx.opts, ctx.opts.settle_timeout, || async {
-        let out = client
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(DDB, "DescribeTable", e).to_string())?;
-        let t = out.table();
-        let table_active = matches!(t.and_then(|t| t.table_status()), Some(TableStatus::Active));
-        let gsis_active = t
-            .map(|t| {
-                t.global_secondary_indexes()
-                    .iter()
-                    .all(|g| g.index_status().is_none_or(|s| s.as_str() == "ACTIVE"))
-            })
-            .unwrap_or(true);
-        Ok::<_, String>((table_active && gsis_active).then_some(()))
-    })
+    let r = poll_until(
+        "table active",
+        ctx.opts,
+        ctx.opts.settle_timeout,
+        || async {
+            let out = client
+                .describe_table()
+                .table_name(table)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(DDB, "DescribeTable", e).to_string())?;
+            let t = out.table();
+            let table_active =
+                matches!(t.and_then(|t| t.table_status()), Some(TableStatus::Active));
+            let gsis_active = t
+                .map(|t| {
+                    t.global_secondary_indexes()
+                        .iter()
+                        .all(|g| g.index_status().is_none_or(|s| s.as_str() == "ACTIVE"))
+                })
+                .unwrap_or(true);
+            Ok::<_, String>((table_active && gsis_active).then_some(()))
+        },
+    )
     .await?;
     r.ok_or_else(|| {
         format!(

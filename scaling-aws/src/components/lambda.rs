@@ -74,36 +74,82 @@ pub fn target<T: Copy>(
 
 /// Read the function, its reserved concurrency and, with a qualifier, the
 /// version it resolves to and that qualifier's provisioned concurrency.
-/// `Ok(None)` when the function is gone.
+/// `Ok(None)` when the function is gone. Two rounds of concurrent calls:
+/// function, reserved concurrency and alias; then the version's settings
+/// and its provisioned concurrency.
 pub(crate) async fn read(
     ctx: &Ctx<'_>,
     function: &str,
     qualifier: Option<&str>,
 ) -> Result<Option<LambdaObserved>, AwsError> {
     let client = ctx.aws.lambda();
-    let conf = match client
-        .get_function_configuration()
-        .function_name(function)
-        .send()
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
-            if e.is(&["ResourceNotFoundException"]) {
-                return Ok(None);
+    let q = qualifier.filter(|q| *q != "$LATEST");
+    let conf_f = async {
+        match client
+            .get_function_configuration()
+            .function_name(function)
+            .send()
+            .await
+        {
+            Ok(c) => Ok(Some(c)),
+            Err(e) => {
+                let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
+                if e.is(&["ResourceNotFoundException"]) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
             }
-            return Err(e);
         }
     };
-    let reserved = client
-        .get_function_concurrency()
-        .function_name(function)
-        .send()
-        .await
-        .map_err(aws_err("GetFunctionConcurrency"))?
-        .reserved_concurrent_executions()
-        .map(i64::from);
+    let reserved_f = async {
+        match client
+            .get_function_concurrency()
+            .function_name(function)
+            .send()
+            .await
+        {
+            Ok(r) => Ok(r.reserved_concurrent_executions().map(i64::from)),
+            Err(e) => {
+                let e = AwsError::from_sdk(SERVICE, "GetFunctionConcurrency", e);
+                // The function itself answers for a missing function.
+                if e.is(&["ResourceNotFoundException"]) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    };
+    let version_f = async {
+        let Some(q) = q else {
+            return Ok(None);
+        };
+        if is_version(q) {
+            return Ok(Some(q.to_string()));
+        }
+        match client
+            .get_alias()
+            .function_name(function)
+            .name(q)
+            .send()
+            .await
+        {
+            Ok(a) => Ok(a.function_version().map(str::to_string)),
+            Err(e) => {
+                let e = AwsError::from_sdk(SERVICE, "GetAlias", e);
+                if e.is(&["ResourceNotFoundException"]) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    };
+    let (conf, reserved, version) = futures::try_join!(conf_f, reserved_f, version_f)?;
+    let Some(conf) = conf else {
+        return Ok(None);
+    };
     let mut o = LambdaObserved {
         function_name: function.to_string(),
         function_arn: conf.function_arn().map(str::to_string),
@@ -114,33 +160,10 @@ pub(crate) async fn read(
         qualifier: qualifier.map(str::to_string),
         ..LambdaObserved::default()
     };
-    let Some(q) = qualifier else {
+    let (Some(q), Some(v)) = (q, version.as_deref()) else {
         return Ok(Some(o));
     };
-    if q == "$LATEST" {
-        return Ok(Some(o));
-    }
-    let version = if is_version(q) {
-        Some(q.to_string())
-    } else {
-        match client
-            .get_alias()
-            .function_name(function)
-            .name(q)
-            .send()
-            .await
-        {
-            Ok(a) => a.function_version().map(str::to_string),
-            Err(e) => {
-                let e = AwsError::from_sdk(SERVICE, "GetAlias", e);
-                if !e.is(&["ResourceNotFoundException"]) {
-                    return Err(e);
-                }
-                None
-            }
-        }
-    };
-    if let Some(v) = &version {
+    let version_conf_f = async {
         match client
             .get_function_configuration()
             .function_name(function)
@@ -148,19 +171,27 @@ pub(crate) async fn read(
             .send()
             .await
         {
-            Ok(vc) => {
-                o.qualifier_memory_size = vc.memory_size().map(i64::from);
-                o.qualifier_timeout = vc.timeout().map(i64::from);
-            }
+            Ok(vc) => Ok(Some((
+                vc.memory_size().map(i64::from),
+                vc.timeout().map(i64::from),
+            ))),
             Err(e) => {
                 let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
-                if !e.is(&["ResourceNotFoundException"]) {
-                    return Err(e);
+                if e.is(&["ResourceNotFoundException"]) {
+                    Ok(None)
+                } else {
+                    Err(e)
                 }
             }
         }
-        o.provisioned = read_provisioned(ctx, function, q).await?;
+    };
+    let (version_conf, provisioned) =
+        futures::try_join!(version_conf_f, read_provisioned(ctx, function, q))?;
+    if let Some((memory, timeout)) = version_conf {
+        o.qualifier_memory_size = memory;
+        o.qualifier_timeout = timeout;
     }
+    o.provisioned = provisioned;
     o.qualifier_version = version;
     Ok(Some(o))
 }
@@ -217,25 +248,32 @@ async fn read_provisioned(
 /// report `State: Pending` meanwhile).
 async fn wait_updated(ctx: &Ctx<'_>, function: &str) -> Result<(), String> {
     let client = ctx.aws.lambda();
-    let result = poll_until(ctx.opts, ctx.opts.settle_timeout, || async {
-        let c = client
-            .get_function_configuration()
-            .function_name(function)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e).to_string())?;
-        let pending = matches!(c.state(), Some(State::Pending));
-        match c.last_update_status() {
-            Some(LastUpdateStatus::Failed) => Err(format!(
-                "the configuration update failed: {}",
-                c.last_update_status_reason()
-                    .unwrap_or("AWS gave no reason")
-            )),
-            Some(LastUpdateStatus::InProgress) => Ok(None),
-            _ if pending => Ok(None),
-            _ => Ok(Some(())),
-        }
-    })
+    let result = poll_until(
+        "function configuration update",
+        ctx.opts,
+        ctx.opts.settle_timeout,
+        || async {
+            let c = client
+                .get_function_configuration()
+                .function_name(function)
+                .send()
+                .await
+                .map_err(|e| {
+                    AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e).to_string()
+                })?;
+            let pending = matches!(c.state(), Some(State::Pending));
+            match c.last_update_status() {
+                Some(LastUpdateStatus::Failed) => Err(format!(
+                    "the configuration update failed: {}",
+                    c.last_update_status_reason()
+                        .unwrap_or("AWS gave no reason")
+                )),
+                Some(LastUpdateStatus::InProgress) => Ok(None),
+                _ if pending => Ok(None),
+                _ => Ok(Some(())),
+            }
+        },
+    )
     .await?;
     result.ok_or_else(|| {
         if ctx.opts.cancel.is_cancelled() {
@@ -256,32 +294,37 @@ async fn wait_ready(
     qualifier: &str,
 ) -> Result<ProvisionedObserved, String> {
     let last: std::sync::Mutex<Option<ProvisionedObserved>> = std::sync::Mutex::new(None);
-    let got = poll_until(ctx.opts, ctx.opts.provisioned_concurrency_timeout, || {
-        let last = &last;
-        async move {
-            let p = read_provisioned(ctx, function, qualifier)
-                .await
-                .map_err(|e| e.to_string())?;
-            let Some(p) = p else {
-                return Err(
-                    "the provisioned concurrency config disappeared while waiting".to_string(),
-                );
-            };
-            if let Ok(mut slot) = last.lock() {
-                *slot = Some(p.clone());
+    let got = poll_until(
+        "provisioned concurrency READY",
+        ctx.opts,
+        ctx.opts.provisioned_concurrency_timeout,
+        || {
+            let last = &last;
+            async move {
+                let p = read_provisioned(ctx, function, qualifier)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let Some(p) = p else {
+                    return Err(
+                        "the provisioned concurrency config disappeared while waiting".to_string(),
+                    );
+                };
+                if let Ok(mut slot) = last.lock() {
+                    *slot = Some(p.clone());
+                }
+                match p.status.as_str() {
+                    "READY" => Ok(Some(p)),
+                    "FAILED" => Err(format!(
+                        "provisioned concurrency FAILED: {} (allocated {} of {})",
+                        p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
+                        p.allocated,
+                        p.requested
+                    )),
+                    _ => Ok(None),
+                }
             }
-            match p.status.as_str() {
-                "READY" => Ok(Some(p)),
-                "FAILED" => Err(format!(
-                    "provisioned concurrency FAILED: {} (allocated {} of {})",
-                    p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
-                    p.allocated,
-                    p.requested
-                )),
-                _ => Ok(None),
-            }
-        }
-    })
+        },
+    )
     .await?;
     got.ok_or_else(|| {
         let progress = last
@@ -387,16 +430,19 @@ async fn set_reserved(ctx: &Ctx<'_>, function: &str, target: Target<i64>) -> Res
                     format!("{n} is out of range"),
                 )
             })?;
-            ctx.wrote();
-            ctx.aws
-                .lambda()
-                .put_function_concurrency()
-                .function_name(function)
-                .reserved_concurrent_executions(n)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err("PutFunctionConcurrency"))
+            once_settled(ctx, function, "PutFunctionConcurrency", || async {
+                ctx.wrote();
+                ctx.aws
+                    .lambda()
+                    .put_function_concurrency()
+                    .function_name(function)
+                    .reserved_concurrent_executions(n)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_err("PutFunctionConcurrency"))
+            })
+            .await
         }
         Target::Unset => {
             ctx.wrote();
@@ -425,17 +471,44 @@ async fn put_provisioned(
             format!("{n} is out of range"),
         )
     })?;
-    ctx.wrote();
-    ctx.aws
-        .lambda()
-        .put_provisioned_concurrency_config()
-        .function_name(function)
-        .qualifier(qualifier)
-        .provisioned_concurrent_executions(n)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(aws_err("PutProvisionedConcurrencyConfig"))
+    once_settled(ctx, function, "PutProvisionedConcurrencyConfig", || async {
+        ctx.wrote();
+        ctx.aws
+            .lambda()
+            .put_provisioned_concurrency_config()
+            .function_name(function)
+            .qualifier(qualifier)
+            .provisioned_concurrent_executions(n)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_err("PutProvisionedConcurrencyConfig"))
+    })
+    .await
+}
+
+/// Run a write; when AWS answers that the function is being updated
+/// (`ResourceConflictException`), wait for that update to settle and run it
+/// once more.
+async fn once_settled<F, Fut>(
+    ctx: &Ctx<'_>,
+    function: &str,
+    operation: &'static str,
+    write: F,
+) -> Result<(), AwsError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), AwsError>>,
+{
+    match write().await {
+        Err(e) if e.is(&["ResourceConflictException"]) => {
+            wait_updated(ctx, function)
+                .await
+                .map_err(|m| AwsError::new(SERVICE, operation, m))?;
+            write().await
+        }
+        r => r,
+    }
 }
 
 async fn delete_provisioned(
@@ -585,9 +658,9 @@ pub(crate) async fn apply(
     );
 
     let mut part = Part::new(Some(before.clone()));
-    let mut failed = false;
 
-    // 1. memory and timeout of $LATEST.
+    // What changes. Memory and timeout go to $LATEST; a version is published
+    // and the alias moved only when asked, and only after that update settled.
     let want_mem = match memory {
         Target::Set(m) if before.memory_size != Some(m) => Some(m),
         _ => None,
@@ -596,134 +669,169 @@ pub(crate) async fn apply(
         Target::Set(t) if before.timeout != Some(t) => Some(t),
         _ => None,
     };
-    let mut config_changed = false;
-    if want_mem.is_some() || want_to.is_some() {
-        let at = if want_mem.is_some() {
-            "memory_size"
-        } else {
-            "timeout"
-        };
-        match update_config(ctx, f, want_mem, want_to).await {
-            Ok(()) => config_changed = true,
-            Err(m) => {
-                part.errors.push(ComponentError::message(
-                    loc(i).then(at),
-                    "could not update the function configuration",
-                    m,
-                ));
-                failed = true;
+    let alias = q.filter(|q| *q != "$LATEST" && !is_version(q));
+    let alias_stale = before.qualifier_version.is_some()
+        && (matches!(memory, Target::Set(m) if before.qualifier_memory_size != Some(m))
+            || matches!(timeout, Target::Set(t) if before.qualifier_timeout != Some(t)));
+    let config_change = want_mem.is_some() || want_to.is_some();
+    let publishes = desired.publish_on_change && alias.is_some() && (config_change || alias_stale);
+    let reserved = match reserved {
+        Target::Set(n) if before.reserved_concurrency == Some(n) => Target::Keep,
+        Target::Unset if before.reserved_concurrency.is_none() => Target::Keep,
+        t => t,
+    };
+
+    // 1-2. memory and timeout, then (publish_on_change) a version and the alias.
+    let config_f = async {
+        let mut notes = Part::<()>::new(None);
+        let mut config_changed = false;
+        if config_change {
+            let at = if want_mem.is_some() {
+                "memory_size"
+            } else {
+                "timeout"
+            };
+            match update_config(ctx, f, want_mem, want_to).await {
+                Ok(()) => config_changed = true,
+                Err(m) => {
+                    notes.errors.push(ComponentError::message(
+                        loc(i).then(at),
+                        "could not update the function configuration",
+                        m,
+                    ));
+                    return (notes, false);
+                }
             }
         }
-    }
-
-    // 2. publish a version and move the alias onto it.
-    let alias = q.filter(|q| *q != "$LATEST" && !is_version(q));
-    let want_mem_now = match memory {
-        Target::Set(m) => Some(m),
-        _ => None,
-    };
-    let want_to_now = match timeout {
-        Target::Set(t) => Some(t),
-        _ => None,
-    };
-    let alias_stale = before.qualifier_version.is_some()
-        && (want_mem_now.is_some_and(|m| before.qualifier_memory_size != Some(m))
-            || want_to_now.is_some_and(|t| before.qualifier_timeout != Some(t)));
-    if !failed && desired.publish_on_change {
-        if let Some(alias) = alias {
-            if config_changed || alias_stale {
+        let mut published = false;
+        if publishes {
+            if let Some(alias) = alias {
                 if before.qualifier_version.is_none() {
-                    part.errors.push(ComponentError::message(loc(i).then("qualifier"), "alias not found", format!("function {f:?} has no alias {alias:?}; create it so a published version can be attached")));
-                    failed = true;
+                    notes.errors.push(ComponentError::message(loc(i).then("qualifier"), "alias not found", format!("function {f:?} has no alias {alias:?}; create it so a published version can be attached")));
                 } else if let Err(e) = publish_and_move(ctx, f, alias).await {
-                    part.errors.push(ComponentError::aws(
+                    notes.errors.push(ComponentError::aws(
                         loc(i).then("publish_on_change"),
                         "could not publish a version and move the alias",
                         e,
                     ));
-                    failed = true;
+                } else {
+                    published = true;
                 }
             }
-        } else if config_changed && q.is_some_and(is_version) {
-            part.warnings.push(ComponentError::message(
-                loc(i).then("qualifier"),
-                "a published version cannot change",
-                "the qualifier is a version number; publish_on_change needs an alias to move",
-            ));
+        } else if desired.publish_on_change {
+            if config_changed && q.is_some_and(is_version) {
+                notes.warnings.push(ComponentError::message(
+                    loc(i).then("qualifier"),
+                    "a published version cannot change",
+                    "the qualifier is a version number; publish_on_change needs an alias to move",
+                ));
+            }
+        } else if config_changed || alias_stale {
+            if let Some(alias) = alias {
+                notes.warnings.push(ComponentError::message(
+                    loc(i).then("publish_on_change"),
+                    "the alias keeps the old settings",
+                    format!("memory and timeout changed on $LATEST only; alias {alias:?} still serves version {} with its old settings until a version is published and the alias moved (set publish_on_change = true)", before.qualifier_version.as_deref().unwrap_or("?")),
+                ));
+            }
         }
-    } else if !desired.publish_on_change && (config_changed || alias_stale) {
-        if let Some(alias) = alias {
-            part.warnings.push(ComponentError::message(
-                loc(i).then("publish_on_change"),
-                "the alias keeps the old settings",
-                format!("memory and timeout changed on $LATEST only; alias {alias:?} still serves version {} with its old settings until a version is published and the alias moved (set publish_on_change = true)", before.qualifier_version.as_deref().unwrap_or("?")),
-            ));
-        }
-    }
+        (notes, published)
+    };
 
-    // 3. reserved concurrency.
-    if !failed {
-        let t = match reserved {
-            Target::Set(n) if before.reserved_concurrency == Some(n) => Target::Keep,
-            Target::Unset if before.reserved_concurrency.is_none() => Target::Keep,
-            t => t,
-        };
-        if let Err(e) = set_reserved(ctx, f, t).await {
-            part.errors.push(ComponentError::aws(
+    // 3. reserved concurrency: the function's, independent of its configuration.
+    let reserved_f = async {
+        let mut notes = Part::<()>::new(None);
+        if let Err(e) = set_reserved(ctx, f, reserved).await {
+            notes.errors.push(ComponentError::aws(
                 loc(i).then("reserved_concurrency"),
                 "could not set reserved concurrency",
                 e,
             ));
-            failed = true;
         }
-    }
+        notes
+    };
 
-    // 4. provisioned concurrency, then wait for READY.
-    if !failed {
-        if let Some(q) = q.filter(|q| *q != "$LATEST") {
-            let current = before.provisioned.as_ref();
-            let step = match pc {
-                Target::Set(n) if current.map(|p| p.requested) != Some(n) => Some(Some(n)),
-                Target::Set(_)
-                    if current.is_some_and(|p| p.status != "READY") || config_changed =>
-                {
-                    Some(None)
-                }
-                Target::Unset if current.is_some() => {
-                    if let Err(e) = delete_provisioned(ctx, f, q).await {
-                        part.errors.push(ComponentError::aws(
-                            loc(i).then("provisioned_concurrency"),
-                            "could not remove provisioned concurrency",
-                            e,
-                        ));
-                    }
-                    None
-                }
-                _ => None,
-            };
-            if let Some(put) = step {
-                let mut ok = true;
-                if let Some(n) = put {
-                    if let Err(e) = put_provisioned(ctx, f, q, n).await {
-                        part.errors.push(ComponentError::aws(
+    // 4. provisioned concurrency on the qualifier; `true` when READY must be
+    // awaited.
+    let provisioned_put = |published: bool| async move {
+        let mut notes = Part::<()>::new(None);
+        let Some(q) = q.filter(|q| *q != "$LATEST") else {
+            return (notes, false);
+        };
+        let current = before.provisioned.as_ref();
+        match pc {
+            Target::Set(n) if current.map(|p| p.requested) != Some(n) => {
+                match put_provisioned(ctx, f, q, n).await {
+                    Ok(()) => (notes, true),
+                    Err(e) => {
+                        notes.errors.push(ComponentError::aws(
                             loc(i).then("provisioned_concurrency"),
                             "could not set provisioned concurrency",
                             e,
                         ));
-                        ok = false;
-                    }
-                }
-                if ok {
-                    if let Err(m) = wait_ready(ctx, f, q).await {
-                        part.errors.push(ComponentError::message(
-                            loc(i).then("provisioned_concurrency"),
-                            "provisioned concurrency is not READY",
-                            m,
-                        ));
+                        (notes, false)
                     }
                 }
             }
+            Target::Set(_) => {
+                let settling = current.is_some_and(|p| p.status != "READY") || published;
+                (notes, settling)
+            }
+            Target::Unset if current.is_some() => {
+                if let Err(e) = delete_provisioned(ctx, f, q).await {
+                    notes.errors.push(ComponentError::aws(
+                        loc(i).then("provisioned_concurrency"),
+                        "could not remove provisioned concurrency",
+                        e,
+                    ));
+                }
+                (notes, false)
+            }
+            _ => (notes, false),
         }
+    };
+    let provisioned_wait = |wait: bool| async move {
+        let mut notes = Part::<()>::new(None);
+        let Some(q) = q.filter(|q| wait && *q != "$LATEST") else {
+            return notes;
+        };
+        if let Err(m) = wait_ready(ctx, f, q).await {
+            notes.errors.push(ComponentError::message(
+                loc(i).then("provisioned_concurrency"),
+                "provisioned concurrency is not READY",
+                m,
+            ));
+        }
+        notes
+    };
+
+    // The concurrency settings go first: they take effect at once, and AWS
+    // refuses them while a configuration update is in progress. Then the
+    // configuration update, whose settling overlaps the wait for provisioned
+    // concurrency. A published version changes what the alias serves, so
+    // with publish_on_change the provisioned concurrency follows the alias.
+    let notes = if publishes {
+        let (reserved, (config, published)) = {
+            let reserved = reserved_f.await;
+            (reserved, config_f.await)
+        };
+        let mut notes = vec![reserved];
+        let failed = !config.errors.is_empty();
+        notes.push(config);
+        if !failed {
+            let (put, wait) = provisioned_put(published).await;
+            notes.push(put);
+            notes.push(provisioned_wait(wait).await);
+        }
+        notes
+    } else {
+        let (reserved, (put, wait)) = futures::join!(reserved_f, provisioned_put(false));
+        let ((config, _), waited) = futures::join!(config_f, provisioned_wait(wait));
+        vec![reserved, put, config, waited]
+    };
+    for n in notes {
+        part.errors.extend(n.errors);
+        part.warnings.extend(n.warnings);
     }
 
     match read(ctx, f, q).await {
