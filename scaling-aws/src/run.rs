@@ -192,8 +192,10 @@ impl<T> Part<T> {
 
 /// Poll `check` until it returns `Some`, with backoff from
 /// `opts.poll_interval` ×1.5 up to MAX_POLL_INTERVAL, for at most `timeout`. Returns `None`
-/// on timeout or cancellation.
+/// on timeout or cancellation. `what` names the wait in the debug log, which
+/// records how long each wait took and how many reads it made.
 pub(crate) async fn poll_until<T, E, F, Fut>(
+    what: &str,
     opts: &ApplyOptions,
     timeout: Duration,
     mut check: F,
@@ -205,12 +207,22 @@ where
     let start = tokio::time::Instant::now();
     let mut interval = opts.poll_interval;
     let max = MAX_POLL_INTERVAL.max(opts.poll_interval);
+    let mut polls = 0u32;
     loop {
+        polls += 1;
         if let Some(v) = check().await? {
+            let waited_ms = start.elapsed().as_secs_f64() * 1000.0;
+            tracing::debug!(wait = what, waited_ms, polls, "wait over");
             return Ok(Some(v));
         }
         let elapsed = start.elapsed();
         if elapsed >= timeout {
+            tracing::debug!(
+                wait = what,
+                waited_ms = elapsed.as_secs_f64() * 1000.0,
+                polls,
+                "wait timed out"
+            );
             return Ok(None);
         }
         let nap = interval.min(timeout - elapsed);
@@ -232,16 +244,17 @@ mod tests {
             ..ApplyOptions::default()
         };
         let mut n = 0;
-        let r: Result<Option<u32>, ()> = poll_until(&opts, Duration::from_millis(40), || {
-            n += 1;
-            async { Ok(None) }
-        })
-        .await;
+        let r: Result<Option<u32>, ()> =
+            poll_until("test", &opts, Duration::from_millis(40), || {
+                n += 1;
+                async { Ok(None) }
+            })
+            .await;
         assert_eq!(r, Ok(None));
         assert!(n >= 2, "polled {n} times");
 
         let mut k = 0;
-        let r: Result<Option<u32>, ()> = poll_until(&opts, Duration::from_secs(5), || {
+        let r: Result<Option<u32>, ()> = poll_until("test", &opts, Duration::from_secs(5), || {
             k += 1;
             let v = k;
             async move { Ok((v == 3).then_some(v)) }
@@ -252,7 +265,10 @@ mod tests {
         opts.cancel.cancel();
         let started = std::time::Instant::now();
         let r: Result<Option<u32>, ()> =
-            poll_until(&opts, Duration::from_secs(30), || async { Ok(None) }).await;
+            poll_until("test", &opts, Duration::from_secs(30), || async {
+                Ok(None)
+            })
+            .await;
         assert_eq!(r, Ok(None));
         assert!(started.elapsed() < Duration::from_secs(1));
     }

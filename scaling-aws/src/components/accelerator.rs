@@ -353,13 +353,18 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, arn: &str) -> Part<AcceleratorObserved
                 .await
                 .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAccelerator", e).to_string())?;
         }
-        let settled = poll_until(ctx.opts, ctx.opts.settle_timeout, || async {
-            let o = read(ctx, arn).await.map_err(|e| e.to_string())?;
-            Ok::<_, String>(
-                o.filter(|o| o.status.as_deref() != Some("IN_PROGRESS"))
-                    .map(|_| ()),
-            )
-        })
+        let settled = poll_until(
+            "accelerator deployed",
+            ctx.opts,
+            ctx.opts.settle_timeout,
+            || async {
+                let o = read(ctx, arn).await.map_err(|e| e.to_string())?;
+                Ok::<_, String>(
+                    o.filter(|o| o.status.as_deref() != Some("IN_PROGRESS"))
+                        .map(|_| ()),
+                )
+            },
+        )
         .await?;
         if settled.is_none() {
             return Err(format!(
