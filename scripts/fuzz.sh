@@ -3,7 +3,9 @@
 # target, the executions, the corpus size and the crashes found.
 #
 # Usage: scripts/fuzz.sh [--smoke] [TARGET...]
-#   --smoke            10 s per target (the short run of the test command)
+#   --smoke            the short run of the test command: an unoptimised
+#                      build (minutes instead of half an hour cold: the AWS
+#                      SDK is linked in) and 5 s per target
 #   FUZZ_SECONDS=N     seconds per target (default 20; overrides --smoke)
 #   FUZZ_SANITIZER=S   none (default: fastest build) or address
 #   FUZZ_BUILD_ONLY=1  build the targets and stop
@@ -18,10 +20,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 seconds=20
+mode=--release
 targets=()
 for arg in "$@"; do
     case "$arg" in
-        --smoke) seconds=10 ;;
+        --smoke) seconds=5; mode=--dev ;;
         -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $arg" >&2; exit 2 ;;
         *) targets+=("$arg") ;;
@@ -31,20 +34,21 @@ seconds="${FUZZ_SECONDS:-$seconds}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 export RUSTC_BOOTSTRAP=1
 
+CARGO_FUZZ_VERSION=0.13.2
 cargo_fuzz="$ROOT/.tools/bin/cargo-fuzz"
 if [[ ! -x "$cargo_fuzz" ]]; then
     echo "== installing cargo-fuzz into .tools/"
-    cargo install --locked --root "$ROOT/.tools" cargo-fuzz
+    cargo install --locked --root "$ROOT/.tools" cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
 
 if [[ ${#targets[@]} -eq 0 ]]; then
     mapfile -t targets < <("$cargo_fuzz" list)
 fi
 
-echo "== building ${#targets[@]} fuzz targets (sanitizer: $sanitizer)"
+echo "== building ${#targets[@]} fuzz targets (${mode#--} build, sanitizer: $sanitizer)"
 t0=$(date +%s)
 mkdir -p fuzz/work
-if ! "$cargo_fuzz" build --sanitizer "$sanitizer" >fuzz/work/build.log 2>&1; then
+if ! "$cargo_fuzz" build "$mode" --sanitizer "$sanitizer" >fuzz/work/build.log 2>&1; then
     tail -40 fuzz/work/build.log >&2
     echo "fuzz.sh: build failed (log fuzz/work/build.log)" >&2
     exit 1
@@ -61,7 +65,7 @@ for t in "${targets[@]}"; do
     before=$(find "fuzz/artifacts/$t" -type f -name 'crash-*' | wc -l)
     echo "== $t: ${seconds}s"
     set +e
-    "$cargo_fuzz" run --sanitizer "$sanitizer" "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- \
+    "$cargo_fuzz" run "$mode" --sanitizer "$sanitizer" "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- \
         -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 >"$log" 2>&1
     rc=$?

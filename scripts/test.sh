@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: formatting and lints, the Rust unit
 # and integration tests, the architecture boundaries, the validator corpus,
-# and the acceptance tests that run the real Terraform core against the
+# a short run of every fuzz target, and the acceptance tests that run the real Terraform core against the
 # sandbox account (AWS emulators the tests start on loopback ports).
 #
 # Usage: scripts/test.sh            (everything)
@@ -19,6 +19,7 @@ bash scripts/setup.sh --faults
 if [[ -z "${SMUPPY_SKIP_LINT:-}" ]]; then
     step "cargo fmt --check"
     cargo fmt --all -- --check
+    cargo fmt --manifest-path fuzz/Cargo.toml -- --check
     step "cargo clippy"
     cargo clippy --workspace --all-targets --quiet -- -D warnings
 fi
@@ -38,6 +39,9 @@ if grep -Eq '^test result: FAILED|^error(\[|:)' target/cargo-test.log; then
 fi
 passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
 echo "cargo test: ${passed} passed"
+
+step "fuzz smoke run (every cargo-fuzz target, a few seconds each)"
+bash scripts/fuzz.sh --smoke
 
 step "terraform fmt -check"
 .venv/bin/terraform fmt -check -recursive -diff terraform examples
