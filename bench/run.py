@@ -238,7 +238,13 @@ def clear_state(workdir: Path) -> None:
 
 
 def fresh_runbook_world(sb: Sandbox) -> None:
-    """The runbook's account before anything is applied: emulators reset, API/function/table created."""
+    """The runbook's account before anything is applied: emulators reset, API/function/table created.
+
+    A function update still settling is let finish first: the emulator flips the function
+    to Successful on a timer that outlives a reset and would end the next run's wait early.
+    """
+    with contextlib.suppress(Exception):  # no function yet (first run): nothing settling
+        wait_function_updated(sb.client("lambda"), fixtures.DEFAULT_FUNCTION, timeout=5.0)
     sb.reset()
     fixtures.ensure_scenario(sb)
 
@@ -270,15 +276,93 @@ def run_cli_steps(sb: Sandbox, steps: list[runbook_steps.Step]) -> None:
             step.keep(json.loads(proc.stdout), ctx)
 
 
-def run_boto3_steps(clients: dict[str, Any], steps: list[runbook_steps.Step]) -> float:
-    """The same calls from this process, clients already built; returns seconds spent in the calls."""
+def run_boto3_steps(clients: dict[str, Any], steps: list[runbook_steps.Step], settle: bool = False) -> float:
+    """The same calls from this process, clients already built; returns seconds spent in the calls.
+
+    With ``settle``, each function configuration update is followed by what a correct apply
+    must do before it reports success (and what ``aws lambda wait function-updated-v2``
+    does): read the function until its update has settled, here every 10 ms.
+    """
     ctx: runbook_steps.Context = {}
     t0 = time.perf_counter()
     for step in steps:
-        resp = getattr(clients[step.service], step.method)(**step.kwargs(ctx))
+        kwargs = step.kwargs(ctx)
+        resp = getattr(clients[step.service], step.method)(**kwargs)
         if step.keep is not None:
             step.keep(resp, ctx)
+        if settle and step.method == "update_function_configuration":
+            wait_function_updated(clients[step.service], kwargs["FunctionName"])
     return time.perf_counter() - t0
+
+
+def wait_function_updated(client: Any, function: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        c = client.get_function_configuration(FunctionName=function)
+        if c.get("LastUpdateStatus") == "Failed":
+            raise BenchError(f"the update of {function} failed: {c.get('LastUpdateStatusReason')}")
+        if c.get("LastUpdateStatus") not in ("InProgress",) and c.get("State") != "Pending":
+            return
+        time.sleep(0.01)
+    raise BenchError(f"the update of {function} did not settle within {timeout} s")
+
+
+_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT(\d\d):(\d\d):(\d\d\.\d+)Z) \[\w+\] (.*)$")
+
+
+def apply_profile(tf: Terraform, log_path: Path) -> dict[str, Any]:
+    """One `terraform apply` with TF_LOG=debug: where its wall time goes.
+
+    From Terraform's log (its own lines and the provider's hclog lines): when each
+    provider process started, each RPC's duration as the provider logged it
+    ("served request ... duration_ms"), and each wait the provider made for AWS to
+    settle ("wait over ... waited_ms").
+    """
+    saved = dict(tf.extra_env)
+    tf.extra_env.update({"TF_LOG": "debug", "TF_LOG_PATH": str(log_path)})
+    try:
+        t0 = time.perf_counter()
+        result = tf.run(*APPLY)
+        wall = time.perf_counter() - t0
+    finally:
+        tf.extra_env = saved
+    if result.rc != 0:
+        raise BenchError(f"profiled apply failed: {result.stderr[-2000:]}")
+    starts = 0
+    rpcs: dict[str, list[float]] = {}
+    waits: list[dict[str, Any]] = []
+    first = last = None
+    for line in log_path.read_text(errors="replace").splitlines():
+        m = _LOG_LINE.match(line)
+        if not m:
+            continue
+        t = int(m.group(2)) * 3600 + int(m.group(3)) * 60 + float(m.group(4))
+        first = t if first is None else first
+        last = t
+        msg = m.group(5)
+        if "provider: starting plugin:" in msg:
+            starts += 1
+        elif "served request" in msg:
+            rpc = re.search(r"tf_rpc=(\w+)", msg)
+            dur = re.search(r"duration_ms=([0-9.e+-]+)", msg)
+            if rpc and dur:
+                rpcs.setdefault(rpc.group(1), []).append(float(dur.group(1)))
+        elif "wait over" in msg or "wait timed out" in msg:
+            what = re.search(r'wait="([^"]+)"', msg) or re.search(r"wait=(\S+)", msg)
+            ms = re.search(r"waited_ms=([0-9.e+-]+)", msg)
+            polls = re.search(r"polls=(\d+)", msg)
+            waits.append({
+                "wait": what.group(1) if what else "?",
+                "ms": float(ms.group(1)) if ms else None,
+                "polls": int(polls.group(1)) if polls else None,
+            })
+    return {
+        "wall_s": wall,
+        "logged_span_s": (last - first) if first is not None and last is not None else None,
+        "provider_processes": starts,
+        "rpc_ms": {k: [round(x, 2) for x in v] for k, v in sorted(rpcs.items())},
+        "waits": waits,
+    }
 
 
 def terraform_data_config(count: int) -> str:
@@ -325,19 +409,28 @@ resource "smuppy_scaling_profile" "runbook" {
 """
 
 
+def STEADY_FUNCTION(corrections: str) -> str:
+    out = corrections.replace("memory_size             = 1024", "memory_size             = 256")
+    out = out.replace("    timeout                 = 20\n", "")
+    if out == corrections:
+        raise BenchError("the runbook corrections changed: cannot derive the variant without a function update")
+    return out
+
+
 def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCounter, work: Path) -> dict[str, Any]:
     log("runbook: preparing the example and the floors")
     example = work / "runbook"
     shutil.copytree(REPO / "examples" / "runbook", example)
     (example / "sandbox_override.tf").write_text(provider_block(sb.provider_endpoints))
     corrections = RUNBOOK_CORRECTIONS
-    if os.environ.get("BENCH_RUNBOOK_KEEP_FUNCTION_CONFIG"):
-        # Diagnostic variant: memory left at the fixture's 256 MB and no timeout, so the
-        # apply does not wait for a function configuration update to settle.
-        corrections = corrections.replace("memory_size             = 1024", "memory_size             = 256")
-        corrections = corrections.replace("    timeout                 = 20\n", "")
     (example / "bench_override.tf").write_text(corrections)
     tf = Terraform(example, sb, provider_directory=provider_dir)
+    # The same apply without the function configuration change: memory left at the
+    # fixture's 256 MB and no timeout, so nothing waits for a Lambda update to settle.
+    steady = work / "runbook_steady"
+    shutil.copytree(example, steady, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    (steady / "bench_override.tf").write_text(STEADY_FUNCTION(corrections))
+    tf_steady = Terraform(steady, sb, provider_directory=provider_dir)
 
     floor_dirs = {}
     for count in (1, 7):
@@ -356,11 +449,13 @@ def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCount
         for ftf in floor_dirs.values():
             ftf.cleanup()
         tf.cleanup()
+        tf_steady.cleanup()
         return {"_plan_doc": plan_doc}
 
     samples: dict[str, list[float]] = {k: [] for k in (
-        "terraform_apply", "cli_quick_start", "cli_sections_1_4",
-        "terraform_data_1", "terraform_data_7", "boto3_sections_1_4", "boto3_quick_start")}
+        "terraform_apply", "terraform_apply_no_function_update", "cli_quick_start", "cli_sections_1_4",
+        "terraform_data_1", "terraform_data_7", "boto3_sections_1_4", "boto3_sections_1_4_settled",
+        "boto3_quick_start")}
     calls: dict[str, dict[str, int]] = {}
     diagnostics: list[str] = []
 
@@ -376,6 +471,12 @@ def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCount
         check_runbook_applied(sb, "terraform apply")
         if i == 0:
             diagnostics = [ln for ln in result.stdout.splitlines() + result.stderr.splitlines() if "Warning" in ln or "Error" in ln]
+
+        fresh_runbook_world(sb)
+        clear_state(steady)
+        t, _ = tf_checked(tf_steady, *APPLY)
+        samples["terraform_apply_no_function_update"].append(t)
+        check_runbook_applied(sb, "terraform apply without the function update")
 
         # the runbook's CLI commands
         fresh_runbook_world(sb)
@@ -399,6 +500,10 @@ def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCount
         calls["boto3_sections_1_4"] = counter.count()
         check_runbook_applied(sb, "boto3 sections 1-4")
         fresh_runbook_world(sb)
+        clients = {s: sb.client(s) for s in {st.service for st in runbook_steps.SECTIONS_1_4}}
+        samples["boto3_sections_1_4_settled"].append(
+            run_boto3_steps(clients, runbook_steps.SECTIONS_1_4, settle=True))
+        fresh_runbook_world(sb)
         clients = {s: sb.client(s) for s in {st.service for st in runbook_steps.QUICK_START}}
         samples["boto3_quick_start"].append(run_boto3_steps(clients, runbook_steps.QUICK_START))
 
@@ -408,16 +513,28 @@ def bench_runbook(sb: Sandbox, provider_dir: Path, runs: int, counter: CallCount
             t, _ = tf_checked(ftf, *APPLY)
             samples[f"terraform_data_{count}"].append(t)
 
+    # Where one apply's time goes: Terraform's debug log of a further run (not timed above).
+    fresh_runbook_world(sb)
+    clear_state(example)
+    profile = apply_profile(tf, work / "runbook-apply.log")
+
     for ftf in floor_dirs.values():
         ftf.cleanup()
     tf.cleanup()
+    tf_steady.cleanup()
 
     med = {k: statistics.median(v) for k, v in samples.items()}
     floor = med["terraform_data_1"] + med["boto3_sections_1_4"]
+    floor_settled = med["terraform_data_1"] + med["boto3_sections_1_4_settled"]
     return {
         "samples": {k: summary(v) for k, v in samples.items()},
         "aws_calls": calls,
         "floor_s": floor,
+        "floor_settled_s": floor_settled,
+        "ratio_vs_floor_settled": med["terraform_apply"] / floor_settled,
+        "ratio_no_function_update_vs_floor": med["terraform_apply_no_function_update"] / floor,
+        "speedup_no_function_update_vs_cli_sections_1_4": med["cli_sections_1_4"] / med["terraform_apply_no_function_update"],
+        "profile": profile,
         "speedup_vs_cli_sections_1_4": med["cli_sections_1_4"] / med["terraform_apply"],
         "speedup_vs_cli_quick_start": med["cli_quick_start"] / med["terraform_apply"],
         "ratio_vs_floor": med["terraform_apply"] / floor,
@@ -878,6 +995,13 @@ def markdown(res: dict[str, Any]) -> str:
         lines.append(
             f"| apply vs floor (a)+(b) = {rb['floor_s']:.3f} s | {r:.2f}× | ≤ {T['apply_vs_floor_max_ratio']}× | " +
             verdict(r <= T['apply_vs_floor_max_ratio'], over(r / T['apply_vs_floor_max_ratio'])) + " |")
+        lines.append(f"| floor (c): the same calls, then reading the function until its update settled | "
+                     f"{1000 * s['boto3_sections_1_4_settled']['median']:.1f} ms | | |")
+        lines.append(f"| apply vs floor (a)+(c) = {rb['floor_settled_s']:.3f} s | {rb['ratio_vs_floor_settled']:.2f}× | | |")
+        nf = s["terraform_apply_no_function_update"]["median"]
+        lines.append(f"| `terraform apply` without the function configuration change (nothing to wait for) | {nf:.3f} s: "
+                     f"{rb['speedup_no_function_update_vs_cli_sections_1_4']:.1f}× faster than the CLI, "
+                     f"{rb['ratio_no_function_update_vs_floor']:.2f}× floor (a)+(b) | | |")
         c = rb["aws_calls"]
         lines.append(f"| AWS requests: apply / CLI sections 1–4 / boto3 | "
                      f"{sum(c.get('terraform_apply', {}).values())} / {sum(c.get('cli_sections_1_4', {}).values())} / "
@@ -927,6 +1051,14 @@ def markdown(res: dict[str, Any]) -> str:
         lines += ["", "Runbook commands timed with the `aws` CLI (one process each, `AWS_MAX_ATTEMPTS=1`):", ""]
         lines.append("- Quick Start: " + "; ".join(f"`{c}`" for c in rb["cli_commands"]["quick_start"]))
         lines.append("- Sections 1–4: " + "; ".join(f"`{c}`" for c in rb["cli_commands"]["sections_1_4"]))
+        pf = rb.get("profile")
+        if pf:
+            lines.append("")
+            rpc = "; ".join(f"{k} {', '.join(f'{x:.1f}' for x in v)}" for k, v in pf["rpc_ms"].items())
+            waits = "; ".join(f"{w['wait']}: {w['ms']:.0f} ms ({w['polls']} reads)" for w in pf["waits"] if w["ms"] is not None)
+            lines.append(f"Profile of one apply (TF_LOG=debug, {pf['wall_s']:.3f} s wall, {pf['provider_processes']} provider "
+                         f"processes started): RPC durations in ms as the provider logged them: {rpc}. "
+                         f"Waits for AWS to settle inside ApplyResourceChange: {waits or 'none'}.")
         lines.append("")
         lines.append("AWS requests per run, by service: " + "; ".join(
             f"{k}: {json.dumps(v, sort_keys=True)}" for k, v in rb["aws_calls"].items()))
