@@ -85,7 +85,7 @@ fn traffic_block() -> NestedBlock {
 
 fn quota_block() -> NestedBlock {
     let b = Block::new(
-        "A Service Quotas increase request, e.g. API Gateway's account throttle `apigateway`/`L-8A5B8E43` or Lambda's concurrent executions `lambda`/`L-B99A9384`. A request is filed only when the applied value is below `desired_value` and no request for that quota is open; an open request is adopted, so re-applies never file twice. A request cannot be withdrawn: destroy only forgets it, with a warning.",
+        "A Service Quotas increase request, e.g. API Gateway's account throttle `apigateway`/`L-8A5B8E43` or Lambda's concurrent executions `lambda`/`L-B99A9384`. A request is filed only when the applied value is below `desired_value` and no request for that quota is open; an open request is adopted, so re-applies never file twice. When the last request is closed (denied, for instance) and the quota is still below `desired_value`, the plan warns and the apply files a new one. A request cannot be withdrawn: destroy only forgets it, with a warning.",
     )
     .attr(Attribute::required("service_code", Type::String).describe("Service Quotas service code, e.g. `apigateway`."))
     .attr(Attribute::required("quota_code", Type::String).describe("Quota code, e.g. `L-8A5B8E43`."))

@@ -93,14 +93,6 @@ def test_lost_state_adopts_the_open_request(
     assert state_request(tf) == (first["Id"], "PENDING")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "after AWS denies the request, refresh records status DENIED but PlanResourceChange "
-        "plans no change (desired_value is unchanged), so ApplyResourceChange never runs and "
-        "no new request is filed although the applied value is below desired and none is open"
-    ),
-)
 def test_a_closed_request_allows_a_new_one(
     clean_sandbox: Sandbox, quota_scenario: fx.Scenario, tf: Terraform
 ) -> None:

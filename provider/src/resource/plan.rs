@@ -204,7 +204,85 @@ pub fn plan(
 
     warn_alias_keeps_old_settings(config, prior_opt, diags);
     check_quota_decrease(config, prior_opt, diags);
+    plan_quota_refile(config, prior_opt, top, diags);
     planned
+}
+
+/// Statuses of an increase request AWS still works on (one per quota).
+const OPEN_REQUEST: &[&str] = &["PENDING", "CASE_OPENED"];
+
+/// A quota still below its desired value with no request open (the last one
+/// was denied or closed, or none was ever filed, e.g. after an import) gets
+/// a new request: the apply files one, as it would for a new block. The plan
+/// says so on the block's `status`.
+fn plan_quota_refile(
+    config: &Value,
+    prior: Option<&Value>,
+    planned: &mut BTreeMap<String, Value>,
+    diags: &mut Diagnostics,
+) {
+    let Some(prior) = prior else { return };
+    let prior_elems = prior
+        .get("quota_request")
+        .and_then(Value::as_elements)
+        .unwrap_or(&[]);
+    let cfg_elems = config
+        .get("quota_request")
+        .and_then(Value::as_elements)
+        .unwrap_or(&[]);
+    let Some(Value::List(elems)) = planned.get_mut("quota_request") else {
+        return;
+    };
+    for (i, elem) in elems.iter_mut().enumerate() {
+        let (Some(cfg), Some(before)) = (cfg_elems.get(i), prior_elems.get(i)) else {
+            continue;
+        };
+        let same_quota = ["service_code", "quota_code"].iter().all(|k| {
+            cfg.get(k)
+                .is_some_and(|v| !v.is_unknown() && Some(v) == before.get(k))
+        });
+        let Some(desired) = cfg.get("desired_value").and_then(Value::as_number) else {
+            continue;
+        };
+        if !same_quota || cfg.get("desired_value") != before.get("desired_value") {
+            continue; // a changed block is planned as a change already
+        }
+        let applied = before
+            .get("applied_value")
+            .and_then(Value::as_number)
+            .map(|n| n.as_f64());
+        let status = before.get("status").and_then(Value::as_str);
+        if applied.is_some_and(|a| a >= desired.as_f64())
+            || status.is_some_and(|s| OPEN_REQUEST.contains(&s))
+        {
+            continue;
+        }
+        let Value::Object(e) = elem else { continue };
+        for attr in ["applied_value", "request_id", "status"] {
+            e.insert(attr.into(), Value::unknown());
+        }
+        let codes = format!(
+            "{}/{}",
+            cfg.get("service_code")
+                .and_then(Value::as_str)
+                .unwrap_or("?"),
+            cfg.get("quota_code").and_then(Value::as_str).unwrap_or("?")
+        );
+        let now = applied.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+        let last = match (before.get("request_id").and_then(Value::as_str), status) {
+            (Some(id), Some(s)) => format!("the last request, {id}, is {s}"),
+            _ => "no increase request is open".to_string(),
+        };
+        diags.attribute_warning(
+            AttributePath::attr("quota_request")
+                .then_index(i as i64)
+                .then_attr("status"),
+            "A new quota increase request will be filed",
+            format!(
+                "{codes} is {now} in this account, below desired_value {desired}, and {last}: this apply files a new request for {desired}. Remove the block or lower desired_value to stop asking."
+            ),
+        );
+    }
 }
 
 /// A memory or timeout change only reaches `$LATEST`: without
@@ -386,5 +464,77 @@ mod tests {
             .filter_map(|d| d.attribute.as_ref().map(|p| p.to_string()))
             .collect();
         assert_eq!(paths, vec!["quota_request[0].desired_value"]);
+    }
+    fn quota(status: Option<&str>, applied: i64) -> Value {
+        obj(vec![
+            ("service_code", "apigateway".into()),
+            ("quota_code", "L-8A5B8E43".into()),
+            ("desired_value", Value::int(100000)),
+            ("applied_value", Value::int(applied)),
+            ("request_id", status.map_or(Value::Null, |_| "r-1".into())),
+            ("status", status.map_or(Value::Null, Value::from)),
+        ])
+    }
+
+    /// Runs the refile step on a one-block profile; returns the planned
+    /// block and the paths of the warnings.
+    fn refile(status: Option<&str>, applied: i64) -> (Value, Vec<String>) {
+        let prior = obj(vec![(
+            "quota_request",
+            Value::List(vec![quota(status, applied)]),
+        )]);
+        let cfg = obj(vec![(
+            "quota_request",
+            Value::List(vec![obj(vec![
+                ("service_code", "apigateway".into()),
+                ("quota_code", "L-8A5B8E43".into()),
+                ("desired_value", Value::int(100000)),
+            ])]),
+        )]);
+        let mut planned = match prior.clone() {
+            Value::Object(m) => m,
+            _ => BTreeMap::new(),
+        };
+        let mut d = Diagnostics::new();
+        plan_quota_refile(&cfg, Some(&prior), &mut planned, &mut d);
+        let block = planned
+            .get("quota_request")
+            .and_then(Value::as_elements)
+            .and_then(|e| e.first().cloned())
+            .unwrap_or(Value::Null);
+        let paths = d
+            .iter()
+            .filter_map(|d| d.attribute.as_ref().map(|p| p.to_string()))
+            .collect();
+        (block, paths)
+    }
+
+    #[test]
+    fn a_closed_request_below_desired_plans_a_new_one() {
+        for closed in [
+            Some("DENIED"),
+            Some("CASE_CLOSED"),
+            Some("NOT_APPROVED"),
+            None,
+        ] {
+            let (block, warnings) = refile(closed, 10000);
+            for attr in ["request_id", "status", "applied_value"] {
+                assert!(
+                    block.get(attr).is_some_and(Value::is_unknown),
+                    "{closed:?}: {attr} should be unknown: {block:?}"
+                );
+            }
+            assert_eq!(warnings, vec!["quota_request[0].status"], "{closed:?}");
+        }
+        // An open request, or a quota already at the desired value: no change.
+        for (status, applied) in [
+            (Some("PENDING"), 10000),
+            (Some("CASE_OPENED"), 10000),
+            (Some("DENIED"), 100000),
+        ] {
+            let (block, warnings) = refile(status, applied);
+            assert_eq!(block, quota(status, applied), "{status:?} {applied}");
+            assert!(warnings.is_empty(), "{status:?} {applied}: {warnings:?}");
+        }
     }
 }
