@@ -87,6 +87,16 @@ impl AwsError {
     }
 }
 
+/// A read whose "not found" answers (`codes`) mean the thing is absent:
+/// `Ok(None)` for those, the error for any other failure.
+pub(crate) fn absent_if<T>(r: Result<T, AwsError>, codes: &[&str]) -> Result<Option<T>, AwsError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is(codes) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// `map_err` helper: `.map_err(sdk("lambda", "GetAlias"))`.
 pub(crate) fn sdk<E>(
     service: &'static str,

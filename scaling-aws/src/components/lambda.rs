@@ -7,7 +7,7 @@
 //! (`publish_on_change`); reserved concurrency; provisioned concurrency and
 //! wait for READY. Revert runs the other way round.
 
-use crate::error::{AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{Capture, LambdaObserved, ProvisionedObserved};
 use aws_sdk_lambda::types::{LastUpdateStatus, State};
@@ -34,6 +34,14 @@ pub fn is_version(qualifier: &str) -> bool {
 fn loc(i: usize) -> Location {
     Location::attr("lambda").index(i)
 }
+
+/// What Lambda answers for a function, alias or version that does not exist.
+const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+/// What it answers for a qualifier without provisioned concurrency.
+const PC_NOT_FOUND: &[&str] = &[
+    "ProvisionedConcurrencyConfigNotFoundException",
+    "ResourceNotFoundException",
+];
 
 fn aws_err<E>(
     op: &'static str,
@@ -85,42 +93,26 @@ pub(crate) async fn read(
     let client = ctx.aws.lambda();
     let q = qualifier.filter(|q| *q != "$LATEST");
     let conf_f = async {
-        match client
+        let r = client
             .get_function_configuration()
             .function_name(function)
             .send()
             .await
-        {
-            Ok(c) => Ok(Some(c)),
-            Err(e) => {
-                let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
-                if e.is(&["ResourceNotFoundException"]) {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
-        }
+            .map_err(aws_err("GetFunctionConfiguration"));
+        absent_if(r, NOT_FOUND)
     };
-    let reserved_f = async {
-        match client
-            .get_function_concurrency()
-            .function_name(function)
-            .send()
-            .await
-        {
-            Ok(r) => Ok(r.reserved_concurrent_executions().map(i64::from)),
-            Err(e) => {
-                let e = AwsError::from_sdk(SERVICE, "GetFunctionConcurrency", e);
-                // The function itself answers for a missing function.
-                if e.is(&["ResourceNotFoundException"]) {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
-        }
-    };
+    // The function itself answers for a missing function.
+    let reserved_f =
+        async {
+            let r = client
+                .get_function_concurrency()
+                .function_name(function)
+                .send()
+                .await
+                .map_err(aws_err("GetFunctionConcurrency"));
+            Ok(absent_if(r, NOT_FOUND)?
+                .and_then(|r| r.reserved_concurrent_executions().map(i64::from)))
+        };
     let version_f = async {
         let Some(q) = q else {
             return Ok(None);
@@ -128,23 +120,14 @@ pub(crate) async fn read(
         if is_version(q) {
             return Ok(Some(q.to_string()));
         }
-        match client
+        let r = client
             .get_alias()
             .function_name(function)
             .name(q)
             .send()
             .await
-        {
-            Ok(a) => Ok(a.function_version().map(str::to_string)),
-            Err(e) => {
-                let e = AwsError::from_sdk(SERVICE, "GetAlias", e);
-                if e.is(&["ResourceNotFoundException"]) {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
-        }
+            .map_err(aws_err("GetAlias"));
+        Ok(absent_if(r, NOT_FOUND)?.and_then(|a| a.function_version().map(str::to_string)))
     };
     let (conf, reserved, version) = futures::try_join!(conf_f, reserved_f, version_f)?;
     let Some(conf) = conf else {
@@ -164,26 +147,15 @@ pub(crate) async fn read(
         return Ok(Some(o));
     };
     let version_conf_f = async {
-        match client
+        let r = client
             .get_function_configuration()
             .function_name(function)
             .qualifier(v)
             .send()
             .await
-        {
-            Ok(vc) => Ok(Some((
-                vc.memory_size().map(i64::from),
-                vc.timeout().map(i64::from),
-            ))),
-            Err(e) => {
-                let e = AwsError::from_sdk(SERVICE, "GetFunctionConfiguration", e);
-                if e.is(&["ResourceNotFoundException"]) {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
-        }
+            .map_err(aws_err("GetFunctionConfiguration"));
+        Ok(absent_if(r, NOT_FOUND)?
+            .map(|vc| (vc.memory_size().map(i64::from), vc.timeout().map(i64::from))))
     };
     let (version_conf, provisioned) =
         futures::try_join!(version_conf_f, read_provisioned(ctx, function, q))?;
@@ -201,7 +173,7 @@ async fn read_provisioned(
     function: &str,
     qualifier: &str,
 ) -> Result<Option<ProvisionedObserved>, AwsError> {
-    match ctx
+    let r = ctx
         .aws
         .lambda()
         .get_provisioned_concurrency_config()
@@ -209,38 +181,26 @@ async fn read_provisioned(
         .qualifier(qualifier)
         .send()
         .await
-    {
-        Ok(p) => Ok(Some(ProvisionedObserved {
-            requested: p
-                .requested_provisioned_concurrent_executions()
-                .map(i64::from)
-                .unwrap_or_default(),
-            allocated: p
-                .allocated_provisioned_concurrent_executions()
-                .map(i64::from)
-                .unwrap_or_default(),
-            available: p
-                .available_provisioned_concurrent_executions()
-                .map(i64::from)
-                .unwrap_or_default(),
-            status: p
-                .status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            status_reason: p.status_reason().map(str::to_string),
-        })),
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "GetProvisionedConcurrencyConfig", e);
-            if e.is(&[
-                "ProvisionedConcurrencyConfigNotFoundException",
-                "ResourceNotFoundException",
-            ]) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+        .map_err(aws_err("GetProvisionedConcurrencyConfig"));
+    Ok(absent_if(r, PC_NOT_FOUND)?.map(|p| ProvisionedObserved {
+        requested: p
+            .requested_provisioned_concurrent_executions()
+            .map(i64::from)
+            .unwrap_or_default(),
+        allocated: p
+            .allocated_provisioned_concurrent_executions()
+            .map(i64::from)
+            .unwrap_or_default(),
+        available: p
+            .available_provisioned_concurrent_executions()
+            .map(i64::from)
+            .unwrap_or_default(),
+        status: p
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        status_reason: p.status_reason().map(str::to_string),
+    }))
 }
 
 /// Wait until the function's last configuration update has settled
@@ -517,7 +477,7 @@ async fn delete_provisioned(
     qualifier: &str,
 ) -> Result<(), AwsError> {
     ctx.wrote();
-    match ctx
+    let r = ctx
         .aws
         .lambda()
         .delete_provisioned_concurrency_config()
@@ -525,20 +485,8 @@ async fn delete_provisioned(
         .qualifier(qualifier)
         .send()
         .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "DeleteProvisionedConcurrencyConfig", e);
-            if e.is(&[
-                "ProvisionedConcurrencyConfigNotFoundException",
-                "ResourceNotFoundException",
-            ]) {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        }
-    }
+        .map_err(aws_err("DeleteProvisionedConcurrencyConfig"));
+    absent_if(r, PC_NOT_FOUND).map(|_| ())
 }
 
 /// Refresh one pool.
