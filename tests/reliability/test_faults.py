@@ -325,6 +325,50 @@ def test_lost_response_converges(
             cf.delete_cache_policy(Id=p["id"], IfMatch=cf.get_cache_policy(Id=p["id"])["ETag"])
 
 
+CONFLICT = {
+    "code": "ResourceConflictException",
+    "status": 409,
+    "message": "The operation cannot be performed at this time. An update is in progress for resource (injected)",
+}
+
+
+def test_writes_refused_during_a_function_update_run_again(
+    front: FaultFront, clean_sandbox: Sandbox, names: rc.Names, tf_debug: Terraform
+) -> None:
+    """AWS refuses concurrency writes while the function's configuration is being
+    updated (ResourceConflictException, which the SDK does not retry): the provider
+    waits for the update to settle and writes once more, in the same apply."""
+    sb, tf = clean_sandbox, tf_debug
+    figures: dict[str, Any] = {"steps": [], "checks": []}
+    rc.write_provider(tf, front.provider_endpoints)
+    settings = rc.Settings()
+    tf.write_config(rc.profile_hcl(names, settings), with_provider=False)
+    front.collect()
+    try:
+        front.set_rules(
+            [
+                {"service": "lambda", "operation": op, "probability": 1.0, "times": 1, "error": CONFLICT}
+                for op in ("PutFunctionConcurrency", "PutProvisionedConcurrencyConfig")
+            ],
+            kind="error",
+        )
+        result = tf.apply()
+        fired = front.collect()
+        assert result.rc == 0, result.output
+        refused = sorted(e.get("operation") or str(e.get("action")) for e in fired)
+        figures["refused"] = refused
+        assert len(fired) == 2, fired
+        check(sb, tf, names, settings, figures, "create")
+        front.clear_rules()
+        plan = tf.plan_raw("-detailed-exitcode")
+        assert plan.rc == 0, plan.output
+    finally:
+        front.clear_rules()
+        front.collect()
+        rc.save_figures("faults_conflict", figures)
+        tf.destroy()
+
+
 def test_capacity_beside_autoscaling_is_refused(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform) -> None:
     """read_capacity / write_capacity beside an autoscaling block could never hold
     (auto scaling moves them): validation refuses it (LIM021) before anything reaches AWS."""

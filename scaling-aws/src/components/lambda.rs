@@ -405,15 +405,18 @@ async fn set_reserved(ctx: &Ctx<'_>, function: &str, target: Target<i64>) -> Res
             .await
         }
         Target::Unset => {
-            ctx.wrote();
-            ctx.aws
-                .lambda()
-                .delete_function_concurrency()
-                .function_name(function)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err("DeleteFunctionConcurrency"))
+            once_settled(ctx, function, "DeleteFunctionConcurrency", || async {
+                ctx.wrote();
+                ctx.aws
+                    .lambda()
+                    .delete_function_concurrency()
+                    .function_name(function)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_err("DeleteFunctionConcurrency"))
+            })
+            .await
         }
     }
 }
