@@ -252,3 +252,26 @@ pub fn profile(name: &str) -> scaling::Profile {
         ..scaling::Profile::default()
     }
 }
+
+/// Apply options with short waits between polls (the emulators settle fast).
+pub fn fast_polls() -> scaling_aws::ApplyOptions {
+    scaling_aws::ApplyOptions {
+        poll_interval: Duration::from_millis(200),
+        ..scaling_aws::ApplyOptions::default()
+    }
+}
+
+/// Applies `p` again on top of what applying it gave (`out`): the second
+/// apply must succeed without a single write to AWS. Returns its outcome.
+pub async fn reapply_writes_nothing(
+    aws: &Aws,
+    p: &scaling::Profile,
+    out: &scaling_aws::ApplyOutcome,
+    opts: &scaling_aws::ApplyOptions,
+) -> scaling_aws::ApplyOutcome {
+    let again =
+        scaling_aws::apply_profile(aws, p, Some(p), &out.observed, out.private.clone(), opts).await;
+    assert!(again.errors.is_empty(), "{:?}", again.errors);
+    assert_eq!(again.writes, 0, "the second apply wrote to AWS");
+    again
+}

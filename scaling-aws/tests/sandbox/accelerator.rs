@@ -1,4 +1,4 @@
-use crate::common::{profile, Sandbox};
+use crate::common::{profile, reapply_writes_nothing, Sandbox};
 use scaling::Accelerator;
 use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Observed, PrivateState};
 use std::time::Duration;
@@ -55,17 +55,7 @@ async fn accelerator_created_once_and_deleted() {
         Some("us-east-1")
     );
 
-    let again = apply_profile(
-        &aws,
-        &p,
-        Some(&p),
-        &out.observed,
-        out.private.clone(),
-        &opts,
-    )
-    .await;
-    assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0);
+    let again = reapply_writes_nothing(&aws, &p, &out, &opts).await;
 
     // Lost state after a crash: the idempotency token finds the same accelerator.
     let lost = apply_profile(

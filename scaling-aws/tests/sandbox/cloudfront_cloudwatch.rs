@@ -1,4 +1,4 @@
-use crate::common::{profile, Sandbox};
+use crate::common::{profile, reapply_writes_nothing, Sandbox};
 use scaling::{CachePolicy, Dashboard, LambdaPool};
 use scaling_aws::components::dashboard::{dashboard_body_with, normalise};
 use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Observed, PrivateState};
@@ -56,17 +56,7 @@ async fn cache_policy_create_update_delete() {
         ("SmuppyAPICache", 1, Some(60), Some(300))
     );
 
-    let again = apply_profile(
-        &aws,
-        &p,
-        Some(&p),
-        &out.observed,
-        out.private.clone(),
-        &ApplyOptions::default(),
-    )
-    .await;
-    assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0);
+    let again = reapply_writes_nothing(&aws, &p, &out, &ApplyOptions::default()).await;
 
     let mut q = p.clone();
     if let Some(c) = q.cache_policy.as_mut() {
@@ -194,16 +184,7 @@ async fn dashboard_created_then_deleted_and_prior_body_restored() {
         dashboard_body_with(&only_dash, "us-east-1", None)
     );
     assert!(out.observed.dashboard.as_ref().unwrap().matches_profile);
-    let again = apply_profile(
-        &aws,
-        &only_dash,
-        Some(&only_dash),
-        &out.observed,
-        out.private.clone(),
-        &ApplyOptions::default(),
-    )
-    .await;
-    assert_eq!(again.writes, 0);
+    let again = reapply_writes_nothing(&aws, &only_dash, &out, &ApplyOptions::default()).await;
     let d = destroy_profile(&aws, &only_dash, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(

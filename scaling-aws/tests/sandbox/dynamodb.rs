@@ -1,12 +1,11 @@
-use crate::common::{profile, Sandbox};
+use crate::common::{fast_polls, profile, reapply_writes_nothing, Sandbox};
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode as AwsMode, KeySchemaElement, KeyType, ProvisionedThroughput,
     ScalarAttributeType,
 };
 use scaling::{AutoScaling, BillingMode, TableCapacity};
-use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Aws, Observed, PrivateState};
-use std::time::Duration;
+use scaling_aws::{apply_profile, destroy_profile, Aws, Observed, PrivateState};
 
 pub(crate) async fn table_fixture(aws: &Aws, name: &str) {
     aws.dynamodb()
@@ -89,13 +88,6 @@ fn table(name: &str, mode: BillingMode) -> TableCapacity {
     }
 }
 
-fn opts() -> ApplyOptions {
-    ApplyOptions {
-        poll_interval: Duration::from_millis(200),
-        ..ApplyOptions::default()
-    }
-}
-
 #[tokio::test]
 async fn table_switches_to_on_demand_and_back_on_destroy() {
     let sb = Sandbox::start();
@@ -110,7 +102,7 @@ async fn table_switches_to_on_demand_and_back_on_destroy() {
         None,
         &Observed::default(),
         PrivateState::default(),
-        &opts(),
+        &fast_polls(),
     )
     .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -125,17 +117,7 @@ async fn table_switches_to_on_demand_and_back_on_destroy() {
             .as_deref(),
         Some("PAY_PER_REQUEST")
     );
-    let again = apply_profile(
-        &aws,
-        &p,
-        Some(&p),
-        &out.observed,
-        out.private.clone(),
-        &opts(),
-    )
-    .await;
-    assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0);
+    let again = reapply_writes_nothing(&aws, &p, &out, &fast_polls()).await;
     let d = destroy_profile(&aws, &p, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(d.private.is_empty(), "{:?}", d.private);
@@ -167,7 +149,7 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
         None,
         &Observed::default(),
         PrivateState::default(),
-        &opts(),
+        &fast_polls(),
     )
     .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -191,22 +173,20 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
         Some(70.0)
     );
     assert_eq!(table_mode(&aws, "feeds").await.2, 10);
-    let again = apply_profile(
-        &aws,
-        &p,
-        Some(&p),
-        &out.observed,
-        out.private.clone(),
-        &opts(),
-    )
-    .await;
-    assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0);
+    let again = reapply_writes_nothing(&aws, &p, &out, &fast_polls()).await;
 
     // The read_autoscaling block removed: the target the profile registered goes.
     let mut q = p.clone();
     q.dynamodb[0].read_autoscaling = None;
-    let out3 = apply_profile(&aws, &q, Some(&p), &again.observed, again.private, &opts()).await;
+    let out3 = apply_profile(
+        &aws,
+        &q,
+        Some(&p),
+        &again.observed,
+        again.private,
+        &fast_polls(),
+    )
+    .await;
     assert!(out3.errors.is_empty(), "{:?}", out3.errors);
     assert_eq!(read_target(&aws, "feeds").await, None);
 

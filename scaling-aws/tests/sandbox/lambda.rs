@@ -1,8 +1,8 @@
-use crate::common::{profile, zip_one, Sandbox};
+use crate::common::{fast_polls, profile, reapply_writes_nothing, zip_one, Sandbox};
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{FunctionCode, Runtime};
 use scaling::LambdaPool;
-use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Aws, Observed, PrivateState};
+use scaling_aws::{apply_profile, destroy_profile, Aws, Observed, PrivateState};
 use std::time::Duration;
 
 pub(crate) async fn function_fixture(aws: &Aws, name: &str) -> String {
@@ -64,13 +64,6 @@ pub(crate) fn pool(name: &str) -> LambdaPool {
     }
 }
 
-fn opts() -> ApplyOptions {
-    ApplyOptions {
-        poll_interval: Duration::from_millis(200),
-        ..ApplyOptions::default()
-    }
-}
-
 #[tokio::test]
 async fn lambda_pool_lifecycle_publishes_moves_alias_and_restores() {
     let sb = Sandbox::start();
@@ -85,7 +78,7 @@ async fn lambda_pool_lifecycle_publishes_moves_alias_and_restores() {
         None,
         &Observed::default(),
         PrivateState::default(),
-        &opts(),
+        &fast_polls(),
     )
     .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -144,17 +137,7 @@ async fn lambda_pool_lifecycle_publishes_moves_alias_and_restores() {
         Some("READY")
     );
 
-    let again = apply_profile(
-        &aws,
-        &p,
-        Some(&p),
-        &out.observed,
-        out.private.clone(),
-        &opts(),
-    )
-    .await;
-    assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0, "second apply must not write");
+    let again = reapply_writes_nothing(&aws, &p, &out, &fast_polls()).await;
 
     let d = destroy_profile(&aws, &p, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
@@ -209,7 +192,7 @@ async fn lambda_latest_qualifier_and_missing_function_are_errors() {
         None,
         &Observed::default(),
         PrivateState::default(),
-        &opts(),
+        &fast_polls(),
     )
     .await;
     assert_eq!(out.errors.len(), 2, "{:?}", out.errors);
@@ -245,7 +228,7 @@ async fn removed_lambda_block_restores_the_function() {
         None,
         &Observed::default(),
         PrivateState::default(),
-        &opts(),
+        &fast_polls(),
     )
     .await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -270,7 +253,7 @@ async fn removed_lambda_block_restores_the_function() {
         Some(&p),
         &out.observed,
         out.private,
-        &opts(),
+        &fast_polls(),
     )
     .await;
     assert!(out2.errors.is_empty(), "{:?}", out2.errors);

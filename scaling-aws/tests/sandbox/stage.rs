@@ -1,4 +1,4 @@
-use crate::common::Sandbox;
+use crate::common::{reapply_writes_nothing, Sandbox};
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 use scaling::{Profile, StageThrottle};
 use scaling_aws::{
@@ -134,17 +134,7 @@ async fn stage_throttle_basic_lifecycle_keeps_other_method_settings() {
     assert_eq!(obs.burst_limit, Some(1200));
 
     // A second apply issues no writes.
-    let again = apply_profile(
-        &aws,
-        &p,
-        Some(&p),
-        &out.observed,
-        out.private.clone(),
-        &ApplyOptions::default(),
-    )
-    .await;
-    assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0);
+    let again = reapply_writes_nothing(&aws, &p, &out, &ApplyOptions::default()).await;
     assert_eq!(again.private, out.private, "captures are never overwritten");
 
     // Refresh sees a change made outside.
