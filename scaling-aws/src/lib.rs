@@ -82,33 +82,50 @@ impl Collect {
     fn take_all<T>(&mut self, parts: Vec<Part<T>>) -> Vec<Option<T>> {
         parts.into_iter().map(|p| self.take(p)).collect()
     }
+    /// What every component reported, in the order refresh and apply join them.
+    fn observed(&mut self, (s, l, t, q, cp, d, ga): Parts) -> Observed {
+        Observed {
+            api_gateway: self.take(s),
+            lambdas: self.take_all(l),
+            dynamodb: self.take_all(t),
+            quota_requests: self.take_all(q),
+            cache_policy: self.take(cp),
+            dashboard: self.take(d),
+            global_accelerator: self.take(ga),
+        }
+    }
 }
+
+/// One part per component: stage, Lambda pools, tables, quota requests,
+/// cache policy, dashboard, accelerator.
+type Parts = (
+    Part<StageObserved>,
+    Vec<Part<LambdaObserved>>,
+    Vec<Part<TableObserved>>,
+    Vec<Part<QuotaObserved>>,
+    Part<CachePolicyObserved>,
+    Part<DashboardObserved>,
+    Part<AcceleratorObserved>,
+);
 
 /// The cache policy id: from `known`, else from a capture of one the
 /// profile created (a crash between create and saving state).
 fn cache_policy_id(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
-    known
-        .cache_policy
-        .as_ref()
-        .map(|c| c.id.clone())
-        .or_else(|| {
-            ctx.capture_keys()
-                .into_iter()
-                .find_map(|k| k.strip_prefix("cachepolicy:").map(str::to_string))
-        })
+    let id = known.cache_policy.as_ref().map(|c| c.id.clone());
+    id.or_else(|| captured_id(ctx, "cachepolicy:"))
 }
 
 /// The accelerator ARN: from `known`, else from a capture.
 fn accelerator_arn(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
-    known
-        .global_accelerator
-        .as_ref()
-        .map(|a| a.arn.clone())
-        .or_else(|| {
-            ctx.capture_keys()
-                .into_iter()
-                .find_map(|k| k.strip_prefix("accelerator:").map(str::to_string))
-        })
+    let arn = known.global_accelerator.as_ref().map(|a| a.arn.clone());
+    arn.or_else(|| captured_id(ctx, "accelerator:"))
+}
+
+/// The identity in the first capture key starting with `prefix`.
+fn captured_id(ctx: &Ctx<'_>, prefix: &str) -> Option<String> {
+    ctx.capture_keys()
+        .into_iter()
+        .find_map(|k| k.strip_prefix(prefix).map(str::to_string))
 }
 
 /// Private-state keys the profile claims: captures under any other key
@@ -296,17 +313,9 @@ pub async fn read_profile(
             None => Part::new(None),
         }
     };
-    let (s, l, t, q, cp, d, ga) =
-        futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
-    let observed = Observed {
-        api_gateway: c.take(s),
-        lambdas: c.take_all(l),
-        dynamodb: c.take_all(t),
-        quota_requests: c.take_all(q),
-        cache_policy: c.take(cp),
-        dashboard: c.take(d),
-        global_accelerator: c.take(ga),
-    };
+    let observed = c.observed(futures::join!(
+        stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f
+    ));
     let mut errors = c.errors;
     errors.extend(c.warnings);
     (observed, errors)
@@ -411,17 +420,9 @@ pub async fn apply_profile(
             None => Part::new(None),
         }
     };
-    let (s, l, t, q, cp, d, ga) =
-        futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
-    let observed = Observed {
-        api_gateway: c.take(s),
-        lambdas: c.take_all(l),
-        dynamodb: c.take_all(t),
-        quota_requests: c.take_all(q),
-        cache_policy: c.take(cp),
-        dashboard: c.take(d),
-        global_accelerator: c.take(ga),
-    };
+    let observed = c.observed(futures::join!(
+        stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f
+    ));
     let (private, writes) = ctx_into(ctx);
     ApplyOutcome {
         observed,

@@ -7,7 +7,7 @@
 //! enabled accelerator cannot be deleted), waits for DEPLOYED, then deletes
 //! the endpoint group, the listener and the accelerator.
 
-use crate::error::{AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{AcceleratorObserved, Capture};
 use aws_sdk_globalaccelerator::types::{EndpointConfiguration, IpAddressType, PortRange, Protocol};
@@ -54,15 +54,14 @@ pub(crate) async fn read(
     arn: &str,
 ) -> Result<Option<AcceleratorObserved>, AwsError> {
     let ga = ctx.aws.globalaccelerator();
-    let acc = match ga.describe_accelerator().accelerator_arn(arn).send().await {
-        Ok(o) => o,
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "DescribeAccelerator", e);
-            if e.is(&["AcceleratorNotFoundException"]) {
-                return Ok(None);
-            }
-            return Err(e);
-        }
+    let acc = ga
+        .describe_accelerator()
+        .accelerator_arn(arn)
+        .send()
+        .await
+        .map_err(crate::error::sdk(SERVICE, "DescribeAccelerator"));
+    let Some(acc) = absent_if(acc, &["AcceleratorNotFoundException"])? else {
+        return Ok(None);
     };
     let Some(a) = acc.accelerator() else {
         return Ok(None);

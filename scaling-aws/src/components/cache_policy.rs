@@ -1,7 +1,7 @@
 //! CloudFront cache policy: created by the profile, updated in place with
 //! the ETag as `If-Match`, deleted on destroy once no distribution uses it.
 
-use crate::error::{AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::{CachePolicyObserved, Capture};
 use aws_sdk_cloudfront::types::{
@@ -190,20 +190,20 @@ fn observed_from(id: &str, etag: Option<&str>, c: &CachePolicyConfig) -> CachePo
 
 /// GetCachePolicy. `Ok(None)` when no policy has that id.
 pub(crate) async fn read(ctx: &Ctx<'_>, id: &str) -> Result<Option<CachePolicyObserved>, AwsError> {
-    match ctx.aws.cloudfront().get_cache_policy().id(id).send().await {
-        Ok(out) => Ok(out.cache_policy().and_then(|p| {
+    let out = ctx
+        .aws
+        .cloudfront()
+        .get_cache_policy()
+        .id(id)
+        .send()
+        .await
+        .map_err(crate::error::sdk(SERVICE, "GetCachePolicy"));
+    Ok(absent_if(out, &["NoSuchCachePolicy"])?.and_then(|out| {
+        out.cache_policy().and_then(|p| {
             p.cache_policy_config()
                 .map(|c| observed_from(p.id(), out.e_tag(), c))
-        })),
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "GetCachePolicy", e);
-            if e.is(&["NoSuchCachePolicy"]) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
+        })
+    }))
 }
 
 pub(crate) async fn refresh(ctx: &Ctx<'_>, id: Option<&str>) -> Part<CachePolicyObserved> {

@@ -6,7 +6,7 @@
 //! first: through the API, AWS keeps auto-scaling settings across a switch
 //! to on-demand and brings them back into force on the way back.
 
-use crate::error::{AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{AutoScalingObserved, Capture, TableObserved};
 use aws_sdk_applicationautoscaling::types::{
@@ -216,22 +216,16 @@ async fn read_scaling(
 
 /// DescribeTable plus its scalable targets. `Ok(None)` when the table is gone.
 pub(crate) async fn read(ctx: &Ctx<'_>, table: &str) -> Result<Option<TableObserved>, AwsError> {
-    let out = match ctx
+    let out = ctx
         .aws
         .dynamodb()
         .describe_table()
         .table_name(table)
         .send()
         .await
-    {
-        Ok(o) => o,
-        Err(e) => {
-            let e = AwsError::from_sdk(DDB, "DescribeTable", e);
-            if e.is(&["ResourceNotFoundException"]) {
-                return Ok(None);
-            }
-            return Err(e);
-        }
+        .map_err(crate::error::sdk(DDB, "DescribeTable"));
+    let Some(out) = absent_if(out, &["ResourceNotFoundException"])? else {
+        return Ok(None);
     };
     let Some(t) = out.table() else {
         return Ok(None);
@@ -466,7 +460,7 @@ async fn put_policy(
 
 async fn deregister(ctx: &Ctx<'_>, table: &str, dim: Dim) -> Result<(), String> {
     ctx.wrote();
-    match ctx
+    let r = ctx
         .aws
         .autoscaling()
         .deregister_scalable_target()
@@ -475,22 +469,15 @@ async fn deregister(ctx: &Ctx<'_>, table: &str, dim: Dim) -> Result<(), String> 
         .scalable_dimension(dim.scalable())
         .send()
         .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let e = AwsError::from_sdk(AAS, "DeregisterScalableTarget", e);
-            if e.is(&["ObjectNotFoundException"]) {
-                Ok(())
-            } else {
-                Err(e.to_string())
-            }
-        }
-    }
+        .map_err(crate::error::sdk(AAS, "DeregisterScalableTarget"));
+    absent_if(r, &["ObjectNotFoundException"])
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 async fn delete_policy(ctx: &Ctx<'_>, table: &str, dim: Dim) -> Result<(), String> {
     ctx.wrote();
-    match ctx
+    let r = ctx
         .aws
         .autoscaling()
         .delete_scaling_policy()
@@ -500,17 +487,10 @@ async fn delete_policy(ctx: &Ctx<'_>, table: &str, dim: Dim) -> Result<(), Strin
         .scalable_dimension(dim.scalable())
         .send()
         .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let e = AwsError::from_sdk(AAS, "DeleteScalingPolicy", e);
-            if e.is(&["ObjectNotFoundException"]) {
-                Ok(())
-            } else {
-                Err(e.to_string())
-            }
-        }
-    }
+        .map_err(crate::error::sdk(AAS, "DeleteScalingPolicy"));
+    absent_if(r, &["ObjectNotFoundException"])
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Put one dimension's scalable target back as captured: deregister what

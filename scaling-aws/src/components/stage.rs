@@ -7,7 +7,7 @@
 //! and caching settings: it restores the previous rate and burst, or removes
 //! only the two throttling fields.
 
-use crate::error::{AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, StageObserved};
 use aws_sdk_apigateway::types::{Op, PatchOperation};
@@ -190,26 +190,36 @@ pub fn throttle_from_body(body: &[u8]) -> Option<(bool, Option<f64>, Option<i64>
 /// GetStage. `Ok(None)` when the API or the stage is gone.
 pub(crate) async fn read(ctx: &Ctx<'_>, id: &StageId) -> Result<Option<StageObserved>, AwsError> {
     let tap = BodyTap::default();
-    let out = ctx
-        .aws
-        .apigateway()
-        .get_stage()
-        .rest_api_id(&id.rest_api_id)
-        .stage_name(&id.stage_name)
-        .customize()
-        .interceptor(tap.clone())
-        .send()
-        .await;
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "GetStage", e);
-            if e.is(&["NotFoundException"]) {
-                return Ok(None);
-            }
-            return Err(e);
-        }
+    // The stage and its API's name (for the dashboard) at once.
+    let stage_f = async {
+        let out = ctx
+            .aws
+            .apigateway()
+            .get_stage()
+            .rest_api_id(&id.rest_api_id)
+            .stage_name(&id.stage_name)
+            .customize()
+            .interceptor(tap.clone())
+            .send()
+            .await
+            .map_err(crate::error::sdk(SERVICE, "GetStage"));
+        absent_if(out, &["NotFoundException"])
     };
+    let api_f = async {
+        let api = ctx
+            .aws
+            .apigateway()
+            .get_rest_api()
+            .rest_api_id(&id.rest_api_id)
+            .send()
+            .await
+            .map_err(crate::error::sdk(SERVICE, "GetRestApi"));
+        absent_if(api, &["NotFoundException"])
+    };
+    let (Some(out), Some(api)) = futures::try_join!(stage_f, api_f)? else {
+        return Ok(None);
+    };
+    let api_name = api.name().map(str::to_string);
     let raw = tap.0.lock().ok().and_then(|mut s| s.take());
     let (has, rate, burst) = match raw.as_deref().and_then(throttle_from_body) {
         Some(t) => t,
@@ -221,23 +231,6 @@ pub(crate) async fn read(ctx: &Ctx<'_>, id: &StageId) -> Result<Option<StageObse
             ),
             None => (false, None, None),
         },
-    };
-    let api_name = match ctx
-        .aws
-        .apigateway()
-        .get_rest_api()
-        .rest_api_id(&id.rest_api_id)
-        .send()
-        .await
-    {
-        Ok(api) => api.name().map(str::to_string),
-        Err(e) => {
-            let e = AwsError::from_sdk(SERVICE, "GetRestApi", e);
-            if e.is(&["NotFoundException"]) {
-                return Ok(None);
-            }
-            return Err(e);
-        }
     };
     Ok(Some(StageObserved {
         rest_api_id: id.rest_api_id.clone(),
