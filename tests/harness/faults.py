@@ -33,8 +33,6 @@ import re
 import shutil
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import weakref
 from collections import Counter
 from pathlib import Path
@@ -47,6 +45,7 @@ from .sandbox import (
     REPO_ROOT,
     ROUTES,
     Sandbox,
+    _http,
     _Process,
     free_port,
 )
@@ -184,18 +183,6 @@ def kind_of(action: str) -> str:
 # -- the proxies ----------------------------------------------------------------------------------------
 
 
-def _http(method: str, url: str, body: Any = None, timeout: float = 10.0) -> tuple[int, bytes]:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-
-
 class FaultProxy:
     """One microburst process in front of one upstream URL."""
 
@@ -214,7 +201,7 @@ class FaultProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def _control(self, method: str, path: str, body: Any = None) -> Any:
-        status, data = _http(method, f"{self.url}/_microburst/{path}", body)
+        status, data = _http(method, f"{self.url}/_microburst/{path}", body, timeout=10.0)
         if status != 200:
             raise FaultError(f"{method} /_microburst/{path} on {self.name} -> {status} {data[:300]!r}")
         return json.loads(data) if data[:1] in (b"[", b"{") else data.decode()

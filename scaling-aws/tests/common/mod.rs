@@ -170,17 +170,7 @@ impl Sandbox {
             std::env::remove_var("AWS_PROFILE");
             std::env::remove_var("AWS_SESSION_TOKEN");
         });
-        let keys = [
-            "apigateway",
-            "lambda",
-            "dynamodb",
-            "applicationautoscaling",
-            "cloudfront",
-            "cloudwatch",
-            "servicequotas",
-            "globalaccelerator",
-        ];
-        let endpoints = keys
+        let endpoints = scaling_aws::client::SERVICE_KEYS
             .iter()
             .filter_map(|k| self.endpoints.get(*k).map(|u| (k.to_string(), u.clone())))
             .collect();
