@@ -208,9 +208,6 @@ pub fn plan(
     planned
 }
 
-/// Statuses of an increase request AWS still works on (one per quota).
-const OPEN_REQUEST: &[&str] = &["PENDING", "CASE_OPENED"];
-
 /// A quota still below its desired value with no request open (the last one
 /// was denied or closed, or none was ever filed, e.g. after an import) gets
 /// a new request: the apply files one, as it would for a new block. The plan
@@ -253,7 +250,7 @@ fn plan_quota_refile(
             .map(|n| n.as_f64());
         let status = before.get("status").and_then(Value::as_str);
         if applied.is_some_and(|a| a >= desired.as_f64())
-            || status.is_some_and(|s| OPEN_REQUEST.contains(&s))
+            || status.is_some_and(scaling_aws::components::quota::is_open)
         {
             continue;
         }
