@@ -201,3 +201,37 @@ def test_a_failed_apply_keeps_a_private_entry_that_the_next_success_removes(
     assert lambda_settings(sandbox, fn_a) == (256, None)
     assert lambda_settings(sandbox, fn_b) == (256, None) and lambda_settings(sandbox, other) == (256, None)
     assert os.listdir(d) == []
+
+
+def two_profiles(first: tuple[str, str], second: tuple[str, str] | None) -> str:
+    out = ""
+    for i, p in enumerate(x for x in (first, second) if x):
+        out += f"""
+resource "smuppy_scaling_profile" "p{i}" {{
+  name = "{p[0]}"
+
+  lambda {{
+    function_name        = "{p[1]}"
+    memory_size          = 640
+    reserved_concurrency = 25
+  }}
+}}
+"""
+    return out
+
+
+def test_names_that_sanitise_alike_do_not_share_a_journal(
+    tf: Terraform, sandbox: Any, functions: tuple[str, str, str]
+) -> None:
+    fn_a, fn_b, _ = functions
+    tf.write_config(two_profiles(("a/b", fn_a), None))
+    tf.apply(check=True)
+    assert lambda_settings(sandbox, fn_a) == (640, 25)
+    # A second profile whose name the old journal sanitised to the same file.
+    tf.write_config(two_profiles(("a/b", fn_a), ("a_b", fn_b)))
+    out = tf.apply(check=True).output
+    assert lambda_settings(sandbox, fn_b) == (640, 25)
+    assert lambda_settings(sandbox, fn_a) == (640, 25), f"profile a_b changed a/b's function:\n{out}"
+    tf.destroy(check=True)
+    assert lambda_settings(sandbox, fn_a) == (256, None)
+    assert lambda_settings(sandbox, fn_b) == (256, None)
