@@ -135,6 +135,7 @@ impl<'a> Ctx<'a> {
     /// Records `capture` under `key` unless one is there already. A new
     /// capture is handed to the options' hook before this returns, so it is
     /// persisted before the change that follows it.
+    ///
     /// The hook runs under the lock, so concurrent components' snapshots
     /// reach it in order and an older one never lands last.
     pub fn capture_once(&self, key: &str, capture: Capture) {
