@@ -159,6 +159,13 @@ fn claimed(p: &Profile) -> (BTreeSet<String>, Vec<&'static str>) {
     (keys, prefixes)
 }
 
+/// Whether `key` (a private-state capture key) names an AWS thing profile
+/// `p` manages: what a crash journal may hand back to it.
+pub fn claims(p: &Profile, key: &str) -> bool {
+    let (keys, prefixes) = claimed(p);
+    keys.contains(key) || prefixes.iter().any(|x| key.starts_with(x))
+}
+
 /// What to revert, grouped by AWS thing, from capture keys.
 #[derive(Debug, Default, PartialEq)]
 struct Reverts {

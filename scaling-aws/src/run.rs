@@ -135,11 +135,17 @@ impl<'a> Ctx<'a> {
     /// Records `capture` under `key` unless one is there already. A new
     /// capture is handed to the options' hook before this returns, so it is
     /// persisted before the change that follows it.
+    ///
+    /// The hook runs under the lock, so concurrent components' snapshots
+    /// reach it in order and an older one never lands last.
     pub fn capture_once(&self, key: &str, capture: Capture) {
-        let added = self.with_private(|p| p.capture_once(key, capture).then(|| p.clone()));
-        if let (Some(snapshot), Some(hook)) = (added, &self.opts.on_capture) {
-            (hook.0)(&snapshot);
-        }
+        self.with_private(|p| {
+            if p.capture_once(key, capture) {
+                if let Some(hook) = &self.opts.on_capture {
+                    (hook.0)(p);
+                }
+            }
+        });
     }
 
     /// Whether `key` was captured by an earlier run (not by this one).
@@ -150,10 +156,13 @@ impl<'a> Ctx<'a> {
     /// Forgets the capture under `key` (its thing was restored). The hook
     /// sees the smaller state too, so a journal never re-reverts it.
     pub fn release(&self, key: &str) {
-        let released = self.with_private(|p| p.release(key).map(|_| p.clone()));
-        if let (Some(snapshot), Some(hook)) = (released, &self.opts.on_capture) {
-            (hook.0)(&snapshot);
-        }
+        self.with_private(|p| {
+            if p.release(key).is_some() {
+                if let Some(hook) = &self.opts.on_capture {
+                    (hook.0)(p);
+                }
+            }
+        });
     }
 
     pub fn capture_keys(&self) -> Vec<String> {

@@ -188,6 +188,10 @@ pub struct PrivateState {
     version: u32,
     #[serde(default)]
     captures: BTreeMap<String, Capture>,
+    /// The resource instance these captures belong to (set by the provider,
+    /// which journals them under it; see its `journal` module).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    instance: Option<String>,
 }
 
 impl Default for PrivateState {
@@ -195,6 +199,7 @@ impl Default for PrivateState {
         PrivateState {
             version: PRIVATE_STATE_VERSION,
             captures: BTreeMap::new(),
+            instance: None,
         }
     }
 }
@@ -239,6 +244,15 @@ impl PrivateState {
 
     pub fn version(&self) -> u32 {
         self.version
+    }
+
+    /// The resource instance id, if one was set.
+    pub fn instance(&self) -> Option<&str> {
+        self.instance.as_deref()
+    }
+
+    pub fn set_instance(&mut self, id: &str) {
+        self.instance = Some(id.to_string());
     }
 
     /// The capture for `key`, if any.

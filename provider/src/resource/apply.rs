@@ -50,12 +50,26 @@ pub async fn apply(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    // Captures a killed earlier apply persisted but never handed to Terraform.
-    if let Some(journal) = journal::read(&name) {
-        private.absorb(journal);
-    }
     let schema = crate::schema::resource_schema().block;
     let region = aws.region().to_string();
+    // Captures a killed earlier apply of this instance persisted but never
+    // handed to Terraform; only what this profile (now or in prior state)
+    // claims is taken from an entry Terraform has no id for.
+    let claimants: Vec<_> = [&req.planned_state, &req.prior_state]
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .map(|v| mapping::profile_from_value(v, Some(&region)))
+        .collect();
+    let journal = std::sync::Arc::new(journal::Journal::begin(
+        journal::Slot::current(&name, &region),
+        &mut private,
+        &|k: &str| claimants.iter().any(|p| scaling_aws::claims(p, k)),
+    ));
+    let journal_warnings = |diags: &mut Diagnostics| {
+        for w in journal.take_warnings() {
+            diags.warning(w.summary, w.detail);
+        }
+    };
 
     if req.planned_state.is_null() {
         let current = mapping::profile_from_value(&req.prior_state, Some(&region));
@@ -67,9 +81,13 @@ pub async fn apply(
         for e in &outcome.errors {
             push_component(e, &schema, true, diags);
         }
-        journal::write(&name, &outcome.private);
         if outcome.errors.is_empty() {
-            journal::remove(&name);
+            journal.finish();
+        } else {
+            journal.record(&outcome.private);
+        }
+        journal_warnings(diags);
+        if outcome.errors.is_empty() {
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
@@ -103,9 +121,9 @@ pub async fn apply(
         cancel: configured.cancel.clone(),
         ..ApplyOptions::default()
     };
-    let journal_name = name.clone();
+    let hook_journal = journal.clone();
     opts.on_capture = Some(scaling_aws::CaptureHook(std::sync::Arc::new(move |p| {
-        journal::write(&journal_name, p)
+        hook_journal.record(p)
     })));
     if let Some(w) = wait {
         opts.provisioned_concurrency_timeout = w;
@@ -113,8 +131,14 @@ pub async fn apply(
     }
     let outcome =
         scaling_aws::apply_profile(&aws, &desired, previous.as_ref(), &known, private, &opts).await;
-    // The journal now holds exactly what Terraform is handed.
-    journal::write(&name, &outcome.private);
+    // Handed to Terraform: a success needs no entry; after a failure the
+    // entry holds exactly what Terraform is handed.
+    if outcome.errors.is_empty() {
+        journal.finish();
+    } else {
+        journal.record(&outcome.private);
+    }
+    journal_warnings(diags);
     for w in &outcome.warnings {
         push_component(w, &schema, false, diags);
     }
