@@ -157,13 +157,16 @@ pub fn table_change(desired: &TableCapacity, observed: &TableObserved) -> Option
 
 /// Whether the scaling policy read back matches the profile's block.
 pub fn policy_matches(want: &AutoScaling, got: &AutoScalingObserved) -> bool {
-    let target = want.target_utilization.unwrap_or(70.0);
+    // Left-out settings mean the documented defaults, which apply sends:
+    // a policy with other cooldowns (changed outside, or written without
+    // them) is drift to correct.
+    let target = want.target();
     got.policy_name.is_some()
         && got
             .target_utilization
             .is_some_and(|t| (t - target).abs() < 1e-9)
-        && (want.scale_in_cooldown.is_none() || got.scale_in_cooldown == want.scale_in_cooldown)
-        && (want.scale_out_cooldown.is_none() || got.scale_out_cooldown == want.scale_out_cooldown)
+        && got.scale_in_cooldown == Some(want.scale_in())
+        && got.scale_out_cooldown == Some(want.scale_out())
 }
 
 async fn read_scaling(
@@ -414,18 +417,10 @@ async fn put_policy(
         .build()
         .map_err(|e| e.to_string())?;
     let conf = TargetTrackingScalingPolicyConfiguration::builder()
-        .target_value(want.target_utilization.unwrap_or(70.0))
+        .target_value(want.target())
         .predefined_metric_specification(spec)
-        .set_scale_in_cooldown(
-            want.scale_in_cooldown
-                .map(|c| to_i32(c, "scale_in_cooldown"))
-                .transpose()?,
-        )
-        .set_scale_out_cooldown(
-            want.scale_out_cooldown
-                .map(|c| to_i32(c, "scale_out_cooldown"))
-                .transpose()?,
-        )
+        .scale_in_cooldown(to_i32(want.scale_in(), "scale_in_cooldown")?)
+        .scale_out_cooldown(to_i32(want.scale_out(), "scale_out_cooldown")?)
         .build()
         .map_err(|e| e.to_string())?;
     // A target just registered can briefly be invisible to PutScalingPolicy.
@@ -912,9 +907,21 @@ mod tests {
             policy_name: Some("p".into()),
             target_utilization: Some(70.0),
             scale_in_cooldown: Some(60),
-            scale_out_cooldown: Some(0),
+            scale_out_cooldown: Some(AutoScaling::DEFAULT_COOLDOWN_SECONDS),
         };
         assert!(policy_matches(&want, &got));
+        // A left-out cooldown means the documented default: a policy with
+        // AWS's own 0 (written without it, or changed outside) is drift.
+        let zero = AutoScalingObserved {
+            scale_out_cooldown: Some(0),
+            ..got.clone()
+        };
+        assert!(!policy_matches(&want, &zero));
+        let unset = AutoScalingObserved {
+            scale_out_cooldown: None,
+            ..got.clone()
+        };
+        assert!(!policy_matches(&want, &unset));
         assert!(!policy_matches(
             &AutoScaling {
                 target_utilization: Some(50.0),

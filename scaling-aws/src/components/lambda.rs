@@ -274,12 +274,7 @@ async fn wait_ready(
                 }
                 match p.status.as_str() {
                     "READY" => Ok(Some(p)),
-                    "FAILED" => Err(format!(
-                        "provisioned concurrency FAILED: {} (allocated {} of {})",
-                        p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
-                        p.allocated,
-                        p.requested
-                    )),
+                    "FAILED" => Err(failed_message(&p)),
                     _ => Ok(None),
                 }
             }
@@ -932,9 +927,44 @@ pub(crate) async fn revert_function(
     errors
 }
 
+/// The error of a provisioned concurrency config AWS reports FAILED, with
+/// AWS's own reason.
+pub fn failed_message(p: &ProvisionedObserved) -> String {
+    format!(
+        "provisioned concurrency FAILED: {} (allocated {} of {})",
+        p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
+        p.allocated,
+        p.requested
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_provisioned_concurrency_carries_aws_reason() {
+        let p = ProvisionedObserved {
+            status: "FAILED".into(),
+            status_reason: Some(
+                "FUNCTION_ERROR_INIT_FAILURE: Function failed to initialize".into(),
+            ),
+            allocated: 0,
+            requested: 50,
+            ..ProvisionedObserved::default()
+        };
+        let m = failed_message(&p);
+        assert!(
+            m.contains("FUNCTION_ERROR_INIT_FAILURE: Function failed to initialize"),
+            "{m}"
+        );
+        assert!(m.contains("allocated 0 of 50"), "{m}");
+        let none = failed_message(&ProvisionedObserved {
+            status_reason: None,
+            ..p
+        });
+        assert!(none.contains("AWS gave no reason"), "{none}");
+    }
 
     #[test]
     fn targets_restore_only_what_the_previous_profile_managed() {
