@@ -5,6 +5,7 @@
 //! left out, the provider leaves the setting as AWS has it and shows the
 //! value it read; set, the provider converges AWS onto it.
 
+use scaling::AutoScaling;
 use tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
 /// Name of the one resource type.
@@ -52,8 +53,10 @@ pub fn provider_schema() -> Schema {
         .attr(Attribute::optional("profile", Type::String).describe(
             "Named profile of the shared AWS config and credentials files. Defaults to `AWS_PROFILE` or `default`.",
         ))
-        .attr(Attribute::optional("max_retries", Type::Number).describe(
-            "How many times a throttled or failed AWS call is retried (standard retry mode, exponential backoff with jitter). Default 3; 0 disables retries.",
+        .attr(Attribute::optional("max_retries", Type::Number).describe(&format!(
+            "How many times a throttled or failed AWS call is retried (standard retry mode, exponential backoff with jitter). Default {}; 0 disables retries.",
+            scaling_aws::client::DEFAULT_MAX_RETRIES
+        ),
         ))
         .block(
             NestedBlock::new("endpoints", Nesting::List, endpoints).max_items(1),
@@ -130,9 +133,9 @@ fn autoscaling_dimension(name: &str, what: &str) -> NestedBlock {
     ))
     .attr(Attribute::required("min_capacity", Type::Number).describe("Minimum provisioned units (at least 1)."))
     .attr(Attribute::required("max_capacity", Type::Number).describe("Maximum provisioned units. The default per-table quota is 40,000."))
-    .attr(Attribute::optional("target_utilization", Type::Number).describe("Target utilization in percent, 20 to 90. Default 70."))
-    .attr(Attribute::optional("scale_in_cooldown", Type::Number).describe("Seconds between scale-in activities. Default 60."))
-    .attr(Attribute::optional("scale_out_cooldown", Type::Number).describe("Seconds between scale-out activities. Default 60."));
+    .attr(Attribute::optional("target_utilization", Type::Number).describe(&format!("Target utilization in percent, 20 to 90. Default {}.", AutoScaling::DEFAULT_TARGET_UTILIZATION)))
+    .attr(Attribute::optional("scale_in_cooldown", Type::Number).describe(&format!("Seconds between scale-in activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)))
+    .attr(Attribute::optional("scale_out_cooldown", Type::Number).describe(&format!("Seconds between scale-out activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)));
     NestedBlock::new(name, Nesting::List, b).max_items(1)
 }
 
@@ -228,7 +231,7 @@ pub fn resource_schema() -> Schema {
         )
         .attr(Attribute::computed("id", Type::String).describe("The profile's name."))
         .attr(Attribute::required("name", Type::String).describe("Name of the profile, e.g. `staging`."))
-        .attr(Attribute::optional("wait_timeout_seconds", Type::Number).describe("How long apply waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) before failing. Default 900."))
+        .attr(Attribute::optional("wait_timeout_seconds", Type::Number).describe(&format!("How long apply waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) before failing. Default {}.", scaling_aws::run::DEFAULT_WAIT.as_secs())))
         .attr(Attribute::computed("capacity", capacity_type()).describe("Capacity analysis of the traffic model against the profile: origin requests per second after the cache, Lambda concurrency needed (Little's law), the highest sustainable rate of the whole chain, its bottleneck, and headroom (sustainable ÷ target)."))
         .attr(Attribute::computed("estimated_monthly_cost_usd", Type::Number).describe("Estimated monthly cost of the traffic model, from the dated price table."))
         .attr(Attribute::computed("cost_breakdown", Type::map(Type::Number)).describe("The monthly cost estimate per service, in US dollars."))

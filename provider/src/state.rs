@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use scaling::AutoScaling;
+
 use scaling_aws::{
     AcceleratorObserved, CachePolicyObserved, DashboardObserved, Observed, QuotaObserved,
 };
@@ -128,13 +130,18 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
                                     .and_then(|e| e.get(k))
                                     .is_some_and(Value::is_null)
                             };
+                            let cooldown = AutoScaling::DEFAULT_COOLDOWN_SECONDS as f64;
                             let mut d = BTreeMap::new();
                             set(&mut d, "min_capacity", Value::int(s.min_capacity));
                             set(&mut d, "max_capacity", Value::int(s.max_capacity));
                             for (k, v, default) in [
-                                ("target_utilization", num_f(s.target_utilization), 70.0),
-                                ("scale_in_cooldown", num_i(s.scale_in_cooldown), 60.0),
-                                ("scale_out_cooldown", num_i(s.scale_out_cooldown), 60.0),
+                                (
+                                    "target_utilization",
+                                    num_f(s.target_utilization),
+                                    AutoScaling::DEFAULT_TARGET_UTILIZATION,
+                                ),
+                                ("scale_in_cooldown", num_i(s.scale_in_cooldown), cooldown),
+                                ("scale_out_cooldown", num_i(s.scale_out_cooldown), cooldown),
                             ] {
                                 let is_default =
                                     v.as_number().is_some_and(|n| n.as_f64() == default);

@@ -20,9 +20,13 @@ pub struct AwsSettings {
     /// `cloudfront`, `cloudwatch`, `servicequotas`, `globalaccelerator`.
     pub endpoints: BTreeMap<String, String>,
     /// Retries after the first attempt (standard retry mode: throttling and
-    /// transient errors back off exponentially with jitter). Default 3.
+    /// transient errors back off exponentially with jitter). Default
+    /// [`DEFAULT_MAX_RETRIES`].
     pub max_retries: Option<u32>,
 }
+
+/// Retries after the first attempt when the provider block sets none.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
 /// The service keys accepted in [`AwsSettings::endpoints`].
 pub const SERVICE_KEYS: [&str; 8] = [
@@ -109,7 +113,10 @@ impl Aws {
                 aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
             ))
             .build_https();
-        let attempts = settings.max_retries.unwrap_or(3).saturating_add(1);
+        let attempts = settings
+            .max_retries
+            .unwrap_or(DEFAULT_MAX_RETRIES)
+            .saturating_add(1);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .http_client(http)
             .retry_config(RetryConfig::standard().with_max_attempts(attempts));

@@ -15,7 +15,7 @@
 //!
 //! | block | AWS calls | revert |
 //! |---|---|---|
-//! | `api_gateway` | GetStage, GetRestApi, UpdateStage `/*/*/throttling/{rateLimit,burstLimit}` | prior values, or remove only the two throttling fields |
+//! | `api_gateway` | GetStage, GetRestApi, UpdateStage `/*/*/throttling/{rateLimit,burstLimit}` | prior values (-1 where the entry had none), or remove the `*/*` entry the stage did not have; checked by reading back |
 //! | `lambda[i]` | GetFunctionConfiguration, GetFunctionConcurrency, GetAlias, Get/Put/DeleteProvisionedConcurrencyConfig, UpdateFunctionConfiguration, PublishVersion, UpdateAlias, Put/DeleteFunctionConcurrency | PC, alias target, reserved, memory/timeout |
 //! | `dynamodb[i]` | DescribeTable, UpdateTable, Describe/Register/DeregisterScalableTarget, Describe/Put/DeleteScalingPolicy | scaling targets, mode and throughput |
 //! | `quota_request[i]` | GetServiceQuota, GetAWSDefaultServiceQuota, ListRequestedServiceQuotaChangeHistoryByQuota, RequestServiceQuotaIncrease | none possible: a warning |

@@ -58,14 +58,19 @@ impl std::fmt::Debug for CaptureHook {
 /// concurrency can take minutes).
 pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
 
+/// How long a run waits for asynchronous AWS work when not told otherwise
+/// (the provider documents it as `wait_timeout_seconds`' default).
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(15 * 60);
+
 /// Options of [`apply_profile`](crate::apply_profile).
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
     /// How long to wait for provisioned concurrency to become READY.
-    /// Default 15 minutes.
+    /// Default [`DEFAULT_WAIT`].
     pub provisioned_concurrency_timeout: Duration,
     /// How long to wait for other asynchronous updates to settle (function
-    /// configuration, table status, accelerator deployment). Default 10 minutes.
+    /// configuration, table status, accelerator deployment). Default
+    /// [`DEFAULT_WAIT`], the one wait the provider documents.
     pub settle_timeout: Duration,
     /// First poll interval; polls back off ×1.5 up to [`MAX_POLL_INTERVAL`].
     /// Default 200 ms: most updates settle within a second or two, and a
@@ -80,8 +85,8 @@ pub struct ApplyOptions {
 impl Default for ApplyOptions {
     fn default() -> Self {
         ApplyOptions {
-            provisioned_concurrency_timeout: Duration::from_secs(15 * 60),
-            settle_timeout: Duration::from_secs(10 * 60),
+            provisioned_concurrency_timeout: DEFAULT_WAIT,
+            settle_timeout: DEFAULT_WAIT,
             poll_interval: Duration::from_millis(200),
             cancel: Cancel::new(),
             on_capture: None,

@@ -37,6 +37,11 @@ pub struct StageObserved {
     pub burst_limit: Option<i64>,
     /// Whether a `*/*` method-settings entry exists at all.
     pub has_stage_wide_settings: bool,
+    /// Whether that entry carries settings besides the throttle (metrics,
+    /// logging, data trace, caching turned on): removing the entry would
+    /// drop them.
+    #[serde(default)]
+    pub other_stage_wide_settings: bool,
 }
 
 /// One Lambda function.
@@ -298,7 +303,10 @@ impl PrivateState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Capture {
-    /// The stage's `*/*` throttle. `None` fields were absent (inherited).
+    /// The stage's `*/*` throttle. `had_entry = false`: the stage had no
+    /// `*/*` method setting at all. `None` fields were absent from an entry
+    /// that existed (AWS reports such a field as -1: no method-level
+    /// throttle, the stage and account limits apply).
     Stage {
         had_entry: bool,
         rate_limit: Option<f64>,

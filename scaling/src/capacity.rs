@@ -87,7 +87,7 @@ fn ceiling(t: &TableCapacity, l: &Limits, read: bool) -> Option<(f64, String)> {
         BillingMode::Provisioned => {
             if let Some(s) = scaling {
                 let max = s.max_capacity? as f64;
-                let target = s.target_utilization.unwrap_or(70.0) / 100.0;
+                let target = s.target() / 100.0;
                 let eff = max.min(quota_prov) * target;
                 Some((
                     eff,

@@ -313,7 +313,7 @@ fn dynamodb_costs(
                              s: Option<&crate::profile::AutoScaling>,
                              peak: f64| match s {
                     Some(s) => {
-                        let target = s.target_utilization.unwrap_or(70.0) / 100.0;
+                        let target = s.target() / 100.0;
                         let want = if target > 0.0 {
                             peak * avg / target
                         } else {

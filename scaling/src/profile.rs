@@ -179,6 +179,31 @@ pub struct AutoScaling {
     pub scale_out_cooldown: Option<i64>,
 }
 
+impl AutoScaling {
+    /// Target utilization, percent, when the profile leaves it out: the
+    /// value the schema documents, apply sends and state records.
+    pub const DEFAULT_TARGET_UTILIZATION: f64 = 70.0;
+    /// Scale-in and scale-out cooldown, seconds, when the profile leaves
+    /// them out (AWS's own default for DynamoDB would be 0).
+    pub const DEFAULT_COOLDOWN_SECONDS: i64 = 60;
+
+    /// The target utilization to apply.
+    pub fn target(&self) -> f64 {
+        self.target_utilization
+            .unwrap_or(Self::DEFAULT_TARGET_UTILIZATION)
+    }
+    /// The scale-in cooldown to apply.
+    pub fn scale_in(&self) -> i64 {
+        self.scale_in_cooldown
+            .unwrap_or(Self::DEFAULT_COOLDOWN_SECONDS)
+    }
+    /// The scale-out cooldown to apply.
+    pub fn scale_out(&self) -> i64 {
+        self.scale_out_cooldown
+            .unwrap_or(Self::DEFAULT_COOLDOWN_SECONDS)
+    }
+}
+
 /// A CloudFront cache policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CachePolicy {

@@ -299,3 +299,37 @@ def test_dynamodb_capacity_alongside_autoscaling_is_refused(tf: Terraform, sandb
     assert "LIM021" in out and "read_capacity 10 beside read auto scaling" in out, out
     assert "write_capacity 10 beside write auto scaling" in out, out
     assert settings(sandbox, table.name) == before
+
+
+def test_dynamodb_left_out_cooldowns_are_the_documented_default_and_drift_shows(
+    tf: Terraform, sandbox: Any, table: fx.Table
+) -> None:
+    """The write block leaves its cooldowns out: AWS gets the documented 60 s, and a
+    cooldown changed outside Terraform shows in the plan and is put back."""
+    before = settings(sandbox, table.name)
+    tf.write_config(config(table.name))
+    tf.apply(check=True)
+    assert settings(sandbox, table.name)["policies"][WRITE][2:4] == (60, 60)
+
+    sandbox.client("application-autoscaling").put_scaling_policy(
+        PolicyName=f"smuppy-{table.name}-write",
+        ServiceNamespace="dynamodb",
+        ResourceId=f"table/{table.name}",
+        ScalableDimension=WRITE,
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 50.0,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "DynamoDBWriteCapacityUtilization"},
+            "ScaleInCooldown": 0,
+            "ScaleOutCooldown": 60,
+        },
+    )
+    drift = tf.plan()
+    assert drift.changes, drift.result.output
+    assert "scale_in_cooldown" in drift.result.output, drift.result.output
+    tf.apply(check=True)
+    assert settings(sandbox, table.name)["policies"][WRITE][2:4] == (60, 60)
+    assert not tf.plan().changes
+
+    tf.destroy(check=True)
+    assert settings(sandbox, table.name) == before

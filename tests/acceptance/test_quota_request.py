@@ -192,3 +192,31 @@ def test_quota_request_import(tf: Terraform, account: Any) -> None:
     assert {r["Id"] for r in history(account)} == earlier
     tf.destroy(check=True)
     assert {r["Id"] for r in history(account)} == earlier
+
+
+def test_quota_request_denied_is_refiled(tf: Terraform, account: Any) -> None:
+    """AWS denies the request: refresh shows it, the next apply files a new one (once)."""
+    accounts.require_emulator(account, "the sandbox's control of request statuses")
+    desired = int(applied(account)) + 5000
+    tf.write_config(config(desired))
+    tf.apply(check=True)
+    first = state_quota(tf)["request_id"]
+    assert [r["Id"] for r in history(account)] == [first]
+
+    account.set_quota_request_status(first, "DENIED")
+    plan = tf.plan()
+    assert plan.changes, plan.result.output
+    assert "DENIED" in plan.result.output, plan.result.output
+    tf.apply(check=True)
+
+    requests = {r["Id"]: r for r in history(account)}
+    assert requests[first]["Status"] == "DENIED", requests
+    refiled = [r for i, r in requests.items() if i != first]
+    assert len(refiled) == 1, requests
+    assert refiled[0]["DesiredValue"] == desired and refiled[0]["Status"] in OPEN, refiled
+    assert state_quota(tf)["request_id"] == refiled[0]["Id"]
+    # Converged: nothing left to do, and another apply files nothing.
+    assert not tf.plan().changes
+    tf.apply(check=True)
+    assert len(history(account)) == 2
+    tf.destroy(check=True)

@@ -92,6 +92,19 @@ def test_stage_throttle_lifecycle(tf: Terraform, sandbox: Sandbox, stage: fx.Res
         assert after.get(key) == before.get(key), (key, before, after)
 
 
+def test_destroy_leaves_no_stage_wide_entry_where_there_was_none(tf: Terraform, sandbox: Sandbox, suffix: str) -> None:
+    """A stage without a ``*/*`` method setting gets none back, read through GetStage."""
+    bare = fx.ensure_rest_api(sandbox, fx.pinned_api_id(suffix), name=f"smuppy-bare-{suffix}")
+    api, name = bare.api_id, bare.stage_name
+    assert "*/*" not in fx.stage_method_settings(sandbox, api, name)
+    tf.write_config(profile_config(api, name, 800, 400))
+    tf.apply(check=True)
+    assert stage_throttle(sandbox, api, name) == (800.0, 400)
+    tf.destroy(check=True)
+    settings = fx.stage_method_settings(sandbox, api, name)
+    assert "*/*" not in settings, settings
+
+
 def test_update_in_place(tf: Terraform, sandbox: Sandbox, stage: fx.RestApi) -> None:
     api, name = stage.api_id, stage.stage_name
     tf.write_config(profile_config(api, name, 1000, 500))

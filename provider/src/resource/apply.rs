@@ -3,8 +3,9 @@
 //! Contract: on success every value known in the plan comes back unchanged
 //! and no unknown is left. On a partial failure the state returned is what
 //! AWS reports after the attempt, beside the error, so what succeeded is
-//! never lost and the next apply converges. On a failed destroy the prior
-//! state is kept, with the private captures still to revert.
+//! never lost and the next apply converges. A destroy restores every part
+//! it can; when some fail, the state keeps only their blocks, with the
+//! private captures still to revert.
 
 use std::time::Duration;
 
@@ -93,9 +94,10 @@ pub async fn apply(
                 private: Vec::new(),
             };
         }
-        // Keep the resource in state with what is still to be restored.
+        // Keep in state only the blocks still to be restored, with their
+        // captures: the next destroy retries just those.
         return ApplyResponse {
-            new_state: req.prior_state,
+            new_state: super::parts::only_unrestored(&req.prior_state, &outcome.errors),
             private: outcome.private.to_bytes(),
         };
     }

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod claims;
 pub mod import;
 pub mod import_id;
+pub mod parts;
 pub mod plan;
 pub mod read;
 pub mod validate;

@@ -1,5 +1,8 @@
 //! ReadResource (refresh, and the read that completes an import): every
 //! value AWS reports replaces the one in state, so drift shows in the plan.
+//! A block that could not be read keeps its prior state with a warning on
+//! it: one unreadable part (an API the account may not call) must not stop
+//! the refresh of the others, nor the destroy that follows it.
 
 use tfplugin::{Diagnostics, ReadRequest, ReadResponse, Value};
 
@@ -28,16 +31,17 @@ pub async fn read(
     let (observed, errors) = scaling_aws::read_profile(&aws, &profile, &known).await;
     let schema = crate::schema::resource_schema().block;
     for e in &errors {
-        crate::diagnostics::push_component(e, &schema, true, diags);
+        crate::diagnostics::push_component(e, &schema, false, diags);
     }
     if diags.has_errors() {
-        // Keep the state as it was: a failed read must not look like drift.
         return ReadResponse {
             new_state: req.current_state,
             private: req.private,
         };
     }
     let mut new_state = state::apply_observed(&req.current_state, &observed);
+    // A failed read must not look like drift: those blocks stay as they were.
+    super::parts::keep_prior(&mut new_state, &req.current_state, &errors);
     // The analysis is a function of the state's own values; recomputing it
     // here keeps an imported profile (which arrives without it) from showing
     // a change, and follows drift in the values it reads.

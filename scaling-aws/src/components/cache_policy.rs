@@ -511,15 +511,18 @@ async fn users(ctx: &Ctx<'_>, id: &str) -> Result<Vec<String>, AwsError> {
     Ok(all)
 }
 
+/// The error of a policy that distributions `ids` still use, naming them.
+pub fn in_use_error(id: &str, ids: &[String]) -> ComponentError {
+    ComponentError::message(
+        loc(),
+        "cache policy still in use",
+        format!("cache policy {id} is used by distribution(s) {}; point their cache behaviours at another policy first, then destroy again", ids.join(", ")),
+    )
+}
+
 /// Delete the policy, unless a distribution still uses it.
 pub(crate) async fn delete(ctx: &Ctx<'_>, id: &str) -> Part<CachePolicyObserved> {
-    let in_use = |ids: &[String]| {
-        ComponentError::message(
-            loc(),
-            "cache policy still in use",
-            format!("cache policy {id} is used by distribution(s) {}; point their cache behaviours at another policy first, then destroy again", ids.join(", ")),
-        )
-    };
+    let in_use = |ids: &[String]| in_use_error(id, ids);
     match users(ctx, id).await {
         Ok(ids) if !ids.is_empty() => return Part::failed(None, in_use(&ids)),
         Ok(_) => {}
@@ -579,10 +582,13 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, id: &str) -> Part<CachePolicyObserved>
                 ctx.release(&key(id));
                 Part::new(None)
             } else if e.is(&["CachePolicyInUse"]) {
-                Part::failed(
-                    Some(current),
-                    ComponentError::aws(loc(), "cache policy still in use", e),
-                )
+                // AWS's message does not name the distributions: list them
+                // (a distribution may have taken the policy since the check).
+                let error = match users(ctx, id).await {
+                    Ok(ids) if !ids.is_empty() => in_use(&ids),
+                    _ => ComponentError::aws(loc(), "cache policy still in use", e),
+                };
+                Part::failed(Some(current), error)
             } else {
                 Part::failed(
                     Some(current),
@@ -596,6 +602,19 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, id: &str) -> Part<CachePolicyObserved>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_use_error_names_every_distribution() {
+        let e = in_use_error(
+            "658327ea",
+            &["E1ABCDEF".to_string(), "E2GHIJKL".to_string()],
+        );
+        let text = e.error.to_string();
+        assert!(text.contains("658327ea"), "{text}");
+        assert!(text.contains("E1ABCDEF, E2GHIJKL"), "{text}");
+        assert_eq!(e.summary, "cache policy still in use");
+        assert_eq!(e.location, loc());
+    }
 
     fn runbook() -> CachePolicy {
         CachePolicy {

@@ -157,13 +157,16 @@ pub fn table_change(desired: &TableCapacity, observed: &TableObserved) -> Option
 
 /// Whether the scaling policy read back matches the profile's block.
 pub fn policy_matches(want: &AutoScaling, got: &AutoScalingObserved) -> bool {
-    let target = want.target_utilization.unwrap_or(70.0);
+    // Left-out settings mean the documented defaults, which apply sends:
+    // a policy with other cooldowns (changed outside, or written without
+    // them) is drift to correct.
+    let target = want.target();
     got.policy_name.is_some()
         && got
             .target_utilization
             .is_some_and(|t| (t - target).abs() < 1e-9)
-        && (want.scale_in_cooldown.is_none() || got.scale_in_cooldown == want.scale_in_cooldown)
-        && (want.scale_out_cooldown.is_none() || got.scale_out_cooldown == want.scale_out_cooldown)
+        && got.scale_in_cooldown == Some(want.scale_in())
+        && got.scale_out_cooldown == Some(want.scale_out())
 }
 
 async fn read_scaling(
@@ -414,18 +417,10 @@ async fn put_policy(
         .build()
         .map_err(|e| e.to_string())?;
     let conf = TargetTrackingScalingPolicyConfiguration::builder()
-        .target_value(want.target_utilization.unwrap_or(70.0))
+        .target_value(want.target())
         .predefined_metric_specification(spec)
-        .set_scale_in_cooldown(
-            want.scale_in_cooldown
-                .map(|c| to_i32(c, "scale_in_cooldown"))
-                .transpose()?,
-        )
-        .set_scale_out_cooldown(
-            want.scale_out_cooldown
-                .map(|c| to_i32(c, "scale_out_cooldown"))
-                .transpose()?,
-        )
+        .scale_in_cooldown(to_i32(want.scale_in(), "scale_in_cooldown")?)
+        .scale_out_cooldown(to_i32(want.scale_out(), "scale_out_cooldown")?)
         .build()
         .map_err(|e| e.to_string())?;
     // A target just registered can briefly be invisible to PutScalingPolicy.
@@ -701,7 +696,19 @@ pub(crate) async fn apply(
     }
 
     match read(ctx, name).await {
-        Ok(o) => part.observed = o,
+        Ok(o) => {
+            if let (true, Some(after)) = (part.errors.is_empty(), &o) {
+                part.errors
+                    .extend(not_reached(desired, after).into_iter().map(|(attr, m)| {
+                        ComponentError::message(
+                            loc(i).then(attr),
+                            "the table change was not applied",
+                            format!("the writes to table {name:?} were acknowledged, but the read right after shows {m}"),
+                        )
+                    }));
+            }
+            part.observed = o;
+        }
         Err(e) => part.errors.push(ComponentError::aws(
             loc(i),
             "could not read the table back",
@@ -709,6 +716,65 @@ pub(crate) async fn apply(
         )),
     }
     part
+}
+
+/// What the read after an apply still shows differing from `desired`, as
+/// (attribute, what differs): empty when every write took effect.
+pub fn not_reached(desired: &TableCapacity, after: &TableObserved) -> Vec<(&'static str, String)> {
+    let mut left = Vec::new();
+    if let Some(change) = table_change(desired, after) {
+        left.push((
+            "billing_mode",
+            format!(
+                "billing mode {} with read/write capacity {:?}/{:?} (still to do: {change:?})",
+                after.billing_mode.as_deref().unwrap_or("unknown"),
+                after.read_capacity,
+                after.write_capacity
+            ),
+        ));
+    }
+    let on_demand = desired.billing_mode == Some(BillingMode::PayPerRequest);
+    for dim in DIMS {
+        let got = dim.observed(after);
+        match (dim.of(desired), got) {
+            (_, Some(_)) if on_demand => left.push((
+                dim.attr(),
+                "a scalable target still registered on an on-demand table".to_string(),
+            )),
+            (Some(want), Some(got)) => {
+                let min = want.min_capacity.unwrap_or(1);
+                let max = want.max_capacity.unwrap_or(got.max_capacity);
+                if got.min_capacity != min || got.max_capacity != max {
+                    left.push((
+                        dim.attr(),
+                        format!(
+                            "scalable target min/max {}/{} (expected {min}/{max})",
+                            got.min_capacity, got.max_capacity
+                        ),
+                    ));
+                }
+                if !policy_matches(want, got) {
+                    left.push((
+                        dim.attr(),
+                        format!(
+                            "scaling policy target {:?}, cooldowns in/out {:?}/{:?} (expected {}, {}/{})",
+                            got.target_utilization,
+                            got.scale_in_cooldown,
+                            got.scale_out_cooldown,
+                            want.target(),
+                            want.scale_in(),
+                            want.scale_out()
+                        ),
+                    ));
+                }
+            }
+            (Some(_), None) if !on_demand => {
+                left.push((dim.attr(), "no scalable target registered".to_string()))
+            }
+            _ => {}
+        }
+    }
+    left
 }
 
 /// Restore the captured mode, throughput and scalable targets.
@@ -895,6 +961,48 @@ mod tests {
     }
 
     #[test]
+    fn not_reached_names_what_the_read_back_still_differs_on() {
+        let mut t = table(Some(BillingMode::Provisioned));
+        t.read_capacity = Some(10);
+        t.write_capacity = Some(5);
+        assert!(not_reached(&t, &seen("PROVISIONED", Some(10), Some(5))).is_empty());
+        let left = not_reached(&t, &seen("PROVISIONED", Some(7), Some(5)));
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].0, "billing_mode");
+        assert!(left[0].1.contains("Some(7)"), "{left:?}");
+        t.read_autoscaling = Some(AutoScaling {
+            min_capacity: Some(5),
+            max_capacity: Some(50),
+            target_utilization: None,
+            scale_in_cooldown: None,
+            scale_out_cooldown: None,
+        });
+        let left = not_reached(&t, &seen("PROVISIONED", Some(7), Some(5)));
+        assert_eq!(
+            left,
+            vec![(
+                "read_autoscaling",
+                "no scalable target registered".to_string()
+            )]
+        );
+        let mut after = seen("PROVISIONED", Some(7), Some(5));
+        after.read_autoscaling = Some(AutoScalingObserved {
+            min_capacity: 5,
+            max_capacity: 50,
+            policy_name: Some("smuppy-t-read".into()),
+            target_utilization: Some(70.0),
+            scale_in_cooldown: Some(0),
+            scale_out_cooldown: Some(60),
+        });
+        let left = not_reached(&t, &after);
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(
+            left[0].1.contains("cooldowns in/out Some(0)/Some(60)"),
+            "{left:?}"
+        );
+    }
+
+    #[test]
     fn names() {
         assert_eq!(policy_name("feeds", Dim::Read), "smuppy-feeds-read");
         assert_eq!(scalable_key("feeds", Dim::Write), "scalable:feeds:write");
@@ -912,9 +1020,21 @@ mod tests {
             policy_name: Some("p".into()),
             target_utilization: Some(70.0),
             scale_in_cooldown: Some(60),
-            scale_out_cooldown: Some(0),
+            scale_out_cooldown: Some(AutoScaling::DEFAULT_COOLDOWN_SECONDS),
         };
         assert!(policy_matches(&want, &got));
+        // A left-out cooldown means the documented default: a policy with
+        // AWS's own 0 (written without it, or changed outside) is drift.
+        let zero = AutoScalingObserved {
+            scale_out_cooldown: Some(0),
+            ..got.clone()
+        };
+        assert!(!policy_matches(&want, &zero));
+        let unset = AutoScalingObserved {
+            scale_out_cooldown: None,
+            ..got.clone()
+        };
+        assert!(!policy_matches(&want, &unset));
         assert!(!policy_matches(
             &AutoScaling {
                 target_utilization: Some(50.0),

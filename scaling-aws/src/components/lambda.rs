@@ -274,12 +274,7 @@ async fn wait_ready(
                 }
                 match p.status.as_str() {
                     "READY" => Ok(Some(p)),
-                    "FAILED" => Err(format!(
-                        "provisioned concurrency FAILED: {} (allocated {} of {})",
-                        p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
-                        p.allocated,
-                        p.requested
-                    )),
+                    "FAILED" => Err(failed_message(&p)),
                     _ => Ok(None),
                 }
             }
@@ -786,7 +781,19 @@ pub(crate) async fn apply(
     }
 
     match read(ctx, f, q).await {
-        Ok(o) => part.observed = o,
+        Ok(o) => {
+            if let (true, Some(after)) = (part.errors.is_empty(), &o) {
+                part.errors
+                    .extend(not_reached(desired, after).into_iter().map(|(attr, m)| {
+                        ComponentError::message(
+                            loc(i).then(attr),
+                            "the function change was not applied",
+                            format!("the writes to function {f:?} were acknowledged, but the read right after shows {m}"),
+                        )
+                    }));
+            }
+            part.observed = o;
+        }
         Err(e) => part.errors.push(ComponentError::aws(
             loc(i),
             "could not read the function back",
@@ -794,6 +801,28 @@ pub(crate) async fn apply(
         )),
     }
     part
+}
+
+/// The settings the read after an apply still shows differing from
+/// `desired`, as (attribute, what it reads): empty when every write took.
+pub fn not_reached(desired: &LambdaPool, after: &LambdaObserved) -> Vec<(&'static str, String)> {
+    let mut left = Vec::new();
+    for (attr, want, got) in [
+        (
+            "reserved_concurrency",
+            desired.reserved_concurrency,
+            after.reserved_concurrency,
+        ),
+        ("memory_size", desired.memory_size, after.memory_size),
+        ("timeout", desired.timeout, after.timeout),
+    ] {
+        if let Some(w) = want {
+            if got != Some(w) {
+                left.push((attr, format!("{attr} {got:?} (expected {w})")));
+            }
+        }
+    }
+    left
 }
 
 /// Restore a qualifier's captured alias target and provisioned concurrency.
@@ -932,9 +961,81 @@ pub(crate) async fn revert_function(
     errors
 }
 
+/// The error of a provisioned concurrency config AWS reports FAILED, with
+/// AWS's own reason.
+pub fn failed_message(p: &ProvisionedObserved) -> String {
+    format!(
+        "provisioned concurrency FAILED: {} (allocated {} of {})",
+        p.status_reason.as_deref().unwrap_or("AWS gave no reason"),
+        p.allocated,
+        p.requested
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_reached_names_each_setting_the_read_back_differs_on() {
+        let want = LambdaPool {
+            function_name: "f".into(),
+            reserved_concurrency: Some(200),
+            provisioned_concurrency: None,
+            qualifier: None,
+            memory_size: Some(1024),
+            timeout: None,
+            publish_on_change: false,
+        };
+        let mut after = LambdaObserved {
+            function_name: "f".into(),
+            reserved_concurrency: Some(200),
+            memory_size: Some(1024),
+            timeout: Some(3),
+            ..LambdaObserved::default()
+        };
+        assert!(not_reached(&want, &after).is_empty());
+        after.reserved_concurrency = None;
+        after.memory_size = Some(128);
+        let left = not_reached(&want, &after);
+        assert_eq!(
+            left,
+            vec![
+                (
+                    "reserved_concurrency",
+                    "reserved_concurrency None (expected 200)".to_string()
+                ),
+                (
+                    "memory_size",
+                    "memory_size Some(128) (expected 1024)".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn failed_provisioned_concurrency_carries_aws_reason() {
+        let p = ProvisionedObserved {
+            status: "FAILED".into(),
+            status_reason: Some(
+                "FUNCTION_ERROR_INIT_FAILURE: Function failed to initialize".into(),
+            ),
+            allocated: 0,
+            requested: 50,
+            ..ProvisionedObserved::default()
+        };
+        let m = failed_message(&p);
+        assert!(
+            m.contains("FUNCTION_ERROR_INIT_FAILURE: Function failed to initialize"),
+            "{m}"
+        );
+        assert!(m.contains("allocated 0 of 50"), "{m}");
+        let none = failed_message(&ProvisionedObserved {
+            status_reason: None,
+            ..p
+        });
+        assert!(none.contains("AWS gave no reason"), "{none}");
+    }
 
     #[test]
     fn targets_restore_only_what_the_previous_profile_managed() {

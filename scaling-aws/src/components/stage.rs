@@ -2,10 +2,20 @@
 //!
 //! A REST stage has no top-level throttle; the stage-wide throttle is the
 //! `*/*` method setting, patched at `/*/*/throttling/rateLimit` and
-//! `/*/*/throttling/burstLimit` (values sent as strings). Reverting never
-//! removes `/*/*` itself, which would also drop the entry's logging, metrics
-//! and caching settings: it restores the previous rate and burst, or removes
-//! only the two throttling fields.
+//! `/*/*/throttling/burstLimit` (values sent as strings).
+//!
+//! Reverting follows what the API reference documents for method settings:
+//! the fields of an entry are set with `replace`, and an entry is deleted
+//! whole with `remove` of its key path (`/*/*`); a field-level `remove` is
+//! not among the documented operations. So a stage that had no `*/*` entry
+//! gets the entry removed (AWS's "no method setting" answer means it is
+//! already gone), unless someone else has since turned on logging, metrics,
+//! data trace or caching in it: then its throttle is set to -1 (no
+//! method-level throttle, what AWS reports for an entry never throttled) and
+//! their settings stay. A stage that had an entry gets its prior values
+//! back, -1 where it had none. Every write is checked by the read that
+//! follows it: a write AWS acknowledged but did not apply is an error naming
+//! the setting.
 
 use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{Ctx, Part};
@@ -24,6 +34,11 @@ const SERVICE: &str = "apigateway";
 pub const STAGE_WIDE: &str = "*/*";
 pub const RATE_PATH: &str = "/*/*/throttling/rateLimit";
 pub const BURST_PATH: &str = "/*/*/throttling/burstLimit";
+/// The path that deletes the whole `*/*` entry.
+pub const ENTRY_PATH: &str = "/*/*";
+/// What API Gateway reports for a throttle field that is not set on an
+/// existing entry (the stage and account limits apply).
+pub const UNTHROTTLED: f64 = -1.0;
 
 /// The stage a profile names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,42 +128,104 @@ pub fn apply_patches(desired: &StageThrottle, observed: &StageObserved) -> Vec<P
     ops
 }
 
-/// The operations that bring `observed` back to the captured prior values:
-/// `replace` with the prior value where there was one, `remove` of the
-/// single throttling field where there was none. Never `remove /*/*`.
+/// Whether a rate read back is the target: `None` as target means "no
+/// method-level throttle", which AWS reports as absent or -1.
+fn rate_reached(target: Option<f64>, observed: Option<f64>) -> bool {
+    match target {
+        Some(t) => same_rate(Some(t), observed),
+        None => observed.is_none_or(|o| same_rate(Some(o), Some(UNTHROTTLED))),
+    }
+}
+
+fn burst_reached(target: Option<i64>, observed: Option<i64>) -> bool {
+    match target {
+        Some(t) => observed == Some(t),
+        None => observed.is_none_or(|o| o == UNTHROTTLED as i64),
+    }
+}
+
+/// The operations that bring `observed` back to the captured prior state:
+/// no `*/*` entry (`had_entry = false`), or an entry with the prior rate and
+/// burst (`None`: no method-level throttle, sent as -1). Empty when the
+/// stage is already there.
 pub fn revert_patches(
+    had_entry: bool,
     prior_rate: Option<f64>,
     prior_burst: Option<i64>,
     observed: &StageObserved,
 ) -> Vec<Patch> {
-    let mut ops = Vec::new();
-    match prior_rate {
-        Some(r) if !same_rate(Some(r), observed.rate_limit) => ops.push(Patch {
-            op: "replace",
-            path: RATE_PATH,
-            value: Some(format_rate(r)),
-        }),
-        None if observed.rate_limit.is_some() => ops.push(Patch {
-            op: "remove",
-            path: RATE_PATH,
-            value: None,
-        }),
-        _ => {}
+    if !had_entry {
+        if !observed.has_stage_wide_settings {
+            return Vec::new();
+        }
+        if !observed.other_stage_wide_settings {
+            return vec![Patch {
+                op: "remove",
+                path: ENTRY_PATH,
+                value: None,
+            }];
+        }
+        // Someone else's settings live in the entry now: keep them and
+        // take only the throttle off.
     }
-    match prior_burst {
-        Some(b) if observed.burst_limit != Some(b) => ops.push(Patch {
+    let (prior_rate, prior_burst) = if had_entry {
+        (prior_rate, prior_burst)
+    } else {
+        (None, None)
+    };
+    let mut ops = Vec::new();
+    if !rate_reached(prior_rate, observed.rate_limit) {
+        ops.push(Patch {
+            op: "replace",
+            path: RATE_PATH,
+            value: Some(format_rate(prior_rate.unwrap_or(UNTHROTTLED))),
+        });
+    }
+    if !burst_reached(prior_burst, observed.burst_limit) {
+        ops.push(Patch {
             op: "replace",
             path: BURST_PATH,
-            value: Some(b.to_string()),
-        }),
-        None if observed.burst_limit.is_some() => ops.push(Patch {
-            op: "remove",
-            path: BURST_PATH,
-            value: None,
-        }),
-        _ => {}
+            value: Some(prior_burst.unwrap_or(UNTHROTTLED as i64).to_string()),
+        });
     }
     ops
+}
+
+/// What a patch still left to do says about the stage read back, naming
+/// the setting: the text of a "write acknowledged but not applied" error.
+pub fn not_applied(left: &[Patch], observed: &StageObserved) -> String {
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "absent".to_string());
+    let parts: Vec<String> = left
+        .iter()
+        .map(|p| match (p.op, p.path) {
+            ("remove", ENTRY_PATH) => {
+                "methodSettings[\"*/*\"] is still there (it must be removed)".to_string()
+            }
+            (_, RATE_PATH) => format!(
+                "methodSettings[\"*/*\"].throttlingRateLimit (rate_limit) reads {}, expected {}",
+                shown(observed.rate_limit.map(format_rate)),
+                p.value.as_deref().unwrap_or("absent")
+            ),
+            (_, BURST_PATH) => format!(
+                "methodSettings[\"*/*\"].throttlingBurstLimit (burst_limit) reads {}, expected {}",
+                shown(observed.burst_limit.map(|b| b.to_string())),
+                p.value.as_deref().unwrap_or("absent")
+            ),
+            _ => format!("{} {} was not applied", p.op, p.path),
+        })
+        .collect();
+    format!(
+        "UpdateStage on stage {:?} of REST API {:?} was acknowledged, but GetStage right after shows it was not applied: {}",
+        observed.stage_name,
+        observed.rest_api_id,
+        parts.join("; ")
+    )
+}
+
+/// AWS's answer to removing a `*/*` entry that is not there: already gone.
+fn entry_already_gone(e: &AwsError) -> bool {
+    e.is(&["BadRequestException", "NotFoundException"])
+        && e.message.to_ascii_lowercase().contains("no method setting")
 }
 
 /// Keeps the raw body of a response: the SDK reports an absent
@@ -175,16 +252,35 @@ impl Intercept for BodyTap {
     }
 }
 
-/// The stage-wide throttle in a GetStage JSON body: (entry present, rate, burst).
-pub fn throttle_from_body(body: &[u8]) -> Option<(bool, Option<f64>, Option<i64>)> {
+/// The stage-wide entry as a GetStage JSON body shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StageWide {
+    /// Whether `methodSettings["*/*"]` exists.
+    pub present: bool,
+    pub rate: Option<f64>,
+    pub burst: Option<i64>,
+    /// Whether the entry turns on metrics, logging, data trace or caching.
+    pub other: bool,
+}
+
+/// The stage-wide entry in a GetStage JSON body; `None` when the body is
+/// not JSON.
+pub fn throttle_from_body(body: &[u8]) -> Option<StageWide> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let entry = match v.get("methodSettings").and_then(|m| m.get(STAGE_WIDE)) {
-        Some(e) => e,
-        None => return Some((false, None, None)),
+    let Some(entry) = v.get("methodSettings").and_then(|m| m.get(STAGE_WIDE)) else {
+        return Some(StageWide::default());
     };
-    let rate = entry.get("throttlingRateLimit").and_then(|x| x.as_f64());
-    let burst = entry.get("throttlingBurstLimit").and_then(|x| x.as_i64());
-    Some((true, rate, burst))
+    let on = |k: &str| entry.get(k).and_then(|x| x.as_bool()) == Some(true);
+    let logging = entry
+        .get("loggingLevel")
+        .and_then(|x| x.as_str())
+        .is_some_and(|l| !l.eq_ignore_ascii_case("OFF"));
+    Some(StageWide {
+        present: true,
+        rate: entry.get("throttlingRateLimit").and_then(|x| x.as_f64()),
+        burst: entry.get("throttlingBurstLimit").and_then(|x| x.as_i64()),
+        other: logging || on("metricsEnabled") || on("dataTraceEnabled") || on("cachingEnabled"),
+    })
 }
 
 /// GetStage. `Ok(None)` when the API or the stage is gone.
@@ -221,24 +317,31 @@ pub(crate) async fn read(ctx: &Ctx<'_>, id: &StageId) -> Result<Option<StageObse
     };
     let api_name = api.name().map(str::to_string);
     let raw = tap.0.lock().ok().and_then(|mut s| s.take());
-    let (has, rate, burst) = match raw.as_deref().and_then(throttle_from_body) {
+    let wide = match raw.as_deref().and_then(throttle_from_body) {
         Some(t) => t,
         None => match out.method_settings().and_then(|m| m.get(STAGE_WIDE)) {
-            Some(ms) => (
-                true,
-                Some(ms.throttling_rate_limit()),
-                Some(i64::from(ms.throttling_burst_limit())),
-            ),
-            None => (false, None, None),
+            Some(ms) => StageWide {
+                present: true,
+                rate: Some(ms.throttling_rate_limit()),
+                burst: Some(i64::from(ms.throttling_burst_limit())),
+                other: ms.metrics_enabled()
+                    || ms.data_trace_enabled()
+                    || ms.caching_enabled()
+                    || ms
+                        .logging_level()
+                        .is_some_and(|l| !l.eq_ignore_ascii_case("OFF")),
+            },
+            None => StageWide::default(),
         },
     };
     Ok(Some(StageObserved {
         rest_api_id: id.rest_api_id.clone(),
         stage_name: id.stage_name.clone(),
         api_name,
-        rate_limit: rate,
-        burst_limit: burst,
-        has_stage_wide_settings: has,
+        rate_limit: wide.rate,
+        burst_limit: wide.burst,
+        has_stage_wide_settings: wide.present,
+        other_stage_wide_settings: wide.other,
     }))
 }
 
@@ -324,8 +427,24 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, desired: &StageThrottle) -> Part<StageO
             e,
         ));
     }
+    let wrote = part.errors.is_empty();
     match read(ctx, &id).await {
-        Ok(o) => part.observed = o,
+        Ok(Some(after)) => {
+            let left = apply_patches(desired, &after);
+            if wrote && !left.is_empty() {
+                part.errors.push(ComponentError::message(
+                    location().then(if left[0].path == RATE_PATH {
+                        "rate_limit"
+                    } else {
+                        "burst_limit"
+                    }),
+                    "the stage throttle was not applied",
+                    not_applied(&left, &after),
+                ));
+            }
+            part.observed = Some(after);
+        }
+        Ok(None) => part.errors.push(missing(desired)),
         Err(e) => part.errors.push(ComponentError::aws(
             location(),
             "could not read the stage back",
@@ -335,14 +454,14 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, desired: &StageThrottle) -> Part<StageO
     part
 }
 
-/// Restore the captured throttle of stage `id` and forget the capture.
-/// A stage that is gone has nothing to restore.
+/// Restore the captured `*/*` entry of stage `id`, check it by reading
+/// back, and forget the capture. A stage that is gone has nothing to restore.
 pub(crate) async fn revert(ctx: &Ctx<'_>, id: &StageId) -> Part<StageObserved> {
     let key = id.key();
     let Some(Capture::Stage {
+        had_entry,
         rate_limit,
         burst_limit,
-        ..
     }) = ctx.capture(&key)
     else {
         return Part::new(None);
@@ -360,41 +479,31 @@ pub(crate) async fn revert(ctx: &Ctx<'_>, id: &StageId) -> Part<StageObserved> {
             )
         }
     };
-    let ops = revert_patches(rate_limit, burst_limit, &now);
+    let ops = revert_patches(had_entry, rate_limit, burst_limit, &now);
     let mut part = Part::new(Some(now));
     if !ops.is_empty() {
-        if let Err(e) = update(ctx, id, &ops).await {
-            // Where a field-level remove is refused, -1 is API Gateway's
-            // "no method-level throttle": the account limits apply again.
-            if e.is(&["BadRequestException"]) && ops.iter().any(|o| o.op == "remove") {
-                let fallback: Vec<Patch> = ops
-                    .iter()
-                    .map(|o| match o.op {
-                        "remove" => Patch {
-                            op: "replace",
-                            path: o.path,
-                            value: Some("-1".to_string()),
-                        },
-                        _ => o.clone(),
-                    })
-                    .collect();
-                if let Err(e2) = update(ctx, id, &fallback).await {
-                    part.errors.push(ComponentError::aws(
-                        location(),
-                        "could not restore the stage throttle",
-                        e2,
-                    ));
-                }
-            } else {
-                part.errors.push(ComponentError::aws(
-                    location(),
-                    "could not restore the stage throttle",
-                    e,
-                ));
-            }
+        match update(ctx, id, &ops).await {
+            Ok(()) => {}
+            Err(e) if entry_already_gone(&e) => {}
+            Err(e) => part.errors.push(ComponentError::aws(
+                location(),
+                "could not restore the stage throttle",
+                e,
+            )),
         }
         match read(ctx, id).await {
-            Ok(o) => part.observed = o,
+            Ok(Some(after)) => {
+                let left = revert_patches(had_entry, rate_limit, burst_limit, &after);
+                if part.errors.is_empty() && !left.is_empty() {
+                    part.errors.push(ComponentError::message(
+                        location(),
+                        "the stage throttle was not restored",
+                        not_applied(&left, &after),
+                    ));
+                }
+                part.observed = Some(after);
+            }
+            Ok(None) => part.observed = None,
             Err(e) => part.errors.push(ComponentError::aws(
                 location(),
                 "could not read the stage back",
@@ -465,55 +574,117 @@ mod tests {
         assert_eq!(ops[0].value.as_deref(), Some("100.5"));
     }
 
+    fn replace(path: &'static str, v: &str) -> Patch {
+        Patch {
+            op: "replace",
+            path,
+            value: Some(v.into()),
+        }
+    }
+
     #[test]
-    fn revert_restores_values_or_removes_only_throttle_fields() {
-        let ops = revert_patches(Some(10000.0), Some(5000), &obs(Some(100.0), Some(50)));
-        assert_eq!(
-            ops[0],
-            Patch {
-                op: "replace",
-                path: RATE_PATH,
-                value: Some("10000".into())
-            }
-        );
-        assert_eq!(
-            ops[1],
-            Patch {
-                op: "replace",
-                path: BURST_PATH,
-                value: Some("5000".into())
-            }
-        );
-        let ops = revert_patches(None, None, &obs(Some(100.0), Some(50)));
+    fn revert_restores_prior_values_and_minus_one_for_absent_fields() {
+        let ops = revert_patches(true, Some(10000.0), Some(5000), &obs(Some(100.0), Some(50)));
         assert_eq!(
             ops,
-            vec![
-                Patch {
-                    op: "remove",
-                    path: RATE_PATH,
-                    value: None
-                },
-                Patch {
-                    op: "remove",
-                    path: BURST_PATH,
-                    value: None
-                },
-            ]
+            vec![replace(RATE_PATH, "10000"), replace(BURST_PATH, "5000")]
         );
-        assert!(ops.iter().all(|o| o.path != "/*/*"));
-        assert!(revert_patches(Some(1.0), Some(2), &obs(Some(1.0), Some(2))).is_empty());
+        // An entry that had no throttle: -1 (no method-level throttle).
+        let ops = revert_patches(true, None, None, &obs(Some(100.0), Some(50)));
+        assert_eq!(
+            ops,
+            vec![replace(RATE_PATH, "-1"), replace(BURST_PATH, "-1")]
+        );
+        assert!(ops.iter().all(|o| o.op == "replace"));
+        // Already there: absent or -1 both mean unthrottled.
+        assert!(revert_patches(true, None, None, &obs(Some(-1.0), Some(-1))).is_empty());
+        assert!(revert_patches(true, Some(1.0), Some(2), &obs(Some(1.0), Some(2))).is_empty());
+    }
+
+    #[test]
+    fn revert_removes_the_whole_entry_the_stage_did_not_have() {
+        let ops = revert_patches(false, None, None, &obs(Some(100.0), Some(50)));
+        assert_eq!(
+            ops,
+            vec![Patch {
+                op: "remove",
+                path: "/*/*",
+                value: None
+            }]
+        );
+        // No field-level remove, ever.
+        for had in [true, false] {
+            for o in [obs(Some(1.0), Some(1)), obs(None, Some(1))] {
+                let ops = revert_patches(had, None, None, &o);
+                assert!(
+                    ops.iter().all(|p| p.op != "remove" || p.path == ENTRY_PATH),
+                    "{ops:?}"
+                );
+            }
+        }
+        let gone = StageObserved {
+            has_stage_wide_settings: false,
+            ..obs(None, None)
+        };
+        assert!(revert_patches(false, None, None, &gone).is_empty());
+        // Logging someone turned on since: the entry stays, unthrottled.
+        let shared = StageObserved {
+            other_stage_wide_settings: true,
+            ..obs(Some(100.0), Some(50))
+        };
+        assert_eq!(
+            revert_patches(false, None, None, &shared),
+            vec![replace(RATE_PATH, "-1"), replace(BURST_PATH, "-1")]
+        );
+    }
+
+    #[test]
+    fn not_applied_names_the_setting() {
+        let o = obs(Some(100.0), Some(50));
+        let m = not_applied(&revert_patches(false, None, None, &o), &o);
+        assert!(m.contains("methodSettings[\"*/*\"] is still there"), "{m}");
+        assert!(m.contains("staging") && m.contains("bmkd8zayee"), "{m}");
+        let m = not_applied(&apply_patches(&want(Some(2500.0), Some(1200)), &o), &o);
+        assert!(m.contains("rate_limit) reads 100, expected 2500"), "{m}");
+        assert!(m.contains("burst_limit) reads 50, expected 1200"), "{m}");
+    }
+
+    #[test]
+    fn no_method_setting_answer_means_gone() {
+        let e = AwsError {
+            service: "apigateway".into(),
+            operation: "UpdateStage".into(),
+            code: Some("BadRequestException".into()),
+            message: "Cannot remove method setting */* because there is no method setting for this method ".into(),
+            request_id: None,
+        };
+        assert!(entry_already_gone(&e));
+        let other = AwsError {
+            message: "Invalid method setting path: /*/*/throttling/rateLimit".into(),
+            ..e
+        };
+        assert!(!entry_already_gone(&other));
     }
 
     #[test]
     fn body_parsing_tells_absent_from_zero() {
+        let wide = |present, rate, burst, other| StageWide {
+            present,
+            rate,
+            burst,
+            other,
+        };
         let b = br#"{"methodSettings":{"*/*":{"metricsEnabled":true,"loggingLevel":"INFO"}}}"#;
-        assert_eq!(throttle_from_body(b), Some((true, None, None)));
+        assert_eq!(throttle_from_body(b), Some(wide(true, None, None, true)));
         let b =
-            br#"{"methodSettings":{"*/*":{"throttlingRateLimit":0.0,"throttlingBurstLimit":0}}}"#;
-        assert_eq!(throttle_from_body(b), Some((true, Some(0.0), Some(0))));
+            br#"{"methodSettings":{"*/*":{"throttlingRateLimit":0.0,"throttlingBurstLimit":0,"loggingLevel":"OFF","metricsEnabled":false}}}"#;
+        assert_eq!(
+            throttle_from_body(b),
+            Some(wide(true, Some(0.0), Some(0), false))
+        );
         assert_eq!(
             throttle_from_body(br#"{"stageName":"s"}"#),
-            Some((false, None, None))
+            Some(wide(false, None, None, false))
         );
         assert_eq!(throttle_from_body(b"not json"), None);
     }

@@ -198,3 +198,101 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
         ("PROVISIONED".to_string(), 5, 5)
     );
 }
+
+/// (scale-in, scale-out) cooldowns of the profile's read policy, via
+/// DescribeScalingPolicies.
+async fn read_cooldowns(aws: &Aws, table: &str) -> (Option<i32>, Option<i32>) {
+    let out = aws
+        .autoscaling()
+        .describe_scaling_policies()
+        .service_namespace(ServiceNamespace::Dynamodb)
+        .resource_id(format!("table/{table}"))
+        .send()
+        .await
+        .unwrap();
+    let pol = out
+        .scaling_policies()
+        .iter()
+        .find(|p| p.policy_name() == format!("smuppy-{table}-read"))
+        .expect("policy");
+    let c = pol
+        .target_tracking_scaling_policy_configuration()
+        .expect("target tracking");
+    (c.scale_in_cooldown(), c.scale_out_cooldown())
+}
+
+#[tokio::test]
+async fn left_out_cooldowns_are_sent_as_documented_and_outside_changes_are_drift() {
+    let sb = Sandbox::start();
+    let aws = sb.connect().await;
+    table_fixture(&aws, "orders").await;
+    let mut p = profile("staging");
+    let mut t = table("orders", BillingMode::Provisioned);
+    t.write_capacity = Some(10);
+    t.read_autoscaling = Some(AutoScaling {
+        min_capacity: Some(5),
+        max_capacity: Some(50),
+        target_utilization: None,
+        scale_in_cooldown: None,
+        scale_out_cooldown: None,
+    });
+    p.dynamodb.push(t);
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &fast_polls(),
+    )
+    .await;
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let default = AutoScaling::DEFAULT_COOLDOWN_SECONDS as i32;
+    assert_eq!(
+        read_cooldowns(&aws, "orders").await,
+        (Some(default), Some(default))
+    );
+
+    // Someone sets the scale-in cooldown to 0 outside the profile.
+    aws.autoscaling()
+        .put_scaling_policy()
+        .policy_name("smuppy-orders-read")
+        .service_namespace(ServiceNamespace::Dynamodb)
+        .resource_id("table/orders")
+        .scalable_dimension(ScalableDimension::DynamoDbTableReadCapacityUnits)
+        .policy_type(aws_sdk_applicationautoscaling::types::PolicyType::TargetTrackingScaling)
+        .target_tracking_scaling_policy_configuration(
+            aws_sdk_applicationautoscaling::types::TargetTrackingScalingPolicyConfiguration::builder()
+                .target_value(70.0)
+                .predefined_metric_specification(
+                    aws_sdk_applicationautoscaling::types::PredefinedMetricSpecification::builder()
+                        .predefined_metric_type(
+                            aws_sdk_applicationautoscaling::types::MetricType::DynamoDbReadCapacityUtilization,
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .scale_in_cooldown(0)
+                .scale_out_cooldown(default)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (read, errs) = scaling_aws::read_profile(&aws, &p, &out.observed).await;
+    assert!(errs.is_empty(), "{errs:?}");
+    let seen = read.dynamodb[0]
+        .as_ref()
+        .and_then(|t| t.read_autoscaling.clone())
+        .unwrap();
+    assert_eq!(seen.scale_in_cooldown, Some(0), "refresh reports the drift");
+    // The next apply puts the documented default back.
+    let again = apply_profile(&aws, &p, Some(&p), &read, out.private, &fast_polls()).await;
+    assert!(again.errors.is_empty(), "{:?}", again.errors);
+    assert!(again.writes >= 1);
+    assert_eq!(
+        read_cooldowns(&aws, "orders").await,
+        (Some(default), Some(default))
+    );
+}

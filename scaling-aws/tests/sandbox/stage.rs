@@ -173,11 +173,54 @@ async fn stage_throttle_basic_lifecycle_keeps_other_method_settings() {
 }
 
 #[tokio::test]
-async fn stage_throttle_without_prior_entry_removes_only_throttle_fields() {
+async fn destroy_removes_the_stage_wide_entry_the_stage_did_not_have() {
     let sb = Sandbox::start();
     let aws = sb.connect().await;
     let api = stage_fixture(&aws, "prod", false).await;
     assert!(stage_wide(&aws, &api, "prod").await.is_none());
+    let p = profile(&api, "prod", 500.0, 100);
+    let out = apply_profile(
+        &aws,
+        &p,
+        None,
+        &Observed::default(),
+        PrivateState::default(),
+        &ApplyOptions::default(),
+    )
+    .await;
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let applied = stage_wide(&aws, &api, "prod").await.unwrap();
+    assert_eq!((applied.0, applied.1), (500.0, 100));
+    let d = destroy_profile(&aws, &p, &out.observed, out.private).await;
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert!(d.private.is_empty(), "{:?}", d.private);
+    // As before the profile: no */* entry at all, not one with -1 or
+    // the emulator's filled-in values.
+    let after = aws
+        .apigateway()
+        .get_stage()
+        .rest_api_id(&api)
+        .stage_name("prod")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        after
+            .method_settings()
+            .is_none_or(|m| !m.contains_key("*/*")),
+        "{:?}",
+        after.method_settings()
+    );
+    // A second destroy finds nothing to do.
+    let again = destroy_profile(&aws, &p, &Observed::default(), d.private).await;
+    assert!(again.errors.is_empty() && again.writes == 0, "{again:?}");
+}
+
+#[tokio::test]
+async fn destroy_keeps_settings_others_added_to_an_entry_it_created() {
+    let sb = Sandbox::start();
+    let aws = sb.connect().await;
+    let api = stage_fixture(&aws, "prod", false).await;
     let p = profile(&api, "prod", 500.0, 100);
     let out = apply_profile(
         &aws,
@@ -206,13 +249,9 @@ async fn stage_throttle_without_prior_entry_removes_only_throttle_fields() {
         .unwrap();
     let d = destroy_profile(&aws, &p, &out.observed, out.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
-    let (read, _) = read_profile(&aws, &p, &Observed::default()).await;
-    let st = read.api_gateway.unwrap();
-    assert!(st.has_stage_wide_settings, "the */* entry must survive");
-    assert_eq!(st.rate_limit, None);
-    assert_eq!(st.burst_limit, None);
-    let (_, _, _, level) = stage_wide(&aws, &api, "prod").await.unwrap();
-    assert_eq!(level.as_deref(), Some("ERROR"));
+    let (rate, burst, _, level) = stage_wide(&aws, &api, "prod").await.unwrap();
+    assert_eq!(level.as_deref(), Some("ERROR"), "their logging stays");
+    assert_eq!((rate, burst), (-1.0, -1), "no method-level throttle left");
 }
 
 #[tokio::test]
