@@ -159,8 +159,9 @@ def _xml_to_value(el: ET.Element, shape: Shape) -> Any:
     return text
 
 
-def parameters(call: Call, query: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
-    """The operation's input as named members (best effort for the query protocol)."""
+def parameters(call: Call, query: str, headers: dict[str, str], body: bytes) -> dict[str, Any] | None:
+    """The operation's input as named members; None for the query protocol (IAM, STS), whose
+    flattened form members are not mapped back (the operation itself is identified)."""
     shape = call.operation.input_shape
     if shape is None:
         return {}
@@ -173,7 +174,7 @@ def parameters(call: Call, query: str, headers: dict[str, str], body: bytes) -> 
     if protocol == "json" or headers.get("x-amz-target"):
         return dict(json.loads(body or b"{}"))
     if protocol == "query":
-        return {}  # flattened form members: the operation is identified, not its members
+        return None
     qs = urllib.parse.parse_qs(query, keep_blank_values=True)
     payload_name = shape.serialization.get("payload")
     body_members: dict[str, Any] = {}
@@ -279,7 +280,7 @@ def validate(shape: Shape | None, value: Any, path: str = "") -> list[str]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, str):
                 try:
-                    value = float(value)
+                    value = float(value) if "." in value else int(value)
                 except ValueError:
                     fail("be a number")
                     return errors

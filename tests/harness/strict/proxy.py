@@ -304,7 +304,7 @@ class StrictProxy:
             params = None
             problems = [f"the request body is not valid for its protocol: {err}"]
         else:
-            problems = model.validate(call.operation.input_shape, params)
+            problems = [] if params is None else model.validate(call.operation.input_shape, params)
         if problems:
             status, code = VALIDATION_ERROR.get(service, (400, "ValidationException"))
             answer = error_answer(service, headers, status, code, model.validation_message(problems))
