@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import ctypes
 import json
 import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -44,6 +42,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a file: make ``harness`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from harness.processes import _Process
 from harness.strict import REALISTIC_PROFILE, Profile, StrictControls, StrictProxy, StrictState, strict_by_default
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
@@ -133,15 +132,6 @@ def region_for(service: str) -> str:
     return GLOBAL_ACCELERATOR_REGION if service == "globalaccelerator" else SANDBOX_REGION
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM when the parent dies (Linux)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def _http(method: str, url: str, body: Any = None, timeout: float = 5.0) -> tuple[int, bytes]:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method)
@@ -152,60 +142,6 @@ def _http(method: str, url: str, body: Any = None, timeout: float = 5.0) -> tupl
             return resp.status, resp.read()
     except urllib.error.HTTPError as err:
         return err.code, err.read()
-
-
-class _Process:
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_path: Path) -> None:
-        self.name = name
-        self.log_path = log_path
-        self._log = open(log_path, "wb")
-        self.popen = subprocess.Popen(
-            argv,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-        )
-        self.pgid = self.popen.pid  # leader of its own session / process group
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def _group_alive(self) -> bool:
-        try:
-            os.killpg(self.pgid, 0)
-            return True
-        except (ProcessLookupError, PermissionError):
-            return False
-
-    def stop(self, timeout: float = 5.0) -> None:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.pgid, sig)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if self.popen.poll() is not None and not self._group_alive():
-                    break
-                time.sleep(0.05)
-            else:
-                continue
-            break
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-        self._log.close()
 
 
 _LIVE: "weakref.WeakSet[Sandbox]" = weakref.WeakSet()
