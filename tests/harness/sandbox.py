@@ -355,12 +355,15 @@ class Sandbox(StrictControls):
             raise SandboxError(f"{emulator} is not running")
         return f"http://127.0.0.1:{port}"
 
+    def front(self, emulator: str) -> str:
+        """Where the services of ``emulator`` are reached: its strict layer when on, else itself."""
+        proxy = self._proxies.get(emulator)
+        return proxy.url if proxy is not None else self.url(emulator)
+
     @property
     def endpoints(self) -> dict[str, str]:
         """AWS service (botocore name) -> endpoint URL (the strict layer's, when on)."""
-        if self._proxies:
-            return {service: self._proxies[emulator].url for service, emulator in ROUTES.items()}
-        return self.direct_endpoints
+        return {service: self.front(emulator) for service, emulator in ROUTES.items()}
 
     @property
     def direct_endpoints(self) -> dict[str, str]:
@@ -411,8 +414,9 @@ class Sandbox(StrictControls):
         env.update(self.env(endpoint_urls, self.endpoints if endpoint_urls else None))
         return env
 
-    def client(self, service: str, **kwargs: Any) -> Any:
-        """A boto3 client for ``service``, pointed at the emulator that serves it."""
+    def client(self, service: str, *, direct: bool = False, **kwargs: Any) -> Any:
+        """A boto3 client for ``service``, pointed at the sandbox's endpoint for it (the strict
+        layer when on); ``direct=True`` talks to the emulator itself."""
         import boto3
         from botocore.config import Config
 
@@ -428,7 +432,7 @@ class Sandbox(StrictControls):
             self._session = boto3.session.Session()
         return self._session.client(
             service,
-            endpoint_url=self.endpoints[service],
+            endpoint_url=(self.direct_endpoints if direct else self.endpoints)[service],
             aws_access_key_id=SANDBOX_ACCOUNT_ID,
             aws_secret_access_key=SANDBOX_SECRET_ACCESS_KEY,
             **kwargs,
