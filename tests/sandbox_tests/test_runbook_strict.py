@@ -50,21 +50,25 @@ def test_stage_throttle_commands_fail_as_on_aws(runbook_account: Sandbox) -> Non
     )
     assert code == "BadRequestException"
     assert message.startswith("Invalid method setting path: /throttling/rateLimit.")
-    # The same values on the valid stage-wide paths: above the account's 10,000 rps / 5,000 burst.
-    code, message = answer(
+    # The same values on the valid stage-wide paths: accepted (AWS documents no error), but above
+    # the account's 10,000 rps / 5,000 burst, so the account's limits apply: the layer notes both
+    # as clamped.
+    mark = runbook_account.strict_log_size()
+    code, _ = answer(
         ag.update_stage,
-        patchOperations=[{"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "50000"}],
+        patchOperations=[
+            {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100000"},
+            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "50000"},
+        ],
         **stage,
     )
-    assert code == "BadRequestException"
-    assert "account-level burst limit (5000)" in message
-    code, message = answer(
-        ag.update_stage,
-        patchOperations=[{"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100000"}],
-        **stage,
-    )
-    assert code == "BadRequestException"
-    assert "account-level rate limit (10000)" in message
+    assert code == "OK"
+    (entry,) = runbook_account.strict_requests(mark)
+    assert [(c["path"], c["effective"]) for c in entry["clamped"]] == [
+        ("/*/*/throttling/rateLimit", 10000.0),
+        ("/*/*/throttling/burstLimit", 5000.0),
+    ]
+    ag.update_stage(patchOperations=[{"op": "remove", "path": "/*/*"}], **stage)
     # Nothing of it reached the stage.
     assert "*/*" not in fx.stage_method_settings(runbook_account, fx.DEFAULT_API_ID, fx.DEFAULT_STAGE)
 

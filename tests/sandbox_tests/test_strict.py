@@ -96,12 +96,27 @@ def test_removing_an_existing_method_setting_is_accepted(strict: Sandbox) -> Non
     assert "*/*" not in fx.stage_method_settings(strict, sc.api.api_id, sc.api.stage_name)
 
 
-def test_stage_burst_above_the_account_burst_is_refused(strict: Sandbox, lenient: Sandbox) -> None:
-    op = {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "50000"}
-    status, code, message = refused(update_stage, strict, scenario(strict), op)
-    assert (status, code) == (400, "BadRequestException")
-    assert "account-level burst limit (5000)" in message
-    update_stage(lenient, scenario(lenient), op)
+def test_stage_burst_above_the_account_burst_is_clamped(strict: Sandbox) -> None:
+    # AWS documents no error: the value is stored and the account's limit applies. The layer
+    # notes the clamped value in the request log.
+    sc = scenario(strict)
+    mark = strict.strict_log_size()
+    update_stage(strict, sc, {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "50000"})
+    update_stage(strict, sc, {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "5000"})
+    first, second = strict.strict_requests(mark)
+    assert first["clamped"] == [{"path": "/*/*/throttling/burstLimit", "value": 50000.0, "effective": 5000.0}]
+    assert "clamped" not in second
+    # Once the rate quota is raised (approved), the account's burst follows it (half the rate).
+    strict.set_quota_auto_approve(True)
+    try:
+        strict.client("service-quotas").request_service_quota_increase(
+            ServiceCode="apigateway", QuotaCode="L-8A5B8E43", DesiredValue=100000.0
+        )
+    finally:
+        strict.set_quota_auto_approve(False)
+    mark = strict.strict_log_size()
+    update_stage(strict, sc, {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "50000"})
+    assert "clamped" not in strict.strict_requests(mark)[0]
 
 
 def test_control_plane_calls_faster_than_the_documented_rate_are_throttled(strict: Sandbox) -> None:

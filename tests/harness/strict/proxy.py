@@ -46,7 +46,8 @@ class Profile:
     # API Gateway account throttle (default Regions): 10,000 rps, burst 5,000 (limits.html).
     apigw_account_rate: float = 10000.0
     apigw_account_burst: int = 5000
-    # Lambda concurrent executions per Region (the sandbox's ministack runs with 1,000).
+    # Lambda concurrent executions per Region (the sandbox's ministack runs with 1,000). These
+    # account values apply when Service Quotas does not answer; it normally does (quota values).
     lambda_account_concurrency: int = 1000
     lambda_min_unreserved: int = 100
     # DynamoDB per-table provisioned throughput quota (ServiceQuotas.html): 40,000 RCU / WCU.
@@ -147,6 +148,7 @@ class StrictState:
                 "unsigned": 0,
                 "unidentified": 0,
                 "by_operation": {},
+                "refused_by_error": {},
             }
             self.log.clear()
 
@@ -202,6 +204,8 @@ class StrictState:
                 self.stats["rejected_by_model"] += 1
             elif outcome == "rule":
                 self.stats["refused_by_rule"] += 1
+                key = f"{entry['operation']}:{entry.get('error')}"
+                self.stats["refused_by_error"][key] = self.stats["refused_by_error"].get(key, 0) + 1
             else:
                 self.stats["forwarded"] += 1
 
@@ -320,6 +324,8 @@ class StrictProxy:
         answer = _forward(self.upstream, method, target, headers, body)
         answer = state.rules.after(ex, answer)
         entry.update(status=answer.status, refused=None)
+        if ex.notes.get("clamped") and answer.status < 300:
+            entry["clamped"] = ex.notes["clamped"]
         state.record(entry, "forwarded")
         return answer
 
@@ -362,5 +368,6 @@ def _stats(state: StrictState) -> dict[str, Any]:
     with state.lock:
         out = dict(state.stats)
         out["by_operation"] = dict(state.stats["by_operation"])
+        out["refused_by_error"] = dict(state.stats["refused_by_error"])
         out["writes"] = sum(1 for e in state.log if e.get("write") and e.get("service"))
         return out

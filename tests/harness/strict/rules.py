@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from harness.strict import rules_compute
+from harness.strict.rules_compute import applied_quota
 
 if TYPE_CHECKING:
     from harness.strict.proxy import Answer, Exchange, StrictState
@@ -162,7 +163,6 @@ class Rules:
         return None
 
     def _update_stage(self, ex: "Exchange") -> "Answer | None":
-        p = self.state.profile
         existing: set[str] | None = None
         for op in ex.params.get("patchOperations") or []:
             kind, path, value = op.get("op"), op.get("path", ""), op.get("value")
@@ -202,24 +202,32 @@ class Rules:
             # Account throttle cap. Source: "Throttle requests to your REST APIs" (https://docs.aws.
             # amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html): per-API,
             # per-stage throttling limits "can't be higher than" the account-level limits; limits.html:
-            # 10,000 rps with a 5,000 burst, the burst "not a quota that a customer can control".
-            # AWS would leave such a value without effect; the sandbox refuses it so a plan that relies
-            # on it fails visibly (docs/reliability.md, strict sandbox).
+            # 10,000 rps with a 5,000 burst, the burst "not a quota that a customer can control". The
+            # API documents no error for a higher value: AWS stores it and the account limit is what
+            # applies. The sandbox does the same (clamps), and notes each clamped value in the request
+            # log ("clamped") so a test can see a setting that cannot take effect.
             if setting in ("throttling/burstLimit", "throttling/rateLimit") and value is not None:
                 try:
                     number = float(value)
                 except ValueError:
                     return ex.error(400, "BadRequestException", f"Invalid value for {path}: {value}")
-                cap = p.apigw_account_burst if setting.endswith("burstLimit") else p.apigw_account_rate
+                rate, burst = self._account_throttle()
+                cap = burst if setting.endswith("burstLimit") else rate
                 if number > cap:
-                    what = "burst" if setting.endswith("burstLimit") else "rate"
-                    return ex.error(
-                        400,
-                        "BadRequestException",
-                        f"Invalid value for {path}: {value}. The stage throttling {what} limit can't be "
-                        f"higher than the account-level {what} limit ({cap:g})",
-                    )
+                    ex.notes.setdefault("clamped", []).append({"path": path, "value": number, "effective": cap})
         return None
+
+    def _account_throttle(self) -> tuple[float, float]:
+        """The account's API Gateway (rate, burst): the applied Service Quotas values.
+
+        limits.html: the rate is quota L-8A5B8E43 (adjustable); the burst "is determined by the
+        API Gateway service team based on the overall RPS quota" - half of it in the documented
+        defaults (10,000/5,000 and 2,500/1,250), which the sandbox keeps when the rate is raised.
+        """
+        p = self.state.profile
+        rate = applied_quota(self.state, "apigateway", "L-8A5B8E43") or p.apigw_account_rate
+        burst = applied_quota(self.state, "apigateway", "L-CDF5615A") or float(p.apigw_account_burst)
+        return rate, max(burst, rate / 2)
 
     def _method_setting_keys(self, ex: "Exchange") -> set[str] | None:
         try:

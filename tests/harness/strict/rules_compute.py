@@ -30,6 +30,14 @@ def function_name(value: str) -> str:
     return value
 
 
+def applied_quota(state: "StrictState", service: str, code: str) -> float | None:
+    """The account's value of a quota as Service Quotas reports it (raised once approved)."""
+    try:
+        return float(state.direct("service-quotas").get_service_quota(ServiceCode=service, QuotaCode=code)["Quota"]["Value"])
+    except Exception:
+        return None
+
+
 def _json_answer(answer: "Answer", value: Any) -> "Answer":
     answer.body = json.dumps(value).encode()
     for key in [k for k in answer.headers if k.lower() == "x-amz-crc32"]:
@@ -70,11 +78,16 @@ class ComputeRules:
     # -- Lambda ---------------------------------------------------------------------------------------------
 
     def _unreserved(self) -> int | None:
+        """The account's unreserved concurrency: its concurrent-executions quota (L-B99A9384,
+        raised once an increase is approved) less what functions reserve (from the emulator)."""
         try:
             limit = self.state.direct("lambda").get_account_settings()["AccountLimit"]
-            return int(limit["UnreservedConcurrentExecutions"])
         except Exception:
             return None
+        reserved_sum = int(limit["ConcurrentExecutions"]) - int(limit["UnreservedConcurrentExecutions"])
+        quota = applied_quota(self.state, "lambda", "L-B99A9384")
+        account = int(quota) if quota else self.state.profile.lambda_account_concurrency
+        return account - reserved_sum
 
     def _reserved(self, fn: str) -> int | None:
         try:
