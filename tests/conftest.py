@@ -48,7 +48,10 @@ def _write_strict_stats(sb: Sandbox) -> None:
     figure docs/reliability.md quotes: requests checked against the API models, rejected)."""
     target = os.environ.get("SMUPPY_STRICT_STATS")
     if target and sb.strict:
-        Path(target).write_text(json.dumps(sb.strict_stats(), indent=2, sort_keys=True) + "\n")
+        stats = sb.strict_stats()
+        stats["refusals"] = [e for e in sb.strict_requests() if e.get("refused")]
+        stats["clamped"] = [e for e in sb.strict_requests() if e.get("clamped")]
+        Path(target).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
 
 
 @pytest.fixture

@@ -88,6 +88,7 @@ class Exchange:
         return str(model.service_model(self.call.service).metadata.get("protocol"))
 
     def error(self, status: int, code: str, message: str) -> Answer:
+        self.notes["message"] = message
         return error_answer(self.call.service, self.headers, status, code, message)
 
 
@@ -312,13 +313,13 @@ class StrictProxy:
         if problems:
             status, code = VALIDATION_ERROR.get(service, (400, "ValidationException"))
             answer = error_answer(service, headers, status, code, model.validation_message(problems))
-            entry.update(status=status, refused="model", error=code)
+            entry.update(status=status, refused="model", error=code, message=model.validation_message(problems))
             state.record(entry, "model")
             return answer
         ex = Exchange(call, params or {}, method, path, query, headers, body, state)
         refusal = state.rules.before(ex)
         if refusal is not None:
-            entry.update(status=refusal.status, refused="rule", error=_code_of(refusal))
+            entry.update(status=refusal.status, refused="rule", error=_code_of(refusal), message=ex.notes.get("message"))
             state.record(entry, "rule")
             return refusal
         answer = _forward(self.upstream, method, target, headers, body)
