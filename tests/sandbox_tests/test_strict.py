@@ -410,3 +410,23 @@ def test_the_request_log_tells_reads_from_writes(strict: Sandbox) -> None:
         ("apigateway", "GetStage", "GET", False),
         ("apigateway", "UpdateStage", "PATCH", True),
     ]
+
+
+def test_strict_is_the_default_and_the_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    def strict_requested(**kwargs: Any) -> bool:
+        sb = Sandbox(**kwargs)  # not started: only its settings are read
+        sb.stop()
+        return bool(sb.strict_requested)
+
+    monkeypatch.delenv("SMUPPY_SANDBOX_LENIENT", raising=False)
+    assert strict_requested() is True
+    assert strict_requested(strict=False) is False
+    monkeypatch.setenv("SMUPPY_SANDBOX_LENIENT", "1")
+    assert strict_requested() is False
+    assert strict_requested(strict=True) is True
+
+
+def test_lenient_sandbox_endpoints_are_the_emulators(lenient: Sandbox, strict: Sandbox) -> None:
+    assert lenient.endpoints == lenient.direct_endpoints
+    assert not lenient.strict
+    assert strict.strict and set(strict.endpoints.values()).isdisjoint(strict.direct_endpoints.values())
