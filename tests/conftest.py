@@ -9,6 +9,8 @@ emulators can do is skipped with the reason.
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -38,6 +40,18 @@ def sandbox() -> Iterator[Any]:
         return
     with Sandbox() as sb:
         yield sb
+        _write_strict_stats(sb)
+
+
+def _write_strict_stats(sb: Sandbox) -> None:
+    """With SMUPPY_STRICT_STATS=FILE, keep the strict layer's counts of the session (the
+    figure docs/reliability.md quotes: requests checked against the API models, rejected)."""
+    target = os.environ.get("SMUPPY_STRICT_STATS")
+    if target and sb.strict:
+        stats = sb.strict_stats()
+        stats["refusals"] = [e for e in sb.strict_requests() if e.get("refused")]
+        stats["clamped"] = [e for e in sb.strict_requests() if e.get("clamped")]
+        Path(target).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
 
 
 @pytest.fixture

@@ -212,6 +212,7 @@ def test_lambda_import(tf: Terraform, sandbox: Any, function: fx.LambdaFunction)
     lam.put_provisioned_concurrency_config(
         FunctionName=function.name, Qualifier=ALIAS, ProvisionedConcurrentExecutions=5
     )
+    assert fx.wait_provisioned_concurrency(sandbox, function.name, ALIAS) == "READY"
     expected = settings(sandbox, function.name)
 
     tf.write_config(config(function.name, memory=384, timeout=25, reserved=40, provisioned=5, publish=None))

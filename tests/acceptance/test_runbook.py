@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 from harness import accounts, plans
 from harness import fixtures as fx
 from harness.sandbox import REPO_ROOT
+from harness.strict import xfail_under_strict
 from harness.terraform import Terraform, provider_block
 
 pytestmark = pytest.mark.acceptance
@@ -170,6 +171,14 @@ def test_runbook_as_written_is_refused_with_its_three_mistakes(sandbox: Any, acc
         tf.cleanup()
 
 
+RUNBOOK_QUOTA_RACE = xfail_under_strict(
+    "provider: sets reserved (10,000) and provisioned (1,000) concurrency in the same apply that files the "
+    "Lambda quota increase, before the increase is applied; AWS refuses them (fewer than 100 unreserved). "
+    "Not among the wip/fidelity fixes: see the strict-sandbox report"
+)
+
+
+@RUNBOOK_QUOTA_RACE
 def test_runbook_corrected_applies_as_the_runbook_intends(sandbox: Any, account: Any, tmp_path: Path) -> None:
     before = world(account)
     assert before["cache_policies"] == [] and before["dashboard"] is None, before
@@ -228,6 +237,7 @@ def test_runbook_corrected_applies_as_the_runbook_intends(sandbox: Any, account:
         tf.cleanup()
 
 
+@RUNBOOK_QUOTA_RACE
 def test_runbook_corrected_second_plan_shows_no_changes(sandbox: Any, account: Any, tmp_path: Path) -> None:
     before = world(account)
     tf = Terraform(runbook_copy(account, tmp_path, corrected=True), account)

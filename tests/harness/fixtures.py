@@ -223,6 +223,20 @@ def ensure_function(
     )
 
 
+def wait_provisioned_concurrency(sb: Sandbox, name: str, qualifier: str, timeout: float = 60.0) -> str:
+    """Wait until the provisioned concurrency config leaves IN_PROGRESS (AWS allocates it over
+    time; so does the strict sandbox); returns READY or FAILED."""
+    lam = sb.client("lambda")
+    deadline = time.monotonic() + timeout
+    while True:
+        status = str(lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier=qualifier)["Status"])
+        if status != "IN_PROGRESS":
+            return status
+        if time.monotonic() > deadline:
+            raise FixtureError(f"provisioned concurrency of {name}:{qualifier} still IN_PROGRESS after {timeout}s")
+        time.sleep(0.1)
+
+
 # -- API Gateway --------------------------------------------------------------------------------------
 
 
@@ -443,4 +457,5 @@ __all__ = [
     "pinned_api_id",
     "stage_method_settings",
     "unique_suffix",
+    "wait_provisioned_concurrency",
 ]

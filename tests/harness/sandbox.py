@@ -13,9 +13,9 @@ that started them dies.
 
 Command line (for the demo and for integration tests written in other languages):
 
-    python -m harness.sandbox serve --ready-file F [--auto-approve] [--log-dir D]
+    python -m harness.sandbox serve --ready-file F [--auto-approve] [--log-dir D] [--lenient] [--realistic]
 
-starts the sandbox, writes a flat JSON object {service: url} to F (see
+starts the sandbox (strict unless ``--lenient``: see ``harness.strict``), writes a flat JSON object {service: url} to F (see
 ``Sandbox.ready_document``) once both emulators answer, and runs until SIGTERM or SIGINT. Run it with the project's venv
 python and ``tests`` on PYTHONPATH (or give the file path: ``python tests/harness/sandbox.py``).
 """
@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import ctypes
 import json
 import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,6 +41,9 @@ from typing import Any
 
 if __package__ in (None, ""):  # run as a file: make ``harness`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness.processes import _Process
+from harness.strict import REALISTIC_PROFILE, Profile, StrictControls, StrictProxy, StrictState, strict_by_default
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = TESTS_DIR.parent
@@ -131,15 +132,6 @@ def region_for(service: str) -> str:
     return GLOBAL_ACCELERATOR_REGION if service == "globalaccelerator" else SANDBOX_REGION
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM when the parent dies (Linux)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def _http(method: str, url: str, body: Any = None, timeout: float = 5.0) -> tuple[int, bytes]:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method)
@@ -150,60 +142,6 @@ def _http(method: str, url: str, body: Any = None, timeout: float = 5.0) -> tupl
             return resp.status, resp.read()
     except urllib.error.HTTPError as err:
         return err.code, err.read()
-
-
-class _Process:
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_path: Path) -> None:
-        self.name = name
-        self.log_path = log_path
-        self._log = open(log_path, "wb")
-        self.popen = subprocess.Popen(
-            argv,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-        )
-        self.pgid = self.popen.pid  # leader of its own session / process group
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def _group_alive(self) -> bool:
-        try:
-            os.killpg(self.pgid, 0)
-            return True
-        except (ProcessLookupError, PermissionError):
-            return False
-
-    def stop(self, timeout: float = 5.0) -> None:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.pgid, sig)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if self.popen.poll() is not None and not self._group_alive():
-                    break
-                time.sleep(0.05)
-            else:
-                continue
-            break
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-        self._log.close()
 
 
 _LIVE: "weakref.WeakSet[Sandbox]" = weakref.WeakSet()
@@ -242,8 +180,9 @@ def _install_handlers() -> None:
         signal.signal(sig, handler)
 
 
-class Sandbox:
-    """ministack + extended moto, each on a free loopback port."""
+class Sandbox(StrictControls):
+    """ministack + extended moto, each on a free loopback port, behind the strict layer
+    (``harness.strict``) unless ``strict=False`` or ``SMUPPY_SANDBOX_LENIENT=1``."""
 
     # What tests ask of the account they run against (see harness.accounts.RealAccount).
     is_emulated = True
@@ -256,8 +195,14 @@ class Sandbox:
         log_dir: str | os.PathLike[str] | None = None,
         startup_timeout: float = 30.0,
         python: str | None = None,
+        strict: bool | None = None,
+        profile: Profile | None = None,
     ) -> None:
         self.quota_auto_approve = quota_auto_approve
+        self.strict_requested = strict_by_default() if strict is None else strict
+        self.profile = profile
+        self.strict_state: StrictState | None = None
+        self._proxies: dict[str, StrictProxy] = {}
         self.startup_timeout = startup_timeout
         self.python = python or venv_python()
         # One private directory: emulator temp files, and the logs unless kept elsewhere.
@@ -297,6 +242,7 @@ class Sandbox:
                 except OSError as err:
                     raise SandboxError(f"cannot start the emulators with {self.python}: {err}") from err
                 self._wait_ready()
+                self._start_strict()
                 self.started_in = time.monotonic() - begin
                 return self
             except SandboxError as err:
@@ -343,6 +289,14 @@ class Sandbox:
             self.log_dir / "ministack.log",
         )
 
+    def _start_strict(self) -> None:
+        if not self.strict_requested:
+            return
+        direct = {service: self.url(emulator) for service, emulator in ROUTES.items()}
+        self.strict_state = StrictState(direct, self.profile)
+        for name in (MINISTACK, MOTO):
+            self._proxies[name] = StrictProxy(name, self.url(name), self.strict_state).start()
+
     def _health_url(self, name: str) -> str:
         if name == MOTO:
             return f"{self.url(MOTO)}/_sandbox/health"
@@ -376,6 +330,8 @@ class Sandbox:
         if self._stopped:
             return
         self._stopped = True
+        for proxy in self._proxies.values():
+            proxy.stop()
         for proc in self._procs.values():
             proc.stop()
         _LIVE.discard(self)
@@ -399,9 +355,19 @@ class Sandbox:
             raise SandboxError(f"{emulator} is not running")
         return f"http://127.0.0.1:{port}"
 
+    def front(self, emulator: str) -> str:
+        """Where the services of ``emulator`` are reached: its strict layer when on, else itself."""
+        proxy = self._proxies.get(emulator)
+        return proxy.url if proxy is not None else self.url(emulator)
+
     @property
     def endpoints(self) -> dict[str, str]:
-        """AWS service (botocore name) -> endpoint URL."""
+        """AWS service (botocore name) -> endpoint URL (the strict layer's, when on)."""
+        return {service: self.front(emulator) for service, emulator in ROUTES.items()}
+
+    @property
+    def direct_endpoints(self) -> dict[str, str]:
+        """AWS service -> the emulator itself, bypassing the strict layer."""
         return {service: self.url(emulator) for service, emulator in ROUTES.items()}
 
     @property
@@ -448,8 +414,9 @@ class Sandbox:
         env.update(self.env(endpoint_urls, self.endpoints if endpoint_urls else None))
         return env
 
-    def client(self, service: str, **kwargs: Any) -> Any:
-        """A boto3 client for ``service``, pointed at the emulator that serves it."""
+    def client(self, service: str, *, direct: bool = False, **kwargs: Any) -> Any:
+        """A boto3 client for ``service``, pointed at the sandbox's endpoint for it (the strict
+        layer when on); ``direct=True`` talks to the emulator itself."""
         import boto3
         from botocore.config import Config
 
@@ -465,7 +432,7 @@ class Sandbox:
             self._session = boto3.session.Session()
         return self._session.client(
             service,
-            endpoint_url=self.endpoints[service],
+            endpoint_url=(self.direct_endpoints if direct else self.endpoints)[service],
             aws_access_key_id=SANDBOX_ACCOUNT_ID,
             aws_secret_access_key=SANDBOX_SECRET_ACCESS_KEY,
             **kwargs,
@@ -479,6 +446,8 @@ class Sandbox:
             status, body = _http("POST", url, timeout=30.0)
             if status != 200:
                 raise SandboxError(f"reset failed: POST {url} -> {status} {body[:200]!r}")
+        if self.strict_state is not None:
+            self.strict_state.reset()
         self.set_quota_auto_approve(self.quota_auto_approve)
 
     def _moto_control(self, method: str, path: str, body: Any = None) -> Any:
@@ -528,6 +497,8 @@ class Sandbox:
             "moto": self.url(MOTO),
             "pids": self.pids,
             "log_dir": str(self.log_dir),
+            "strict": self.strict,
+            "strict_control": f"{self._proxies[MINISTACK].url}/_strict/" if self._proxies else None,
         }
 
 
@@ -544,7 +515,12 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     ready = Path(args.ready_file) if args.ready_file else None
-    sandbox = Sandbox(quota_auto_approve=args.auto_approve, log_dir=args.log_dir)
+    sandbox = Sandbox(
+        quota_auto_approve=args.auto_approve,
+        log_dir=args.log_dir,
+        strict=False if args.lenient else None,
+        profile=REALISTIC_PROFILE if args.realistic else None,
+    )
     try:
         sandbox.start()
         doc = json.dumps(sandbox.ready_document(), indent=2, sort_keys=True)
@@ -585,6 +561,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--ready-file", help="write the sandbox description (JSON) here once ready")
     serve.add_argument("--auto-approve", action="store_true", help="approve quota increase requests at once")
     serve.add_argument("--log-dir", help="keep the emulators' logs in this directory")
+    serve.add_argument("--lenient", action="store_true", help="no strict layer: the emulators as they are")
+    serve.add_argument(
+        "--realistic", action="store_true", help="strict layer with realistic transition times (benchmarks)"
+    )
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args)

@@ -80,11 +80,15 @@ def wait_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
 def test_routing_table_sends_each_service_to_its_emulator(sandbox: Sandbox) -> None:
     eps = sandbox.endpoints
     assert set(eps) == set(ROUTES)
+    direct = sandbox.direct_endpoints
     for service in ("apigateway", "lambda", "dynamodb", "cloudfront", "cloudwatch", "iam", "sts"):
-        assert eps[service] == sandbox.url(MINISTACK), service
+        assert eps[service] == sandbox.front(MINISTACK), service
+        assert direct[service] == sandbox.url(MINISTACK), service
     for service in ("application-autoscaling", "service-quotas", "globalaccelerator"):
-        assert eps[service] == sandbox.url(MOTO), service
+        assert eps[service] == sandbox.front(MOTO), service
+        assert direct[service] == sandbox.url(MOTO), service
     assert sandbox.url(MINISTACK) != sandbox.url(MOTO)
+    assert sandbox.front(MINISTACK) != sandbox.front(MOTO)
     assert set(sandbox.provider_endpoints) == {
         "apigateway",
         "lambda",
@@ -95,7 +99,7 @@ def test_routing_table_sends_each_service_to_its_emulator(sandbox: Sandbox) -> N
         "servicequotas",
         "globalaccelerator",
     }
-    assert sandbox.provider_endpoints["servicequotas"] == sandbox.url(MOTO)
+    assert sandbox.provider_endpoints["servicequotas"] == sandbox.front(MOTO)
     assert set(PROVIDER_ENDPOINT_ATTRS) <= set(ROUTES)
 
 
@@ -116,8 +120,8 @@ def test_env_is_the_sandbox_account(sandbox: Sandbox, monkeypatch: pytest.Monkey
     assert "AWS_PROFILE" not in sub and "AWS_SESSION_TOKEN" not in sub
     assert not any(k.startswith("AWS_ENDPOINT_URL") for k in sub)
     cli = sandbox.subprocess_env(endpoint_urls=True)
-    assert cli["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] == sandbox.url(MOTO)
-    assert cli["AWS_ENDPOINT_URL_API_GATEWAY"] == sandbox.url(MINISTACK)
+    assert cli["AWS_ENDPOINT_URL_SERVICE_QUOTAS"] == sandbox.front(MOTO)
+    assert cli["AWS_ENDPOINT_URL_API_GATEWAY"] == sandbox.front(MINISTACK)
     assert "AWS_ENDPOINT_URL" not in cli
 
 
@@ -496,9 +500,10 @@ def test_stage_throttling_through_method_setting_paths(sandbox: Sandbox, scenari
 
 
 def test_runbook_stage_paths_store_nothing_in_the_emulator(sandbox: Sandbox, scenario: fx.Scenario) -> None:
-    """AWS rejects /throttling/rateLimit ("Invalid method setting path"); ministack accepts
-    it and stores nothing. Tests must therefore read back rather than trust a 200."""
-    apigw = sandbox.client("apigateway")
+    """AWS rejects /throttling/rateLimit ("Invalid method setting path"); ministack itself
+    accepts it and stores nothing. Tests must therefore read back rather than trust a 200
+    (the strict layer refuses it: tests/sandbox_tests/test_strict.py)."""
+    apigw = sandbox.client("apigateway", direct=True)
     api, stage = scenario.api.api_id, scenario.api.stage_name
     before = fx.stage_method_settings(sandbox, api, stage)
     apigw.update_stage(
@@ -618,8 +623,11 @@ def test_serve_cli_writes_endpoints_and_stops_on_sigterm(tmp_path: Path) -> None
         urls = {k: v for k, v in flat.items() if isinstance(v, str)}
         assert set(urls) == set(ROUTES) | set(PROVIDER_ENDPOINT_ATTRS.values())
         assert all(v.startswith("http://127.0.0.1:") for v in urls.values())
-        assert urls["servicequotas"] == urls["service-quotas"] == doc["moto"]
-        assert urls["lambda"] == doc["ministack"]
+        assert urls["servicequotas"] == urls["service-quotas"] == doc["endpoints"]["service-quotas"]  # type: ignore[index]
+        assert urls["lambda"] == doc["endpoints"]["lambda"] != doc["ministack"]  # type: ignore[index]
+        assert doc["strict"] is True
+        with urllib.request.urlopen(f"{doc['strict_control']}stats", timeout=5) as resp:
+            assert json.loads(resp.read())["rejected_by_model"] == 0
         endpoints = doc["endpoints"]
         assert isinstance(endpoints, dict) and set(endpoints) == set(ROUTES)
         assert doc["provider_endpoints"]["servicequotas"] == endpoints["service-quotas"]  # type: ignore[index]
