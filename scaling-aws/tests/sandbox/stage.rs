@@ -134,7 +134,7 @@ async fn stage_throttle_basic_lifecycle_keeps_other_method_settings() {
     assert_eq!(obs.burst_limit, Some(1200));
 
     // A second apply issues no writes.
-    let again = reapply_writes_nothing(&aws, &p, &out, &ApplyOptions::default()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &ApplyOptions::default()).await;
     assert_eq!(again.private, out.private, "captures are never overwritten");
 
     // Refresh sees a change made outside.
