@@ -87,7 +87,11 @@ fn profile(api: &str, stage: &str, rate: f64, burst: i64) -> Profile {
 }
 
 /// (rate, burst, metrics, loglevel) of the stage-wide entry, via GetStage.
-async fn stage_wide(aws: &Aws, api: &str, stage: &str) -> Option<(f64, i32, bool, Option<String>)> {
+pub(crate) async fn stage_wide(
+    aws: &Aws,
+    api: &str,
+    stage: &str,
+) -> Option<(f64, i32, bool, Option<String>)> {
     let out = aws
         .apigateway()
         .get_stage()
