@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 mod proxy;
 use proxy::CountingProxies;
-pub use proxy::{Received, RequestLog};
+pub use proxy::RequestLog;
 
 /// The sandbox account: moto and ministack agree on it.
 pub const ACCOUNT: &str = "123456789012";
