@@ -14,7 +14,9 @@
 # run discovers goes to fuzz/work/<target>/ and crashing inputs to
 # fuzz/artifacts/<target>/ (both ignored by git). cargo-fuzz is installed into
 # .tools/ on first use. Only stable Rust is needed: RUSTC_BOOTSTRAP lets
-# cargo-fuzz pass its -Z flags. Exit status 1 if any target crashed.
+# cargo-fuzz pass its -Z flags. Exit status 1 if any target crashed, if
+# cargo fuzz list fails or misses a file of fuzz/fuzz_targets/, or if a target
+# reports no executions.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,7 +27,7 @@ targets=()
 for arg in "$@"; do
     case "$arg" in
         --smoke) seconds=5; mode=--dev ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $arg" >&2; exit 2 ;;
         *) targets+=("$arg") ;;
     esac
@@ -42,7 +44,23 @@ if [[ ! -x "$cargo_fuzz" ]]; then
 fi
 
 if [[ ${#targets[@]} -eq 0 ]]; then
-    mapfile -t targets < <("$cargo_fuzz" list)
+    # Every target: what cargo fuzz lists, which must be every file in
+    # fuzz/fuzz_targets/ (a failed or short list would otherwise run fewer
+    # targets, or none, and still exit 0).
+    if ! listed=$("$cargo_fuzz" list); then
+        echo "fuzz.sh: cargo fuzz list failed" >&2
+        exit 1
+    fi
+    mapfile -t targets < <(grep -v '^$' <<<"$listed" || true)
+    missing=()
+    for f in fuzz/fuzz_targets/*.rs; do
+        name=$(basename "$f" .rs)
+        printf '%s\n' "${targets[@]}" | grep -qx "$name" || missing+=("$name")
+    done
+    if [[ ${#targets[@]} -eq 0 || ${#missing[@]} -gt 0 ]]; then
+        echo "fuzz.sh: cargo fuzz list gave ${#targets[@]} targets; not listed: ${missing[*]:-(none in fuzz/fuzz_targets/)}" >&2
+        exit 1
+    fi
 fi
 
 echo "== building ${#targets[@]} fuzz targets (${mode#--} build, sanitizer: $sanitizer)"
@@ -58,6 +76,7 @@ echo "build: $(( $(date +%s) - t0 )) s"
 
 summary=()
 failed=0
+notrun=()
 total_execs=0
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/work/$t" "fuzz/corpus/$t" "fuzz/artifacts/$t"
@@ -70,9 +89,10 @@ for t in "${targets[@]}"; do
         -max_len=65536 >"$log" 2>&1
     rc=$?
     set -e
-    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+    # (|| true: no stats line must reach the check below, not end the script under set -e.)
+    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
     execs=${execs:-0}
-    rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+    rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
     corpus=$(find "fuzz/work/$t" -type f | wc -l)
     crashes=$(( $(find "fuzz/artifacts/$t" -type f -name 'crash-*' | wc -l) - before ))
     if [[ $rc -ne 0 ]]; then
@@ -80,6 +100,12 @@ for t in "${targets[@]}"; do
         [[ $crashes -eq 0 ]] && crashes=1
         echo "   CRASH (exit $rc); log $log; input:"
         grep -E 'Test unit written to|panicked at' "$log" | sed 's/^/     /' || true
+    elif [[ $execs -eq 0 ]]; then
+        # libFuzzer prints its final stats whenever it ran: none (or 0
+        # executions) means the target never executed.
+        failed=1
+        notrun+=("$t")
+        echo "   DID NOT RUN: no executions reported; log $log"
     fi
     total_execs=$((total_execs + execs))
     summary+=("$(printf '%-18s %12s %10s %8s %8s' "$t" "$execs" "${rate:-0}" "$corpus" "$crashes")")
@@ -89,4 +115,7 @@ echo
 printf '%-18s %12s %10s %8s %8s\n' target executions exec/s corpus crashes
 printf '%s\n' "${summary[@]}"
 echo "total executions: $total_execs in $(( $(date +%s) - t0 )) s (build included)"
+if [[ ${#notrun[@]} -gt 0 ]]; then
+    echo "fuzz.sh: ${#notrun[@]} of ${#targets[@]} targets did not execute: ${notrun[*]}" >&2
+fi
 exit $failed

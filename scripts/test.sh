@@ -50,6 +50,8 @@ TF_CLI_CONFIG_FILE=/dev/null .venv/bin/terraform fmt -check -recursive -diff ter
 
 step "acceptance tests (real Terraform core against the sandbox)"
 export SMUPPY_PROVIDER_DIR="$ROOT/target/debug"
+# setup.sh --faults installed the fault proxy: the fault tests must run, not skip.
+export SMUPPY_REQUIRE_FAULTS=1
 .venv/bin/python -m pytest tests -q -p no:cacheprovider
 
 step "done"

@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from harness import fixtures as fx
 from harness.sandbox import REPO_ROOT, Sandbox
@@ -145,6 +146,11 @@ def test_module_test_suite_passes_against_the_sandbox(
             "stage": scenario.api.stage_name,
             "function": scenario.function.name,
             "alias": scenario.function.alias,
+            # What the alias points to, as Lambda reports it: the run that applies
+            # checks the provider read the same.
+            "version": sandbox.client("lambda").get_alias(
+                FunctionName=scenario.function.name, Name=scenario.function.alias
+            )["FunctionVersion"],
             "table": scenario.table.name,
         }
         result = runner.run(
@@ -156,8 +162,16 @@ def test_module_test_suite_passes_against_the_sandbox(
         assert result.rc == 0, result.output
         assert summary(result.output) == (expected, 0), result.output
         # terraform test destroyed what it applied: the function has no reserved concurrency left.
-        concurrency = sandbox.client("lambda").get_function_concurrency(FunctionName=scenario.function.name)
+        lam = sandbox.client("lambda")
+        concurrency = lam.get_function_concurrency(FunctionName=scenario.function.name)
         assert concurrency.get("ReservedConcurrentExecutions") is None, concurrency
+        with pytest.raises(ClientError) as gone:
+            lam.get_provisioned_concurrency_config(
+                FunctionName=scenario.function.name, Qualifier=scenario.function.alias
+            )
+        assert gone.value.response["Error"]["Code"] == "ProvisionedConcurrencyConfigNotFoundException", gone.value
+        throttle = fx.stage_method_settings(sandbox, scenario.api.api_id, scenario.api.stage_name).get("*/*") or {}
+        assert (throttle.get("throttlingRateLimit"), throttle.get("throttlingBurstLimit")) != (9321.0, 4321), throttle
     finally:
         runner.cleanup()
 

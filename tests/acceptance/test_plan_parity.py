@@ -128,15 +128,31 @@ def cli_findings(directory: Path, facts: Path) -> list[Seen]:
     return out
 
 
-def plan_findings(tf: Terraform) -> tuple[int, list[Seen], list[dict[str, Any]]]:
-    """Rule diagnostics from ``terraform plan -json``, and every other diagnostic."""
+@dataclass
+class PlanRun:
+    """``terraform plan -json``: its exit status, the rule diagnostics, every other
+    diagnostic, and the change summary (None when the plan did not get that far)."""
+
+    rc: int
+    findings: list[Seen]
+    others: list[dict[str, Any]]
+    changes: dict[str, Any] | None
+    output: str
+
+
+def plan_findings(tf: Terraform) -> PlanRun:
+    """Rule diagnostics from ``terraform plan -json``, every other diagnostic, and
+    the change summary."""
     result = tf.run("plan", "-json", "-input=false", "-no-color", "-lock=false")
     rule_diags, others = [], []
+    changes = None
     for line in result.stdout.splitlines():
         try:
             event = json.loads(line)
         except json.JSONDecodeError:
             continue
+        if event.get("type") == "change_summary":
+            changes = event.get("changes")
         if event.get("type") != "diagnostic":
             continue
         diag = event["diagnostic"]
@@ -154,7 +170,7 @@ def plan_findings(tf: Terraform) -> tuple[int, list[Seen], list[dict[str, Any]]]
                 code=(diag.get("snippet") or {}).get("code"),
             )
         )
-    return result.rc, rule_diags, others
+    return PlanRun(result.rc, rule_diags, others, changes, result.output)
 
 
 def prepare(case_dir: Path, workdir: Path, sb: Sandbox) -> None:
@@ -188,15 +204,19 @@ def test_plan_reports_what_the_cli_reports(
     prepare(case_dir, workdir, sandbox)
     tf = Terraform(workdir, sandbox)
     try:
-        rc, plan, others = plan_findings(tf)
+        run = plan_findings(tf)
     finally:
         tf.cleanup()
 
     # The plan ran: it failed on the error findings, not on anything else.
-    plan_errors = [o for o in others if o.get("severity") == "error"]
+    rc, plan = run.rc, run.findings
+    plan_errors = [o for o in run.others if o.get("severity") == "error"]
     assert not plan_errors, plan_errors
     has_errors = any(s.severity == "error" for s in cli)
     assert rc == (1 if has_errors else 0), (rc, cli, plan)
+    if not has_errors:
+        # A plan without error findings got as far as planning the profile.
+        assert run.changes is not None and run.changes.get("add", 0) >= 1, (run.changes, run.output)
 
     # Same rules at the same severity...
     assert {(s.rule_id, s.severity) for s in plan} == {(s.rule_id, s.severity) for s in cli}
@@ -269,11 +289,17 @@ def test_plan_uses_the_account_the_cli_reads_live(sandbox: Sandbox, suffix: str,
         prepare(case_dir, workdir, sandbox)
         tf = Terraform(workdir, sandbox)
         try:
-            _, plan, _ = plan_findings(tf)
+            run = plan_findings(tf)
         finally:
             tf.cleanup()
     finally:
         lam.delete_function_concurrency(FunctionName=other.name)
+    # The plan itself succeeded and planned the profile: a plan that failed (or
+    # never got to the resource) reports no findings, which would pass below.
+    assert run.rc == 0, run.output
+    assert not [o for o in run.others if o.get("severity") == "error"], run.others
+    assert run.changes is not None and run.changes.get("add") == 1, (run.changes, run.output)
+    plan = run.findings
     planned = {(s.rule_id, s.severity) for s in plan}
     # The plan reads the account's capacity, not what other functions
     # reserve (that changes with every apply, and Terraform's final plan must

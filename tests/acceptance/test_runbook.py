@@ -53,7 +53,9 @@ def account(sandbox: Any) -> Iterator[Any]:
     sandbox.reset()
     sandbox.set_quota_auto_approve(True)
     try:
-        fx.ensure_scenario(sandbox)
+        # The stage's */* entry already carries logging, metrics and caching settings,
+        # so that "the other settings are untouched" compares something.
+        fx.ensure_scenario(sandbox, preset_method_settings=True)
         yield sandbox
     finally:
         sandbox.set_quota_auto_approve(sandbox.quota_auto_approve)
@@ -135,6 +137,14 @@ def same_stage_settings(before: dict[str, Any], now: dict[str, Any]) -> bool:
     """The stage's other */* settings (logging, metrics, caching) are untouched: the
     values set before are still there, and those AWS adds with the first */* entry are
     its defaults."""
+    preset = {
+        "loggingLevel": fx.PRESET_METHOD_SETTINGS["/*/*/logging/loglevel"],
+        "metricsEnabled": True,
+        "cachingEnabled": True,
+        "cacheTtlInSeconds": int(fx.PRESET_METHOD_SETTINGS["/*/*/caching/ttlInSeconds"]),
+    }
+    # Not an empty comparison: the fixture's settings are there before.
+    assert {k: before["stage_other"].get(k) for k in preset} == preset, before["stage_other"]
     return all(now["stage_other"].get(k) == v for k, v in before["stage_other"].items())
 
 

@@ -249,10 +249,12 @@ def read_aws(sb: Sandbox, n: Names) -> dict[str, Any]:
 
 
 def read_state(tf: Terraform) -> dict[str, Any] | None:
-    """The same settings from ``terraform show -json`` (None when the profile is not in state)."""
-    try:
-        res = tf.resource(ADDRESS)
-    except Exception:
+    """The same settings from ``terraform show -json`` (None when the profile is not in state).
+
+    A ``terraform show`` that fails raises (TerraformError): an unreadable state is not
+    an empty one."""
+    res = next((r for r in tf.resources() if r.get("address") == ADDRESS), None)
+    if res is None:
         return None
     v = res["values"]
     ag = (v.get("api_gateway") or [{}])[0]

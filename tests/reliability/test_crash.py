@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import time
@@ -102,8 +103,14 @@ def provider_pids(root: int, binary: Path) -> list[int]:
     return found
 
 
-def kill_apply(tf: Terraform, delay: float, log: Path) -> dict[str, Any]:
-    """Start ``terraform apply``; after ``delay`` s SIGKILL its provider processes."""
+APPLY_STARTED = ("Creating...", "Modifying...")
+
+
+def kill_apply(tf: Terraform, delay: float, log: Path, *, from_apply_start: bool = False) -> dict[str, Any]:
+    """Start ``terraform apply``; after ``delay`` s SIGKILL its provider processes.
+
+    With ``from_apply_start`` the delay counts from the moment Terraform reports that
+    ApplyResourceChange started (its "Modifying..."/"Creating..." line)."""
     out = open(log, "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(
@@ -116,10 +123,15 @@ def kill_apply(tf: Terraform, delay: float, log: Path) -> dict[str, Any]:
     )
     killed: list[int] = []
     kill_at: float | None = None
+    started: float | None = None if from_apply_start else 0.0
     try:
         while proc.poll() is None:
             now = time.monotonic() - t0
-            if now >= delay:
+            if started is None:
+                out.flush()
+                if any(m in log.read_text(errors="replace") for m in APPLY_STARTED):
+                    started = now
+            if started is not None and now - started >= delay:
                 pids = provider_pids(proc.pid, tf.provider_binary)
                 if pids:
                     for pid in pids:
@@ -139,7 +151,9 @@ def kill_apply(tf: Terraform, delay: float, log: Path) -> dict[str, Any]:
             proc.wait()
         out.close()
     text = log.read_text(errors="replace")
-    if "Creating..." in text or "Modifying..." in text:
+    if re.search(r"(Creation|Modifications) complete after", text):
+        phase = "after"  # ApplyResourceChange had returned: the kill missed it
+    elif "Creating..." in text or "Modifying..." in text:
         phase = "apply"  # the kill landed in ApplyResourceChange
     else:
         phase = "plan"  # before it: validate, refresh or plan
@@ -157,6 +171,32 @@ def timed_apply(tf: Terraform) -> float:
     t0 = time.monotonic()
     tf.apply(check=True)
     return time.monotonic() - t0
+
+
+def timed_apply_change(tf: Terraform) -> float:
+    """A normal apply; returns how long its ApplyResourceChange took (from the
+    "Modifying..."/"Creating..." line to the "complete after" line)."""
+    proc = subprocess.Popen(
+        [str(tf.binary), "apply", "-auto-approve", "-input=false", "-no-color"],
+        cwd=tf.workdir,
+        env=tf.env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    start = end = None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if start is None and any(m in line for m in APPLY_STARTED):
+            start = time.monotonic()
+        elif start is not None and end is None and re.search(r"(Creation|Modifications) complete after", line):
+            end = time.monotonic()
+    assert proc.wait(timeout=120) == 0, "".join(lines)
+    assert start is not None and end is not None, "".join(lines)
+    return end - start
 
 
 # -- one round ---------------------------------------------------------------------------------------------
@@ -248,6 +288,8 @@ def test_kills_during_updates_converge(clean_sandbox: Sandbox, names: rc.Names, 
 
     killed = [o for o in outcomes if o["killed"]]
     assert len(killed) >= UPDATE_KILLS - 2, text
+    # Stratified over the apply, some kills land while ApplyResourceChange runs.
+    assert sum(o["phase"] == "apply" for o in outcomes) >= 2, text
     assert all(not o["problems"] for o in outcomes), text
     assert destroy.rc == 0, destroy.output
     assert extra["quota_requests_total"] == 1, text
@@ -276,13 +318,13 @@ def test_destroy_after_update_kills_restores_originals(
     tf.write_config(rc.profile_hcl(names, VARIANTS[0]))
     tf.apply(check=True)
     tf.write_config(rc.profile_hcl(names, VARIANTS[1]))
-    update_s = timed_apply(tf)
+    change_s = timed_apply_change(tf)
     outcomes = []
     for i, nxt in enumerate((2, 0, 1)):
-        # Late in the apply: ApplyResourceChange is running.
-        delay = update_s * rng.uniform(0.5, 0.9)
+        # While ApplyResourceChange is running: counted from its start.
+        delay = change_s * rng.uniform(0.1, 0.8)
         tf.write_config(rc.profile_hcl(names, VARIANTS[nxt]))
-        outcome = kill_apply(tf, delay, tmp_path / f"restore-{i}.log")
+        outcome = kill_apply(tf, delay, tmp_path / f"restore-{i}.log", from_apply_start=True)
         outcome["kind"] = "update"
         recover(sb, tf, names, VARIANTS[nxt], outcome)
         outcomes.append(outcome)
@@ -290,6 +332,9 @@ def test_destroy_after_update_kills_restores_originals(
     after = rc.baseline(sb, names)
     figures = {"seed": seed, "outcomes": outcomes, "destroy_rc": destroy.rc, "not_restored": diff(before, after)}
     rc.save_figures("crash_restore_after_updates", figures)
+    # The kills this test is about landed while ApplyResourceChange ran; one that hit
+    # the plan (or missed) would leave the crash journal unexercised.
+    assert [o["phase"] for o in outcomes] == ["apply"] * len(outcomes), outcomes
     assert all(not o["problems"] for o in outcomes), outcomes
     assert destroy.rc == 0, destroy.output
     assert after == before, f"seed {seed}: not restored: {diff(before, after)}"
@@ -332,6 +377,7 @@ def test_kills_during_creates_converge(clean_sandbox: Sandbox, names: rc.Names, 
     rc.save_figures("crash_creates", {"seed": seed, "timing": timing, "outcomes": outcomes, **extra})
     killed = [o for o in outcomes if o["killed"]]
     assert len(killed) >= CREATE_KILLS - 2, text
+    assert sum(o["phase"] == "apply" for o in outcomes) >= 2, text
     assert all(not o["problems"] for o in outcomes), text
     assert extra["quota_requests_total"] == 1, text
 

@@ -15,6 +15,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
+mod proxy;
+use proxy::CountingProxies;
+pub use proxy::RequestLog;
+
 /// The sandbox account: moto and ministack agree on it.
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";
@@ -29,7 +33,10 @@ pub fn repo_root() -> PathBuf {
 /// Running emulators; killed on drop.
 pub struct Sandbox {
     children: Vec<Child>,
+    /// The URL per service the tests use: a counting proxy in front of the emulator
+    /// for the services the provider calls (see [`Sandbox::requests`]).
     pub endpoints: BTreeMap<String, String>,
+    proxies: CountingProxies,
     _dir: TempDir,
 }
 
@@ -125,13 +132,21 @@ impl Sandbox {
             if let Ok(text) = std::fs::read_to_string(&ready) {
                 if let Ok(map) = serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&text)
                 {
-                    let endpoints = map
+                    let mut endpoints: BTreeMap<String, String> = map
                         .into_iter()
                         .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
                         .collect();
+                    let proxied = endpoints
+                        .iter()
+                        .filter(|(k, _)| scaling_aws::client::SERVICE_KEYS.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
+                    let (proxies, urls) = CountingProxies::start(&proxied);
+                    endpoints.extend(urls);
                     return Sandbox {
                         children: vec![child],
                         endpoints,
+                        proxies,
                         _dir: dir,
                     };
                 }
@@ -155,6 +170,12 @@ impl Sandbox {
             .get(service)
             .map(String::as_str)
             .unwrap_or_else(|| panic!("sandbox serves no {service}: {:?}", self.endpoints))
+    }
+
+    /// Every request the emulators received from the provider's services, as the
+    /// counting proxies in front of them saw it.
+    pub fn requests(&self) -> &RequestLog {
+        &self.proxies.log
     }
 
     /// Connect with the sandbox's static credentials.
@@ -252,16 +273,34 @@ pub fn fast_polls() -> scaling_aws::ApplyOptions {
 }
 
 /// Applies `p` again on top of what applying it gave (`out`): the second
-/// apply must succeed without a single write to AWS. Returns its outcome.
+/// apply must succeed without a single write reaching the emulators (counted by
+/// the sandbox's proxies, not by the code under test). Returns its outcome.
 pub async fn reapply_writes_nothing(
+    sb: &Sandbox,
     aws: &Aws,
     p: &scaling::Profile,
     out: &scaling_aws::ApplyOutcome,
     opts: &scaling_aws::ApplyOptions,
 ) -> scaling_aws::ApplyOutcome {
+    let mark = sb.requests().len();
     let again =
         scaling_aws::apply_profile(aws, p, Some(p), &out.observed, out.private.clone(), opts).await;
     assert!(again.errors.is_empty(), "{:?}", again.errors);
-    assert_eq!(again.writes, 0, "the second apply wrote to AWS");
+    let received = sb.requests().since(mark);
+    // The apply reads what it manages: no request at all means the proxies are
+    // not on the path, and "no write" would prove nothing.
+    assert!(
+        !received.is_empty(),
+        "the emulators received no request from the second apply"
+    );
+    let writes: Vec<_> = received.iter().filter(|r| r.write).collect();
+    assert!(
+        writes.is_empty(),
+        "the second apply wrote to AWS: {writes:?}"
+    );
+    assert_eq!(
+        again.writes, 0,
+        "the second apply counted writes of its own"
+    );
     again
 }

@@ -55,7 +55,7 @@ async fn accelerator_created_once_and_deleted() {
         Some("us-east-1")
     );
 
-    let again = reapply_writes_nothing(&aws, &p, &out, &opts).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &opts).await;
 
     // Lost state after a crash: the idempotency token finds the same accelerator.
     let lost = apply_profile(

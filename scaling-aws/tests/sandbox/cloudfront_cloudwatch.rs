@@ -56,7 +56,7 @@ async fn cache_policy_create_update_delete() {
         ("SmuppyAPICache", 1, Some(60), Some(300))
     );
 
-    let again = reapply_writes_nothing(&aws, &p, &out, &ApplyOptions::default()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &ApplyOptions::default()).await;
 
     let mut q = p.clone();
     if let Some(c) = q.cache_policy.as_mut() {
@@ -184,7 +184,7 @@ async fn dashboard_created_then_deleted_and_prior_body_restored() {
         dashboard_body_with(&only_dash, "us-east-1", None)
     );
     assert!(out.observed.dashboard.as_ref().unwrap().matches_profile);
-    let again = reapply_writes_nothing(&aws, &only_dash, &out, &ApplyOptions::default()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &only_dash, &out, &ApplyOptions::default()).await;
     let d = destroy_profile(&aws, &only_dash, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(

@@ -117,7 +117,7 @@ async fn table_switches_to_on_demand_and_back_on_destroy() {
             .as_deref(),
         Some("PAY_PER_REQUEST")
     );
-    let again = reapply_writes_nothing(&aws, &p, &out, &fast_polls()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &fast_polls()).await;
     let d = destroy_profile(&aws, &p, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert!(d.private.is_empty(), "{:?}", d.private);
@@ -173,7 +173,7 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
         Some(70.0)
     );
     assert_eq!(table_mode(&aws, "feeds").await.2, 10);
-    let again = reapply_writes_nothing(&aws, &p, &out, &fast_polls()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &fast_polls()).await;
 
     // The read_autoscaling block removed: the target the profile registered goes.
     let mut q = p.clone();

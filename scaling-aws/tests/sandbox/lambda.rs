@@ -137,7 +137,7 @@ async fn lambda_pool_lifecycle_publishes_moves_alias_and_restores() {
         Some("READY")
     );
 
-    let again = reapply_writes_nothing(&aws, &p, &out, &fast_polls()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &fast_polls()).await;
 
     let d = destroy_profile(&aws, &p, &again.observed, again.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);

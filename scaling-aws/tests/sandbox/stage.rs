@@ -87,7 +87,11 @@ fn profile(api: &str, stage: &str, rate: f64, burst: i64) -> Profile {
 }
 
 /// (rate, burst, metrics, loglevel) of the stage-wide entry, via GetStage.
-async fn stage_wide(aws: &Aws, api: &str, stage: &str) -> Option<(f64, i32, bool, Option<String>)> {
+pub(crate) async fn stage_wide(
+    aws: &Aws,
+    api: &str,
+    stage: &str,
+) -> Option<(f64, i32, bool, Option<String>)> {
     let out = aws
         .apigateway()
         .get_stage()
@@ -134,7 +138,7 @@ async fn stage_throttle_basic_lifecycle_keeps_other_method_settings() {
     assert_eq!(obs.burst_limit, Some(1200));
 
     // A second apply issues no writes.
-    let again = reapply_writes_nothing(&aws, &p, &out, &ApplyOptions::default()).await;
+    let again = reapply_writes_nothing(&sb, &aws, &p, &out, &ApplyOptions::default()).await;
     assert_eq!(again.private, out.private, "captures are never overwritten");
 
     // Refresh sees a change made outside.

@@ -2,8 +2,14 @@
 # and the names of the API, function and table come from variables.
 #   terraform test -filter=tests/sandbox.tftest.hcl \
 #     -var 'sandbox_endpoints={apigateway="http://127.0.0.1:4566",...}' \
-#     -var 'scenario={api_id="bmkd8zayee",stage="staging",function="smuppy-api-handler",alias="prod",table="smuppy-feeds-staging"}'
+#     -var 'scenario={api_id="bmkd8zayee",stage="staging",function="smuppy-api-handler",alias="prod",version="1",table="smuppy-feeds-staging"}'
 # terraform test destroys what the apply run created when the file ends.
+#
+# A configured attribute in state always equals the configuration after apply
+# (Terraform core refuses anything else), so the apply run asserts what only
+# AWS can answer (the version the alias points to, the provisioned concurrency
+# status) and the refresh-only run asserts the values the provider reads back
+# from AWS. The stage's values are ones the emulator never fills in by itself.
 
 variable "sandbox_endpoints" {
   description = "Endpoint URL per service, keyed by the provider's endpoints attribute names."
@@ -17,6 +23,7 @@ variable "scenario" {
     stage    = string
     function = string
     alias    = string
+    version  = string
     table    = string
   })
 }
@@ -50,15 +57,16 @@ variables {
   api_gateway = {
     rest_api_id = var.scenario.api_id
     stage_name  = var.scenario.stage
-    rate_limit  = 10000
-    burst_limit = 5000
+    rate_limit  = 9321
+    burst_limit = 4321
   }
 
   lambda_pools = [
     {
-      function_name        = var.scenario.function
-      qualifier            = var.scenario.alias
-      reserved_concurrency = 800
+      function_name           = var.scenario.function
+      qualifier               = var.scenario.alias
+      reserved_concurrency    = 800
+      provisioned_concurrency = 5
     },
   ]
 
@@ -99,23 +107,44 @@ run "apply_converges_the_stage_function_and_table" {
     error_message = "id is the profile's name"
   }
 
+  # Computed: the provider reads them from Lambda (GetAlias, GetProvisionedConcurrencyConfig).
   assert {
-    condition     = smuppy_scaling_profile.this.api_gateway[0].rate_limit == 10000 && smuppy_scaling_profile.this.api_gateway[0].burst_limit == 5000
-    error_message = "the stage throttle read back after apply differs from the configuration"
+    condition     = smuppy_scaling_profile.this.lambda[0].qualifier_version == var.scenario.version
+    error_message = "the alias ${var.scenario.alias} points to version ${var.scenario.version}, the provider read ${jsonencode(smuppy_scaling_profile.this.lambda[0].qualifier_version)}"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.lambda[0].reserved_concurrency == 800
-    error_message = "reserved concurrency read back after apply differs from the configuration"
-  }
-
-  assert {
-    condition     = smuppy_scaling_profile.this.dynamodb[0].billing_mode == "PAY_PER_REQUEST"
-    error_message = "the table is not on demand after apply"
+    condition     = smuppy_scaling_profile.this.lambda[0].provisioned_status == "READY"
+    error_message = "provisioned concurrency is not READY after apply: ${jsonencode(smuppy_scaling_profile.this.lambda[0].provisioned_status)}"
   }
 
   assert {
     condition     = output.capacity.bottleneck != null && output.capacity.bottleneck != ""
     error_message = "the applied profile names its bottleneck"
+  }
+}
+
+# A refresh-only plan: the resource's values are what the provider's read found
+# in AWS, not the configuration.
+run "refresh_reads_back_what_aws_holds" {
+  command = plan
+
+  plan_options {
+    mode = refresh-only
+  }
+
+  assert {
+    condition     = smuppy_scaling_profile.this.api_gateway[0].rate_limit == 9321 && smuppy_scaling_profile.this.api_gateway[0].burst_limit == 4321
+    error_message = "the stage throttle read from AWS: ${jsonencode(smuppy_scaling_profile.this.api_gateway[0])}"
+  }
+
+  assert {
+    condition     = smuppy_scaling_profile.this.lambda[0].reserved_concurrency == 800 && smuppy_scaling_profile.this.lambda[0].provisioned_concurrency == 5
+    error_message = "the concurrency read from AWS: ${jsonencode(smuppy_scaling_profile.this.lambda[0])}"
+  }
+
+  assert {
+    condition     = smuppy_scaling_profile.this.dynamodb[0].billing_mode == "PAY_PER_REQUEST"
+    error_message = "the table's mode read from AWS: ${jsonencode(smuppy_scaling_profile.this.dynamodb[0])}"
   }
 }
