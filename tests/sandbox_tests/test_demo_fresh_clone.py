@@ -7,8 +7,10 @@ its analysis (findings, capacity, monthly cost) before applying the example.
 To keep this cheap, the clone's ``target/debug`` starts with hard links to this
 checkout's compiled dependencies (``deps``, ``build``, ``.fingerprint``; cargo
 only rebuilds the workspace crates, whose paths differ) but none of the final
-binaries, and ``.venv`` is a link to this checkout's (same requirement files,
-so setup only checks it). A demo that does not build ``smuppy-validate`` fails
+binaries, and ``.venv`` is a tree of hard links to this checkout's (same
+requirement files, so setup only checks it; the files it rewrites, such as the
+``terraform`` wrapper with its absolute ``#!`` line, are replaced by rename in
+the clone's own directories, never written through to this checkout's). A demo that does not build ``smuppy-validate`` fails
 here with "No such file or directory".
 """
 
@@ -29,6 +31,10 @@ pytestmark = pytest.mark.slow
 VALIDATOR_HEADER = "== smuppy-validate examples/staging"
 
 
+def _wrapper_text() -> str:
+    return (REPO_ROOT / ".venv" / "bin" / "terraform").read_text()
+
+
 def _seed_target(clone: Path) -> None:
     """Hard links to the compiled dependencies, no binaries."""
     src = REPO_ROOT / "target" / "debug"
@@ -45,7 +51,8 @@ def test_demo_on_a_fresh_clone_prints_the_validators_analysis(tmp_path: Path) ->
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
     _seed_target(clone)
-    (clone / ".venv").symlink_to(REPO_ROOT / ".venv")
+    wrapper_before = _wrapper_text()
+    subprocess.run(["cp", "-al", str(REPO_ROOT / ".venv"), str(clone / ".venv")], check=True)
 
     env = {k: v for k, v in os.environ.items() if k not in ("CARGO_TARGET_DIR", "SMUPPY_PROVIDER_DIR")}
     env["CARGO_TERM_COLOR"] = "never"
@@ -58,6 +65,8 @@ def test_demo_on_a_fresh_clone_prints_the_validators_analysis(tmp_path: Path) ->
         timeout=1200,
     )
     out = result.stdout + result.stderr
+    # This checkout's environment is untouched by the clone's setup.
+    assert _wrapper_text() == wrapper_before
     built_its_own = (clone / "target" / "debug" / "smuppy-validate").is_file()
     shutil.rmtree(clone / "target", ignore_errors=True)
 
