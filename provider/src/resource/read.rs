@@ -27,8 +27,14 @@ pub async fn read(
     let known = state::known_from_state(&req.current_state);
     let (observed, errors) = scaling_aws::read_profile(&aws, &profile, &known).await;
     let schema = crate::schema::resource_schema().block;
+    // A part whose id AWS cannot take (an empty function name an older
+    // version let into state) cannot be read, and nothing of it exists: its
+    // read error is a warning, so it never blocks the destroy of the rest.
+    let unreadable = super::validate::parts_with_invalid_ids(&req.current_state);
     for e in &errors {
-        crate::diagnostics::push_component(e, &schema, true, diags);
+        let path = mapping::location_to_path(&e.location, &schema);
+        let in_unreadable = unreadable.iter().any(|p| path.0.starts_with(&p.0));
+        crate::diagnostics::push_component(e, &schema, !in_unreadable, diags);
     }
     if diags.has_errors() {
         // Keep the state as it was: a failed read must not look like drift.

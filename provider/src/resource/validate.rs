@@ -33,6 +33,7 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
 fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
+    id_checks(config, diags);
 
     if let Some(name) = root.str("name") {
         if name.trim().is_empty() {
@@ -99,20 +100,6 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     for (p, v) in root.blocks("quota_request") {
         let q = Obj::new(v, &p);
         check_range(&q, "desired_value", 0.0, Some(1e10), "desired_value", diags);
-        check_id(
-            &q,
-            "service_code",
-            ids::service_code,
-            "Invalid service_code",
-            diags,
-        );
-        check_id(
-            &q,
-            "quota_code",
-            ids::quota_code,
-            "Invalid quota_code",
-            diags,
-        );
         if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
             let key = (s.to_string(), c.to_string());
             if let Some(first) = quotas.get(&key) {
@@ -129,20 +116,6 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
 
     if let Some((p, v)) = root.single("api_gateway") {
         let a = Obj::new(v, &p);
-        check_id(
-            &a,
-            "rest_api_id",
-            ids::rest_api_id,
-            "Invalid rest_api_id",
-            diags,
-        );
-        check_id(
-            &a,
-            "stage_name",
-            ids::stage_name,
-            "Invalid stage_name",
-            diags,
-        );
         check_range(&a, "rate_limit", 0.0, None, "rate_limit", diags);
         check_int(
             &a,
@@ -174,14 +147,6 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let mut functions: BTreeMap<String, AttributePath> = BTreeMap::new();
     for (p, v) in root.blocks("lambda") {
         let l = Obj::new(v, &p);
-        check_id(
-            &l,
-            "function_name",
-            ids::function_name,
-            "Invalid function_name",
-            diags,
-        );
-        check_id(&l, "qualifier", ids::qualifier, "Invalid qualifier", diags);
         // Lambda takes these as `integer` shapes (32-bit).
         check_int(
             &l,
@@ -233,13 +198,6 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let mut tables: BTreeMap<String, AttributePath> = BTreeMap::new();
     for (p, v) in root.blocks("dynamodb") {
         let d = Obj::new(v, &p);
-        check_id(
-            &d,
-            "table_name",
-            ids::table_name,
-            "Invalid table_name",
-            diags,
-        );
         check_enum(
             &d,
             "billing_mode",
@@ -292,13 +250,6 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
 
     if let Some((p, v)) = root.single("cache_policy") {
         let c = Obj::new(v, &p);
-        check_id(
-            &c,
-            "name",
-            ids::cache_policy_name,
-            "Invalid cache policy name",
-            diags,
-        );
         for ttl in ["min_ttl", "default_ttl", "max_ttl"] {
             check_int(&c, ttl, 0, Some(31_536_000 * 100), ttl, diags);
         }
@@ -343,42 +294,12 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single("dashboard") {
-        let d = Obj::new(v, &p);
-        check_id(
-            &d,
-            "name",
-            ids::dashboard_name,
-            "Invalid dashboard name",
-            diags,
-        );
-    }
+    // The dashboard's only check is its name's (ID_RULES).
 
     if let Some((p, v)) = root.single("global_accelerator") {
         let g = Obj::new(v, &p);
         check_enum(&g, "ip_address_type", &["IPV4", "DUAL_STACK"], diags);
         check_enum(&g, "protocol", &["TCP", "UDP"], diags);
-        check_id(
-            &g,
-            "name",
-            ids::accelerator_name,
-            "Invalid accelerator name",
-            diags,
-        );
-        check_id(
-            &g,
-            "endpoint_id",
-            ids::endpoint_id,
-            "Invalid endpoint_id",
-            diags,
-        );
-        check_id(
-            &g,
-            "endpoint_group_region",
-            ids::region,
-            "Invalid endpoint_group_region",
-            diags,
-        );
         for port in g.number_elements("ports") {
             if !(port.is_integer() && port.as_i64().is_some_and(|p| (1..=65535).contains(&p))) {
                 diags.attribute_error(
@@ -397,15 +318,110 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
+type IdRule = fn(&str) -> Result<(), String>;
+
+/// Every attribute that names something in AWS, with what AWS accepts there
+/// ([`scaling::ids`]) and the diagnostic's summary.
+const ID_RULES: &[(&str, &str, IdRule, &str)] = &[
+    (
+        "quota_request",
+        "service_code",
+        ids::service_code,
+        "Invalid service_code",
+    ),
+    (
+        "quota_request",
+        "quota_code",
+        ids::quota_code,
+        "Invalid quota_code",
+    ),
+    (
+        "api_gateway",
+        "rest_api_id",
+        ids::rest_api_id,
+        "Invalid rest_api_id",
+    ),
+    (
+        "api_gateway",
+        "stage_name",
+        ids::stage_name,
+        "Invalid stage_name",
+    ),
+    (
+        "lambda",
+        "function_name",
+        ids::function_name,
+        "Invalid function_name",
+    ),
+    ("lambda", "qualifier", ids::qualifier, "Invalid qualifier"),
+    (
+        "dynamodb",
+        "table_name",
+        ids::table_name,
+        "Invalid table_name",
+    ),
+    (
+        "cache_policy",
+        "name",
+        ids::cache_policy_name,
+        "Invalid cache policy name",
+    ),
+    (
+        "dashboard",
+        "name",
+        ids::dashboard_name,
+        "Invalid dashboard name",
+    ),
+    (
+        "global_accelerator",
+        "name",
+        ids::accelerator_name,
+        "Invalid accelerator name",
+    ),
+    (
+        "global_accelerator",
+        "endpoint_id",
+        ids::endpoint_id,
+        "Invalid endpoint_id",
+    ),
+    (
+        "global_accelerator",
+        "endpoint_group_region",
+        ids::region,
+        "Invalid endpoint_group_region",
+    ),
+];
+
+/// The ids, names and codes of a resource value that AWS cannot take, each
+/// reported on its attribute.
+fn id_checks(value: &Value, diags: &mut Diagnostics) {
+    let root_path = AttributePath::root();
+    let root = Obj::new(value, &root_path);
+    for (block, attr, rule, summary) in ID_RULES {
+        for (p, v) in root.blocks(block) {
+            check_id(&Obj::new(v, &p), attr, *rule, summary, diags);
+        }
+    }
+}
+
+/// The block elements (`lambda[1]`) of a resource value (a state, say) that
+/// name something AWS cannot have, such as an empty function name: reading
+/// them can only fail, and nothing of theirs exists in AWS.
+pub fn parts_with_invalid_ids(value: &Value) -> Vec<AttributePath> {
+    let mut d = Diagnostics::new();
+    id_checks(value, &mut d);
+    let mut parts: Vec<AttributePath> = d
+        .iter()
+        .filter_map(|d| d.attribute.as_ref())
+        .map(|p| AttributePath(p.0.iter().take(2).cloned().collect()))
+        .collect();
+    parts.dedup();
+    parts
+}
+
 /// Checks a string field with one of the [`scaling::ids`] rules (what AWS
 /// accepts as that id, name or code). Unknown and null pass.
-fn check_id(
-    obj: &Obj<'_>,
-    name: &str,
-    rule: fn(&str) -> Result<(), String>,
-    summary: &str,
-    diags: &mut Diagnostics,
-) {
+fn check_id(obj: &Obj<'_>, name: &str, rule: IdRule, summary: &str, diags: &mut Diagnostics) {
     let Some(s) = obj.str(name) else { return };
     if let Err(detail) = rule(s) {
         diags.attribute_error(obj.path_of(name), summary, detail);
