@@ -9,7 +9,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
 echo "demo: building the provider and the validator (first build takes a few minutes)"
-cargo build --quiet -p terraform-provider-smuppy --bin terraform-provider-smuppy -p smuppy-validate
+# One --bin per binary: a --bin selects targets in every package named with -p,
+# so "--bin terraform-provider-smuppy" alone would leave smuppy-validate unbuilt.
+cargo build --quiet -p terraform-provider-smuppy --bin terraform-provider-smuppy \
+    -p smuppy-validate --bin smuppy-validate
 export SMUPPY_PROVIDER_DIR="$ROOT/target/debug"
 echo
 echo "== smuppy-validate examples/staging"

@@ -1,6 +1,7 @@
 //! Reading typed fields out of a resource `Value`, with the attribute path of
 //! each, so every problem is reported on the attribute it concerns.
 
+use scaling::bounds::{self, Problem};
 use tfplugin::{AttributePath, Diagnostics, Number, Value};
 
 /// A view of one object (the resource, or one nested block element) and
@@ -95,6 +96,19 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// Known number elements of a list attribute, exact.
+    pub fn number_elements(&self, name: &str) -> Vec<&'a Number> {
+        match self.field(name) {
+            Field::Known(v) => v
+                .as_elements()
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Value::as_number)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The elements of a nested block list, each with its path.
     pub fn blocks(&self, name: &str) -> Vec<(AttributePath, &'a Value)> {
         match self.value.get(name) {
@@ -115,8 +129,10 @@ impl<'a> Obj<'a> {
     }
 }
 
-/// Checks a number field: integer, within `[min, max]`. Unknown and null
-/// pass. Reports on the attribute.
+/// Checks a number field: a whole number within `[min, max]`; `max` None
+/// means the largest AWS `long` (64-bit). Unknown and null pass. Reports on
+/// the attribute what is wrong: not a whole number, too small, too large
+/// (numbers beyond any AWS integer, such as `1e400`, included).
 pub fn check_int(
     obj: &Obj<'_>,
     name: &str,
@@ -126,30 +142,45 @@ pub fn check_int(
     diags: &mut Diagnostics,
 ) {
     let Some(n) = obj.number(name) else { return };
-    let path = obj.path_of(name);
-    let Some(i) = n.as_i64() else {
-        diags.attribute_error(
-            path,
-            format!("Invalid {name}"),
-            format!("{what} must be a whole number, got {n}."),
-        );
-        return;
+    let max_shown = max.map(|m| m.to_string());
+    let problem = if n.is_nan() {
+        Some(Problem::NotANumber)
+    } else if !n.is_infinite() && !n.is_integer() {
+        Some(Problem::NotWhole)
+    } else if *n < Number::from(min) {
+        Some(Problem::TooSmall)
+    } else if *n > Number::from(max.unwrap_or(scaling::bounds::AWS_LONG_MAX)) {
+        Some(Problem::TooLarge)
+    } else {
+        None
     };
-    if i < min || max.is_some_and(|m| i > m) {
-        let range = match max {
-            Some(m) => format!("between {min} and {m}"),
-            None => format!("at least {min}"),
+    if let Some(problem) = problem {
+        let max_words = match problem {
+            // Say the bound that was crossed, even when the field has none
+            // of its own.
+            Problem::TooLarge => Some(
+                max_shown
+                    .clone()
+                    .unwrap_or_else(|| scaling::bounds::AWS_LONG_MAX.to_string()),
+            ),
+            _ => max_shown,
         };
         diags.attribute_error(
-            path,
+            obj.path_of(name),
             format!("Invalid {name}"),
-            format!("{what} must be {range}, got {i}."),
+            bounds::message(
+                what,
+                problem,
+                &min.to_string(),
+                max_words.as_deref(),
+                n.as_str(),
+            ),
         );
     }
 }
 
-/// Checks a number field lies in `[min, max]` (inclusive). Unknown and null
-/// pass.
+/// Checks a number field lies in `[min, max]` (inclusive); any finite number
+/// a double holds is accepted when `max` is None. Unknown and null pass.
 pub fn check_range(
     obj: &Obj<'_>,
     name: &str,
@@ -158,16 +189,32 @@ pub fn check_range(
     what: &str,
     diags: &mut Diagnostics,
 ) {
-    let Some(v) = obj.f64(name) else { return };
-    if !v.is_finite() || v < min || max.is_some_and(|m| v > m) {
-        let range = match max {
-            Some(m) => format!("between {min} and {m}"),
-            None => format!("at least {min}"),
-        };
+    let Some(n) = obj.number(name) else { return };
+    let v = n.as_f64();
+    let problem = if n.is_nan() {
+        Some(Problem::NotANumber)
+    } else if v < min {
+        // `-1e400` reads as -inf: below any minimum.
+        Some(Problem::TooSmall)
+    } else if max.is_some_and(|m| v > m) {
+        Some(Problem::TooLarge)
+    } else if !v.is_finite() {
+        Some(Problem::BeyondDouble)
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let max_shown = max.map(|m| m.to_string());
         diags.attribute_error(
             obj.path_of(name),
             format!("Invalid {name}"),
-            format!("{what} must be {range}, got {v}."),
+            bounds::message(
+                what,
+                problem,
+                &min.to_string(),
+                max_shown.as_deref(),
+                n.as_str(),
+            ),
         );
     }
 }

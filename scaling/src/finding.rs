@@ -60,6 +60,9 @@ impl Finding {
     }
 }
 
+/// From here on [`num`] writes scientific notation.
+const BIG: f64 = 1e18;
+
 /// Formats a number for messages: thousands separators, at most two
 /// decimals, trailing zeros dropped (`27535` → `27,535`, `0.055` → `0.06`
 /// is avoided by callers choosing the unit).
@@ -70,6 +73,15 @@ pub fn num(v: f64) -> String {
         } else {
             "∞".into()
         };
+    }
+    if v.abs() >= BIG {
+        // Digits past the 17th are noise of the double; from 1e18 on a
+        // grouped integer would mislead (and beyond u128 would saturate),
+        // so scientific notation: `1e300`, `-3.403e38`.
+        let s = format!("{:.3e}", v);
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exp}");
     }
     let neg = v < 0.0;
     let rounded = (v.abs() * 100.0).round() / 100.0;
@@ -129,6 +141,13 @@ mod tests {
         assert_eq!(unit_price(0.125), "$0.125");
         assert_eq!(unit_price(0.0000166667), "$0.0000166667");
         assert_eq!(unit_price(3.5), "$3.5");
+    }
+
+    #[test]
+    fn huge_numbers_are_written_as_they_are_not_saturated() {
+        assert_eq!(num(1e300), "1e300");
+        assert_eq!(num(-3.40282e38), "-3.403e38");
+        assert_eq!(num(2e18), "2e18");
     }
 
     #[test]

@@ -9,9 +9,11 @@
 //! the chain and a monthly cost estimate.
 
 pub mod analysis;
+pub mod bounds;
 pub mod capacity;
 pub mod cost;
 pub mod finding;
+pub mod ids;
 pub mod limits;
 pub mod prices;
 pub mod profile;

@@ -87,7 +87,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_millis(800);
 /// unix socket in the OS temp dir, serves TLS pinned to
 /// `PLUGIN_CLIENT_CERT` when that is set (plaintext otherwise), prints the
 /// one handshake line on stdout, ignores SIGINT, and returns after
-/// `plugin.GRPCController/Shutdown` or SIGTERM. The socket file is removed.
+/// `plugin.GRPCController/Shutdown`, SIGTERM, or once its parent (Terraform)
+/// is gone. The socket file is removed.
 pub async fn serve<P: Provider>(provider: P, opts: ServeOptions) -> Result<(), ServeError> {
     if opts.debug {
         return serve_debug(provider, opts).await;
@@ -112,6 +113,7 @@ pub async fn serve<P: Provider>(provider: P, opts: ServeOptions) -> Result<(), S
     let (socket, listener) = SocketFile::bind()?;
     let shutdown = ShutdownSignal::new();
     watch_signals(&shutdown, false)?;
+    watch_parent(&shutdown);
     let router = router(provider, &shutdown).await;
 
     let line = handshake::handshake_line(
@@ -254,6 +256,36 @@ fn watch_signals(shutdown: &ShutdownSignal, interrupt_stops: bool) -> Result<(),
         }
     });
     Ok(())
+}
+
+/// How often the provider checks that Terraform, its parent, is still there.
+const PARENT_POLL: Duration = Duration::from_millis(250);
+
+/// Terraform gone (killed with SIGKILL, crashed) means nobody will ever call
+/// Shutdown: the process would otherwise stay up forever under init. When
+/// the parent changes (the process was re-parented), shutdown is triggered
+/// the same way as by Shutdown or SIGTERM, so in-flight calls get the same
+/// bounded grace before the process leaves.
+fn watch_parent(shutdown: &ShutdownSignal) {
+    let parent = std::os::unix::process::parent_id();
+    let s = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PARENT_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = std::os::unix::process::parent_id();
+            if now != parent {
+                tracing::warn!(
+                    parent,
+                    now,
+                    "Terraform (the parent process) is gone; shutting down"
+                );
+                s.trigger();
+                break;
+            }
+        }
+    });
 }
 
 fn print_stdout(text: &str) -> Result<(), ServeError> {

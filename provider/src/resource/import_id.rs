@@ -115,7 +115,44 @@ pub fn parse(id: &str) -> Result<ImportId, String> {
     out.cache_policy = cp;
     out.dashboard = dash;
     out.global_accelerator = ga;
+    check_ids(&out)?;
     Ok(out)
+}
+
+/// Every id the import ID names must be one AWS accepts (the same rules as
+/// the configuration's): an id that cannot exist would reach state and fail
+/// every later refresh.
+fn check_ids(id: &ImportId) -> Result<(), String> {
+    use scaling::ids;
+    type Rule = fn(&str) -> Result<(), String>;
+    let mut checks: Vec<(&str, &str, Rule)> = Vec::new();
+    if let Some((api, stage)) = &id.api_gateway {
+        checks.push(("api_gateway", api, ids::rest_api_id));
+        checks.push(("api_gateway", stage, ids::stage_name));
+    }
+    for (f, q) in &id.lambdas {
+        checks.push(("lambda", f, ids::function_name));
+        if let Some(q) = q {
+            checks.push(("lambda", q, ids::qualifier));
+        }
+    }
+    for t in &id.tables {
+        checks.push(("dynamodb", t, ids::table_name));
+    }
+    for (s, q) in &id.quotas {
+        checks.push(("quota_request", s, ids::service_code));
+        checks.push(("quota_request", q, ids::quota_code));
+    }
+    if let Some(d) = &id.dashboard {
+        checks.push(("dashboard", d, ids::dashboard_name));
+    }
+    if let Some(a) = &id.global_accelerator {
+        checks.push(("global_accelerator", a, ids::accelerator_arn));
+    }
+    for (key, value, rule) in checks {
+        rule(value).map_err(|detail| err(format!("{key}: {}", detail.trim_end_matches('.'))))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -124,7 +161,7 @@ mod tests {
 
     #[test]
     fn full_id() {
-        let id = parse("name=prod;api_gateway=bmkd8zayee/staging;lambda=a:prod;lambda=b;dynamodb=t1;quota_request=apigateway/L-8A5B8E43;cache_policy=abc-123;dashboard=D;global_accelerator=arn:aws:globalaccelerator::123456789012:accelerator/x").unwrap();
+        let id = parse("name=prod;api_gateway=bmkd8zayee/staging;lambda=a:prod;lambda=b;dynamodb=t01;quota_request=apigateway/L-8A5B8E43;cache_policy=abc-123;dashboard=D;global_accelerator=arn:aws:globalaccelerator::123456789012:accelerator/x").unwrap();
         assert_eq!(id.name, "prod");
         assert_eq!(
             id.api_gateway,
@@ -134,7 +171,7 @@ mod tests {
             id.lambdas,
             vec![("a".into(), Some("prod".into())), ("b".into(), None)]
         );
-        assert_eq!(id.tables, vec!["t1".to_string()]);
+        assert_eq!(id.tables, vec!["t01".to_string()]);
         assert_eq!(id.quotas, vec![("apigateway".into(), "L-8A5B8E43".into())]);
         assert_eq!(id.cache_policy.as_deref(), Some("abc-123"));
         assert_eq!(id.dashboard.as_deref(), Some("D"));
@@ -155,6 +192,10 @@ mod tests {
             "name=x;lambda=f;lambda=f",
             "name=x;quota_request=apigateway",
             "name=x;lambda=:q",
+            "name=x;lambda=my function",
+            "name=x;dynamodb=ab",
+            "name=x;api_gateway=a b/s",
+            "name=x;global_accelerator=not-an-arn",
             "justtext",
         ] {
             let e = parse(bad).expect_err(bad);

@@ -535,3 +535,83 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod extreme_numbers {
+    use super::*;
+
+    fn with(mut base: Value, key: &str, v: Value) -> Value {
+        if let Value::Object(m) = &mut base {
+            m.insert(key.into(), v);
+        }
+        base
+    }
+
+    fn no_nan(v: &Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Number(n) if n.is_nan() || n.is_infinite() => out.push(format!("{at}={n}")),
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, v)| no_nan(v, &format!("{at}.{k}"), out)),
+            Value::List(l) => l
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| no_nan(v, &format!("{at}[{i}]"), out)),
+            _ => {}
+        }
+    }
+
+    /// Huge but valid HCL numbers (HCL numbers are arbitrary precision):
+    /// the plan says nothing wrong about them and computes no NaN.
+    #[test]
+    fn huge_traffic_numbers_plan_without_nan() {
+        let block = schema::resource_schema().block;
+        let tblock = block.nested("traffic").unwrap().block.clone();
+        let lblock = block.nested("lambda").unwrap().block.clone();
+        let num = |t: &str| Value::Number(tfplugin::Number::parse(t).unwrap());
+        let mut traffic = super::super::empty_object(&tblock);
+        for (k, v) in [
+            ("peak_rps", "1e300"),
+            ("latency_ms", "55"),
+            ("monthly_requests", "99999999999999999999"),
+        ] {
+            traffic = with(traffic, k, num(v));
+        }
+        let mut lambda = super::super::empty_object(&lblock);
+        lambda = with(lambda, "function_name", "f".into());
+        lambda = with(lambda, "reserved_concurrency", num("2147483647"));
+        let mut cfg = super::super::empty_object(&block);
+        cfg = with(cfg, "name", "x".into());
+        cfg = with(cfg, "traffic", Value::List(vec![traffic]));
+        cfg = with(cfg, "lambda", Value::List(vec![lambda]));
+        let mut diags = Diagnostics::new();
+        crate::resource::validate::validate_config(&cfg, &mut diags);
+        let planned = plan(
+            &cfg,
+            &cfg,
+            &Value::Null,
+            Some("us-east-1"),
+            &scaling::Limits::default(),
+            &mut diags,
+        );
+        let mut bad = Vec::new();
+        no_nan(&planned, "", &mut bad);
+        let msgs: Vec<String> = diags
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?} {} {}",
+                    d.attribute.as_ref().map(|p| p.to_string()),
+                    d.summary,
+                    d.detail
+                )
+            })
+            .collect();
+        assert!(bad.is_empty(), "{bad:?}");
+        // Only the rule engine's verdicts on the load, none on the numbers'
+        // form, and the load as written, not saturated.
+        assert!(msgs.iter().all(|m| !m.contains("Invalid")), "{msgs:#?}");
+        assert!(msgs.iter().any(|m| m.contains("1e300 rps")), "{msgs:#?}");
+        assert!(msgs.iter().all(|m| !m.contains("340,282,366")), "{msgs:#?}");
+    }
+}

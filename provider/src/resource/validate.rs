@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 
 use tfplugin::{AttributePath, Diagnostics, Value};
 
+use scaling::bounds::AWS_INTEGER_MAX;
+use scaling::ids;
+
 use crate::fields::{check_enum, check_int, check_range, Obj};
 
 const BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", "all"];
@@ -30,6 +33,7 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
 fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
+    id_checks(config, diags);
 
     if let Some(name) = root.str("name") {
         if name.trim().is_empty() {
@@ -96,18 +100,6 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     for (p, v) in root.blocks("quota_request") {
         let q = Obj::new(v, &p);
         check_range(&q, "desired_value", 0.0, Some(1e10), "desired_value", diags);
-        if let Some(code) = q.str("service_code") {
-            let ok = code.len() <= 63
-                && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if !ok {
-                diags.attribute_error(
-                    q.path_of("service_code"),
-                    "Invalid service_code",
-                    format!("A Service Quotas service code is 1 to 63 letters, digits and '-', starting with a letter; got {code:?}."),
-                );
-            }
-        }
         if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
             let key = (s.to_string(), c.to_string());
             if let Some(first) = quotas.get(&key) {
@@ -155,11 +147,12 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let mut functions: BTreeMap<String, AttributePath> = BTreeMap::new();
     for (p, v) in root.blocks("lambda") {
         let l = Obj::new(v, &p);
+        // Lambda takes these as `integer` shapes (32-bit).
         check_int(
             &l,
             "reserved_concurrency",
             0,
-            None,
+            Some(AWS_INTEGER_MAX),
             "reserved_concurrency",
             diags,
         );
@@ -167,14 +160,28 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
             &l,
             "provisioned_concurrency",
             1,
-            None,
+            Some(AWS_INTEGER_MAX),
             "provisioned_concurrency",
             diags,
         );
         // Ranges (128–10,240 MB, 1–900 s), the qualifier and provisioned ≤
         // reserved are the rule engine's (LIM002, LIM004, LIM006, LIM010).
-        check_int(&l, "memory_size", 1, None, "memory_size (MB)", diags);
-        check_int(&l, "timeout", 1, None, "timeout (seconds)", diags);
+        check_int(
+            &l,
+            "memory_size",
+            1,
+            Some(AWS_INTEGER_MAX),
+            "memory_size (MB)",
+            diags,
+        );
+        check_int(
+            &l,
+            "timeout",
+            1,
+            Some(AWS_INTEGER_MAX),
+            "timeout (seconds)",
+            diags,
+        );
         if let Some(name) = l.str("function_name") {
             if let Some(first) = functions.get(name) {
                 diags.attribute_error(
@@ -204,8 +211,10 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
             for dim in ["read", "write"] {
                 if let Some((dp, dv)) = a.single(dim) {
                     let s = Obj::new(dv, &dp);
-                    check_int(&s, "min_capacity", 1, None, "min_capacity", diags);
-                    check_int(&s, "max_capacity", 1, None, "max_capacity", diags);
+                    // Application Auto Scaling `integer` shapes (32-bit).
+                    let max = Some(AWS_INTEGER_MAX);
+                    check_int(&s, "min_capacity", 1, max, "min_capacity", diags);
+                    check_int(&s, "max_capacity", 1, max, "max_capacity", diags);
                     check_range(
                         &s,
                         "target_utilization",
@@ -214,12 +223,12 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
                         "target_utilization (percent)",
                         diags,
                     );
-                    check_int(&s, "scale_in_cooldown", 0, None, "scale_in_cooldown", diags);
+                    check_int(&s, "scale_in_cooldown", 0, max, "scale_in_cooldown", diags);
                     check_int(
                         &s,
                         "scale_out_cooldown",
                         0,
-                        None,
+                        max,
                         "scale_out_cooldown",
                         diags,
                     );
@@ -285,46 +294,14 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single("dashboard") {
-        let d = Obj::new(v, &p);
-        if let Some(name) = d.str("name") {
-            let ok = !name.is_empty()
-                && name.len() <= 255
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !ok {
-                diags.attribute_error(
-                    d.path_of("name"),
-                    "Invalid dashboard name",
-                    format!(
-                        "A dashboard name is 1 to 255 letters, digits, '-' and '_'; got {name:?}."
-                    ),
-                );
-            }
-        }
-    }
+    // The dashboard's only check is its name's (ID_RULES).
 
     if let Some((p, v)) = root.single("global_accelerator") {
         let g = Obj::new(v, &p);
         check_enum(&g, "ip_address_type", &["IPV4", "DUAL_STACK"], diags);
         check_enum(&g, "protocol", &["TCP", "UDP"], diags);
-        if let Some(name) = g.str("name") {
-            let ok = !name.is_empty()
-                && name.len() <= 64
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-            if !ok {
-                diags.attribute_error(
-                    g.path_of("name"),
-                    "Invalid accelerator name",
-                    format!("An accelerator name is 1 to 64 letters, digits, '.' and '-'; got {name:?}."),
-                );
-            }
-        }
-        for port in g.numbers("ports") {
-            if port.fract() != 0.0 || !(1.0..=65535.0).contains(&port) {
+        for port in g.number_elements("ports") {
+            if !(port.is_integer() && port.as_i64().is_some_and(|p| (1..=65535).contains(&p))) {
                 diags.attribute_error(
                     g.path_of("ports"),
                     "Invalid port",
@@ -338,6 +315,101 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     if let Some((p, v)) = root.single("budget") {
         let b = Obj::new(v, &p);
         check_range(&b, "monthly_usd", 0.0, None, "monthly_usd", diags);
+    }
+}
+
+type IdRule = fn(&str) -> Result<(), String>;
+
+/// Every attribute that names something in AWS, with what AWS accepts there
+/// ([`scaling::ids`]) and the diagnostic's summary.
+const ID_RULES: &[(&str, &str, IdRule, &str)] = &[
+    (
+        "quota_request",
+        "service_code",
+        ids::service_code,
+        "Invalid service_code",
+    ),
+    (
+        "quota_request",
+        "quota_code",
+        ids::quota_code,
+        "Invalid quota_code",
+    ),
+    (
+        "api_gateway",
+        "rest_api_id",
+        ids::rest_api_id,
+        "Invalid rest_api_id",
+    ),
+    (
+        "api_gateway",
+        "stage_name",
+        ids::stage_name,
+        "Invalid stage_name",
+    ),
+    (
+        "lambda",
+        "function_name",
+        ids::function_name,
+        "Invalid function_name",
+    ),
+    ("lambda", "qualifier", ids::qualifier, "Invalid qualifier"),
+    (
+        "dynamodb",
+        "table_name",
+        ids::table_name,
+        "Invalid table_name",
+    ),
+    (
+        "cache_policy",
+        "name",
+        ids::cache_policy_name,
+        "Invalid cache policy name",
+    ),
+    (
+        "dashboard",
+        "name",
+        ids::dashboard_name,
+        "Invalid dashboard name",
+    ),
+    (
+        "global_accelerator",
+        "name",
+        ids::accelerator_name,
+        "Invalid accelerator name",
+    ),
+    (
+        "global_accelerator",
+        "endpoint_id",
+        ids::endpoint_id,
+        "Invalid endpoint_id",
+    ),
+    (
+        "global_accelerator",
+        "endpoint_group_region",
+        ids::region,
+        "Invalid endpoint_group_region",
+    ),
+];
+
+/// The ids, names and codes of a resource value that AWS cannot take, each
+/// reported on its attribute.
+fn id_checks(value: &Value, diags: &mut Diagnostics) {
+    let root_path = AttributePath::root();
+    let root = Obj::new(value, &root_path);
+    for (block, attr, rule, summary) in ID_RULES {
+        for (p, v) in root.blocks(block) {
+            check_id(&Obj::new(v, &p), attr, *rule, summary, diags);
+        }
+    }
+}
+
+/// Checks a string field with one of the [`scaling::ids`] rules (what AWS
+/// accepts as that id, name or code). Unknown and null pass.
+fn check_id(obj: &Obj<'_>, name: &str, rule: IdRule, summary: &str, diags: &mut Diagnostics) {
+    let Some(s) = obj.str(name) else { return };
+    if let Err(detail) = rule(s) {
+        diags.attribute_error(obj.path_of(name), summary, detail);
     }
 }
 
@@ -386,6 +458,83 @@ mod tests {
             errors_at(&c),
             vec!["api_gateway[0].rate_limit", "api_gateway[0].burst_limit"]
         );
+    }
+
+    fn num(text: &str) -> Value {
+        Value::Number(tfplugin::Number::parse(text).unwrap())
+    }
+
+    fn details(config: &Value) -> Vec<String> {
+        let mut d = Diagnostics::new();
+        validate_config(config, &mut d);
+        d.iter().map(|d| d.detail.clone()).collect()
+    }
+
+    #[test]
+    fn extreme_numbers_say_what_is_wrong() {
+        let c = obj(vec![
+            ("name", "x".into()),
+            (
+                "api_gateway",
+                Value::List(vec![obj(vec![
+                    ("rest_api_id", "abc".into()),
+                    ("stage_name", "s".into()),
+                    ("rate_limit", num("1e400")),
+                ])]),
+            ),
+            (
+                "lambda",
+                Value::List(vec![obj(vec![
+                    ("function_name", "f".into()),
+                    ("reserved_concurrency", num("99999999999999999999")),
+                    ("timeout", num("-1e400")),
+                    ("memory_size", num("1e400")),
+                ])]),
+            ),
+        ]);
+        let got = details(&c);
+        assert_eq!(got.len(), 4, "{got:#?}");
+        assert!(
+            got[0].starts_with("rate_limit is too large: 1e400 is beyond"),
+            "{got:#?}"
+        );
+        assert_eq!(
+            got[1],
+            "reserved_concurrency is too large: it must be between 0 and 2147483647, got 99999999999999999999."
+        );
+        assert!(
+            got[2].starts_with("memory_size (MB) is too large"),
+            "{got:#?}"
+        );
+        assert!(
+            got[3].starts_with("timeout (seconds) is too small"),
+            "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn every_meaningful_number_hcl_writes_is_accepted() {
+        let c = obj(vec![
+            ("name", "x".into()),
+            (
+                "traffic",
+                Value::List(vec![obj(vec![
+                    ("peak_rps", num("1e300")),
+                    ("monthly_requests", num("99999999999999999999")),
+                    ("cache_hit_ratio", num("1e-400")),
+                ])]),
+            ),
+            (
+                "lambda",
+                Value::List(vec![obj(vec![
+                    ("function_name", "f".into()),
+                    ("reserved_concurrency", num("2147483647")),
+                    ("memory_size", num("1.024e3")),
+                    ("timeout", num("30.000")),
+                ])]),
+            ),
+        ]);
+        assert_eq!(details(&c), Vec::<String>::new());
     }
 
     #[test]

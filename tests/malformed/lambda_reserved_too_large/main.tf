@@ -1,0 +1,8 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  lambda {
+    function_name        = "smuppy-api-handler"
+    reserved_concurrency = 99999999999999999999
+  }
+}

@@ -1,0 +1,9 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  quota_request {
+    service_code  = "apigateway"
+    quota_code    = ""
+    desired_value = 20000
+  }
+}
