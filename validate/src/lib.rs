@@ -3,11 +3,14 @@
 
 pub mod aws;
 pub mod error;
+pub mod eval;
+pub mod guard;
 pub mod hcl;
 pub mod input;
 pub mod k6;
 pub mod live;
 pub mod mapping;
+pub mod numbers;
 pub mod plan;
 pub mod printer;
 

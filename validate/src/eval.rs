@@ -1,0 +1,926 @@
+//! The one evaluator of HCL expressions: locals, variable values and
+//! defaults, `optional()` defaults, `-var` values, module arguments, `for`
+//! expressions, templates and `dynamic` blocks all go through [`evaluate`].
+//!
+//! It never panics on arithmetic (division or modulo by zero, overflow and
+//! results beyond the largest number are errors) and keeps to a [`Budget`]:
+//! every expression node evaluated, every value node built or copied and
+//! every 16 bytes of string cost one step; no value may grow past
+//! [`Limits::value_nodes`] nodes or nest deeper than
+//! [`Limits::value_depth`]. A configuration that asks for more is refused
+//! with the limit's name, not evaluated until memory or time runs out.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+
+use hcl::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TemplateExpr, TraversalOperator, UnaryOperator,
+};
+use hcl::template::{Directive, Element, Strip, Template};
+use hcl::{Map, Number, Value};
+
+/// The bounds of one run of the validator. Figures and reasons:
+/// docs/reliability.md, "The validator's limits".
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Evaluation steps in one run, all modules together.
+    pub steps: u64,
+    /// Nodes of one value (elements, attributes, 16-byte pieces of strings).
+    pub value_nodes: u64,
+    /// Nesting of one value (a list in a list in ... ).
+    pub value_depth: u32,
+    /// Bytes of one file read.
+    pub file_bytes: u64,
+    /// Bytes of all configuration and variables files of one run.
+    pub total_bytes: u64,
+    /// Module calls nested in each other.
+    pub module_depth: usize,
+    /// Module instances loaded in one run.
+    pub module_instances: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    steps: 2_000_000,
+    value_nodes: 200_000,
+    value_depth: 64,
+    file_bytes: 4 << 20,
+    total_bytes: 16 << 20,
+    module_depth: 16,
+    module_instances: 500,
+};
+
+/// What one run has used of its [`Limits`].
+#[derive(Debug)]
+pub struct Budget {
+    pub limits: Limits,
+    steps: Cell<u64>,
+    bytes: Cell<u64>,
+    modules: Cell<usize>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(LIMITS)
+    }
+}
+
+impl Budget {
+    pub fn new(limits: Limits) -> Budget {
+        Budget {
+            limits,
+            steps: Cell::new(0),
+            bytes: Cell::new(0),
+            modules: Cell::new(0),
+        }
+    }
+
+    fn charge(&self, n: u64) -> Result<(), Failure> {
+        let used = self.steps.get().saturating_add(n);
+        self.steps.set(used);
+        if used > self.limits.steps {
+            return Err(Failure::Limit(format!(
+                "evaluation limit reached: more than {} steps in one run",
+                group(self.limits.steps)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Spends `n` steps outside an expression (a `dynamic` block's item).
+    pub fn spend(&self, n: u64) -> Result<(), String> {
+        self.charge(n).map_err(|f| match f {
+            Failure::Limit(m) | Failure::Error(m) => m,
+            _ => String::new(),
+        })
+    }
+
+    /// Counts a file's bytes against the per-run total; the message on failure.
+    pub fn read_bytes(&self, n: u64) -> Result<(), String> {
+        let used = self.bytes.get().saturating_add(n);
+        self.bytes.set(used);
+        if used > self.limits.total_bytes {
+            return Err(format!(
+                "size limit reached: more than {} bytes of configuration and variables files in one run",
+                group(self.limits.total_bytes)
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts one more module instance; the message on failure.
+    pub fn module_instance(&self) -> Result<(), String> {
+        let n = self.modules.get() + 1;
+        self.modules.set(n);
+        if n > self.limits.module_instances {
+            return Err(format!(
+                "module limit reached: more than {} module instances in one run",
+                self.limits.module_instances
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A number with thousands separators, for messages.
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Why an expression has no value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// It depends on something known only after apply (another resource, a
+    /// data source, a function, an unknown variable or local).
+    Unknown,
+    /// `var.NAME` or `local.NAME` that is not declared (or not yet evaluated).
+    Missing(String),
+    /// The expression is wrong.
+    Error(String),
+    /// A limit of the [`Budget`] was reached.
+    Limit(String),
+}
+
+type R<T> = Result<T, Failure>;
+
+fn err<T>(msg: impl Into<String>) -> R<T> {
+    Err(Failure::Error(msg.into()))
+}
+
+/// What an expression may refer to.
+pub struct Env<'a> {
+    pub vars: &'a Map<String, Value>,
+    pub locals: &'a Map<String, Value>,
+    /// Names of variables and locals not known before apply.
+    pub unknown: &'a BTreeSet<String>,
+    /// Iterator variables of enclosing `dynamic` blocks.
+    pub iters: &'a [(String, Value)],
+    pub budget: &'a Budget,
+}
+
+/// A value with its node count and nesting depth.
+struct V {
+    v: Value,
+    nodes: u64,
+    depth: u32,
+}
+
+fn string_nodes(s: &str) -> u64 {
+    1 + s.len() as u64 / 16
+}
+
+/// Evaluates `expr`. The evaluation is guarded: should the evaluator itself
+/// panic (a bug), the panic becomes an error, never an abort.
+pub fn evaluate(expr: &Expression, env: &Env) -> R<Value> {
+    crate::guard::quietly(|| {
+        let mut ev = Evaluator {
+            env,
+            bound: Vec::new(),
+        };
+        ev.expr(expr).map(|v| v.v)
+    })
+    .unwrap_or_else(|msg| err(format!("internal error while evaluating: {msg}")))
+}
+
+/// Evaluates `expr` with no variables in scope (variable values and defaults).
+pub fn evaluate_literal(expr: &Expression, budget: &Budget) -> R<Value> {
+    let empty = Map::new();
+    let none = BTreeSet::new();
+    let env = Env {
+        vars: &empty,
+        locals: &empty,
+        unknown: &none,
+        iters: &[],
+        budget,
+    };
+    evaluate(expr, &env)
+}
+
+struct Evaluator<'e, 'a> {
+    env: &'e Env<'a>,
+    /// Variables of the enclosing `for` expressions and directives.
+    bound: Vec<(String, Value)>,
+}
+
+impl Evaluator<'_, '_> {
+    fn step(&self) -> R<()> {
+        self.env.budget.charge(1)
+    }
+
+    /// A copy of a value already built, charged by its size.
+    fn copy(&self, v: &Value) -> R<V> {
+        let limits = &self.env.budget.limits;
+        let (nodes, depth) = measure(v, limits.value_nodes.saturating_add(1));
+        self.env.budget.charge(nodes)?;
+        self.check(nodes, depth)?;
+        Ok(V {
+            v: v.clone(),
+            nodes,
+            depth,
+        })
+    }
+
+    fn check(&self, nodes: u64, depth: u32) -> R<()> {
+        let limits = &self.env.budget.limits;
+        if nodes > limits.value_nodes {
+            return Err(Failure::Limit(format!(
+                "value size limit reached: a value of more than {} elements (strings count one per 16 bytes)",
+                group(limits.value_nodes)
+            )));
+        }
+        if depth > limits.value_depth {
+            return Err(Failure::Limit(format!(
+                "value nesting limit reached: a value nested more than {} levels deep",
+                limits.value_depth
+            )));
+        }
+        Ok(())
+    }
+
+    fn leaf(&self, v: Value) -> R<V> {
+        let nodes = match &v {
+            Value::String(s) => string_nodes(s),
+            _ => 1,
+        };
+        self.env.budget.charge(nodes)?;
+        self.check(nodes, 1)?;
+        Ok(V { v, nodes, depth: 1 })
+    }
+
+    fn expr(&mut self, e: &Expression) -> R<V> {
+        self.step()?;
+        match e {
+            Expression::Null => self.leaf(Value::Null),
+            Expression::Bool(b) => self.leaf(Value::Bool(*b)),
+            Expression::Number(n) => self.leaf(Value::Number(*n)),
+            Expression::String(s) => self.leaf(Value::String(s.clone())),
+            Expression::Array(items) => {
+                let mut out = Collector::new();
+                for item in items {
+                    let v = self.expr(item)?;
+                    out.add(self, &v)?;
+                    out.items.push(v.v);
+                }
+                out.array(self)
+            }
+            Expression::Object(obj) => {
+                let mut out = Collector::new();
+                let mut map = Map::new();
+                for (k, ve) in obj.iter() {
+                    let key = match k {
+                        ObjectKey::Identifier(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(ke) => {
+                            let kv = self.expr(ke)?;
+                            key_string(kv.v)?
+                        }
+                        _ => return Err(Failure::Unknown),
+                    };
+                    let v = self.expr(ve)?;
+                    out.add(self, &v)?;
+                    out.add_key(self, &key)?;
+                    map.insert(key, v.v);
+                }
+                out.object(self, map)
+            }
+            Expression::TemplateExpr(t) => self.template_expr(t),
+            Expression::Variable(name) => self.variable(name.as_str()),
+            Expression::Traversal(t) => {
+                let mut ops: &[TraversalOperator] = &t.operators;
+                let base = match (&t.expr, ops.first()) {
+                    (Expression::Variable(root), Some(TraversalOperator::GetAttr(name)))
+                        if (root.as_str() == "var" || root.as_str() == "local")
+                            && !self.is_bound(root.as_str()) =>
+                    {
+                        ops = &ops[1..];
+                        self.named(root.as_str(), name.as_str())?
+                    }
+                    _ => self.expr(&t.expr)?,
+                };
+                self.traverse(base, ops)
+            }
+            // No function is evaluated: its result is known after apply.
+            Expression::FuncCall(_) => Err(Failure::Unknown),
+            Expression::Parenthesis(inner) => self.expr(inner),
+            Expression::Conditional(c) => {
+                let cond = self.expr(&c.cond_expr)?;
+                if as_bool(&cond.v, "the condition")? {
+                    self.expr(&c.true_expr)
+                } else {
+                    self.expr(&c.false_expr)
+                }
+            }
+            Expression::Operation(op) => match op.as_ref() {
+                hcl::expr::Operation::Unary(u) => {
+                    let v = self.expr(&u.expr)?;
+                    let out = match u.operator {
+                        UnaryOperator::Not => Value::Bool(!as_bool(&v.v, "the operand of !")?),
+                        UnaryOperator::Neg => number_value(neg(as_num(&v.v, "the operand of -")?))?,
+                    };
+                    self.leaf(out)
+                }
+                hcl::expr::Operation::Binary(b) => {
+                    let l = self.expr(&b.lhs_expr)?;
+                    let r = self.expr(&b.rhs_expr)?;
+                    let out = binary(b.operator, &l.v, &r.v)?;
+                    self.leaf(out)
+                }
+            },
+            Expression::ForExpr(f) => self.for_expr(f),
+            // Expression is non-exhaustive; anything new is not evaluated.
+            #[allow(unreachable_patterns)]
+            _ => Err(Failure::Unknown),
+        }
+    }
+
+    fn is_bound(&self, name: &str) -> bool {
+        self.bound.iter().any(|(n, _)| n == name) || self.env.iters.iter().any(|(n, _)| n == name)
+    }
+
+    fn variable(&mut self, name: &str) -> R<V> {
+        if let Some((_, v)) = self.bound.iter().rev().find(|(n, _)| n == name) {
+            return self.copy(v);
+        }
+        if let Some((_, v)) = self.env.iters.iter().rev().find(|(n, _)| n == name) {
+            return self.copy(v);
+        }
+        match name {
+            "var" => self.copy(&Value::Object(self.env.vars.clone())),
+            "local" => self.copy(&Value::Object(self.env.locals.clone())),
+            // Resources, data sources, count, each, path, module outputs...
+            _ => Err(Failure::Unknown),
+        }
+    }
+
+    /// `var.NAME` or `local.NAME`.
+    fn named(&self, root: &str, name: &str) -> R<V> {
+        let map = if root == "var" {
+            self.env.vars
+        } else {
+            self.env.locals
+        };
+        match map.get(name) {
+            Some(v) => self.copy(v),
+            None if self.env.unknown.contains(name) => Err(Failure::Unknown),
+            None => Err(Failure::Missing(name.to_string())),
+        }
+    }
+
+    fn traverse(&mut self, mut cur: V, ops: &[TraversalOperator]) -> R<V> {
+        let mut i = 0;
+        while i < ops.len() {
+            self.step()?;
+            match &ops[i] {
+                TraversalOperator::GetAttr(name) => cur = get_attr(cur, name.as_str())?,
+                TraversalOperator::LegacyIndex(n) => {
+                    cur = index(cur, &Value::Number(Number::from(*n)))?
+                }
+                TraversalOperator::Index(e) => {
+                    let k = self.expr(e)?;
+                    cur = index(cur, &k.v)?;
+                }
+                TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                    // `.*` takes the attribute accesses that follow; `[*]` all the rest.
+                    let full = matches!(ops[i], TraversalOperator::FullSplat);
+                    let mut end = i + 1;
+                    while end < ops.len()
+                        && (full || matches!(ops[end], TraversalOperator::GetAttr(_)))
+                    {
+                        end += 1;
+                    }
+                    let rest = &ops[i + 1..end];
+                    cur = match cur.v {
+                        Value::Null => self.leaf(Value::Array(Vec::new()))?,
+                        Value::Array(items) => {
+                            let mut out = Collector::new();
+                            for item in items {
+                                let (nodes, depth) = measure(&item, u64::MAX);
+                                let v = self.traverse(
+                                    V {
+                                        v: item,
+                                        nodes,
+                                        depth,
+                                    },
+                                    rest,
+                                )?;
+                                out.add(self, &v)?;
+                                out.items.push(v.v);
+                            }
+                            out.array(self)?
+                        }
+                        other => {
+                            let (nodes, depth) = measure(&other, u64::MAX);
+                            let v = self.traverse(
+                                V {
+                                    v: other,
+                                    nodes,
+                                    depth,
+                                },
+                                rest,
+                            )?;
+                            let mut out = Collector::new();
+                            out.add(self, &v)?;
+                            out.items.push(v.v);
+                            out.array(self)?
+                        }
+                    };
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(cur)
+    }
+
+    fn for_expr(&mut self, f: &ForExpr) -> R<V> {
+        let coll = self.expr(&f.collection_expr)?;
+        let pairs = pairs(coll.v, "a for expression")?;
+        let mut out = Collector::new();
+        let mut map: Map<String, Value> = Map::new();
+        for (k, v) in pairs {
+            self.step()?;
+            let mark = self.bound.len();
+            if let Some(kv) = &f.key_var {
+                self.bound.push((kv.as_str().to_string(), k));
+            }
+            self.bound.push((f.value_var.as_str().to_string(), v));
+            let result = self.for_item(f, &mut out, &mut map);
+            self.bound.truncate(mark);
+            result?;
+        }
+        if f.key_expr.is_some() {
+            out.object(self, map)
+        } else {
+            out.array(self)
+        }
+    }
+
+    fn for_item(
+        &mut self,
+        f: &ForExpr,
+        out: &mut Collector,
+        map: &mut Map<String, Value>,
+    ) -> R<()> {
+        if let Some(c) = &f.cond_expr {
+            let keep = self.expr(c)?;
+            if !as_bool(&keep.v, "a for expression's if clause")? {
+                return Ok(());
+            }
+        }
+        let key = match &f.key_expr {
+            Some(ke) => Some(key_string(self.expr(ke)?.v)?),
+            None => None,
+        };
+        let v = self.expr(&f.value_expr)?;
+        out.add(self, &v)?;
+        match key {
+            None => out.items.push(v.v),
+            Some(key) => {
+                if f.grouping {
+                    match map.get_mut(&key) {
+                        Some(Value::Array(group)) => group.push(v.v),
+                        _ => {
+                            out.add_key(self, &key)?;
+                            map.insert(key, Value::Array(vec![v.v]));
+                        }
+                    }
+                } else if map.contains_key(&key) {
+                    return err(format!(
+                        "a for expression produces the key \"{key}\" twice (use ... to group)"
+                    ));
+                } else {
+                    out.add_key(self, &key)?;
+                    map.insert(key, v.v);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn template_expr(&mut self, t: &TemplateExpr) -> R<V> {
+        let template = Template::from_expr(t).map_err(|e| Failure::Error(e.to_string()))?;
+        // A template of one interpolation alone is that value, not a string.
+        if let [Element::Interpolation(i)] = template.elements() {
+            return self.expr(&i.expr);
+        }
+        let mut s = String::new();
+        self.template(&mut s, &template, Strip::None, Strip::None)?;
+        self.leaf(Value::String(s))
+    }
+
+    fn grow(&self, s: &mut String, add: &str) -> R<()> {
+        self.env.budget.charge(string_nodes(add))?;
+        s.push_str(add);
+        self.check(string_nodes(s), 1)
+    }
+
+    fn template(&mut self, s: &mut String, t: &Template, before: Strip, after: Strip) -> R<()> {
+        let elems = t.elements();
+        for (i, e) in elems.iter().enumerate() {
+            self.step()?;
+            let prev = if i == 0 {
+                before
+            } else {
+                strip_of(&elems[i - 1])
+            };
+            let next = if i + 1 == elems.len() {
+                after
+            } else {
+                strip_of(&elems[i + 1])
+            };
+            match e {
+                Element::Literal(lit) => self.grow(s, strip_literal(lit, prev, next))?,
+                Element::Interpolation(interp) => {
+                    let v = self.expr(&interp.expr)?;
+                    let text = match v.v {
+                        Value::String(x) => x,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => return err("a template cannot include null"),
+                        other => {
+                            return err(format!(
+                                "a template cannot include {} (a string is required)",
+                                kind(&other)
+                            ))
+                        }
+                    };
+                    self.grow(s, &text)?;
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        let c = self.expr(&d.cond_expr)?;
+                        if as_bool(&c.v, "a template's if condition")? {
+                            let end = if d.false_template.is_some() {
+                                d.else_strip
+                            } else {
+                                d.endif_strip
+                            };
+                            self.template(s, &d.true_template, d.if_strip, end)?;
+                        } else if let Some(f) = &d.false_template {
+                            self.template(s, f, d.else_strip, d.endif_strip)?;
+                        }
+                    }
+                    Directive::For(d) => {
+                        let coll = self.expr(&d.collection_expr)?;
+                        for (k, v) in pairs(coll.v, "a template's for directive")? {
+                            self.step()?;
+                            let mark = self.bound.len();
+                            if let Some(kv) = &d.key_var {
+                                self.bound.push((kv.as_str().to_string(), k));
+                            }
+                            self.bound.push((d.value_var.as_str().to_string(), v));
+                            let r = self.template(s, &d.template, d.for_strip, d.endfor_strip);
+                            self.bound.truncate(mark);
+                            r?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds a list or an object within the limits.
+struct Collector {
+    items: Vec<Value>,
+    nodes: u64,
+    depth: u32,
+}
+
+impl Collector {
+    fn new() -> Collector {
+        Collector {
+            items: Vec::new(),
+            nodes: 1,
+            depth: 1,
+        }
+    }
+
+    fn add(&mut self, ev: &Evaluator, v: &V) -> R<()> {
+        self.nodes = self.nodes.saturating_add(v.nodes);
+        self.depth = self.depth.max(v.depth + 1);
+        ev.check(self.nodes, self.depth)
+    }
+
+    fn add_key(&mut self, ev: &Evaluator, key: &str) -> R<()> {
+        ev.env.budget.charge(string_nodes(key))?;
+        self.nodes = self.nodes.saturating_add(string_nodes(key));
+        ev.check(self.nodes, self.depth)
+    }
+
+    fn array(self, ev: &Evaluator) -> R<V> {
+        ev.step()?;
+        Ok(V {
+            v: Value::Array(self.items),
+            nodes: self.nodes,
+            depth: self.depth,
+        })
+    }
+
+    fn object(self, ev: &Evaluator, map: Map<String, Value>) -> R<V> {
+        ev.step()?;
+        Ok(V {
+            v: Value::Object(map),
+            nodes: self.nodes,
+            depth: self.depth,
+        })
+    }
+}
+
+/// Node count (up to `cap`) and nesting depth of a value.
+fn measure(v: &Value, cap: u64) -> (u64, u32) {
+    fn walk(v: &Value, cap: u64, nodes: &mut u64, level: u32, depth: &mut u32) {
+        if *nodes > cap {
+            return;
+        }
+        *depth = (*depth).max(level);
+        match v {
+            Value::String(s) => *nodes += string_nodes(s),
+            Value::Array(items) => {
+                *nodes += 1;
+                for i in items {
+                    walk(i, cap, nodes, level + 1, depth);
+                }
+            }
+            Value::Object(m) => {
+                *nodes += 1;
+                for (k, i) in m {
+                    *nodes += string_nodes(k);
+                    walk(i, cap, nodes, level + 1, depth);
+                }
+            }
+            _ => *nodes += 1,
+        }
+    }
+    let (mut nodes, mut depth) = (0, 0);
+    walk(v, cap, &mut nodes, 1, &mut depth);
+    (nodes, depth)
+}
+
+fn strip_of(e: &Element) -> Strip {
+    match e {
+        Element::Literal(_) => Strip::None,
+        Element::Interpolation(i) => i.strip,
+        Element::Directive(d) => {
+            let (start, end) = match d.as_ref() {
+                Directive::If(d) => (d.if_strip, d.endif_strip),
+                Directive::For(d) => (d.for_strip, d.endfor_strip),
+            };
+            Strip::from((start.strip_start(), end.strip_end()))
+        }
+    }
+}
+
+/// `~` strip markers: spaces up to and including one line break.
+fn strip_literal(mut lit: &str, prev: Strip, next: Strip) -> &str {
+    let space = |c: char| c.is_whitespace() && c != '\r' && c != '\n';
+    if prev.strip_end() {
+        lit = lit.trim_start_matches(space);
+        lit = lit
+            .strip_prefix("\r\n")
+            .or_else(|| lit.strip_prefix('\n'))
+            .unwrap_or(lit);
+    }
+    if next.strip_start() {
+        lit = lit.trim_end_matches(space);
+        lit = lit
+            .strip_suffix("\r\n")
+            .or_else(|| lit.strip_suffix('\n'))
+            .unwrap_or(lit);
+    }
+    lit
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn key_string(v: Value) -> R<String> {
+    match v {
+        Value::String(s) => Ok(s),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Ok(n.to_string()),
+        other => err(format!(
+            "an object key must be a string, got {}",
+            kind(&other)
+        )),
+    }
+}
+
+fn as_bool(v: &Value, what: &str) -> R<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s == "true" || s == "false" => Ok(s == "true"),
+        other => err(format!("{what} must be a bool, got {}", kind(other))),
+    }
+}
+
+fn pairs(v: Value, what: &str) -> R<Vec<(Value, Value)>> {
+    match v {
+        Value::Array(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::from(i as u64), v))
+            .collect()),
+        Value::Object(m) => Ok(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+        other => err(format!(
+            "{what} needs a list, set or map, got {}",
+            kind(&other)
+        )),
+    }
+}
+
+fn get_attr(cur: V, name: &str) -> R<V> {
+    match cur.v {
+        Value::Object(mut m) => match m.swap_remove(name) {
+            Some(v) => Ok(remeasure(v)),
+            None => err(format!("the object has no attribute \"{name}\"")),
+        },
+        other => err(format!(
+            "cannot read attribute \"{name}\" of {}",
+            kind(&other)
+        )),
+    }
+}
+
+fn remeasure(v: Value) -> V {
+    let (nodes, depth) = measure(&v, u64::MAX);
+    V { v, nodes, depth }
+}
+
+fn index(cur: V, key: &Value) -> R<V> {
+    match (cur.v, key) {
+        (Value::Array(mut items), Value::Number(n)) => {
+            let i = n
+                .as_u64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                        .map(|f| f as u64)
+                })
+                .ok_or_else(|| {
+                    Failure::Error(format!(
+                        "a list index must be a whole number of 0 or more, got {n}"
+                    ))
+                })?;
+            if (i as usize) < items.len() {
+                Ok(remeasure(items.swap_remove(i as usize)))
+            } else {
+                err(format!(
+                    "index {i} is out of range (the list has {} elements)",
+                    items.len()
+                ))
+            }
+        }
+        (Value::Object(mut m), k @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
+            let k = key_string(k.clone())?;
+            match m.swap_remove(&k) {
+                Some(v) => Ok(remeasure(v)),
+                None => err(format!("the object has no element \"{k}\"")),
+            }
+        }
+        (other, k) => err(format!("cannot index {} with {}", kind(&other), kind(k))),
+    }
+}
+
+/// A number for arithmetic: whole numbers exactly, others as floats.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+impl Num {
+    fn f(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+        }
+    }
+}
+
+fn as_num(v: &Value, what: &str) -> R<Num> {
+    match v {
+        Value::Number(n) => Ok(num_of(n)),
+        Value::String(s) => match s.trim().parse::<i128>() {
+            Ok(i) => Ok(Num::Int(i)),
+            Err(_) => match s.trim().parse::<f64>() {
+                Ok(f) if f.is_finite() => Ok(Num::Float(f)),
+                _ => err(format!("{what} must be a number, got \"{s}\"")),
+            },
+        },
+        other => err(format!("{what} must be a number, got {}", kind(other))),
+    }
+}
+
+fn num_of(n: &Number) -> Num {
+    if let Some(i) = n.as_i64() {
+        Num::Int(i.into())
+    } else if let Some(u) = n.as_u64() {
+        Num::Int(u.into())
+    } else {
+        Num::Float(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+fn neg(n: Num) -> Num {
+    match n {
+        Num::Int(i) => Num::Int(-i),
+        Num::Float(f) => Num::Float(-f),
+    }
+}
+
+/// A result as an HCL number: refused when it is not finite.
+fn number_value(n: Num) -> R<Value> {
+    match n {
+        Num::Int(i) => {
+            if let Ok(v) = i64::try_from(i) {
+                Ok(Value::from(v))
+            } else if let Ok(v) = u64::try_from(i) {
+                Ok(Value::from(v))
+            } else {
+                number_value(Num::Float(i as f64))
+            }
+        }
+        Num::Float(f) => match Number::from_f64(f) {
+            Some(n) => Ok(Value::Number(n)),
+            None if f.is_nan() => err("the result is not a number"),
+            None => err("the result is too large (beyond ±1.8e308)"),
+        },
+    }
+}
+
+fn binary(op: BinaryOperator, l: &Value, r: &Value) -> R<Value> {
+    use BinaryOperator as B;
+    let sym = op.as_str();
+    let what = format!("an operand of {sym}");
+    match op {
+        B::Eq => Ok(Value::Bool(l == r)),
+        B::NotEq => Ok(Value::Bool(l != r)),
+        B::And => Ok(Value::Bool(as_bool(l, &what)? & as_bool(r, &what)?)),
+        B::Or => Ok(Value::Bool(as_bool(l, &what)? | as_bool(r, &what)?)),
+        B::Less | B::LessEq | B::Greater | B::GreaterEq => {
+            let (a, b) = (as_num(l, &what)?, as_num(r, &what)?);
+            let ord = match (a, b) {
+                (Num::Int(x), Num::Int(y)) => x.partial_cmp(&y),
+                _ => a.f().partial_cmp(&b.f()),
+            };
+            let Some(ord) = ord else {
+                return err("numbers that cannot be compared");
+            };
+            Ok(Value::Bool(match op {
+                B::Less => ord.is_lt(),
+                B::LessEq => ord.is_le(),
+                B::Greater => ord.is_gt(),
+                _ => ord.is_ge(),
+            }))
+        }
+        B::Plus | B::Minus | B::Mul | B::Div | B::Mod => {
+            let (a, b) = (as_num(l, &what)?, as_num(r, &what)?);
+            let n = match (op, a, b) {
+                (B::Div, _, _) if b.f() == 0.0 => return err("division by zero"),
+                (B::Mod, _, _) if b.f() == 0.0 => return err("modulo by zero"),
+                (B::Div, _, _) => Num::Float(a.f() / b.f()),
+                (_, Num::Int(x), Num::Int(y)) => {
+                    let r = match op {
+                        B::Plus => x.checked_add(y),
+                        B::Minus => x.checked_sub(y),
+                        B::Mul => x.checked_mul(y),
+                        _ => x.checked_rem(y),
+                    };
+                    match r {
+                        Some(i) => Num::Int(i),
+                        None => Num::Float(match op {
+                            B::Plus => a.f() + b.f(),
+                            B::Minus => a.f() - b.f(),
+                            B::Mul => a.f() * b.f(),
+                            _ => a.f() % b.f(),
+                        }),
+                    }
+                }
+                (_, a, b) => Num::Float(match op {
+                    B::Plus => a.f() + b.f(),
+                    B::Minus => a.f() - b.f(),
+                    B::Mul => a.f() * b.f(),
+                    _ => a.f() % b.f(),
+                }),
+            };
+            number_value(n)
+        }
+    }
+}
