@@ -12,25 +12,27 @@ use std::path::{Path, PathBuf};
 use hcl::edit::expr::Expression as EditExpr;
 use hcl::edit::structure::{Body, Structure};
 use hcl::edit::Span;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
+use crate::blocks::block_tree;
 use crate::error::InputError;
 use crate::eval::{evaluate, evaluate_literal, Budget, Env, Failure};
 use crate::input::{display_path, read_config, LoadOptions, LoadedProfile};
 use crate::mapping::profile_from_tree;
+use crate::vars::{apply_type, root_values, Given};
 
 pub use crate::guard::EVALUATING;
 
 const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
 
-struct SourceFile {
-    name: String,
+pub(crate) struct SourceFile {
+    pub(crate) name: String,
     text: String,
-    body: Body,
+    pub(crate) body: Body,
 }
 
 impl SourceFile {
-    fn parse(path: &Path, budget: &Budget) -> Result<SourceFile, InputError> {
+    pub(crate) fn parse(path: &Path, budget: &Budget) -> Result<SourceFile, InputError> {
         let text = read_config(path, budget)?;
         let name = display_path(path);
         let body = crate::numbers::parse_body(&text).map_err(|e| {
@@ -50,7 +52,7 @@ impl SourceFile {
         Ok(SourceFile { name, text, body })
     }
 
-    fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
+    pub(crate) fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
         let at = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
         self.text.as_bytes()[..at]
             .iter()
@@ -60,24 +62,17 @@ impl SourceFile {
     }
 }
 
-/// Values bound to a module's variables by its caller.
-#[derive(Default)]
-struct Given {
-    known: BTreeMap<String, hcl::Value>,
-    unknown: BTreeSet<String>,
-}
-
 /// The evaluation scope of one module.
-struct Scope<'b> {
+pub(crate) struct Scope<'b> {
     vars: hcl::Map<String, hcl::Value>,
     locals: hcl::Map<String, hcl::Value>,
     /// Names of variables and locals whose value is not known before apply.
     unknown: BTreeSet<String>,
-    budget: &'b Budget,
+    pub(crate) budget: &'b Budget,
 }
 
 /// Iterator variables of the `dynamic` blocks being expanded.
-type Iters = Vec<(String, hcl::Value)>;
+pub(crate) type Iters = Vec<(String, hcl::Value)>;
 
 impl Scope<'_> {
     fn env<'a>(&'a self, iters: &'a [(String, hcl::Value)]) -> Env<'a> {
@@ -91,67 +86,7 @@ impl Scope<'_> {
     }
 }
 
-/// Applies a variable's type constraint the way Terraform does for what the
-/// rules need: optional object attributes get their default (or null), so
-/// `x.value.attr` works on objects that leave `attr` out.
-fn apply_type(
-    ty: &hcl::Expression,
-    v: hcl::Value,
-    budget: &Budget,
-    at: &str,
-) -> Result<hcl::Value, InputError> {
-    let hcl::Expression::FuncCall(call) = ty else {
-        return Ok(v);
-    };
-    let fname = call.name.name.as_str();
-    match (fname, call.args.first(), v) {
-        ("object", Some(hcl::Expression::Object(attrs)), hcl::Value::Object(mut obj)) => {
-            for (k, attr_ty) in attrs.iter() {
-                let key = match k {
-                    hcl::ObjectKey::Identifier(id) => id.as_str().to_string(),
-                    hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
-                    _ => continue,
-                };
-                let (inner, default) = match attr_ty {
-                    hcl::Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
-                        (f.args.first().cloned(), f.args.get(1).cloned())
-                    }
-                    other => (Some(other.clone()), None),
-                };
-                let current = obj.swap_remove(&key).unwrap_or(hcl::Value::Null);
-                let value = match (current, default) {
-                    (hcl::Value::Null, Some(d)) => {
-                        match literal(&d, budget, &format!("{at}: optional({key}) default"))? {
-                            Eval::Known(v) => v,
-                            Eval::Unknown => hcl::Value::Null,
-                        }
-                    }
-                    (c, _) => c,
-                };
-                let value = match inner {
-                    Some(t) if !value.is_null() => apply_type(&t, value, budget, at)?,
-                    _ => value,
-                };
-                obj.insert(key, value);
-            }
-            Ok(hcl::Value::Object(obj))
-        }
-        ("list" | "set", Some(t), hcl::Value::Array(items)) => Ok(hcl::Value::Array(
-            items
-                .into_iter()
-                .map(|i| apply_type(t, i, budget, at))
-                .collect::<Result<_, _>>()?,
-        )),
-        ("map", Some(t), hcl::Value::Object(obj)) => Ok(hcl::Value::Object(
-            obj.into_iter()
-                .map(|(k, i)| apply_type(t, i, budget, at).map(|i| (k, i)))
-                .collect::<Result<_, _>>()?,
-        )),
-        (_, _, v) => Ok(v),
-    }
-}
-
-enum Eval {
+pub(crate) enum Eval {
     Known(hcl::Value),
     Unknown,
 }
@@ -177,7 +112,7 @@ fn outcome(r: Result<hcl::Value, Failure>, at: &str) -> Result<Eval, InputError>
     }
 }
 
-fn eval(
+pub(crate) fn eval(
     expr: &EditExpr,
     scope: &Scope,
     iters: &[(String, hcl::Value)],
@@ -188,11 +123,11 @@ fn eval(
 }
 
 /// A value that may not refer to anything: variable values and defaults.
-fn literal(e: &hcl::Expression, budget: &Budget, at: &str) -> Result<Eval, InputError> {
+pub(crate) fn literal(e: &hcl::Expression, budget: &Budget, at: &str) -> Result<Eval, InputError> {
     outcome(evaluate_literal(e, budget), at)
 }
 
-fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
+pub(crate) fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
     serde_json::to_value(v).map_err(|e| InputError::Eval {
         at: at.to_string(),
         reason: e.to_string(),
@@ -271,77 +206,6 @@ fn load_root(
         }
     }
     Ok(out)
-}
-
-fn root_values(
-    tfvars: &[PathBuf],
-    opts: &LoadOptions,
-    budget: &Budget,
-) -> Result<Given, InputError> {
-    let mut given = Given::default();
-    for path in tfvars.iter().chain(opts.var_files.iter()) {
-        let f = SourceFile::parse(path, budget)?;
-        for s in f.body.iter() {
-            match s {
-                Structure::Attribute(a) => {
-                    let at = format!("{}:{}", f.name, f.line(a.span()));
-                    let e: hcl::Expression = a.value.clone().into();
-                    let v = match literal(&e, budget, &at)? {
-                        Eval::Known(v) => v,
-                        Eval::Unknown => {
-                            return Err(InputError::Eval {
-                                at,
-                                reason: "variable values must be literals".into(),
-                            })
-                        }
-                    };
-                    given.known.insert(a.key.as_str().to_string(), v);
-                }
-                Structure::Block(b) => {
-                    return Err(InputError::Hcl {
-                        file: f.name.clone(),
-                        line: f.line(b.span()),
-                        reason: "blocks are not allowed in a variables file".into(),
-                    })
-                }
-            }
-        }
-    }
-    for (k, v) in &opts.vars {
-        given.known.insert(k.clone(), cli_value(k, v, budget)?);
-    }
-    Ok(given)
-}
-
-/// A `-var name=value` value: a number, a bool, an HCL list/object, or a
-/// string. Numbers too large for a float stay strings, refused where a
-/// number is needed.
-fn cli_value(name: &str, v: &str, budget: &Budget) -> Result<hcl::Value, InputError> {
-    let t = v.trim();
-    if let Ok(n) = t.parse::<i64>() {
-        return Ok(hcl::Value::from(n));
-    }
-    if let Ok(n) = t.parse::<f64>() {
-        if let Some(num) = hcl::Number::from_f64(n) {
-            return Ok(hcl::Value::Number(num));
-        }
-    }
-    if t == "true" || t == "false" {
-        return Ok(hcl::Value::Bool(t == "true"));
-    }
-    if t.starts_with('[') || t.starts_with('{') {
-        if let Ok(e) = t.parse::<hcl::Expression>() {
-            let at = format!("-var {name}");
-            return match literal(&e, budget, &at)? {
-                Eval::Known(v) => Ok(v),
-                Eval::Unknown => Err(InputError::Eval {
-                    at,
-                    reason: "variable values must be literals".into(),
-                }),
-            };
-        }
-    }
-    Ok(hcl::Value::String(v.to_string()))
 }
 
 /// Loads one module; returns the smuppy provider's region if it configures one.
@@ -631,169 +495,5 @@ fn module_call(
         budget,
     )?;
     visiting.pop();
-    Ok(())
-}
-
-/// A block body as an attribute tree: attributes by name, nested blocks as
-/// lists of objects. Records the line of every attribute and block.
-#[allow(clippy::too_many_arguments)]
-fn block_tree(
-    body: &Body,
-    f: &SourceFile,
-    scope: &Scope,
-    iters: &Iters,
-    loc: &str,
-    lines: &mut BTreeMap<String, usize>,
-    address: &str,
-    top: bool,
-) -> Result<Map<String, Json>, InputError> {
-    let mut map = Map::new();
-    let join = |name: &str| {
-        if loc.is_empty() {
-            name.to_string()
-        } else {
-            format!("{loc}.{name}")
-        }
-    };
-    for s in body.iter() {
-        match s {
-            Structure::Attribute(a) => {
-                let key = a.key.as_str();
-                if top && ["count", "for_each", "depends_on", "provider"].contains(&key) {
-                    continue;
-                }
-                let here = join(key);
-                let line = f.line(a.span());
-                lines.insert(here.clone(), line);
-                let at = format!("{}:{line}: {address}.{here}", f.name);
-                let v = match eval(&a.value, scope, iters, &at)? {
-                    Eval::Known(v) => to_json(v, &at)?,
-                    Eval::Unknown => Json::Null,
-                };
-                map.insert(key.to_string(), v);
-            }
-            Structure::Block(b) => {
-                let ident = b.ident.as_str();
-                if top && ident == "lifecycle" {
-                    continue;
-                }
-                if ident == "dynamic" {
-                    dynamic_block(b, f, scope, iters, loc, lines, address, &mut map)?;
-                    continue;
-                }
-                let entry = map
-                    .entry(ident.to_string())
-                    .or_insert_with(|| Json::Array(Vec::new()));
-                let Json::Array(items) = entry else {
-                    return Err(InputError::Hcl {
-                        file: f.name.clone(),
-                        line: f.line(b.span()),
-                        reason: format!("{address}: \"{ident}\" is both an argument and a block"),
-                    });
-                };
-                let here = format!("{}[{}]", join(ident), items.len());
-                lines.insert(here.clone(), f.line(b.span()));
-                let child = block_tree(&b.body, f, scope, iters, &here, lines, address, false)?;
-                if let Some(Json::Array(items)) = map.get_mut(ident) {
-                    items.push(Json::Object(child));
-                }
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// Expands `dynamic "NAME" { for_each = ...  iterator = ...  content { ... } }`
-/// into NAME blocks. An unknown `for_each` expands to no block.
-#[allow(clippy::too_many_arguments)]
-fn dynamic_block(
-    b: &hcl::edit::structure::Block,
-    f: &SourceFile,
-    scope: &Scope,
-    iters: &Iters,
-    loc: &str,
-    lines: &mut BTreeMap<String, usize>,
-    address: &str,
-    map: &mut Map<String, Json>,
-) -> Result<(), InputError> {
-    let line = f.line(b.span());
-    let bad = |reason: String| InputError::Hcl {
-        file: f.name.clone(),
-        line,
-        reason: format!("{address}: {reason}"),
-    };
-    let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
-        return Err(bad("a dynamic block needs a label".into()));
-    };
-    let Some(for_each) = b.body.get_attribute("for_each") else {
-        return Err(bad(format!("dynamic \"{name}\" has no for_each")));
-    };
-    let iter_name = match b.body.get_attribute("iterator") {
-        Some(a) => match hcl::Expression::from(a.value.clone()) {
-            hcl::Expression::Variable(v) => v.as_str().to_string(),
-            _ => return Err(bad(format!("dynamic \"{name}\": iterator must be a name"))),
-        },
-        None => name.clone(),
-    };
-    let Some(content) = b.body.get_blocks("content").next() else {
-        return Err(bad(format!("dynamic \"{name}\" has no content block")));
-    };
-    let at = format!("{}:{}: {address}", f.name, f.line(for_each.span()));
-    let items: Vec<(hcl::Value, hcl::Value)> = match eval(&for_each.value, scope, iters, &at)? {
-        Eval::Unknown => return Ok(()),
-        Eval::Known(hcl::Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (hcl::Value::from(i as u64), v))
-            .collect(),
-        Eval::Known(hcl::Value::Object(obj)) => obj
-            .into_iter()
-            .map(|(k, v)| (hcl::Value::String(k), v))
-            .collect(),
-        Eval::Known(other) => {
-            return Err(bad(format!(
-                "dynamic \"{name}\": for_each must be a list, set or map, got {other}"
-            )))
-        }
-    };
-    let prefix = if loc.is_empty() {
-        name.clone()
-    } else {
-        format!("{loc}.{name}")
-    };
-    for (key, value) in items {
-        scope.budget.spend(1).map_err(|reason| InputError::Limit {
-            at: at.clone(),
-            reason,
-        })?;
-        let start = match map.get(&name) {
-            Some(Json::Array(a)) => a.len(),
-            Some(_) => return Err(bad(format!("\"{name}\" is both an argument and a block"))),
-            None => 0,
-        };
-        let here = format!("{prefix}[{start}]");
-        lines.insert(here.clone(), f.line(content.span()));
-        let mut obj = hcl::Map::new();
-        obj.insert("key".to_string(), key);
-        obj.insert("value".to_string(), value);
-        let mut inner = iters.clone();
-        inner.push((iter_name.clone(), hcl::Value::Object(obj)));
-        let child = block_tree(
-            &content.body,
-            f,
-            scope,
-            &inner,
-            &here,
-            lines,
-            address,
-            false,
-        )?;
-        if let Json::Array(a) = map
-            .entry(name.clone())
-            .or_insert_with(|| Json::Array(Vec::new()))
-        {
-            a.push(Json::Object(child));
-        }
-    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! -json` plans or the live account, with the same rules as the provider.
 
 pub mod aws;
+mod blocks;
 pub mod error;
 pub mod eval;
 pub mod guard;
@@ -13,6 +14,7 @@ pub mod mapping;
 pub mod numbers;
 pub mod plan;
 pub mod printer;
+mod vars;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -10,129 +10,18 @@
 //! [`Limits::value_depth`]. A configuration that asks for more is refused
 //! with the limit's name, not evaluated until memory or time runs out.
 
-use std::cell::Cell;
 use std::collections::BTreeSet;
 
-use hcl::expr::{
-    BinaryOperator, Expression, ForExpr, ObjectKey, TemplateExpr, TraversalOperator, UnaryOperator,
-};
-use hcl::template::{Directive, Element, Strip, Template};
+use hcl::expr::{Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::{Map, Number, Value};
 
-/// The bounds of one run of the validator. Figures and reasons:
-/// docs/reliability.md, "The validator's limits".
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Evaluation steps in one run, all modules together.
-    pub steps: u64,
-    /// Nodes of one value (elements, attributes, 16-byte pieces of strings).
-    pub value_nodes: u64,
-    /// Nesting of one value (a list in a list in ... ).
-    pub value_depth: u32,
-    /// Bytes of one file read.
-    pub file_bytes: u64,
-    /// Bytes of all configuration and variables files of one run.
-    pub total_bytes: u64,
-    /// Module calls nested in each other.
-    pub module_depth: usize,
-    /// Module instances loaded in one run.
-    pub module_instances: usize,
-}
+mod arith;
+mod budget;
+mod template;
 
-pub const LIMITS: Limits = Limits {
-    steps: 2_000_000,
-    value_nodes: 200_000,
-    value_depth: 64,
-    file_bytes: 4 << 20,
-    total_bytes: 16 << 20,
-    module_depth: 16,
-    module_instances: 500,
-};
+use arith::{binary, negate};
 
-/// What one run has used of its [`Limits`].
-#[derive(Debug)]
-pub struct Budget {
-    pub limits: Limits,
-    steps: Cell<u64>,
-    bytes: Cell<u64>,
-    modules: Cell<usize>,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget::new(LIMITS)
-    }
-}
-
-impl Budget {
-    pub fn new(limits: Limits) -> Budget {
-        Budget {
-            limits,
-            steps: Cell::new(0),
-            bytes: Cell::new(0),
-            modules: Cell::new(0),
-        }
-    }
-
-    fn charge(&self, n: u64) -> Result<(), Failure> {
-        let used = self.steps.get().saturating_add(n);
-        self.steps.set(used);
-        if used > self.limits.steps {
-            return Err(Failure::Limit(format!(
-                "evaluation limit reached: more than {} steps in one run",
-                group(self.limits.steps)
-            )));
-        }
-        Ok(())
-    }
-
-    /// Spends `n` steps outside an expression (a `dynamic` block's item).
-    pub fn spend(&self, n: u64) -> Result<(), String> {
-        self.charge(n).map_err(|f| match f {
-            Failure::Limit(m) | Failure::Error(m) => m,
-            _ => String::new(),
-        })
-    }
-
-    /// Counts a file's bytes against the per-run total; the message on failure.
-    pub fn read_bytes(&self, n: u64) -> Result<(), String> {
-        let used = self.bytes.get().saturating_add(n);
-        self.bytes.set(used);
-        if used > self.limits.total_bytes {
-            return Err(format!(
-                "size limit reached: more than {} bytes of configuration and variables files in one run",
-                group(self.limits.total_bytes)
-            ));
-        }
-        Ok(())
-    }
-
-    /// Counts one more module instance; the message on failure.
-    pub fn module_instance(&self) -> Result<(), String> {
-        let n = self.modules.get() + 1;
-        self.modules.set(n);
-        if n > self.limits.module_instances {
-            return Err(format!(
-                "module limit reached: more than {} module instances in one run",
-                self.limits.module_instances
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// A number with thousands separators, for messages.
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use budget::{group, Budget, Limits, LIMITS};
 
 /// Why an expression has no value.
 #[derive(Debug, Clone, PartialEq)]
@@ -321,7 +210,7 @@ impl Evaluator<'_, '_> {
                     let v = self.expr(&u.expr)?;
                     let out = match u.operator {
                         UnaryOperator::Not => Value::Bool(!as_bool(&v.v, "the operand of !")?),
-                        UnaryOperator::Neg => number_value(neg(as_num(&v.v, "the operand of -")?))?,
+                        UnaryOperator::Neg => negate(&v.v)?,
                     };
                     self.leaf(out)
                 }
@@ -503,89 +392,6 @@ impl Evaluator<'_, '_> {
         }
         Ok(())
     }
-
-    fn template_expr(&mut self, t: &TemplateExpr) -> R<V> {
-        let template = Template::from_expr(t).map_err(|e| Failure::Error(e.to_string()))?;
-        // A template of one interpolation alone is that value, not a string.
-        if let [Element::Interpolation(i)] = template.elements() {
-            return self.expr(&i.expr);
-        }
-        let mut s = String::new();
-        self.template(&mut s, &template, Strip::None, Strip::None)?;
-        self.leaf(Value::String(s))
-    }
-
-    fn grow(&self, s: &mut String, add: &str) -> R<()> {
-        self.env.budget.charge(string_nodes(add))?;
-        s.push_str(add);
-        self.check(string_nodes(s), 1)
-    }
-
-    fn template(&mut self, s: &mut String, t: &Template, before: Strip, after: Strip) -> R<()> {
-        let elems = t.elements();
-        for (i, e) in elems.iter().enumerate() {
-            self.step()?;
-            let prev = if i == 0 {
-                before
-            } else {
-                strip_of(&elems[i - 1])
-            };
-            let next = if i + 1 == elems.len() {
-                after
-            } else {
-                strip_of(&elems[i + 1])
-            };
-            match e {
-                Element::Literal(lit) => self.grow(s, strip_literal(lit, prev, next))?,
-                Element::Interpolation(interp) => {
-                    let v = self.expr(&interp.expr)?;
-                    let text = match v.v {
-                        Value::String(x) => x,
-                        Value::Number(n) => n.to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Null => return err("a template cannot include null"),
-                        other => {
-                            return err(format!(
-                                "a template cannot include {} (a string is required)",
-                                kind(&other)
-                            ))
-                        }
-                    };
-                    self.grow(s, &text)?;
-                }
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(d) => {
-                        let c = self.expr(&d.cond_expr)?;
-                        if as_bool(&c.v, "a template's if condition")? {
-                            let end = if d.false_template.is_some() {
-                                d.else_strip
-                            } else {
-                                d.endif_strip
-                            };
-                            self.template(s, &d.true_template, d.if_strip, end)?;
-                        } else if let Some(f) = &d.false_template {
-                            self.template(s, f, d.else_strip, d.endif_strip)?;
-                        }
-                    }
-                    Directive::For(d) => {
-                        let coll = self.expr(&d.collection_expr)?;
-                        for (k, v) in pairs(coll.v, "a template's for directive")? {
-                            self.step()?;
-                            let mark = self.bound.len();
-                            if let Some(kv) = &d.key_var {
-                                self.bound.push((kv.as_str().to_string(), k));
-                            }
-                            self.bound.push((d.value_var.as_str().to_string(), v));
-                            let r = self.template(s, &d.template, d.for_strip, d.endfor_strip);
-                            self.bound.truncate(mark);
-                            r?;
-                        }
-                    }
-                },
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Builds a list or an object within the limits.
@@ -663,40 +469,6 @@ fn measure(v: &Value, cap: u64) -> (u64, u32) {
     let (mut nodes, mut depth) = (0, 0);
     walk(v, cap, &mut nodes, 1, &mut depth);
     (nodes, depth)
-}
-
-fn strip_of(e: &Element) -> Strip {
-    match e {
-        Element::Literal(_) => Strip::None,
-        Element::Interpolation(i) => i.strip,
-        Element::Directive(d) => {
-            let (start, end) = match d.as_ref() {
-                Directive::If(d) => (d.if_strip, d.endif_strip),
-                Directive::For(d) => (d.for_strip, d.endfor_strip),
-            };
-            Strip::from((start.strip_start(), end.strip_end()))
-        }
-    }
-}
-
-/// `~` strip markers: spaces up to and including one line break.
-fn strip_literal(mut lit: &str, prev: Strip, next: Strip) -> &str {
-    let space = |c: char| c.is_whitespace() && c != '\r' && c != '\n';
-    if prev.strip_end() {
-        lit = lit.trim_start_matches(space);
-        lit = lit
-            .strip_prefix("\r\n")
-            .or_else(|| lit.strip_prefix('\n'))
-            .unwrap_or(lit);
-    }
-    if next.strip_start() {
-        lit = lit.trim_end_matches(space);
-        lit = lit
-            .strip_suffix("\r\n")
-            .or_else(|| lit.strip_suffix('\n'))
-            .unwrap_or(lit);
-    }
-    lit
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -795,132 +567,5 @@ fn index(cur: V, key: &Value) -> R<V> {
             }
         }
         (other, k) => err(format!("cannot index {} with {}", kind(&other), kind(k))),
-    }
-}
-
-/// A number for arithmetic: whole numbers exactly, others as floats.
-#[derive(Debug, Clone, Copy)]
-enum Num {
-    Int(i128),
-    Float(f64),
-}
-
-impl Num {
-    fn f(self) -> f64 {
-        match self {
-            Num::Int(i) => i as f64,
-            Num::Float(f) => f,
-        }
-    }
-}
-
-fn as_num(v: &Value, what: &str) -> R<Num> {
-    match v {
-        Value::Number(n) => Ok(num_of(n)),
-        Value::String(s) => match s.trim().parse::<i128>() {
-            Ok(i) => Ok(Num::Int(i)),
-            Err(_) => match s.trim().parse::<f64>() {
-                Ok(f) if f.is_finite() => Ok(Num::Float(f)),
-                _ => err(format!("{what} must be a number, got \"{s}\"")),
-            },
-        },
-        other => err(format!("{what} must be a number, got {}", kind(other))),
-    }
-}
-
-fn num_of(n: &Number) -> Num {
-    if let Some(i) = n.as_i64() {
-        Num::Int(i.into())
-    } else if let Some(u) = n.as_u64() {
-        Num::Int(u.into())
-    } else {
-        Num::Float(n.as_f64().unwrap_or(f64::NAN))
-    }
-}
-
-fn neg(n: Num) -> Num {
-    match n {
-        Num::Int(i) => Num::Int(-i),
-        Num::Float(f) => Num::Float(-f),
-    }
-}
-
-/// A result as an HCL number: refused when it is not finite.
-fn number_value(n: Num) -> R<Value> {
-    match n {
-        Num::Int(i) => {
-            if let Ok(v) = i64::try_from(i) {
-                Ok(Value::from(v))
-            } else if let Ok(v) = u64::try_from(i) {
-                Ok(Value::from(v))
-            } else {
-                number_value(Num::Float(i as f64))
-            }
-        }
-        Num::Float(f) => match Number::from_f64(f) {
-            Some(n) => Ok(Value::Number(n)),
-            None if f.is_nan() => err("the result is not a number"),
-            None => err("the result is too large (beyond ±1.8e308)"),
-        },
-    }
-}
-
-fn binary(op: BinaryOperator, l: &Value, r: &Value) -> R<Value> {
-    use BinaryOperator as B;
-    let sym = op.as_str();
-    let what = format!("an operand of {sym}");
-    match op {
-        B::Eq => Ok(Value::Bool(l == r)),
-        B::NotEq => Ok(Value::Bool(l != r)),
-        B::And => Ok(Value::Bool(as_bool(l, &what)? & as_bool(r, &what)?)),
-        B::Or => Ok(Value::Bool(as_bool(l, &what)? | as_bool(r, &what)?)),
-        B::Less | B::LessEq | B::Greater | B::GreaterEq => {
-            let (a, b) = (as_num(l, &what)?, as_num(r, &what)?);
-            let ord = match (a, b) {
-                (Num::Int(x), Num::Int(y)) => x.partial_cmp(&y),
-                _ => a.f().partial_cmp(&b.f()),
-            };
-            let Some(ord) = ord else {
-                return err("numbers that cannot be compared");
-            };
-            Ok(Value::Bool(match op {
-                B::Less => ord.is_lt(),
-                B::LessEq => ord.is_le(),
-                B::Greater => ord.is_gt(),
-                _ => ord.is_ge(),
-            }))
-        }
-        B::Plus | B::Minus | B::Mul | B::Div | B::Mod => {
-            let (a, b) = (as_num(l, &what)?, as_num(r, &what)?);
-            let n = match (op, a, b) {
-                (B::Div, _, _) if b.f() == 0.0 => return err("division by zero"),
-                (B::Mod, _, _) if b.f() == 0.0 => return err("modulo by zero"),
-                (B::Div, _, _) => Num::Float(a.f() / b.f()),
-                (_, Num::Int(x), Num::Int(y)) => {
-                    let r = match op {
-                        B::Plus => x.checked_add(y),
-                        B::Minus => x.checked_sub(y),
-                        B::Mul => x.checked_mul(y),
-                        _ => x.checked_rem(y),
-                    };
-                    match r {
-                        Some(i) => Num::Int(i),
-                        None => Num::Float(match op {
-                            B::Plus => a.f() + b.f(),
-                            B::Minus => a.f() - b.f(),
-                            B::Mul => a.f() * b.f(),
-                            _ => a.f() % b.f(),
-                        }),
-                    }
-                }
-                (_, a, b) => Num::Float(match op {
-                    B::Plus => a.f() + b.f(),
-                    B::Minus => a.f() - b.f(),
-                    B::Mul => a.f() * b.f(),
-                    _ => a.f() % b.f(),
-                }),
-            };
-            number_value(n)
-        }
     }
 }
