@@ -27,7 +27,8 @@ const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
 
 pub(crate) struct SourceFile {
     pub(crate) name: String,
-    text: String,
+    /// Byte offsets of the file's line breaks.
+    breaks: Vec<usize>,
     pub(crate) body: Body,
 }
 
@@ -49,16 +50,20 @@ impl SourceFile {
                 }
             }
         })?;
-        Ok(SourceFile { name, text, body })
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Ok(SourceFile { name, breaks, body })
     }
 
+    /// The line a span starts on (a binary search: files of many
+    /// attributes are not read once per attribute).
     pub(crate) fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
-        let at = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
-        self.text.as_bytes()[..at]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        let at = span.map(|s| s.start).unwrap_or(0);
+        self.breaks.partition_point(|b| *b < at) + 1
     }
 }
 
