@@ -141,6 +141,15 @@ pub(crate) fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
 
 /// Loads the root module in `dir`.
 pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
+    load_dir_within(dir, opts, crate::eval::LIMITS)
+}
+
+/// Loads the root module in `dir` within other limits than the default.
+pub fn load_dir_within(
+    dir: &Path,
+    opts: &LoadOptions,
+    limits: crate::eval::Limits,
+) -> Result<Vec<LoadedProfile>, InputError> {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut tfvars: Vec<PathBuf> = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| InputError::Read {
@@ -175,7 +184,7 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, In
     if std::fs::symlink_metadata(&default_vars).is_ok() {
         tfvars.insert(0, default_vars);
     }
-    let budget = Budget::default();
+    let budget = Budget::new(limits);
     let given = root_values(&tfvars, opts, &budget)?;
     let out = load_root(&files, given, &display_path(dir), &budget)?;
     Ok(out)

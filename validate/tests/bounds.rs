@@ -293,6 +293,25 @@ fn extreme_numbers_say_what_is_wrong() {
     );
 }
 
+#[test]
+fn the_examples_need_a_hundredth_of_the_limits() {
+    let small = smuppy_validate::eval::Limits {
+        steps: smuppy_validate::eval::LIMITS.steps / 100,
+        value_nodes: smuppy_validate::eval::LIMITS.value_nodes / 100,
+        file_bytes: smuppy_validate::eval::LIMITS.file_bytes / 100,
+        total_bytes: smuppy_validate::eval::LIMITS.total_bytes / 100,
+        module_instances: smuppy_validate::eval::LIMITS.module_instances / 100,
+        ..smuppy_validate::eval::LIMITS
+    };
+    let opts = smuppy_validate::input::LoadOptions::default();
+    for example in ["runbook", "staging", "prod"] {
+        let dir = crate::util::root().join("examples").join(example);
+        let loaded = smuppy_validate::hcl::load_dir_within(&dir, &opts, small)
+            .unwrap_or_else(|e| panic!("{example}: {}", e.one_line()));
+        assert!(!loaded.is_empty(), "{example}");
+    }
+}
+
 // --- limits -------------------------------------------------------------
 
 const MEMORY_CAP_KIB: u64 = 256 * 1024;
