@@ -312,6 +312,33 @@ fn the_examples_need_a_hundredth_of_the_limits() {
     }
 }
 
+#[test]
+fn an_element_of_a_large_local_costs_the_element_not_the_local() {
+    // 1,000 lookups into a 50,000-element local: 50 million steps if each
+    // lookup copied the local, a few thousand if it copies the element.
+    let big = (0..50_000)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let idx = (0..1_000)
+        .map(|i| (i * 7).to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let main = format!(
+        "locals {{\n  big = [{big}]\n  idx = [{idx}]\n  m   = {{ a = local.big }}\n  picked = [for i in local.idx : local.big[i] + local.m.a[i] + local.m[\"a\"][1]]\n}}\n{}",
+        profile("local.picked[3]")
+    );
+    let d = temp_with(&[("main.tf", &main)]);
+    let r = run_in(d.path(), &[".", "--format", "json"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    // 21 * 2 + 1 = 43
+    assert!(
+        r.stdout.contains("\"reserved_concurrency\": 43"),
+        "{}",
+        r.stdout
+    );
+}
+
 // --- limits -------------------------------------------------------------
 
 const MEMORY_CAP_KIB: u64 = 256 * 1024;

@@ -187,8 +187,9 @@ impl Evaluator<'_, '_> {
                         if (root.as_str() == "var" || root.as_str() == "local")
                             && !self.is_bound(root.as_str()) =>
                     {
-                        ops = &ops[1..];
-                        self.named(root.as_str(), name.as_str())?
+                        let (v, used) = self.named(root.as_str(), name.as_str(), &ops[1..])?;
+                        ops = &ops[1 + used..];
+                        v
                     }
                     _ => self.expr(&t.expr)?,
                 };
@@ -247,18 +248,44 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    /// `var.NAME` or `local.NAME`.
-    fn named(&self, root: &str, name: &str) -> R<V> {
-        let map = if root == "var" {
-            self.env.vars
-        } else {
-            self.env.locals
+    /// `var.NAME` or `local.NAME`, followed by as many of the attribute and
+    /// index steps in `ops` as can be taken without copying: only the part
+    /// reached is copied (and charged). Returns it and the steps taken.
+    fn named(&mut self, root: &str, name: &str, ops: &[TraversalOperator]) -> R<(V, usize)> {
+        let env = self.env;
+        let map = if root == "var" { env.vars } else { env.locals };
+        let mut cur = match map.get(name) {
+            Some(v) => v,
+            None if env.unknown.contains(name) => return Err(Failure::Unknown),
+            None => return Err(Failure::Missing(name.to_string())),
         };
-        match map.get(name) {
-            Some(v) => self.copy(v),
-            None if self.env.unknown.contains(name) => Err(Failure::Unknown),
-            None => Err(Failure::Missing(name.to_string())),
+        let mut used = 0;
+        for op in ops {
+            let next = match (op, cur) {
+                (TraversalOperator::GetAttr(a), Value::Object(m)) => m.get(a.as_str()),
+                (TraversalOperator::LegacyIndex(i), Value::Array(items)) => {
+                    usize::try_from(*i).ok().and_then(|i| items.get(i))
+                }
+                (TraversalOperator::Index(e), Value::Object(m)) => match self.expr(e)?.v {
+                    Value::String(k) => m.get(&k),
+                    _ => None,
+                },
+                (TraversalOperator::Index(e), Value::Array(items)) => {
+                    match self.expr(e)?.v.as_u64() {
+                        Some(i) => usize::try_from(i).ok().and_then(|i| items.get(i)),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            // Anything else (a splat, a missing key) goes the long way, which
+            // also says what is wrong.
+            let Some(next) = next else { break };
+            self.step()?;
+            cur = next;
+            used += 1;
         }
+        Ok((self.copy(cur)?, used))
     }
 
     fn traverse(&mut self, mut cur: V, ops: &[TraversalOperator]) -> R<V> {
