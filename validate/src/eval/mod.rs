@@ -596,3 +596,6 @@ fn index(cur: V, key: &Value) -> R<V> {
         (other, k) => err(format!("cannot index {} with {}", kind(&other), kind(k))),
     }
 }
+
+#[cfg(test)]
+mod tests;
