@@ -127,28 +127,13 @@ pub mod validator {
         })
     }
 
-    /// The validator turns the HCL library's arithmetic panics (`1 % 0`)
-    /// into input errors with `catch_unwind`, as its binary does; libFuzzer's
-    /// hook aborts on every panic, caught or not, so the panics raised while
-    /// [`smuppy_validate::hcl::EVALUATING`] is set are let through to
-    /// `catch_unwind` here too. Every other panic still aborts: a finding.
-    fn quiet_caught_panics() {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            let fuzzer_hook = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                if !smuppy_validate::hcl::EVALUATING.with(|f| f.get()) {
-                    fuzzer_hook(info);
-                }
-            }));
-        });
-    }
-
     /// Writes `content` to `file_name` in a scratch directory and runs the
     /// validator on it; `ctrl` picks the output format. Errors are fine;
     /// a panic is a finding.
     pub fn run_on(content: &[u8], file_name: &str, ctrl: u8) {
-        quiet_caught_panics();
+        // The validator evaluates HCL itself and guards that evaluation: a
+        // panic there would be an exit-2 error for a user, and is a finding
+        // here (libFuzzer's hook aborts before the guard catches it).
         let path: PathBuf = scratch().path().join(file_name);
         if let Err(e) = std::fs::write(&path, content) {
             panic!("cannot write the fuzz input to {}: {e}", path.display());

@@ -20,6 +20,10 @@ pub enum InputError {
     MissingVariable { name: String, declared: String },
     #[error("{at}: {reason}")]
     Eval { at: String, reason: String },
+    /// A limit of the validator was reached (docs/reliability.md, "The
+    /// validator's limits").
+    #[error("{at}: {reason}")]
+    Limit { at: String, reason: String },
     #[error("{at}: {reason}")]
     Schema { at: String, reason: String },
     #[error("{0}")]

@@ -12,177 +12,127 @@ use std::path::{Path, PathBuf};
 use hcl::edit::expr::Expression as EditExpr;
 use hcl::edit::structure::{Body, Structure};
 use hcl::edit::Span;
-use hcl::eval::{Context, ErrorKind, Evaluate};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
+use crate::blocks::block_tree;
 use crate::error::InputError;
-use crate::input::{display_path, read, LoadOptions, LoadedProfile};
+use crate::eval::{evaluate, evaluate_literal, Budget, Env, Failure};
+use crate::input::{display_path, read_config, LoadOptions, LoadedProfile};
 use crate::mapping::profile_from_tree;
+use crate::vars::{apply_type, root_values, Given};
+
+pub use crate::guard::EVALUATING;
 
 const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
-const MAX_MODULE_DEPTH: usize = 16;
 
-struct SourceFile {
-    name: String,
-    text: String,
-    body: Body,
+pub(crate) struct SourceFile {
+    pub(crate) name: String,
+    /// Byte offsets of the file's line breaks.
+    breaks: Vec<usize>,
+    pub(crate) body: Body,
 }
 
 impl SourceFile {
-    fn parse(path: &Path) -> Result<SourceFile, InputError> {
-        let text = read(path)?;
+    pub(crate) fn parse(path: &Path, budget: &Budget) -> Result<SourceFile, InputError> {
+        let text = read_config(path, budget)?;
         let name = display_path(path);
-        let body = hcl::edit::parser::parse_body(&text).map_err(|e| InputError::Hcl {
-            file: name.clone(),
-            line: e.location().line(),
-            reason: e.message().to_string(),
+        let body = crate::numbers::parse_body(&text).map_err(|e| {
+            if e.number {
+                InputError::Eval {
+                    at: format!("{name}:{}", e.line),
+                    reason: e.reason,
+                }
+            } else {
+                InputError::Hcl {
+                    file: name.clone(),
+                    line: e.line,
+                    reason: e.reason,
+                }
+            }
         })?;
-        Ok(SourceFile { name, text, body })
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Ok(SourceFile { name, breaks, body })
     }
 
-    fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
-        let at = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
-        self.text.as_bytes()[..at]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+    /// The line a span starts on (a binary search: files of many
+    /// attributes are not read once per attribute).
+    pub(crate) fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
+        let at = span.map(|s| s.start).unwrap_or(0);
+        self.breaks.partition_point(|b| *b < at) + 1
     }
-}
-
-/// Values bound to a module's variables by its caller.
-#[derive(Default)]
-struct Given {
-    known: BTreeMap<String, hcl::Value>,
-    unknown: BTreeSet<String>,
 }
 
 /// The evaluation scope of one module.
-struct Scope {
+pub(crate) struct Scope<'b> {
     vars: hcl::Map<String, hcl::Value>,
     locals: hcl::Map<String, hcl::Value>,
     /// Names of variables and locals whose value is not known before apply.
     unknown: BTreeSet<String>,
+    pub(crate) budget: &'b Budget,
 }
 
 /// Iterator variables of the `dynamic` blocks being expanded.
-type Iters = Vec<(String, hcl::Value)>;
+pub(crate) type Iters = Vec<(String, hcl::Value)>;
 
-impl Scope {
-    fn context(&self) -> Context<'static> {
-        self.context_with(&[])
-    }
-
-    fn context_with(&self, iters: &[(String, hcl::Value)]) -> Context<'static> {
-        let mut ctx = Context::new();
-        ctx.declare_var("var", hcl::Value::Object(self.vars.clone()));
-        ctx.declare_var("local", hcl::Value::Object(self.locals.clone()));
-        for (name, v) in iters {
-            ctx.declare_var(name.as_str(), v.clone());
+impl Scope<'_> {
+    fn env<'a>(&'a self, iters: &'a [(String, hcl::Value)]) -> Env<'a> {
+        Env {
+            vars: &self.vars,
+            locals: &self.locals,
+            unknown: &self.unknown,
+            iters,
+            budget: self.budget,
         }
-        ctx
     }
 }
 
-/// Applies a variable's type constraint the way Terraform does for what the
-/// rules need: optional object attributes get their default (or null), so
-/// `x.value.attr` works on objects that leave `attr` out.
-fn apply_type(ty: &hcl::Expression, v: hcl::Value) -> hcl::Value {
-    let hcl::Expression::FuncCall(call) = ty else {
-        return v;
-    };
-    let fname = call.name.name.as_str();
-    match (fname, call.args.first(), v) {
-        ("object", Some(hcl::Expression::Object(attrs)), hcl::Value::Object(mut obj)) => {
-            for (k, attr_ty) in attrs.iter() {
-                let key = match k {
-                    hcl::ObjectKey::Identifier(id) => id.as_str().to_string(),
-                    hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
-                    _ => continue,
-                };
-                let (inner, default) = match attr_ty {
-                    hcl::Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
-                        (f.args.first().cloned(), f.args.get(1).cloned())
-                    }
-                    other => (Some(other.clone()), None),
-                };
-                let current = obj.swap_remove(&key).unwrap_or(hcl::Value::Null);
-                let value = match (current, default) {
-                    (hcl::Value::Null, Some(d)) => {
-                        d.evaluate(&Context::new()).unwrap_or(hcl::Value::Null)
-                    }
-                    (c, _) => c,
-                };
-                let value = match inner {
-                    Some(t) if !value.is_null() => apply_type(&t, value),
-                    _ => value,
-                };
-                obj.insert(key, value);
-            }
-            hcl::Value::Object(obj)
-        }
-        ("list" | "set", Some(t), hcl::Value::Array(items)) => {
-            hcl::Value::Array(items.into_iter().map(|i| apply_type(t, i)).collect())
-        }
-        ("map", Some(t), hcl::Value::Object(obj)) => hcl::Value::Object(
-            obj.into_iter()
-                .map(|(k, i)| (k, apply_type(t, i)))
-                .collect(),
-        ),
-        (_, _, v) => v,
-    }
-}
-
-enum Eval {
+pub(crate) enum Eval {
     Known(hcl::Value),
     Unknown,
 }
 
-fn classify(err: &hcl::eval::Error, unknown: &BTreeSet<String>) -> Option<Eval> {
-    match err.kind() {
-        ErrorKind::UndefinedVar(id) if id.as_str() != "var" && id.as_str() != "local" => {
-            Some(Eval::Unknown)
-        }
-        ErrorKind::UndefinedFunc(_) => Some(Eval::Unknown),
-        ErrorKind::NoSuchKey(k) if unknown.contains(k) => Some(Eval::Unknown),
-        _ => None,
-    }
-}
-
-thread_local! {
-    /// Set while an HCL expression is evaluated: the HCL library panics on
-    /// some arithmetic (`1/0`, `1 % 0`, overflow), which [`eval`] turns into
-    /// an input error, so the panic hook stays quiet meanwhile.
-    pub static EVALUATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn eval(expr: &EditExpr, ctx: &Context, scope: &Scope, at: &str) -> Result<Eval, InputError> {
-    let e: hcl::Expression = expr.clone().into();
-    EVALUATING.with(|f| f.set(true));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| e.evaluate(ctx)));
-    EVALUATING.with(|f| f.set(false));
-    let Ok(outcome) = outcome else {
-        return Err(InputError::Eval {
-            at: at.to_string(),
-            reason: "the expression cannot be evaluated (division by zero or arithmetic overflow)"
-                .to_string(),
-        });
-    };
-    match outcome {
+/// An evaluation's outcome as the loader uses it: a value, unknown, or an
+/// input error at `at`.
+fn outcome(r: Result<hcl::Value, Failure>, at: &str) -> Result<Eval, InputError> {
+    match r {
         Ok(v) => Ok(Eval::Known(v)),
-        Err(err) => classify(&err, &scope.unknown).ok_or_else(|| InputError::Eval {
+        Err(Failure::Unknown) => Ok(Eval::Unknown),
+        Err(Failure::Missing(k)) => Err(InputError::Eval {
             at: at.to_string(),
-            reason: match err.kind() {
-                ErrorKind::NoSuchKey(k) => {
-                    format!("reference to undeclared variable or local \"{k}\"")
-                }
-                _ => err.to_string(),
-            },
+            reason: format!("reference to undeclared variable or local \"{k}\""),
+        }),
+        Err(Failure::Error(reason)) => Err(InputError::Eval {
+            at: at.to_string(),
+            reason,
+        }),
+        Err(Failure::Limit(reason)) => Err(InputError::Limit {
+            at: at.to_string(),
+            reason,
         }),
     }
 }
 
-fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
+pub(crate) fn eval(
+    expr: &EditExpr,
+    scope: &Scope,
+    iters: &[(String, hcl::Value)],
+    at: &str,
+) -> Result<Eval, InputError> {
+    let e: hcl::Expression = expr.clone().into();
+    outcome(evaluate(&e, &scope.env(iters)), at)
+}
+
+/// A value that may not refer to anything: variable values and defaults.
+pub(crate) fn literal(e: &hcl::Expression, budget: &Budget, at: &str) -> Result<Eval, InputError> {
+    outcome(evaluate_literal(e, budget), at)
+}
+
+pub(crate) fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
     serde_json::to_value(v).map_err(|e| InputError::Eval {
         at: at.to_string(),
         reason: e.to_string(),
@@ -191,6 +141,15 @@ fn to_json(v: hcl::Value, at: &str) -> Result<Json, InputError> {
 
 /// Loads the root module in `dir`.
 pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
+    load_dir_within(dir, opts, crate::eval::LIMITS)
+}
+
+/// Loads the root module in `dir` within other limits than the default.
+pub fn load_dir_within(
+    dir: &Path,
+    opts: &LoadOptions,
+    limits: crate::eval::Limits,
+) -> Result<Vec<LoadedProfile>, InputError> {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut tfvars: Vec<PathBuf> = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| InputError::Read {
@@ -208,7 +167,12 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, In
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if name.ends_with(".tf") && path.is_file() {
+        // Directories are passed over; any other file of these names is read
+        // (and refused if it is not a regular file).
+        if path.is_dir() {
+            continue;
+        }
+        if name.ends_with(".tf") {
             files.push(path);
         } else if name.ends_with(".auto.tfvars") {
             tfvars.push(path);
@@ -217,31 +181,34 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, In
     files.sort();
     tfvars.sort();
     let default_vars = dir.join("terraform.tfvars");
-    if default_vars.is_file() {
+    if std::fs::symlink_metadata(&default_vars).is_ok() {
         tfvars.insert(0, default_vars);
     }
-    let given = root_values(&tfvars, opts)?;
-    let out = load_root(&files, given, &display_path(dir))?;
+    let budget = Budget::new(limits);
+    let given = root_values(&tfvars, opts, &budget)?;
+    let out = load_root(&files, given, &display_path(dir), &budget)?;
     Ok(out)
 }
 
 /// Loads one `.tf` file as a module of its own.
 pub fn load_file(file: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
-    let given = root_values(&[], opts)?;
-    load_root(&[file.to_path_buf()], given, &display_path(file))
+    let budget = Budget::default();
+    let given = root_values(&[], opts, &budget)?;
+    load_root(&[file.to_path_buf()], given, &display_path(file), &budget)
 }
 
 fn load_root(
     files: &[PathBuf],
     given: Given,
     what: &str,
+    budget: &Budget,
 ) -> Result<Vec<LoadedProfile>, InputError> {
     if files.is_empty() {
         return Err(InputError::NoProfiles(format!("{what}: no .tf files")));
     }
     let mut out = Vec::new();
     let mut visiting = Vec::new();
-    let region = load_module(files, given, "", 0, &mut visiting, &mut out)?;
+    let region = load_module(files, given, "", 0, &mut visiting, &mut out, budget)?;
     if out.is_empty() {
         return Err(InputError::NoProfiles(format!(
             "{what}: no {RESOURCE_TYPE} resource found"
@@ -255,62 +222,6 @@ fn load_root(
     Ok(out)
 }
 
-fn root_values(tfvars: &[PathBuf], opts: &LoadOptions) -> Result<Given, InputError> {
-    let mut given = Given::default();
-    let empty = Context::new();
-    for path in tfvars.iter().chain(opts.var_files.iter()) {
-        let f = SourceFile::parse(path)?;
-        for s in f.body.iter() {
-            match s {
-                Structure::Attribute(a) => {
-                    let at = format!("{}:{}", f.name, f.line(a.span()));
-                    let e: hcl::Expression = a.value.clone().into();
-                    let v = e.evaluate(&empty).map_err(|err| InputError::Eval {
-                        at,
-                        reason: format!("variable values must be literals: {err}"),
-                    })?;
-                    given.known.insert(a.key.as_str().to_string(), v);
-                }
-                Structure::Block(b) => {
-                    return Err(InputError::Hcl {
-                        file: f.name.clone(),
-                        line: f.line(b.span()),
-                        reason: "blocks are not allowed in a variables file".into(),
-                    })
-                }
-            }
-        }
-    }
-    for (k, v) in &opts.vars {
-        given.known.insert(k.clone(), cli_value(v));
-    }
-    Ok(given)
-}
-
-/// A `-var name=value` value: a number, a bool, an HCL list/object, or a string.
-fn cli_value(v: &str) -> hcl::Value {
-    let t = v.trim();
-    if let Ok(n) = t.parse::<i64>() {
-        return hcl::Value::from(n);
-    }
-    if let Ok(n) = t.parse::<f64>() {
-        if let Some(num) = hcl::Number::from_f64(n) {
-            return hcl::Value::Number(num);
-        }
-    }
-    if t == "true" || t == "false" {
-        return hcl::Value::Bool(t == "true");
-    }
-    if t.starts_with('[') || t.starts_with('{') {
-        if let Ok(e) = t.parse::<hcl::Expression>() {
-            if let Ok(v) = e.evaluate(&Context::new()) {
-                return v;
-            }
-        }
-    }
-    hcl::Value::String(v.to_string())
-}
-
 /// Loads one module; returns the smuppy provider's region if it configures one.
 fn load_module(
     files: &[PathBuf],
@@ -319,42 +230,57 @@ fn load_module(
     depth: usize,
     visiting: &mut Vec<PathBuf>,
     out: &mut Vec<LoadedProfile>,
+    budget: &Budget,
 ) -> Result<Option<String>, InputError> {
     let parsed: Vec<SourceFile> = files
         .iter()
-        .map(|p| SourceFile::parse(p))
+        .map(|p| SourceFile::parse(p, budget))
         .collect::<Result<_, _>>()?;
-    let empty = Context::new();
 
     // Variables.
     let mut scope = Scope {
         vars: hcl::Map::new(),
         locals: hcl::Map::new(),
         unknown: given.unknown.clone(),
+        budget,
     };
     for f in &parsed {
         for b in f.body.get_blocks("variable") {
             let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
                 continue;
             };
-            let declared = format!("declared at {}:{}", f.name, f.line(b.span()));
+            let line = f.line(b.span());
+            let declared = format!("declared at {}:{line}", f.name);
+            let type_at = format!("{}:{line}: {prefix}var.{name}", f.name);
             let ty: Option<hcl::Expression> =
                 b.body.get_attribute("type").map(|t| t.value.clone().into());
             let typed = |v: hcl::Value| match &ty {
-                Some(t) if !v.is_null() => apply_type(t, v),
-                _ => v,
+                Some(t) if !v.is_null() => apply_type(t, v, budget, &type_at),
+                _ => Ok(v),
             };
             if let Some(v) = given.known.get(&name) {
-                scope.vars.insert(name, typed(v.clone()));
+                let v = typed(v.clone())?;
+                scope.vars.insert(name, v);
             } else if given.unknown.contains(&name) {
                 continue;
             } else if let Some(d) = b.body.get_attribute("default") {
                 let e: hcl::Expression = d.value.clone().into();
-                let v = e.evaluate(&empty).map_err(|err| InputError::Eval {
-                    at: format!("{}:{}", f.name, f.line(d.span())),
-                    reason: format!("variable default: {err}"),
-                })?;
-                scope.vars.insert(name, typed(v));
+                let at = format!(
+                    "{}:{}: {prefix}var.{name} default",
+                    f.name,
+                    f.line(d.span())
+                );
+                let v = match literal(&e, budget, &at)? {
+                    Eval::Known(v) => v,
+                    Eval::Unknown => {
+                        return Err(InputError::Eval {
+                            at,
+                            reason: "a variable default must be a literal".into(),
+                        })
+                    }
+                };
+                let v = typed(v)?;
+                scope.vars.insert(name, v);
             } else {
                 return Err(InputError::MissingVariable { name, declared });
             }
@@ -376,30 +302,28 @@ fn load_module(
     }
     while !pending.is_empty() {
         let names: BTreeSet<String> = pending.iter().map(|(n, _, _)| n.clone()).collect();
-        let ctx = scope.context();
         let mut next = Vec::new();
         let before = pending.len();
         for (name, expr, at) in pending {
             let e: hcl::Expression = expr.clone().into();
-            match e.evaluate(&ctx) {
-                Ok(v) => {
-                    scope.locals.insert(name, v);
+            let r = evaluate(&e, &scope.env(&[]));
+            match r {
+                Err(Failure::Missing(k)) if names.contains(&k) && k != name => {
+                    next.push((name, expr, at))
                 }
-                Err(err) => match err.kind() {
-                    ErrorKind::NoSuchKey(k) if names.contains(k) && k != &name => {
-                        next.push((name, expr, at))
+                Err(Failure::Error(reason)) => {
+                    return Err(InputError::Eval {
+                        at,
+                        reason: format!("{prefix}local.{name}: {reason}"),
+                    })
+                }
+                r => match outcome(r, &format!("{at}: {prefix}local.{name}"))? {
+                    Eval::Known(v) => {
+                        scope.locals.insert(name, v);
                     }
-                    _ => match classify(&err, &scope.unknown) {
-                        Some(_) => {
-                            scope.unknown.insert(name);
-                        }
-                        None => {
-                            return Err(InputError::Eval {
-                                at,
-                                reason: format!("local.{name}: {err}"),
-                            })
-                        }
-                    },
+                    Eval::Unknown => {
+                        scope.unknown.insert(name);
+                    }
                 },
             }
         }
@@ -418,7 +342,6 @@ fn load_module(
         }
         pending = next;
     }
-    let ctx = scope.context();
 
     // Resources, module calls and the provider's region.
     let mut region = None;
@@ -453,16 +376,14 @@ fn load_module(
                     if let Some(a) = b.body.get_attribute("region") {
                         let at = format!("{}:{}", f.name, f.line(a.span()));
                         if let Eval::Known(hcl::Value::String(r)) =
-                            eval(&a.value, &ctx, &scope, &at)?
+                            eval(&a.value, &scope, &[], &at)?
                         {
                             region = Some(r);
                         }
                     }
                 }
                 ("module", [name]) => {
-                    module_call(
-                        b, name, f, &ctx, &scope, files, prefix, depth, visiting, out,
-                    )?;
+                    module_call(b, name, f, &scope, files, prefix, depth, visiting, out)?;
                 }
                 _ => {}
             }
@@ -476,7 +397,6 @@ fn module_call(
     b: &hcl::edit::structure::Block,
     name: &str,
     f: &SourceFile,
-    ctx: &Context,
     scope: &Scope,
     files: &[PathBuf],
     prefix: &str,
@@ -484,14 +404,14 @@ fn module_call(
     visiting: &mut Vec<PathBuf>,
     out: &mut Vec<LoadedProfile>,
 ) -> Result<(), InputError> {
-    let at = format!("{}:{}", f.name, f.line(b.span()));
+    let at = format!("{}:{}: {prefix}module.{name}", f.name, f.line(b.span()));
     let Some(src) = b.body.get_attribute("source") else {
         return Err(InputError::Eval {
             at,
             reason: format!("module \"{name}\" has no source"),
         });
     };
-    let source = match eval(&src.value, ctx, scope, &at)? {
+    let source = match eval(&src.value, scope, &[], &at)? {
         Eval::Known(hcl::Value::String(s)) => s,
         _ => {
             return Err(InputError::Eval {
@@ -504,12 +424,20 @@ fn module_call(
         // Registry and remote modules are not followed.
         return Ok(());
     }
-    if depth + 1 > MAX_MODULE_DEPTH {
-        return Err(InputError::Eval {
+    let budget = scope.budget;
+    let max_depth = budget.limits.module_depth;
+    if depth + 1 > max_depth {
+        return Err(InputError::Limit {
             at,
-            reason: format!("modules nest deeper than {MAX_MODULE_DEPTH} levels"),
+            reason: format!("module limit reached: modules nest deeper than {max_depth} levels"),
         });
     }
+    budget
+        .module_instance()
+        .map_err(|reason| InputError::Limit {
+            at: at.clone(),
+            reason,
+        })?;
     let base = files
         .first()
         .and_then(|p| p.parent())
@@ -540,8 +468,12 @@ fn module_call(
         {
             continue;
         }
-        let at = format!("{}:{}", f.name, f.line(a.span()));
-        match eval(&a.value, ctx, scope, &at)? {
+        let at = format!(
+            "{}:{}: {prefix}module.{name}.{key}",
+            f.name,
+            f.line(a.span())
+        );
+        match eval(&a.value, scope, &[], &at)? {
             Eval::Known(v) => {
                 given.known.insert(key.to_string(), v);
             }
@@ -556,7 +488,7 @@ fn module_call(
             reason: e.to_string(),
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().map(|e| e == "tf").unwrap_or(false))
+        .filter(|p| !p.is_dir() && p.extension().map(|e| e == "tf").unwrap_or(false))
         .collect();
     child_files.sort();
     if child_files.is_empty() {
@@ -567,170 +499,15 @@ fn module_call(
     }
     visiting.push(canonical);
     let child_prefix = format!("{prefix}module.{name}.");
-    load_module(&child_files, given, &child_prefix, depth + 1, visiting, out)?;
+    load_module(
+        &child_files,
+        given,
+        &child_prefix,
+        depth + 1,
+        visiting,
+        out,
+        budget,
+    )?;
     visiting.pop();
-    Ok(())
-}
-
-/// A block body as an attribute tree: attributes by name, nested blocks as
-/// lists of objects. Records the line of every attribute and block.
-#[allow(clippy::too_many_arguments)]
-fn block_tree(
-    body: &Body,
-    f: &SourceFile,
-    scope: &Scope,
-    iters: &Iters,
-    loc: &str,
-    lines: &mut BTreeMap<String, usize>,
-    address: &str,
-    top: bool,
-) -> Result<Map<String, Json>, InputError> {
-    let ctx = scope.context_with(iters);
-    let ctx = &ctx;
-    let mut map = Map::new();
-    let join = |name: &str| {
-        if loc.is_empty() {
-            name.to_string()
-        } else {
-            format!("{loc}.{name}")
-        }
-    };
-    for s in body.iter() {
-        match s {
-            Structure::Attribute(a) => {
-                let key = a.key.as_str();
-                if top && ["count", "for_each", "depends_on", "provider"].contains(&key) {
-                    continue;
-                }
-                let here = join(key);
-                let line = f.line(a.span());
-                lines.insert(here.clone(), line);
-                let at = format!("{}:{line}: {address}.{here}", f.name);
-                let v = match eval(&a.value, ctx, scope, &at)? {
-                    Eval::Known(v) => to_json(v, &at)?,
-                    Eval::Unknown => Json::Null,
-                };
-                map.insert(key.to_string(), v);
-            }
-            Structure::Block(b) => {
-                let ident = b.ident.as_str();
-                if top && ident == "lifecycle" {
-                    continue;
-                }
-                if ident == "dynamic" {
-                    dynamic_block(b, f, scope, iters, loc, lines, address, &mut map)?;
-                    continue;
-                }
-                let entry = map
-                    .entry(ident.to_string())
-                    .or_insert_with(|| Json::Array(Vec::new()));
-                let Json::Array(items) = entry else {
-                    return Err(InputError::Hcl {
-                        file: f.name.clone(),
-                        line: f.line(b.span()),
-                        reason: format!("{address}: \"{ident}\" is both an argument and a block"),
-                    });
-                };
-                let here = format!("{}[{}]", join(ident), items.len());
-                lines.insert(here.clone(), f.line(b.span()));
-                let child = block_tree(&b.body, f, scope, iters, &here, lines, address, false)?;
-                if let Some(Json::Array(items)) = map.get_mut(ident) {
-                    items.push(Json::Object(child));
-                }
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// Expands `dynamic "NAME" { for_each = ...  iterator = ...  content { ... } }`
-/// into NAME blocks. An unknown `for_each` expands to no block.
-#[allow(clippy::too_many_arguments)]
-fn dynamic_block(
-    b: &hcl::edit::structure::Block,
-    f: &SourceFile,
-    scope: &Scope,
-    iters: &Iters,
-    loc: &str,
-    lines: &mut BTreeMap<String, usize>,
-    address: &str,
-    map: &mut Map<String, Json>,
-) -> Result<(), InputError> {
-    let line = f.line(b.span());
-    let bad = |reason: String| InputError::Hcl {
-        file: f.name.clone(),
-        line,
-        reason: format!("{address}: {reason}"),
-    };
-    let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
-        return Err(bad("a dynamic block needs a label".into()));
-    };
-    let Some(for_each) = b.body.get_attribute("for_each") else {
-        return Err(bad(format!("dynamic \"{name}\" has no for_each")));
-    };
-    let iter_name = match b.body.get_attribute("iterator") {
-        Some(a) => match hcl::Expression::from(a.value.clone()) {
-            hcl::Expression::Variable(v) => v.as_str().to_string(),
-            _ => return Err(bad(format!("dynamic \"{name}\": iterator must be a name"))),
-        },
-        None => name.clone(),
-    };
-    let Some(content) = b.body.get_blocks("content").next() else {
-        return Err(bad(format!("dynamic \"{name}\" has no content block")));
-    };
-    let ctx = scope.context_with(iters);
-    let at = format!("{}:{}: {address}", f.name, f.line(for_each.span()));
-    let items: Vec<(hcl::Value, hcl::Value)> = match eval(&for_each.value, &ctx, scope, &at)? {
-        Eval::Unknown => return Ok(()),
-        Eval::Known(hcl::Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (hcl::Value::from(i as u64), v))
-            .collect(),
-        Eval::Known(hcl::Value::Object(obj)) => obj
-            .into_iter()
-            .map(|(k, v)| (hcl::Value::String(k), v))
-            .collect(),
-        Eval::Known(other) => {
-            return Err(bad(format!(
-                "dynamic \"{name}\": for_each must be a list, set or map, got {other}"
-            )))
-        }
-    };
-    let prefix = if loc.is_empty() {
-        name.clone()
-    } else {
-        format!("{loc}.{name}")
-    };
-    for (key, value) in items {
-        let start = match map.get(&name) {
-            Some(Json::Array(a)) => a.len(),
-            Some(_) => return Err(bad(format!("\"{name}\" is both an argument and a block"))),
-            None => 0,
-        };
-        let here = format!("{prefix}[{start}]");
-        lines.insert(here.clone(), f.line(content.span()));
-        let mut obj = hcl::Map::new();
-        obj.insert("key".to_string(), key);
-        obj.insert("value".to_string(), value);
-        let mut inner = iters.clone();
-        inner.push((iter_name.clone(), hcl::Value::Object(obj)));
-        let child = block_tree(
-            &content.body,
-            f,
-            scope,
-            &inner,
-            &here,
-            lines,
-            address,
-            false,
-        )?;
-        if let Json::Array(a) = map
-            .entry(name.clone())
-            .or_insert_with(|| Json::Array(Vec::new()))
-        {
-            a.push(Json::Object(child));
-        }
-    }
     Ok(())
 }

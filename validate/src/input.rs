@@ -50,8 +50,18 @@ pub struct LoadOptions {
     pub vars: Vec<(String, String)>,
 }
 
-/// Loads `path`: a directory (or `.tf` file) of HCL, or a JSON plan.
+/// Loads `path`: a directory (or `.tf` file) of HCL, or a JSON plan. A
+/// panic while reading or evaluating becomes an input error.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
+    crate::guard::quietly(|| load_unguarded(path, opts)).unwrap_or_else(|msg| {
+        Err(InputError::Other(format!(
+            "{}: internal error while reading the configuration: {msg}",
+            display_path(path)
+        )))
+    })
+}
+
+fn load_unguarded(path: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, InputError> {
     let meta = std::fs::metadata(path).map_err(|e| InputError::Read {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -70,11 +80,98 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Vec<LoadedProfile>, Input
     }
 }
 
+/// Largest plan, price table, k6 summary or facts file read (JSON).
+pub const MAX_JSON_BYTES: u64 = 64 << 20;
+
+/// Reads a JSON input file (plan, prices, k6 summary, account facts).
 pub(crate) fn read(path: &Path) -> Result<String, InputError> {
-    std::fs::read_to_string(path).map_err(|e| InputError::Read {
+    read_capped(path, MAX_JSON_BYTES)
+}
+
+/// Reads a configuration or variables file within the run's budget.
+pub(crate) fn read_config(path: &Path, budget: &crate::eval::Budget) -> Result<String, InputError> {
+    let text = read_capped(path, budget.limits.file_bytes)?;
+    budget
+        .read_bytes(text.len() as u64)
+        .map_err(|reason| InputError::Limit {
+            at: display_path(path),
+            reason,
+        })?;
+    Ok(text)
+}
+
+/// Reads a regular file of at most `cap` bytes. Anything else (a device, a
+/// FIFO, a socket, a directory, also behind a symlink) is refused before it
+/// is read; the size is checked before and while reading.
+pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<String, InputError> {
+    use std::io::Read;
+    let fail = |reason: String| InputError::Read {
         path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    let too_large = |size: String| InputError::Limit {
+        at: display_path(path),
+        reason: format!(
+            "file size limit reached: {size} bytes, more than {} bytes",
+            crate::eval::group(cap)
+        ),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail(format!("not a regular file ({})", file_kind(&meta))));
+    }
+    if meta.len() > cap {
+        return Err(too_large(crate::eval::group(meta.len())));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Should the path be swapped for a FIFO after the check, opening it
+        // does not wait for a writer.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| fail(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail(format!("not a regular file ({})", file_kind(&meta))));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(format!("more than {}", crate::eval::group(cap))));
+    }
+    String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8 text ({e})")))
+}
+
+#[cfg(all(unix, any(target_os = "linux", target_os = "android")))]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const O_NONBLOCK: i32 = 0x0004;
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 /// A path as it should be printed: `a/b/../c` folded to `a/c`, forward

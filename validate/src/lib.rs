@@ -2,14 +2,19 @@
 //! -json` plans or the live account, with the same rules as the provider.
 
 pub mod aws;
+mod blocks;
 pub mod error;
+pub mod eval;
+pub mod guard;
 pub mod hcl;
 pub mod input;
 pub mod k6;
 pub mod live;
 pub mod mapping;
+pub mod numbers;
 pub mod plan;
 pub mod printer;
+mod vars;
 
 use std::io::Write;
 use std::path::PathBuf;

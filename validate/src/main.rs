@@ -1,7 +1,8 @@
 use clap::Parser;
 
 fn main() {
-    // Panics the HCL evaluator raises are turned into input errors (exit 2);
+    // A panic while the configuration is read and evaluated is turned into
+    // an input error (exit 2) by the guard around it, which prints it;
     // any other would be a bug: one line, no backtrace.
     std::panic::set_hook(Box::new(|info| {
         if !smuppy_validate::hcl::EVALUATING.with(|f| f.get()) {

@@ -24,6 +24,27 @@ const COMPUTED_OK: &[&str] = &[
     "timeouts",
 ];
 
+/// Whole numbers are read exactly up to 2^53 - 1 (what a float holds);
+/// every limit the rules check is far below.
+const MAX_WHOLE: f64 = 9_007_199_254_740_991.0;
+
+/// A whole number, or what is wrong with it.
+fn whole(v: f64) -> Result<i64, String> {
+    if !v.is_finite() {
+        return Err("the number is too large (the largest number is about 1.8e308)".into());
+    }
+    if v.fract() != 0.0 {
+        return Err(format!("expected a whole number, got {v}"));
+    }
+    if v.abs() > MAX_WHOLE {
+        let side = if v > 0.0 { "large" } else { "small" };
+        return Err(format!(
+            "the number {v} is too {side}: out of range (whole numbers from -{MAX_WHOLE} to {MAX_WHOLE})"
+        ));
+    }
+    Ok(v as i64)
+}
+
 /// A nested block: its path (`lambda[0]`) and its attributes.
 type Nested<'a> = (String, &'a Map<String, Value>);
 
@@ -73,9 +94,17 @@ impl<'a> Obj<'a> {
                 .as_f64()
                 .map(Some)
                 .ok_or_else(|| InputError::schema(self.here(key), "number out of range")),
-            Some(Value::String(s)) => s.trim().parse::<f64>().map(Some).map_err(|_| {
-                InputError::schema(self.here(key), format!("expected a number, got \"{s}\""))
-            }),
+            Some(Value::String(s)) => match s.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(Some(v)),
+                Ok(_) => Err(InputError::schema(
+                    self.here(key),
+                    format!("the number {s} is too large (the largest number is about 1.8e308)"),
+                )),
+                Err(_) => Err(InputError::schema(
+                    self.here(key),
+                    format!("expected a number, got \"{s}\""),
+                )),
+            },
             Some(other) => Err(InputError::schema(
                 self.here(key),
                 format!("expected a number, got {}", kind(other)),
@@ -86,11 +115,9 @@ impl<'a> Obj<'a> {
     fn int(&self, key: &str) -> Result<Option<i64>, InputError> {
         match self.num(key)? {
             None => Ok(None),
-            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
-            Some(v) => Err(InputError::schema(
-                self.here(key),
-                format!("expected a whole number, got {v}"),
-            )),
+            Some(v) => whole(v)
+                .map(Some)
+                .map_err(|m| InputError::schema(self.here(key), m)),
         }
     }
 
@@ -160,16 +187,11 @@ impl<'a> Obj<'a> {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
+                    let at = || format!("{}[{i}]", self.here(key));
                     v.as_f64()
-                        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-                        .filter(|f| f.fract() == 0.0)
-                        .map(|f| f as i64)
-                        .ok_or_else(|| {
-                            InputError::schema(
-                                format!("{}[{i}]", self.here(key)),
-                                "expected a whole number",
-                            )
-                        })
+                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                        .ok_or_else(|| InputError::schema(at(), "expected a whole number"))
+                        .and_then(|f| whole(f).map_err(|m| InputError::schema(at(), m)))
                 })
                 .collect(),
             Some(other) => Err(InputError::schema(
