@@ -179,6 +179,7 @@ impl Sandbox {
             profile: None,
             endpoints,
             max_retries: Some(2),
+            ..AwsSettings::default()
         })
         .await
         .expect("connect to the sandbox")
