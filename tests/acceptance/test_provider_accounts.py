@@ -10,12 +10,19 @@ account yields credentials of that account).
   when the role was assumed.
 - ``shared_config_files`` / ``shared_credentials_files``: the credentials and region are
   only in those files, and the apply reaches the sandbox with them.
+- ``http_proxy``: every call goes through the proxy (a dead proxy stops the apply; a
+  forwarding one sees the stage's UpdateStage).
 
 Sandbox only: a real account has one account ID and roles of its own.
 """
 
 from __future__ import annotations
 
+import http.client
+import http.server
+import socket
+import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -198,3 +205,62 @@ def test_shared_files_hold_the_only_credentials(
         tf.destroy(check=True)
     finally:
         tf.cleanup()
+
+
+class _ForwardProxy(http.server.BaseHTTPRequestHandler):
+    """A plain HTTP forward proxy (absolute-URI requests), recording what it forwarded."""
+
+    seen: list[str] = []
+
+    def _forward(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
+        conn.request(self.command, url.path + (f"?{url.query}" if url.query else ""), body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        type(self).seen.append(f"{self.command} {url.hostname}:{url.port}{url.path}")
+        self.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        conn.close()
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_http_proxy_carries_every_call(tf: Terraform, sandbox: Sandbox, stage: fx.RestApi) -> None:
+    # A proxy that is not there: nothing reaches AWS, the apply fails.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    dead_port = closed.getsockname()[1]
+    closed.close()
+    tf.write_config(stage_profile(stage.api_id, stage.stage_name, 3333, 444), with_provider=False)
+    write_provider(tf, sandbox, f'  http_proxy  = "http://127.0.0.1:{dead_port}"\n  max_retries = 0')
+    tf.run("init", "-input=false", "-no-color").check()
+    failed = tf.run("apply", "-auto-approve", "-input=false", "-no-color")
+    assert failed.rc != 0, failed.output
+    assert stage_settings(sandbox, stage).get("throttlingRateLimit") != 3333
+
+    handler = type("Proxy", (_ForwardProxy,), {"seen": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        write_provider(tf, sandbox, f'  http_proxy = "http://127.0.0.1:{server.server_address[1]}"')
+        tf.apply(check=True)
+        got = stage_settings(sandbox, stage)
+        assert (got.get("throttlingRateLimit"), got.get("throttlingBurstLimit")) == (3333.0, 444)
+        stage_path = f"/restapis/{stage.api_id}/stages/{stage.stage_name}"
+        assert any(s.startswith("PATCH") and s.endswith(stage_path) for s in handler.seen), handler.seen
+        tf.destroy(check=True)
+    finally:
+        server.shutdown()
+        server.server_close()
