@@ -264,3 +264,104 @@ def test_http_proxy_carries_every_call(tf: Terraform, sandbox: Sandbox, stage: f
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _private_ca(directory: Path) -> tuple[Path, Path, Path]:
+    """A private CA and a server certificate for 127.0.0.1 it signed: (CA PEM, server
+    certificate PEM, server key PEM)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def build(subject: str, issuer: x509.Name, public_key: object, signer: object, ca: bool) -> x509.Certificate:
+        b = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(issuer)
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), True)
+        )
+        if not ca:
+            b = b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        return b.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "smuppy test CA")])
+    ca = build("smuppy test CA", ca_name, ca_key.public_key(), ca_key, True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = build("127.0.0.1", ca_name, key.public_key(), ca_key, False)
+    paths = directory / "ca.pem", directory / "server.pem", directory / "server-key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return paths
+
+
+def test_custom_ca_bundle_is_trusted(tf: Terraform, sandbox: Sandbox, stage: fx.RestApi, tmp_path: Path) -> None:
+    """API Gateway behind an HTTPS endpoint whose certificate only the bundle vouches for."""
+    import ssl
+
+    ca, cert, key = _private_ca(tmp_path)
+    target = urllib.parse.urlsplit(sandbox.endpoints["apigateway"])
+
+    class Reverse(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+            conn.request(self.command, self.path, body=body, headers=dict(self.headers.items()))
+            resp = conn.getresponse()
+            data = resp.read()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            conn.close()
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Reverse)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        https = f"https://127.0.0.1:{server.server_address[1]}"
+        endpoints = dict(sandbox.provider_endpoints)
+        endpoints["apigateway"] = https
+        block = provider_block(endpoints)
+        head, rest = block.split("\n", 1)
+        tf.write_config(stage_profile(stage.api_id, stage.stage_name, 4444, 555), with_provider=False)
+
+        # Without the bundle the certificate is refused: no call gets through.
+        (tf.workdir / "provider.tf").write_text(required_providers_block() + "\n" + head + "\n  max_retries = 0\n" + rest)
+        tf.run("init", "-input=false", "-no-color").check()
+        refused = tf.run("apply", "-auto-approve", "-input=false", "-no-color")
+        assert refused.rc != 0, refused.output
+        assert stage_settings(sandbox, stage).get("throttlingRateLimit") != 4444
+
+        extra = f"  custom_ca_bundle = {hcl_string(str(ca))}\n"
+        (tf.workdir / "provider.tf").write_text(required_providers_block() + "\n" + head + "\n" + extra + rest)
+        tf.apply(check=True)
+        got = stage_settings(sandbox, stage)
+        assert (got.get("throttlingRateLimit"), got.get("throttlingBurstLimit")) == (4444.0, 555)
+        tf.destroy(check=True)
+    finally:
+        server.shutdown()
+        server.server_close()
