@@ -151,6 +151,32 @@ def test_assume_role_reaches_aws_as_the_role(tf: Terraform, sandbox: Sandbox, st
     assert "Wrong AWS account" not in assumed.output
 
 
+def test_web_identity_token_file_reaches_aws_as_the_role(
+    tf: Terraform, sandbox: Sandbox, stage: fx.RestApi, tmp_path: Path
+) -> None:
+    token = tmp_path / "oidc-token"
+    token.write_text("eyJhbGciOiJSUzI1NiJ9.smuppy-ci.sig\n")
+    tf.write_config(TRAFFIC_ONLY, with_provider=False)
+    write_provider(
+        tf,
+        sandbox,
+        f"""  allowed_account_ids = ["{OTHER_ACCOUNT}"]
+  assume_role_with_web_identity {{
+    role_arn                = "{ROLE_ARN}"
+    web_identity_token_file = {hcl_string(str(token))}
+    duration                = "15m"
+  }}""",
+    )
+    tf.run("init", "-input=false", "-no-color").check()
+    result = tf.run("plan", "-input=false", "-no-color")
+    assert result.rc == 0, result.output
+
+    # The file is read when credentials are needed: gone, the plan cannot reach AWS.
+    token.unlink()
+    gone = tf.run("plan", "-input=false", "-no-color")
+    assert gone.rc != 0 and "web_identity_token_file" in gone.output, gone.output
+
+
 def test_duration_error_names_the_attribute(tf: Terraform, sandbox: Sandbox, stage: fx.RestApi) -> None:
     write_provider(tf, sandbox, f'  assume_role {{\n    role_arn = "{ROLE_ARN}"\n    duration = "1d"\n  }}')
     tf.write_config(TRAFFIC_ONLY, with_provider=False)
