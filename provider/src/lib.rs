@@ -9,6 +9,7 @@ pub mod fields;
 pub mod journal;
 pub mod mapping;
 pub mod provider;
+pub mod provider_config;
 pub mod resource;
 pub mod schema;
 pub mod state;

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-use scaling_aws::{Aws, AwsSettings, Cancel};
+use scaling_aws::{AccountCheckError, Aws, Cancel};
 use tfplugin::{AttributePath, ConfigureRequest, Diagnostics, Provider, Resource, Schema, Value};
 
-use crate::fields::{check_int, Obj};
+pub use crate::provider_config::settings_from_config;
 use crate::resource::ScalingProfile;
-use crate::schema::{self, ENDPOINT_SERVICES};
+use crate::schema;
 
 /// What ConfigureProvider established, shared with the resource.
 #[derive(Default)]
@@ -108,71 +108,12 @@ impl Default for SmuppyProvider {
     }
 }
 
-/// Reads the provider block into AWS settings, reporting problems on the
-/// attribute. Unknown values are reported when `require_known` (configure
-/// time) and skipped otherwise (validation).
-pub fn settings_from_config(
-    config: &Value,
-    require_known: bool,
-    diags: &mut Diagnostics,
-) -> AwsSettings {
-    let root_path = AttributePath::root();
-    let root = Obj::new(config, &root_path);
-    let mut settings = AwsSettings::default();
-    let unknown = |name: &str, path: AttributePath, diags: &mut Diagnostics| {
-        if require_known {
-            diags.attribute_error(
-                path,
-                format!("{name} is not known yet"),
-                format!("The provider's {name} depends on a value known only after apply; the provider must be configured with known values."),
-            );
-        }
-    };
-    if root.is_unknown("region") {
-        unknown("region", root.path_of("region"), diags);
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
-    if root.is_unknown("profile") {
-        unknown("profile", root.path_of("profile"), diags);
-    }
-    settings.region = root.str("region").map(str::to_string);
-    if let Some(r) = &settings.region {
-        let ok = !r.is_empty()
-            && r.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !ok {
-            diags.attribute_error(
-                root.path_of("region"),
-                "Invalid region",
-                format!("{r:?} is not an AWS region name such as \"us-east-1\"."),
-            );
-        }
-    }
-    settings.profile = root.str("profile").map(str::to_string);
-    check_int(&root, "max_retries", 0, Some(25), "max_retries", diags);
-    settings.max_retries = root.i64("max_retries").and_then(|n| u32::try_from(n).ok());
-    if let Some((p, v)) = root.single("endpoints") {
-        let e = Obj::new(v, &p);
-        for (service, _) in ENDPOINT_SERVICES {
-            if e.is_unknown(service) {
-                unknown(service, e.path_of(service), diags);
-            }
-            let Some(url) = e.str(service) else { continue };
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                diags.attribute_error(
-                    e.path_of(service),
-                    "Invalid endpoint",
-                    format!(
-                        "The {service} endpoint must be an http:// or https:// URL, got {url:?}."
-                    ),
-                );
-                continue;
-            }
-            settings
-                .endpoints
-                .insert(service.to_string(), url.to_string());
-        }
-    }
-    settings
 }
 
 #[async_trait::async_trait]
@@ -195,9 +136,22 @@ impl Provider for SmuppyProvider {
         if diags.has_errors() {
             return;
         }
-        match Aws::connect(settings).await {
-            Ok(aws) => self.configured.set(aws),
-            Err(e) => diags.error("Cannot configure AWS access", e.to_string()),
+        let aws = match Aws::connect(settings).await {
+            Ok(aws) => aws,
+            Err(e) => return diags.error("Cannot configure AWS access", e.to_string()),
+        };
+        // The account guard runs here, so plan, apply and destroy all stop
+        // before their first AWS call when the account is the wrong one.
+        match aws.check_account().await {
+            Ok(()) => self.configured.set(aws),
+            Err(AccountCheckError::Refused(e)) => diags.attribute_error(
+                AttributePath::root().then_attr(e.attribute()),
+                "Wrong AWS account",
+                format!("{}.", capitalize(&e.to_string())),
+            ),
+            Err(e @ AccountCheckError::Read(_)) => {
+                diags.error("Cannot check the AWS account", e.to_string())
+            }
         }
     }
 

@@ -31,7 +31,47 @@ pub const ENDPOINT_SERVICES: &[(&str, &str)] = &[
         "globalaccelerator",
         "Global Accelerator (its API lives in us-west-2)",
     ),
+    (
+        "sts",
+        "STS (GetCallerIdentity for the account guard, AssumeRole and AssumeRoleWithWebIdentity)",
+    ),
 ];
+
+/// Role session durations the provider accepts (STS's own bounds: 15 minutes
+/// up to the role's maximum, at most 12 hours).
+pub const ROLE_DURATION_MIN_SECS: u64 = 15 * 60;
+pub const ROLE_DURATION_MAX_SECS: u64 = 12 * 3600;
+
+/// `retry_mode` values.
+pub const RETRY_MODES: &[&str] = &["standard", "adaptive"];
+
+const DURATION_DOC: &str = "How long the role session lasts, as a duration string of numbers with units `h`, `m`, `s` (also `ms`, `us`, `ns`), e.g. `\"1h\"` or `\"1h30m\"`, between 15 minutes and 12 hours (and no longer than the role's maximum session duration). Default 1 hour.";
+
+fn assume_role_block() -> NestedBlock {
+    let b = Block::new(
+        "A role to assume with STS AssumeRole, as in the official AWS provider: the provider's other credentials (the standard chain, `profile`, or `assume_role_with_web_identity`) call AssumeRole and every AWS call then uses the role's temporary credentials.",
+    )
+    .attr(Attribute::required("role_arn", Type::String).describe("ARN of the IAM role to assume, e.g. `arn:aws:iam::210987654321:role/smuppy-deploy`."))
+    .attr(Attribute::optional("session_name", Type::String).describe("Role session name (2 to 64 characters of `[\\w+=,.@-]`), visible in CloudTrail and in the assumed role's ARN. Default `smuppy-provider`."))
+    .attr(Attribute::optional("external_id", Type::String).describe("External ID the role's trust policy requires (2 to 1,224 characters of `[\\w+=,.@:/-]`)."))
+    .attr(Attribute::optional("duration", Type::String).describe(DURATION_DOC))
+    .attr(Attribute::optional("policy", Type::String).describe("IAM policy JSON that further restricts the session's permissions (a session policy)."))
+    .attr(Attribute::optional("tags", Type::map(Type::String)).describe("Session tags, key to value."));
+    NestedBlock::new("assume_role", Nesting::List, b).max_items(1)
+}
+
+fn web_identity_block() -> NestedBlock {
+    let b = Block::new(
+        "A role to assume with STS AssumeRoleWithWebIdentity (an OIDC token, e.g. from a CI system), as in the official AWS provider. It replaces the standard credential chain; with `assume_role` also set, that role is assumed from this one.",
+    )
+    .attr(Attribute::required("role_arn", Type::String).describe("ARN of the IAM role to assume."))
+    .attr(Attribute::optional("session_name", Type::String).describe("Role session name (2 to 64 characters of `[\\w+=,.@-]`). Default `smuppy-provider`."))
+    .attr(Attribute::optional("web_identity_token", Type::String).sensitive().describe("The OIDC token itself. Sensitive: never shown in plans, logs or diagnostics. Conflicts with `web_identity_token_file`; one of the two is required."))
+    .attr(Attribute::optional("web_identity_token_file", Type::String).describe("Path of a file holding the OIDC token, read again whenever the credentials are refreshed."))
+    .attr(Attribute::optional("duration", Type::String).describe(DURATION_DOC))
+    .attr(Attribute::optional("policy", Type::String).describe("IAM policy JSON that further restricts the session's permissions."));
+    NestedBlock::new("assume_role_with_web_identity", Nesting::List, b).max_items(1)
+}
 
 pub fn provider_schema() -> Schema {
     let mut endpoints = Block::new(
@@ -45,7 +85,7 @@ pub fn provider_schema() -> Schema {
     Schema {
         version: 0,
         block: Block::new(
-            "The smuppy provider turns an API scaling plan into AWS settings. Credentials come from the standard AWS chain (environment, shared config and credentials files with `profile`, SSO, web identity, container and instance roles); the provider block never takes secrets.",
+            "The smuppy provider turns an API scaling plan into AWS settings. Credentials come from the standard AWS chain (environment, shared config and credentials files with `profile`, SSO, web identity, container and instance roles), optionally followed by an assumed role (`assume_role`, `assume_role_with_web_identity`); the provider block takes no access keys. Set `allowed_account_ids` so a run against the wrong account stops before it changes anything.",
         )
         .attr(Attribute::optional("region", Type::String).describe(
             "AWS region of the regional services (API Gateway, Lambda, DynamoDB, Application Auto Scaling, Service Quotas). Defaults to the standard chain (`AWS_REGION`, the profile's region). CloudFront is always called in us-east-1 and Global Accelerator in us-west-2.",
@@ -58,6 +98,29 @@ pub fn provider_schema() -> Schema {
             scaling_aws::client::DEFAULT_MAX_RETRIES
         ),
         ))
+        .attr(Attribute::optional("retry_mode", Type::String).describe(
+            "How retries are paced: `standard` (default: exponential backoff with jitter) or `adaptive` (standard, plus a client-side rate limiter that slows the provider down while AWS throttles).",
+        ))
+        .attr(Attribute::optional("shared_config_files", Type::list(Type::String)).describe(
+            "Paths of the shared config files to read instead of `~/.aws/config` (`~` is expanded). Every file listed must exist.",
+        ))
+        .attr(Attribute::optional("shared_credentials_files", Type::list(Type::String)).describe(
+            "Paths of the shared credentials files to read instead of `~/.aws/credentials` (`~` is expanded). Every file listed must exist.",
+        ))
+        .attr(Attribute::optional("allowed_account_ids", Type::set(Type::String)).describe(
+            "The only AWS accounts the provider may work in. When the provider is configured (every plan and apply), STS GetCallerIdentity tells which account the credentials reach; any other account stops the run before any AWS write, with an error naming both. Conflicts with `forbidden_account_ids`.",
+        ))
+        .attr(Attribute::optional("forbidden_account_ids", Type::set(Type::String)).describe(
+            "AWS accounts the provider must never work in, checked like `allowed_account_ids`. Conflicts with it.",
+        ))
+        .attr(Attribute::optional("custom_ca_bundle", Type::String).describe(
+            "Path of a PEM file of extra trusted CA certificates (a TLS-inspecting proxy's, or a private endpoint's), added to the system's roots for every AWS call.",
+        ))
+        .attr(Attribute::optional("http_proxy", Type::String).sensitive().describe(
+            "URL of the proxy (`http://` or `https://`) every AWS API request goes through, HTTPS ones included. Unset: no proxy (the `HTTP_PROXY` and `HTTPS_PROXY` environment variables are not read). Sensitive, since a proxy URL may carry a password.",
+        ))
+        .block(assume_role_block())
+        .block(web_identity_block())
         .block(
             NestedBlock::new("endpoints", Nesting::List, endpoints).max_items(1),
         ),

@@ -2,9 +2,21 @@
 //! typed client per service built the first time it is needed.
 
 use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::{proxy::ProxyConfig, tls, Connector};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use rustls_pki_types::pem::PemObject;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+
+use crate::credentials::{
+    AccountGuard, AccountRefused, AssumeRole, Secret, WebIdentity, WebIdentityProvider,
+    DEFAULT_SESSION_NAME,
+};
+use crate::error::{sdk, AwsError};
 
 /// Settings from the provider block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,21 +27,48 @@ pub struct AwsSettings {
     pub region: Option<String>,
     /// Named profile of the shared config/credentials files.
     pub profile: Option<String>,
+    /// Shared config files to read instead of `~/.aws/config` (empty: the
+    /// default file).
+    pub shared_config_files: Vec<PathBuf>,
+    /// Shared credentials files to read instead of `~/.aws/credentials`.
+    pub shared_credentials_files: Vec<PathBuf>,
     /// Endpoint URL per service, for emulators or private endpoints. Keys:
-    /// `apigateway`, `lambda`, `dynamodb`, `applicationautoscaling`,
-    /// `cloudfront`, `cloudwatch`, `servicequotas`, `globalaccelerator`.
+    /// [`SERVICE_KEYS`].
     pub endpoints: BTreeMap<String, String>,
     /// Retries after the first attempt (standard retry mode: throttling and
     /// transient errors back off exponentially with jitter). Default
     /// [`DEFAULT_MAX_RETRIES`].
     pub max_retries: Option<u32>,
+    /// Retry strategy; default standard.
+    pub retry_mode: RetryMode,
+    /// Role assumed on top of the other credentials.
+    pub assume_role: Option<AssumeRole>,
+    /// Role assumed with a web identity token (replaces the standard chain).
+    pub web_identity: Option<WebIdentity>,
+    /// Accounts the credentials may (or must not) reach.
+    pub accounts: AccountGuard,
+    /// PEM file of extra trusted certificates (added to the system roots).
+    pub custom_ca_bundle: Option<PathBuf>,
+    /// Proxy URL for every AWS API request (may carry a password).
+    pub http_proxy: Option<Secret>,
+}
+
+/// How throttled and transient failures are retried.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RetryMode {
+    /// Exponential backoff with jitter.
+    #[default]
+    Standard,
+    /// Standard, plus a client-side rate limiter that slows down while AWS
+    /// throttles.
+    Adaptive,
 }
 
 /// Retries after the first attempt when the provider block sets none.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
 /// The service keys accepted in [`AwsSettings::endpoints`].
-pub const SERVICE_KEYS: [&str; 8] = [
+pub const SERVICE_KEYS: [&str; 9] = [
     "apigateway",
     "lambda",
     "dynamodb",
@@ -38,6 +77,7 @@ pub const SERVICE_KEYS: [&str; 8] = [
     "cloudwatch",
     "servicequotas",
     "globalaccelerator",
+    "sts",
 ];
 
 /// Why [`Aws::connect`] failed.
@@ -49,6 +89,11 @@ pub enum ConnectError {
     BadEndpoint { service: String, url: String },
     #[error("no AWS region: set `region` in the provider block, or AWS_REGION, or a region in the shared config profile")]
     NoRegion,
+    #[error("custom_ca_bundle {path}: {reason}")]
+    CaBundle { path: String, reason: String },
+    /// The URL is left out: it may carry a password.
+    #[error("http_proxy: {reason}")]
+    Proxy { reason: String },
 }
 
 /// Global Accelerator's API is only served from us-west-2.
@@ -76,6 +121,8 @@ struct Inner {
     cloudwatch: OnceLock<aws_sdk_cloudwatch::Client>,
     servicequotas: OnceLock<aws_sdk_servicequotas::Client>,
     globalaccelerator: OnceLock<aws_sdk_globalaccelerator::Client>,
+    sts: OnceLock<aws_sdk_sts::Client>,
+    accounts: AccountGuard,
 }
 
 impl std::fmt::Debug for Aws {
@@ -104,36 +151,65 @@ pub fn check_endpoints(endpoints: &BTreeMap<String, String>) -> Result<(), Conne
 }
 
 impl Aws {
-    /// Load the shared configuration. No AWS call is made here; credentials
-    /// are resolved on the first request.
+    /// Load the shared configuration and set up the credentials (assumed
+    /// roles included). No AWS call is made here; credentials are resolved
+    /// on the first request (see [`Aws::check_account`]).
     pub async fn connect(settings: AwsSettings) -> Result<Aws, ConnectError> {
         check_endpoints(&settings.endpoints)?;
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .build_https();
+        let http = http_client(
+            settings.custom_ca_bundle.as_deref(),
+            settings.http_proxy.as_ref().map(Secret::expose),
+        )?;
         let attempts = settings
             .max_retries
             .unwrap_or(DEFAULT_MAX_RETRIES)
             .saturating_add(1);
+        let retry = match settings.retry_mode {
+            RetryMode::Standard => RetryConfig::standard(),
+            RetryMode::Adaptive => RetryConfig::adaptive(),
+        };
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .http_client(http)
-            .retry_config(RetryConfig::standard().with_max_attempts(attempts));
+            .retry_config(retry.with_max_attempts(attempts));
+        if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty()
+        {
+            loader = loader.profile_files(profile_files(&settings));
+        }
         if let Some(profile) = &settings.profile {
             loader = loader.profile_name(profile);
         }
         if let Some(region) = &settings.region {
             loader = loader.region(Region::new(region.clone()));
         }
-        let config = loader.load().await;
+        let mut config = loader.load().await;
         if config.region().is_none() {
             return Err(ConnectError::NoRegion);
+        }
+        // STS calls of the credential providers honour `endpoints { sts }`.
+        let sts_config = |config: &SdkConfig| match settings.endpoints.get("sts") {
+            Some(url) => config.to_builder().endpoint_url(url).build(),
+            None => config.clone(),
+        };
+        if let Some(identity) = settings.web_identity.clone() {
+            let sts = aws_sdk_sts::Client::new(&sts_config(&config));
+            let provider = WebIdentityProvider { sts, identity };
+            config = config
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
+        }
+        if let Some(role) = &settings.assume_role {
+            let provider = assume_role_provider(role, &sts_config(&config)).await;
+            config = config
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
         }
         Ok(Aws {
             inner: Arc::new(Inner {
                 config,
                 endpoints: settings.endpoints,
+                accounts: settings.accounts,
                 apigateway: OnceLock::new(),
                 lambda: OnceLock::new(),
                 dynamodb: OnceLock::new(),
@@ -142,8 +218,42 @@ impl Aws {
                 cloudwatch: OnceLock::new(),
                 servicequotas: OnceLock::new(),
                 globalaccelerator: OnceLock::new(),
+                sts: OnceLock::new(),
             }),
         })
+    }
+
+    /// The account the credentials reach (STS GetCallerIdentity).
+    pub async fn caller_account(&self) -> Result<String, AwsError> {
+        let out = self
+            .sts()
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(sdk("sts", "GetCallerIdentity"))?;
+        out.account.ok_or_else(|| {
+            AwsError::new(
+                "sts",
+                "GetCallerIdentity",
+                "AWS answered without an account",
+            )
+        })
+    }
+
+    /// Checks `allowed_account_ids` / `forbidden_account_ids` against the
+    /// account the credentials reach. Without either list no call is made.
+    pub async fn check_account(&self) -> Result<(), AccountCheckError> {
+        if self.inner.accounts.is_empty() {
+            return Ok(());
+        }
+        let account = self
+            .caller_account()
+            .await
+            .map_err(AccountCheckError::Read)?;
+        self.inner
+            .accounts
+            .check(&account)
+            .map_err(AccountCheckError::Refused)
     }
 
     /// The region of the regional services.
@@ -242,6 +352,135 @@ impl Aws {
             aws_sdk_globalaccelerator::Client::from_conf(b.build())
         })
     }
+}
+
+impl Aws {
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        self.inner.sts.get_or_init(|| {
+            let mut b = aws_sdk_sts::config::Builder::from(&self.inner.config);
+            if let Some(url) = self.endpoint("sts") {
+                b = b.endpoint_url(url);
+            }
+            aws_sdk_sts::Client::from_conf(b.build())
+        })
+    }
+}
+
+/// Why the account guard stopped the provider.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountCheckError {
+    #[error("cannot check allowed_account_ids/forbidden_account_ids: {0}")]
+    Read(AwsError),
+    #[error("{0}")]
+    Refused(AccountRefused),
+}
+
+// aws-config's names for aws-runtime's EnvConfigFiles (aws-runtime is not a
+// direct dependency).
+#[allow(deprecated)]
+fn profile_files(settings: &AwsSettings) -> aws_config::profile::profile_file::ProfileFiles {
+    use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+    let mut b = ProfileFiles::builder();
+    if settings.shared_config_files.is_empty() {
+        b = b.include_default_config_file(true);
+    }
+    if settings.shared_credentials_files.is_empty() {
+        b = b.include_default_credentials_file(true);
+    }
+    for f in &settings.shared_config_files {
+        b = b.with_file(ProfileFileKind::Config, f);
+    }
+    for f in &settings.shared_credentials_files {
+        b = b.with_file(ProfileFileKind::Credentials, f);
+    }
+    b.build()
+}
+
+async fn assume_role_provider(role: &AssumeRole, config: &SdkConfig) -> AssumeRoleProvider {
+    let mut b = AssumeRoleProvider::builder(role.role_arn.clone())
+        .session_name(role.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME));
+    if let Some(id) = &role.external_id {
+        b = b.external_id(id);
+    }
+    if let Some(d) = role.duration {
+        b = b.session_length(d);
+    }
+    if let Some(p) = &role.policy {
+        b = b.policy(p);
+    }
+    if !role.tags.is_empty() {
+        b = b.tags(role.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    b.configure(config).build().await
+}
+
+/// The one HTTP client (rustls with aws-lc), with the extra trusted
+/// certificates and the proxy when configured.
+fn http_client(
+    ca_bundle: Option<&Path>,
+    proxy: Option<&str>,
+) -> Result<SharedHttpClient, ConnectError> {
+    let provider = || tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc);
+    if ca_bundle.is_none() && proxy.is_none() {
+        return Ok(aws_smithy_http_client::Builder::new()
+            .tls_provider(provider())
+            .build_https());
+    }
+    let mut trust = tls::TrustStore::default();
+    if let Some(path) = ca_bundle {
+        trust = trust.with_pem_certificate(read_ca_bundle(path)?);
+    }
+    let tls_context = tls::TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| ConnectError::CaBundle {
+            path: ca_bundle
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            reason: e.to_string(),
+        })?;
+    let proxy = match proxy {
+        Some(url) => Some(ProxyConfig::all(url).map_err(|_| ConnectError::Proxy {
+            reason: "not a valid proxy URL".to_string(),
+        })?),
+        None => None,
+    };
+    Ok(
+        aws_smithy_http_client::Builder::new().build_with_connector_fn(
+            move |settings, components| {
+                let mut b = Connector::builder();
+                b.set_connector_settings(settings.cloned());
+                if let Some(c) = components {
+                    b.set_sleep_impl(c.sleep_impl());
+                }
+                if let Some(p) = &proxy {
+                    b = b.proxy_config(p.clone());
+                }
+                b.tls_provider(provider())
+                    .tls_context(tls_context.clone())
+                    .build()
+            },
+        ),
+    )
+}
+
+/// The PEM file's bytes, after checking it holds at least one certificate
+/// and nothing unreadable.
+fn read_ca_bundle(path: &Path) -> Result<Vec<u8>, ConnectError> {
+    let err = |reason: String| ConnectError::CaBundle {
+        path: path.display().to_string(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let mut count = 0;
+    for cert in rustls_pki_types::CertificateDer::pem_slice_iter(&bytes) {
+        cert.map_err(|e| err(format!("not a PEM certificate bundle ({e})")))?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err(err("no PEM certificate in the file".to_string()));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -25,13 +25,16 @@
 
 pub mod client;
 pub mod components;
+pub mod credentials;
 pub mod error;
 pub mod live;
 pub mod run;
 pub mod state;
 
-pub use client::{Aws, AwsSettings, ConnectError};
+pub use client::{AccountCheckError, Aws, AwsSettings, ConnectError, RetryMode};
 pub use components::dashboard::{dashboard_body, dashboard_body_with};
+pub use credentials::AccountRefused;
+pub use credentials::{AccountGuard, AssumeRole, Secret, WebIdentity, WebIdentityToken};
 pub use error::{AwsError, Cause, ComponentError};
 pub use run::{ApplyOptions, Cancel, CaptureHook};
 pub use state::*;

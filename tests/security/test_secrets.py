@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 
-from harness.sandbox import SANDBOX_SECRET_ACCESS_KEY
+from harness import accounts
+from harness.sandbox import SANDBOX_ACCOUNT_ID, SANDBOX_SECRET_ACCESS_KEY
+from harness.terraform import Terraform, provider_block, required_providers_block
 
 from secrun import SESSION_TOKEN, SecurityRun
 
@@ -114,3 +117,72 @@ def test_no_secret_in_error_diagnostics(security_run: SecurityRun) -> None:
     assert "Error:" in out, out
     assert "no-such-stage" in out, out
     assert not leaks(out), "\n".join(leaks(out))
+
+
+# Secrets the provider block itself can hold (distinctive, so a grep finds only leaks).
+WEB_IDENTITY_TOKEN = "smuppy-web-identity-token-8f3b1c77"
+PROXY_PASSWORD = "smuppy-proxy-pass-2a9d41"
+
+TRAFFIC_ONLY = """
+resource "smuppy_scaling_profile" "sec" {
+  name = "security-provider-block"
+  traffic {
+    peak_rps   = 100
+    latency_ms = 50
+  }
+}
+"""
+
+
+def _provider_tf(sandbox: Any, extra: str) -> str:
+    endpoints = dict(sandbox.provider_endpoints)
+    endpoints["sts"] = sandbox.endpoints["sts"]
+    head, rest = provider_block(endpoints).split("\n", 1)
+    return required_providers_block() + "\n" + head + "\n" + extra + "\n" + rest
+
+
+@pytest.mark.acceptance
+def test_provider_block_secrets_stay_out(tf: Terraform, sandbox: Any) -> None:
+    """web_identity_token and a proxy password: used (the plan reaches AWS through
+    AssumeRoleWithWebIdentity, checked by the account guard) but in no TRACE log line,
+    no output, no state and no diagnostic, also when the block is rejected."""
+    accounts.require_emulator(sandbox, "the sandbox's STS")
+    tf.log_level = "TRACE"
+    web_identity = f"""  allowed_account_ids = ["{SANDBOX_ACCOUNT_ID}"]
+  assume_role_with_web_identity {{
+    role_arn           = "arn:aws:iam::{SANDBOX_ACCOUNT_ID}:role/smuppy-security"
+    session_name       = "smuppy-security"
+    web_identity_token = "{WEB_IDENTITY_TOKEN}"
+  }}"""
+    (tf.workdir / "provider.tf").write_text(_provider_tf(sandbox, web_identity))
+    tf.write_config(TRAFFIC_ONLY, with_provider=False)
+    tf.run("init", "-input=false", "-no-color").check()
+    texts = {}
+    ok = tf.run("apply", "-auto-approve", "-input=false", "-no-color")
+    assert ok.rc == 0, ok.output
+    log = (tf.workdir / "terraform.log").read_text(errors="replace")
+    assert "AssumeRoleWithWebIdentity" in log, "the STS call is not in the TRACE log: the grep proves less"
+    texts["apply output"] = ok.output
+    texts["apply log"] = log
+    texts["state"] = tf.state_file_text()
+
+    # Rejected blocks: the diagnostics name the attribute, never the value.
+    rejected = f"""  http_proxy = "socks5://smuppy:{PROXY_PASSWORD}@127.0.0.1:1"
+  assume_role_with_web_identity {{
+    role_arn           = "arn:aws:iam::{SANDBOX_ACCOUNT_ID}:role/smuppy-security"
+    web_identity_token = "{WEB_IDENTITY_TOKEN}"
+    duration           = "1y"
+  }}"""
+    (tf.workdir / "provider.tf").write_text(_provider_tf(sandbox, rejected))
+    bad = tf.run("plan", "-input=false", "-no-color")
+    assert bad.rc != 0 and "http_proxy" in bad.output and "Invalid duration" in bad.output, bad.output
+    # Terraform quotes the user's own configuration line under a diagnostic
+    # ("  12:   http_proxy = ..."); that is the .tf file, not the provider talking.
+    texts["rejected output"] = "\n".join(
+        line for line in bad.output.splitlines() if not re.match(r"^\s*\d+:\s", line)
+    )
+    texts["rejected log"] = (tf.workdir / "terraform.log").read_text(errors="replace")
+    for where, text in texts.items():
+        for secret in (WEB_IDENTITY_TOKEN, PROXY_PASSWORD):
+            assert secret not in text, f"{secret} in the {where}"
+        assert not leaks(text), f"{where}:\n" + "\n".join(leaks(text))

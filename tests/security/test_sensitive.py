@@ -21,6 +21,14 @@ from harness.terraform import Terraform, required_providers_block
 SECRET_NAME = re.compile(r"(?i)(secret|password|passphrase|token|credential|private_key|access_key|api_key|session)")
 
 
+# Names that match SECRET_NAME but hold no secret: a path names the file that holds
+# one (the provider reads it, never shows it), a role session name is public (it is
+# part of the assumed role's ARN and of CloudTrail records).
+NOT_SECRET = re.compile(r"(_file|_files|^session_name)$")
+# Provider-block attributes that must be sensitive although their names say nothing.
+ALSO_SENSITIVE = {"provider": ["http_proxy", "assume_role_with_web_identity.web_identity_token"]}
+
+
 def attributes(block: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     for name, attr in block.get("attributes", {}).items():
         yield prefix + name, attr
@@ -33,6 +41,9 @@ def test_secret_names_are_recognised() -> None:
         assert SECRET_NAME.search(name), name
     for name in ("stage_name", "quota_code", "rate_limit", "endpoint_id", "headers", "etag"):
         assert not SECRET_NAME.search(name), name
+    for name in ("web_identity_token_file", "shared_credentials_files", "session_name"):
+        assert NOT_SECRET.search(name), name
+    assert not NOT_SECRET.search("web_identity_token")
 
 
 @pytest.mark.acceptance
@@ -51,7 +62,9 @@ def test_secret_bearing_attributes_are_sensitive(tmp_path: Path) -> None:
     for owner, block in blocks.items():
         for path, attr in attributes(block):
             checked += 1
-            if SECRET_NAME.search(path.rsplit(".", 1)[-1]) and not attr.get("sensitive"):
+            name = path.rsplit(".", 1)[-1]
+            secret_named = SECRET_NAME.search(name) and not NOT_SECRET.search(name)
+            if (secret_named or path in ALSO_SENSITIVE.get(owner, [])) and not attr.get("sensitive"):
                 unmarked.append(f"{owner}: {path}")
     assert checked > 50, checked
     assert not unmarked, f"attributes that may hold secrets but are not sensitive: {unmarked}"

@@ -53,6 +53,7 @@ impl AwsSource {
                 endpoints: parse_endpoints(&cli.endpoints)?,
                 // A validator should fail fast on an unreachable account.
                 max_retries: Some(1),
+                ..AwsSettings::default()
             },
         }))
     }

@@ -200,6 +200,7 @@ impl Sandbox {
             profile: None,
             endpoints,
             max_retries: Some(2),
+            ..AwsSettings::default()
         })
         .await
         .expect("connect to the sandbox")
