@@ -3,10 +3,14 @@
 //! Every attribute has a description (markdown); the registry-style docs are
 //! generated from them. Settings a profile manages are optional+computed:
 //! left out, the provider leaves the setting as AWS has it and shows the
-//! value it read; set, the provider converges AWS onto it.
+//! value it read; set, the provider converges AWS onto it. A setting with a
+//! documented default AWS would not pick by itself (the auto scaling target
+//! and cooldowns) is planned as that default when left out
+//! ([`planned_default`]): apply sends it, state records what AWS reports,
+//! and any other value on AWS is drift.
 
 use scaling::AutoScaling;
-use tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
+use tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema, Type, Value};
 
 /// Name of the one resource type.
 pub const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
@@ -190,15 +194,32 @@ fn lambda_block() -> NestedBlock {
     NestedBlock::new("lambda", Nesting::List, b)
 }
 
+/// The value the plan fills in for an attribute of the block `block` (the
+/// type name of a nested block) that the configuration leaves out, where the
+/// schema documents a default AWS would not apply by itself: apply sends it,
+/// state records what AWS reports, and a different value on AWS is drift.
+/// The constants are the one source; the descriptions quote them.
+pub fn planned_default(block: &str, attr: &str) -> Option<Value> {
+    match (block, attr) {
+        ("read" | "write", "target_utilization") => {
+            Some(Value::float(AutoScaling::DEFAULT_TARGET_UTILIZATION))
+        }
+        ("read" | "write", "scale_in_cooldown" | "scale_out_cooldown") => {
+            Some(Value::int(AutoScaling::DEFAULT_COOLDOWN_SECONDS))
+        }
+        _ => None,
+    }
+}
+
 fn autoscaling_dimension(name: &str, what: &str) -> NestedBlock {
     let b = Block::new(&format!(
         "Target tracking auto scaling of the table's {what} capacity (Application Auto Scaling scalable target and policy)."
     ))
     .attr(Attribute::required("min_capacity", Type::Number).describe("Minimum provisioned units (at least 1)."))
     .attr(Attribute::required("max_capacity", Type::Number).describe("Maximum provisioned units. The default per-table quota is 40,000."))
-    .attr(Attribute::optional("target_utilization", Type::Number).describe(&format!("Target utilization in percent, 20 to 90. Default {}.", AutoScaling::DEFAULT_TARGET_UTILIZATION)))
-    .attr(Attribute::optional("scale_in_cooldown", Type::Number).describe(&format!("Seconds between scale-in activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)))
-    .attr(Attribute::optional("scale_out_cooldown", Type::Number).describe(&format!("Seconds between scale-out activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)));
+    .attr(Attribute::optional_computed("target_utilization", Type::Number).describe(&format!("Target utilization in percent, 20 to 90. Default {}.", AutoScaling::DEFAULT_TARGET_UTILIZATION)))
+    .attr(Attribute::optional_computed("scale_in_cooldown", Type::Number).describe(&format!("Seconds between scale-in activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)))
+    .attr(Attribute::optional_computed("scale_out_cooldown", Type::Number).describe(&format!("Seconds between scale-out activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)));
     NestedBlock::new(name, Nesting::List, b).max_items(1)
 }
 

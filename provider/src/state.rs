@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use scaling::AutoScaling;
-
 use scaling_aws::{
     AcceleratorObserved, CachePolicyObserved, DashboardObserved, Observed, QuotaObserved,
 };
@@ -105,7 +103,6 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
         set(o, "read_capacity", num_i(obs.read_capacity));
         set(o, "write_capacity", num_i(obs.write_capacity));
         let mut auto = elements_mut(o, "autoscaling");
-        let had_auto = !auto.is_empty();
         if obs.read_autoscaling.is_none() && obs.write_autoscaling.is_none() {
             auto.clear();
         } else {
@@ -124,34 +121,15 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
                     match obs_dim {
                         None => elems.clear(),
                         Some(s) => {
-                            let keep_null = |elems: &Vec<Value>, k: &str| {
-                                elems
-                                    .first()
-                                    .and_then(|e| e.get(k))
-                                    .is_some_and(Value::is_null)
-                            };
-                            let cooldown = AutoScaling::DEFAULT_COOLDOWN_SECONDS as f64;
+                            // What AWS reports, defaults included: a left-out
+                            // setting is planned as its documented default, so
+                            // state shows the value AWS has and drift from it.
                             let mut d = BTreeMap::new();
                             set(&mut d, "min_capacity", Value::int(s.min_capacity));
                             set(&mut d, "max_capacity", Value::int(s.max_capacity));
-                            for (k, v, default) in [
-                                (
-                                    "target_utilization",
-                                    num_f(s.target_utilization),
-                                    AutoScaling::DEFAULT_TARGET_UTILIZATION,
-                                ),
-                                ("scale_in_cooldown", num_i(s.scale_in_cooldown), cooldown),
-                                ("scale_out_cooldown", num_i(s.scale_out_cooldown), cooldown),
-                            ] {
-                                let is_default =
-                                    v.as_number().is_some_and(|n| n.as_f64() == default);
-                                let null_before = had_auto && keep_null(&elems, k);
-                                if null_before && is_default {
-                                    set(&mut d, k, Value::Null);
-                                } else {
-                                    set(&mut d, k, v);
-                                }
-                            }
+                            set(&mut d, "target_utilization", num_f(s.target_utilization));
+                            set(&mut d, "scale_in_cooldown", num_i(s.scale_in_cooldown));
+                            set(&mut d, "scale_out_cooldown", num_i(s.scale_out_cooldown));
                             elems = vec![Value::Object(d)];
                         }
                     }

@@ -160,6 +160,28 @@ impl ComponentError {
             error: Cause::Message(message.into()),
         }
     }
+
+    /// One error per setting the read right after acknowledged writes still
+    /// shows differing from what was written (`left`: attribute under `at`,
+    /// what the read shows), so a write AWS acknowledged but did not apply
+    /// fails naming the setting. `what` names the component ("table"),
+    /// `subject` the resource written (its name or id).
+    pub fn not_applied(
+        at: &Location,
+        what: &str,
+        subject: &str,
+        left: Vec<(&'static str, String)>,
+    ) -> Vec<ComponentError> {
+        left.into_iter()
+            .map(|(attr, shows)| {
+                ComponentError::message(
+                    at.clone().then(attr),
+                    format!("the {what} change was not applied"),
+                    format!("the writes to {what} {subject:?} were acknowledged, but the read right after shows {shows}"),
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

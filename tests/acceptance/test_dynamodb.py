@@ -301,15 +301,29 @@ def test_dynamodb_capacity_alongside_autoscaling_is_refused(tf: Terraform, sandb
     assert settings(sandbox, table.name) == before
 
 
+def state_scaling(tf: Terraform, dim: str) -> dict[str, Any]:
+    """The ``read`` or ``write`` auto scaling block as ``terraform show -json`` records it."""
+    table = tf.resource(ADDRESS)["values"]["dynamodb"][0]
+    return dict(table["autoscaling"][0][dim][0])
+
+
 def test_dynamodb_left_out_cooldowns_are_the_documented_default_and_drift_shows(
     tf: Terraform, sandbox: Any, table: fx.Table
 ) -> None:
-    """The write block leaves its cooldowns out: AWS gets the documented 60 s, and a
-    cooldown changed outside Terraform shows in the plan and is put back."""
+    """The write block leaves its cooldowns out: the plan shows the documented 60 s,
+    AWS gets it, state records it, and a cooldown changed outside Terraform shows in
+    the plan as drift from 60 and is put back."""
     before = settings(sandbox, table.name)
     tf.write_config(config(table.name))
+    planned = tf.plan_json()["resource_changes"][0]["change"]["after"]
+    write = planned["dynamodb"][0]["autoscaling"][0]["write"][0]
+    assert (write["scale_in_cooldown"], write["scale_out_cooldown"]) == (60, 60), write
     tf.apply(check=True)
     assert settings(sandbox, table.name)["policies"][WRITE][2:4] == (60, 60)
+    recorded = state_scaling(tf, "write")
+    assert (recorded["scale_in_cooldown"], recorded["scale_out_cooldown"]) == (60, 60), recorded
+    again = tf.plan()
+    assert not again.changes, again.result.output
 
     sandbox.client("application-autoscaling").put_scaling_policy(
         PolicyName=f"smuppy-{table.name}-write",
@@ -324,11 +338,13 @@ def test_dynamodb_left_out_cooldowns_are_the_documented_default_and_drift_shows(
             "ScaleOutCooldown": 60,
         },
     )
+    assert settings(sandbox, table.name)["policies"][WRITE][2:4] == (0, 60)
     drift = tf.plan()
     assert drift.changes, drift.result.output
-    assert "scale_in_cooldown" in drift.result.output, drift.result.output
+    assert plans.managed_changes(drift.result.output) == {"scale_in_cooldown": ("0", "60")}, drift.result.output
     tf.apply(check=True)
     assert settings(sandbox, table.name)["policies"][WRITE][2:4] == (60, 60)
+    assert state_scaling(tf, "write")["scale_in_cooldown"] == 60
     assert not tf.plan().changes
 
     tf.destroy(check=True)

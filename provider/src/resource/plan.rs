@@ -2,8 +2,9 @@
 //!
 //! Contract: the planned state equals the configuration for every attribute
 //! the configuration sets; optional+computed attributes the configuration
-//! leaves null keep their prior value (Terraform's proposed state) or, on a
-//! new block, become unknown; computed attributes are unknown only when the
+//! leaves null take their documented default where the schema has one
+//! (`schema::planned_default`), else keep their prior value (Terraform's
+//! proposed state) or, on a new block, become unknown; computed attributes are unknown only when the
 //! change will really alter them. Planning is deterministic: the final plan
 //! Terraform makes at apply time must come out the same.
 //!
@@ -106,6 +107,14 @@ fn plan_object(
     for a in &block.attributes {
         let cfg = config.get(&a.name).unwrap_or(&Value::Null);
         let cur = prop.get(&a.name).unwrap_or(&Value::Null);
+        // A documented default left out is planned as that value, new
+        // element or not: what AWS has otherwise shows as drift from it.
+        if a.optional && a.computed && cfg.is_null() {
+            if let Some(default) = schema::planned_default(block_name, &a.name) {
+                out.insert(a.name.clone(), default);
+                continue;
+            }
+        }
         // Only a new element gets "known after apply" for what it leaves
         // unset; an existing one keeps what AWS reported, null included.
         if a.optional && a.computed && cfg.is_null() && cur.is_null() && prior.is_none() {

@@ -326,7 +326,21 @@ pub(crate) async fn apply(
         ));
     }
     match read(ctx, &arn).await {
-        Ok(o) => part.observed = o,
+        Ok(o) => {
+            if part.errors.is_empty() {
+                let left = match &o {
+                    Some(after) => not_reached(desired, after),
+                    None => vec![("arn", "no accelerator with this ARN".to_string())],
+                };
+                part.errors.extend(ComponentError::not_applied(
+                    &loc(),
+                    "accelerator",
+                    &arn,
+                    left,
+                ));
+            }
+            part.observed = o;
+        }
         Err(e) => part.errors.push(ComponentError::aws(
             loc(),
             "could not read the accelerator back",
@@ -334,6 +348,59 @@ pub(crate) async fn apply(
         )),
     }
     part
+}
+
+/// The settings the read after an apply still shows differing from
+/// `desired`, as (attribute, what the read shows): empty when every write
+/// took effect.
+pub fn not_reached(
+    desired: &Accelerator,
+    after: &AcceleratorObserved,
+) -> Vec<(&'static str, String)> {
+    let mut left = Vec::new();
+    let mut differs = |attr: &'static str, got: String, expected: String| {
+        if got != expected {
+            left.push((attr, format!("{attr} {got} (expected {expected})")));
+        }
+    };
+    differs(
+        "name",
+        format!("{:?}", after.name),
+        format!("{:?}", desired.name),
+    );
+    differs(
+        "enabled",
+        after.enabled.to_string(),
+        desired.enabled.to_string(),
+    );
+    differs(
+        "ip_address_type",
+        format!("{:?}", after.ip_address_type.as_deref()),
+        format!("{:?}", Some(desired.ip_address_type.as_str())),
+    );
+    let (mut got_ports, mut want_ports) = (after.ports.clone(), desired.ports.clone());
+    got_ports.sort();
+    want_ports.sort();
+    differs("ports", format!("{got_ports:?}"), format!("{want_ports:?}"));
+    differs(
+        "protocol",
+        format!("{:?}", after.protocol.as_deref()),
+        format!("{:?}", Some(desired.protocol.as_str())),
+    );
+    if let Some(region) = desired.endpoint_group_region.as_deref() {
+        differs(
+            "endpoint_group_region",
+            format!("{:?}", after.endpoint_group_region.as_deref()),
+            format!("{:?}", Some(region)),
+        );
+        let want: Vec<String> = desired.endpoint_id.iter().cloned().collect();
+        differs(
+            "endpoint_id",
+            format!("{:?}", after.endpoint_ids),
+            format!("{want:?}"),
+        );
+    }
+    left
 }
 
 /// Disable, wait, delete endpoint groups, listeners, then the accelerator.
@@ -426,6 +493,49 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, arn: &str) -> Part<AcceleratorObserved
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_reached_names_each_setting_the_read_back_differs_on() {
+        let want = Accelerator {
+            name: "smuppy".into(),
+            enabled: true,
+            ip_address_type: "IPV4".into(),
+            ports: vec![443, 80],
+            protocol: "TCP".into(),
+            endpoint_group_region: Some("eu-west-1".into()),
+            endpoint_id: Some("eipalloc-1".into()),
+        };
+        let mut after = AcceleratorObserved {
+            arn: "arn:aws:globalaccelerator::1:accelerator/a".into(),
+            name: "smuppy".into(),
+            enabled: true,
+            ip_address_type: Some("IPV4".into()),
+            ports: vec![80, 443],
+            protocol: Some("TCP".into()),
+            endpoint_group_region: Some("eu-west-1".into()),
+            endpoint_ids: vec!["eipalloc-1".into()],
+            ..AcceleratorObserved::default()
+        };
+        assert!(not_reached(&want, &after).is_empty());
+        after.enabled = false;
+        after.ports = vec![443];
+        after.endpoint_ids = vec![];
+        let left = not_reached(&want, &after);
+        assert_eq!(
+            left,
+            vec![
+                ("enabled", "enabled false (expected true)".to_string()),
+                ("ports", "ports [443] (expected [80, 443])".to_string()),
+                (
+                    "endpoint_id",
+                    "endpoint_id [] (expected [\"eipalloc-1\"])".to_string()
+                ),
+            ]
+        );
+        let errors = ComponentError::not_applied(&loc(), "accelerator", &after.arn, left);
+        assert_eq!(errors[1].location, loc().then("ports"));
+        assert_eq!(errors[1].summary, "the accelerator change was not applied");
+    }
 
     #[test]
     fn tokens_are_deterministic_and_distinct() {

@@ -70,6 +70,84 @@ pub fn in_sync(desired: &CachePolicy, observed: &CachePolicyObserved) -> bool {
     got == want
 }
 
+/// The fields the read after a write still shows differing from `desired`,
+/// as (attribute, what the read shows): empty when the write took effect.
+pub fn not_reached(
+    desired: &CachePolicy,
+    after: &CachePolicyObserved,
+) -> Vec<(&'static str, String)> {
+    let want = expected(desired);
+    let mut left = Vec::new();
+    let mut differs = |attr: &'static str, got: String, expected: String| {
+        if got != expected {
+            left.push((attr, format!("{attr} {got} (expected {expected})")));
+        }
+    };
+    differs(
+        "name",
+        format!("{:?}", after.name),
+        format!("{:?}", want.name),
+    );
+    differs(
+        "comment",
+        format!("{:?}", after.comment),
+        format!("{:?}", want.comment),
+    );
+    differs(
+        "min_ttl",
+        after.min_ttl.to_string(),
+        want.min_ttl.to_string(),
+    );
+    differs(
+        "default_ttl",
+        format!("{:?}", after.default_ttl),
+        format!("{:?}", want.default_ttl),
+    );
+    differs(
+        "max_ttl",
+        format!("{:?}", after.max_ttl),
+        format!("{:?}", want.max_ttl),
+    );
+    differs(
+        "enable_accept_encoding_gzip",
+        after.enable_gzip.to_string(),
+        want.enable_gzip.to_string(),
+    );
+    differs(
+        "enable_accept_encoding_brotli",
+        after.enable_brotli.to_string(),
+        want.enable_brotli.to_string(),
+    );
+    for (attr, behavior, got, expected) in [
+        (
+            "header_behavior",
+            "headers",
+            (&after.header_behavior, &after.headers),
+            (&want.header_behavior, &want.headers),
+        ),
+        (
+            "cookie_behavior",
+            "cookies",
+            (&after.cookie_behavior, &after.cookies),
+            (&want.cookie_behavior, &want.cookies),
+        ),
+        (
+            "query_string_behavior",
+            "query_strings",
+            (&after.query_string_behavior, &after.query_strings),
+            (&want.query_string_behavior, &want.query_strings),
+        ),
+    ] {
+        differs(attr, got.0.clone(), expected.0.clone());
+        differs(
+            behavior,
+            format!("{:?}", sorted(got.1)),
+            format!("{:?}", expected.1),
+        );
+    }
+    left
+}
+
 fn build_err(e: impl std::fmt::Display) -> String {
     format!("invalid cache policy: {e}")
 }
@@ -434,10 +512,13 @@ pub(crate) async fn apply(
         None => None,
     };
     let Some(current) = current else {
-        return match create(ctx, desired).await {
-            Ok(o) => Part::new(Some(o)),
-            Err(e) => Part::failed(None, e),
+        let created = match create(ctx, desired).await {
+            Ok(o) => o,
+            Err(e) => return Part::failed(None, e),
         };
+        let mut part = Part::new(Some(created.clone()));
+        read_back(ctx, desired, &created.id, &mut part).await;
+        return part;
     };
     if in_sync(desired, &current) {
         return Part::new(Some(current));
@@ -471,15 +552,45 @@ pub(crate) async fn apply(
             }
         }
     }
-    match read(ctx, &current.id).await {
-        Ok(o) => part.observed = o,
+    read_back(ctx, desired, &current.id, &mut part).await;
+    part
+}
+
+/// The read that follows a write: what it shows goes to `part`, and a
+/// setting it shows differing from `desired` (a write AWS acknowledged but
+/// did not apply) is an error naming it, unless the write already failed.
+async fn read_back(
+    ctx: &Ctx<'_>,
+    desired: &CachePolicy,
+    id: &str,
+    part: &mut Part<CachePolicyObserved>,
+) {
+    match read(ctx, id).await {
+        Ok(o) => {
+            if part.errors.is_empty() {
+                let left = match &o {
+                    Some(after) => not_reached(desired, after),
+                    None => vec![("id", "no cache policy with this id".to_string())],
+                };
+                part.errors.extend(ComponentError::not_applied(
+                    &loc(),
+                    "cache policy",
+                    id,
+                    left,
+                ));
+            }
+            // A policy the read does not find keeps the id the write
+            // reported, so state does not lose it.
+            if o.is_some() {
+                part.observed = o;
+            }
+        }
         Err(e) => part.errors.push(ComponentError::aws(
             loc(),
             "could not read the cache policy back",
             e,
         )),
     }
-    part
 }
 
 /// Distributions whose cache behaviours use the policy.
@@ -602,6 +713,48 @@ pub(crate) async fn delete(ctx: &Ctx<'_>, id: &str) -> Part<CachePolicyObserved>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_reached_names_each_field_the_read_back_differs_on() {
+        let want = runbook();
+        let mut after = expected(&want);
+        after.id = "658327ea".into();
+        after.etag = Some("E1".into());
+        // Lists come back in any order: not a difference.
+        after.headers = vec!["Authorization".into(), "Authorization".into()];
+        assert!(not_reached(&want, &after).is_empty());
+        after.max_ttl = Some(31_536_000);
+        after.enable_brotli = false;
+        after.query_string_behavior = "none".into();
+        let left = not_reached(&want, &after);
+        assert_eq!(
+            left,
+            vec![
+                (
+                    "max_ttl",
+                    "max_ttl Some(31536000) (expected Some(300))".to_string()
+                ),
+                (
+                    "enable_accept_encoding_brotli",
+                    "enable_accept_encoding_brotli false (expected true)".to_string()
+                ),
+                (
+                    "query_string_behavior",
+                    "query_string_behavior none (expected all)".to_string()
+                ),
+            ]
+        );
+        let errors = ComponentError::not_applied(&loc(), "cache policy", &after.id, left);
+        assert_eq!(errors.len(), 3);
+        assert_eq!(errors[0].location, loc().then("max_ttl"));
+        assert_eq!(errors[0].summary, "the cache policy change was not applied");
+        let text = errors[0].error.to_string();
+        assert!(
+            text.contains("cache policy \"658327ea\" were acknowledged")
+                && text.contains("max_ttl Some(31536000) (expected Some(300))"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn in_use_error_names_every_distribution() {

@@ -325,7 +325,17 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &Profile) -> Part<DashboardObs
         }
     }
     match read(ctx, &d.name, Some(&want)).await {
-        Ok(o) => part.observed = o,
+        Ok(o) => {
+            if part.errors.is_empty() {
+                part.errors.extend(ComponentError::not_applied(
+                    &loc(),
+                    "dashboard",
+                    &d.name,
+                    not_reached(o.as_ref()),
+                ));
+            }
+            part.observed = o;
+        }
         Err(e) => part.errors.push(ComponentError::aws(
             loc(),
             "could not read the dashboard back",
@@ -333,6 +343,23 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &Profile) -> Part<DashboardObs
         )),
     }
     part
+}
+
+/// What the read after putting the generated body still shows differing
+/// from it, as (attribute, what the read shows): empty when AWS holds the
+/// body (`after` read with the generated body to compare against).
+pub fn not_reached(after: Option<&DashboardObserved>) -> Vec<(&'static str, String)> {
+    match after {
+        None => vec![("name", "no dashboard of this name".to_string())],
+        Some(o) if !o.matches_profile => vec![(
+            "body_in_sync",
+            format!(
+                "a body other than the one generated from the profile ({} bytes, normalised)",
+                o.body.len()
+            ),
+        )],
+        Some(_) => Vec::new(),
+    }
 }
 
 /// Delete the dashboard the profile created, or put back the body it
@@ -388,6 +415,42 @@ pub(crate) async fn revert(ctx: &Ctx<'_>, name: &str) -> Part<DashboardObserved>
 mod tests {
     use super::*;
     use scaling::{Dashboard, LambdaPool, StageThrottle, TableCapacity};
+
+    #[test]
+    fn not_reached_names_the_body_or_the_missing_dashboard() {
+        let held = DashboardObserved {
+            name: "SmuppyScaling".into(),
+            arn: Some("arn:aws:cloudwatch::1:dashboard/SmuppyScaling".into()),
+            body: "{}".into(),
+            matches_profile: true,
+        };
+        assert!(not_reached(Some(&held)).is_empty());
+        let other = DashboardObserved {
+            matches_profile: false,
+            ..held
+        };
+        let left = not_reached(Some(&other));
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].0, "body_in_sync");
+        assert!(
+            left[0].1.contains("other than the one generated"),
+            "{left:?}"
+        );
+        let errors = ComponentError::not_applied(&loc(), "dashboard", "SmuppyScaling", left);
+        assert_eq!(errors[0].location, loc().then("body_in_sync"));
+        assert!(
+            errors[0]
+                .error
+                .to_string()
+                .contains("dashboard \"SmuppyScaling\" were acknowledged, but the read right after shows a body other"),
+            "{}",
+            errors[0].error
+        );
+        assert_eq!(
+            not_reached(None),
+            vec![("name", "no dashboard of this name".to_string())]
+        );
+    }
 
     fn profile() -> Profile {
         Profile {

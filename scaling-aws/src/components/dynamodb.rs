@@ -698,14 +698,12 @@ pub(crate) async fn apply(
     match read(ctx, name).await {
         Ok(o) => {
             if let (true, Some(after)) = (part.errors.is_empty(), &o) {
-                part.errors
-                    .extend(not_reached(desired, after).into_iter().map(|(attr, m)| {
-                        ComponentError::message(
-                            loc(i).then(attr),
-                            "the table change was not applied",
-                            format!("the writes to table {name:?} were acknowledged, but the read right after shows {m}"),
-                        )
-                    }));
+                part.errors.extend(ComponentError::not_applied(
+                    &loc(i),
+                    "table",
+                    name,
+                    not_reached(desired, after),
+                ));
             }
             part.observed = o;
         }

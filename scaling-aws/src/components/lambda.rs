@@ -783,14 +783,12 @@ pub(crate) async fn apply(
     match read(ctx, f, q).await {
         Ok(o) => {
             if let (true, Some(after)) = (part.errors.is_empty(), &o) {
-                part.errors
-                    .extend(not_reached(desired, after).into_iter().map(|(attr, m)| {
-                        ComponentError::message(
-                            loc(i).then(attr),
-                            "the function change was not applied",
-                            format!("the writes to function {f:?} were acknowledged, but the read right after shows {m}"),
-                        )
-                    }));
+                part.errors.extend(ComponentError::not_applied(
+                    &loc(i),
+                    "function",
+                    f,
+                    not_reached(desired, after),
+                ));
             }
             part.observed = o;
         }
