@@ -135,7 +135,9 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn attribute_item(a: &Attribute, path: &[&str], nested: &mut Vec<Pending>) -> String {
+/// What the parentheses after an attribute's name say: its type, then
+/// whether it is sensitive or deprecated.
+fn attribute_flags(a: &Attribute) -> String {
     let mut flags = type_label(&a.ty);
     if a.sensitive {
         flags.push_str(", Sensitive");
@@ -143,6 +145,11 @@ fn attribute_item(a: &Attribute, path: &[&str], nested: &mut Vec<Pending>) -> St
     if a.deprecated {
         flags.push_str(", Deprecated");
     }
+    flags
+}
+
+fn attribute_item(a: &Attribute, path: &[&str], nested: &mut Vec<Pending>) -> String {
+    let flags = attribute_flags(a);
     let mut line = format!("- `{}` ({flags}) {}", a.name, one_line(&a.description));
     if let Type::Object { attributes, .. } = &a.ty {
         let mut p = path.to_vec();
@@ -767,7 +774,7 @@ mod tests {
                 let needle = format!(
                     "- `{}` ({}) {}",
                     a.name,
-                    type_label(&a.ty),
+                    attribute_flags(a),
                     one_line(&a.description)
                 );
                 assert!(md.contains(&needle), "missing {needle}");
