@@ -49,16 +49,21 @@ pub const ROLE_DURATION_MAX_SECS: u64 = 12 * 3600;
 /// `retry_mode` values.
 pub const RETRY_MODES: &[&str] = &["standard", "adaptive"];
 
-const DURATION_DOC: &str = "How long the role session lasts, as a duration string of numbers with units `h`, `m`, `s` (also `ms`, `us`, `ns`), e.g. `\"1h\"` or `\"1h30m\"`, between 15 minutes and 12 hours (and no longer than the role's maximum session duration). Default 1 hour.";
+fn duration_doc() -> String {
+    format!(
+        "How long the role session lasts, as a duration string of numbers with units `h`, `m`, `s` (also `ms`, `us`, `ns`), e.g. `\"1h\"` or `\"1h30m\"`, between 15 minutes and 12 hours (and no longer than the role's maximum session duration). Default `{}s`.",
+        scaling_aws::credentials::DEFAULT_ROLE_DURATION.as_secs()
+    )
+}
 
 fn assume_role_block() -> NestedBlock {
     let b = Block::new(
         "A role to assume with STS AssumeRole, as in the official AWS provider: the provider's other credentials (the standard chain, `profile`, or `assume_role_with_web_identity`) call AssumeRole and every AWS call then uses the role's temporary credentials.",
     )
     .attr(Attribute::required("role_arn", Type::String).describe("ARN of the IAM role to assume, e.g. `arn:aws:iam::210987654321:role/smuppy-deploy`."))
-    .attr(Attribute::optional("session_name", Type::String).describe("Role session name (2 to 64 characters of `[\\w+=,.@-]`), visible in CloudTrail and in the assumed role's ARN. Default `smuppy-provider`."))
+    .attr(Attribute::optional("session_name", Type::String).describe(&format!("Role session name (2 to 64 characters of `[\\w+=,.@-]`), visible in CloudTrail and in the assumed role's ARN. Default `{}`.", scaling_aws::credentials::DEFAULT_SESSION_NAME)))
     .attr(Attribute::optional("external_id", Type::String).describe("External ID the role's trust policy requires (2 to 1,224 characters of `[\\w+=,.@:/-]`)."))
-    .attr(Attribute::optional("duration", Type::String).describe(DURATION_DOC))
+    .attr(Attribute::optional("duration", Type::String).describe(&duration_doc()))
     .attr(Attribute::optional("policy", Type::String).describe("IAM policy JSON that further restricts the session's permissions (a session policy)."))
     .attr(Attribute::optional("tags", Type::map(Type::String)).describe("Session tags, key to value."));
     NestedBlock::new("assume_role", Nesting::List, b).max_items(1)
@@ -69,10 +74,10 @@ fn web_identity_block() -> NestedBlock {
         "A role to assume with STS AssumeRoleWithWebIdentity (an OIDC token, e.g. from a CI system), as in the official AWS provider. It replaces the standard credential chain; with `assume_role` also set, that role is assumed from this one.",
     )
     .attr(Attribute::required("role_arn", Type::String).describe("ARN of the IAM role to assume."))
-    .attr(Attribute::optional("session_name", Type::String).describe("Role session name (2 to 64 characters of `[\\w+=,.@-]`). Default `smuppy-provider`."))
+    .attr(Attribute::optional("session_name", Type::String).describe(&format!("Role session name (2 to 64 characters of `[\\w+=,.@-]`). Default `{}`.", scaling_aws::credentials::DEFAULT_SESSION_NAME)))
     .attr(Attribute::optional("web_identity_token", Type::String).sensitive().describe("The OIDC token itself. Sensitive: never shown in plans, logs or diagnostics. Conflicts with `web_identity_token_file`; one of the two is required."))
     .attr(Attribute::optional("web_identity_token_file", Type::String).describe("Path of a file holding the OIDC token, read again whenever the credentials are refreshed."))
-    .attr(Attribute::optional("duration", Type::String).describe(DURATION_DOC))
+    .attr(Attribute::optional("duration", Type::String).describe(&duration_doc()))
     .attr(Attribute::optional("policy", Type::String).describe("IAM policy JSON that further restricts the session's permissions."));
     NestedBlock::new("assume_role_with_web_identity", Nesting::List, b).max_items(1)
 }
@@ -98,7 +103,7 @@ pub fn provider_schema() -> Schema {
             "Named profile of the shared AWS config and credentials files. Defaults to `AWS_PROFILE` or `default`.",
         ))
         .attr(Attribute::optional("max_retries", Type::Number).describe(&format!(
-            "How many times a throttled or failed AWS call is retried (standard retry mode, exponential backoff with jitter). Default {}; 0 disables retries.",
+            "How many times a throttled or failed AWS call is retried (exponential backoff with jitter, paced by retry_mode). Default {}; 0 disables retries.",
             scaling_aws::client::DEFAULT_MAX_RETRIES
         ),
         ))

@@ -126,6 +126,12 @@ fn every_documented_default_is_the_value_applied() {
         "one wait timeout is documented for every wait"
     );
 
+    let role_duration = format!(
+        "{}s",
+        scaling_aws::credentials::DEFAULT_ROLE_DURATION.as_secs()
+    );
+    let session = scaling_aws::credentials::DEFAULT_SESSION_NAME;
+
     // What the provider applies for each documented default.
     let applied: BTreeMap<&str, String> = BTreeMap::from([
         ("traffic.reads_per_request", show(traffic.reads_per_request)),
@@ -186,6 +192,17 @@ fn every_documented_default_is_the_value_applied() {
         (
             "provider.max_retries",
             scaling_aws::client::DEFAULT_MAX_RETRIES.to_string(),
+        ),
+        // What the credential providers send when these are left out.
+        ("provider.assume_role.duration", role_duration.clone()),
+        (
+            "provider.assume_role_with_web_identity.duration",
+            role_duration,
+        ),
+        ("provider.assume_role.session_name", session.to_string()),
+        (
+            "provider.assume_role_with_web_identity.session_name",
+            session.to_string(),
         ),
     ]);
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::credentials::{
     AccountGuard, AccountRefused, AssumeRole, Secret, WebIdentity, WebIdentityProvider,
-    DEFAULT_SESSION_NAME,
+    DEFAULT_ROLE_DURATION, DEFAULT_SESSION_NAME,
 };
 use crate::error::{sdk, AwsError};
 
@@ -402,9 +402,7 @@ async fn assume_role_provider(role: &AssumeRole, config: &SdkConfig) -> AssumeRo
     if let Some(id) = &role.external_id {
         b = b.external_id(id);
     }
-    if let Some(d) = role.duration {
-        b = b.session_length(d);
-    }
+    b = b.session_length(role.duration.unwrap_or(DEFAULT_ROLE_DURATION));
     if let Some(p) = &role.policy {
         b = b.policy(p);
     }

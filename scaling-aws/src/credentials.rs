@@ -65,6 +65,10 @@ pub struct WebIdentity {
 /// Session name used when none is configured.
 pub const DEFAULT_SESSION_NAME: &str = "smuppy-provider";
 
+/// The role session's length when `duration` is left out: one hour, STS's
+/// own default, sent explicitly so the documented value is the one applied.
+pub const DEFAULT_ROLE_DURATION: Duration = Duration::from_secs(3600);
+
 /// Credentials from STS AssumeRoleWithWebIdentity (an unsigned call: the
 /// token is the proof). Caching is the SDK's identity cache's job.
 #[derive(Debug)]
@@ -98,7 +102,12 @@ impl WebIdentityProvider {
                     .unwrap_or(DEFAULT_SESSION_NAME),
             )
             .web_identity_token(token)
-            .set_duration_seconds(self.identity.duration.map(|d| d.as_secs() as i32))
+            .duration_seconds(
+                self.identity
+                    .duration
+                    .unwrap_or(DEFAULT_ROLE_DURATION)
+                    .as_secs() as i32,
+            )
             .set_policy(self.identity.policy.clone())
             .send()
             .await
