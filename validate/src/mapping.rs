@@ -239,6 +239,30 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// Ids, names and codes AWS cannot take (an empty function name, a table
+/// name of two characters), refused on their attribute as the provider
+/// refuses them at validate time: one table, [`scaling::ids::ATTRIBUTES`].
+fn check_ids(address: &str, tree: &Map<String, Value>) -> Result<(), InputError> {
+    for (block, attr, rule, summary) in scaling::ids::ATTRIBUTES {
+        let items: Vec<&Value> = match tree.get(*block) {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(v @ Value::Object(_)) => vec![v],
+            _ => continue,
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            if let Some(Value::String(s)) = item.get(*attr) {
+                if let Err(detail) = rule(s) {
+                    return Err(InputError::schema(
+                        format!("{address}.{block}[{i}].{attr}"),
+                        format!("{summary}: {detail}"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -275,6 +299,9 @@ pub fn profile_from_tree(
             "budget",
         ],
     )?;
+    if strict {
+        check_ids(address, tree)?;
+    }
     let mut p = Profile {
         name: root.name("name")?,
         ..Profile::default()
@@ -573,7 +600,7 @@ mod tests {
             "name": "x",
             "traffic": [{"peak_rps": 1000, "latency_ms": "55"}],
             "lambda": [{"function_name": "a", "reserved_concurrency": 10}, {"function_name": "b"}],
-            "dynamodb": [{"table_name": "t", "billing_mode": "PROVISIONED",
+            "dynamodb": [{"table_name": "tbl", "billing_mode": "PROVISIONED",
                           "autoscaling": [{"read": [{"min_capacity": 1, "max_capacity": 10}]}]}]
         }));
         let p = profile_from_tree("r", &t, true).unwrap_or_else(|e| panic!("{e}"));

@@ -278,3 +278,37 @@ fn arithmetic_the_hcl_evaluator_panics_on_is_an_input_error() {
     let r = run_in(d.path(), &["."]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
 }
+
+#[test]
+fn ids_aws_cannot_take_are_refused_on_their_attribute() {
+    // The same ids the provider refuses at validate time (scaling::ids): an
+    // empty function name beside a valid one, a two-character table name.
+    let d = temp_with(&[(
+        "main.tf",
+        r#"resource "smuppy_scaling_profile" "x" {
+  name = "ids"
+  lambda {
+    function_name = "fn-a"
+  }
+  lambda {
+    function_name = ""
+  }
+}
+"#,
+    )]);
+    assert_unusable(
+        &run_in(d.path(), &["."]),
+        "smuppy_scaling_profile.x.lambda[1].function_name: Invalid function_name",
+    );
+    let d = temp_with(&[(
+        "main.tf",
+        r#"resource "smuppy_scaling_profile" "x" {
+  name = "ids"
+  dynamodb {
+    table_name = "ab"
+  }
+}
+"#,
+    )]);
+    assert_unusable(&run_in(d.path(), &["."]), "dynamodb[0].table_name");
+}

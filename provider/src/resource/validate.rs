@@ -294,7 +294,7 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    // The dashboard's only check is its name's (ID_RULES).
+    // The dashboard's only check is its name's (scaling::ids::ATTRIBUTES).
 
     if let Some((p, v)) = root.single("global_accelerator") {
         let g = Obj::new(v, &p);
@@ -318,86 +318,12 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-type IdRule = fn(&str) -> Result<(), String>;
-
-/// Every attribute that names something in AWS, with what AWS accepts there
-/// ([`scaling::ids`]) and the diagnostic's summary.
-const ID_RULES: &[(&str, &str, IdRule, &str)] = &[
-    (
-        "quota_request",
-        "service_code",
-        ids::service_code,
-        "Invalid service_code",
-    ),
-    (
-        "quota_request",
-        "quota_code",
-        ids::quota_code,
-        "Invalid quota_code",
-    ),
-    (
-        "api_gateway",
-        "rest_api_id",
-        ids::rest_api_id,
-        "Invalid rest_api_id",
-    ),
-    (
-        "api_gateway",
-        "stage_name",
-        ids::stage_name,
-        "Invalid stage_name",
-    ),
-    (
-        "lambda",
-        "function_name",
-        ids::function_name,
-        "Invalid function_name",
-    ),
-    ("lambda", "qualifier", ids::qualifier, "Invalid qualifier"),
-    (
-        "dynamodb",
-        "table_name",
-        ids::table_name,
-        "Invalid table_name",
-    ),
-    (
-        "cache_policy",
-        "name",
-        ids::cache_policy_name,
-        "Invalid cache policy name",
-    ),
-    (
-        "dashboard",
-        "name",
-        ids::dashboard_name,
-        "Invalid dashboard name",
-    ),
-    (
-        "global_accelerator",
-        "name",
-        ids::accelerator_name,
-        "Invalid accelerator name",
-    ),
-    (
-        "global_accelerator",
-        "endpoint_id",
-        ids::endpoint_id,
-        "Invalid endpoint_id",
-    ),
-    (
-        "global_accelerator",
-        "endpoint_group_region",
-        ids::region,
-        "Invalid endpoint_group_region",
-    ),
-];
-
 /// The ids, names and codes of a resource value that AWS cannot take, each
 /// reported on its attribute.
 fn id_checks(value: &Value, diags: &mut Diagnostics) {
     let root_path = AttributePath::root();
     let root = Obj::new(value, &root_path);
-    for (block, attr, rule, summary) in ID_RULES {
+    for (block, attr, rule, summary) in ids::ATTRIBUTES {
         for (p, v) in root.blocks(block) {
             check_id(&Obj::new(v, &p), attr, *rule, summary, diags);
         }
@@ -406,7 +332,7 @@ fn id_checks(value: &Value, diags: &mut Diagnostics) {
 
 /// Checks a string field with one of the [`scaling::ids`] rules (what AWS
 /// accepts as that id, name or code). Unknown and null pass.
-fn check_id(obj: &Obj<'_>, name: &str, rule: IdRule, summary: &str, diags: &mut Diagnostics) {
+fn check_id(obj: &Obj<'_>, name: &str, rule: ids::Rule, summary: &str, diags: &mut Diagnostics) {
     let Some(s) = obj.str(name) else { return };
     if let Err(detail) = rule(s) {
         diags.attribute_error(obj.path_of(name), summary, detail);
