@@ -309,7 +309,6 @@ def markdown(sp: dict[str, Any]) -> list[str]:
     verdict = "met" if r is not None and r <= RATIO_TARGET else f"**missed** ({r / RATIO_TARGET:.2f}× over)"
     chain = sp["samples"][0]["chain"] if sp["samples"] else {}
     return [
-        "",
         f"## examples/prod under the strict sandbox, realistic transition times",
         "",
         f"Strict layer with provisioned concurrency READY after {p.get('pc_ready_s')} s, a function update "
@@ -334,7 +333,8 @@ def markdown(sp: dict[str, Any]) -> list[str]:
     ] if sp.get("nominal_chain_s") and sp.get("ratio_vs_nominal_chain") else []) + [
         "",
         "Where the apply's time goes besides the chain (medians; with the chain they add up to the apply): " + "; ".join(
-            f"{BREAKDOWN_LABELS[k]} {v:.2f} s" for k, v in sp.get("breakdown", {}).items()) + ".",
+            f"{label} {sp['breakdown'][k]:.2f} s" for k, label in BREAKDOWN_LABELS.items()
+            if k in sp.get("breakdown", {})) + ".",
         "",
         "Longest chain in the first run: " + (f"`{chain.get('component')}`: " if chain.get("component") else "")
         + " → ".join(chain.get("waits", [])) + ".",
