@@ -1,6 +1,7 @@
 """The benchmark: the provider against the runbook's CLI commands and against the floor.
 
-    .venv/bin/python bench/run.py [--runs 5] [--only runbook,scale,process,validator]
+    .venv/bin/python bench/run.py [--runs 5] [--only runbook,scale,process,validator,strict-prod]
+                                  [--strict-runs 3] [--merge]
                                   [--provider-dir DIR] [--validator PATH] [--out bench]
 
 Normally started by ``scripts/bench.sh``, which sets up the venv and builds the release
@@ -40,6 +41,7 @@ from harness.sandbox import MINISTACK, MOTO, Sandbox  # noqa: E402
 from harness.terraform import Terraform, TfResult, provider_block  # noqa: E402
 
 import runbook_steps  # noqa: E402
+import strict_prod  # noqa: E402
 
 MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 PROVIDER_BINARY = "terraform-provider-smuppy"
@@ -1063,6 +1065,9 @@ def markdown(res: dict[str, Any]) -> str:
         lines.append("AWS requests per run, by service: " + "; ".join(
             f"{k}: {json.dumps(v, sort_keys=True)}" for k, v in rb["aws_calls"].items()))
     lines.append("")
+    sp = res.get("strict_prod")
+    if sp:
+        lines += strict_prod.markdown(sp)
     return "\n".join(lines)
 
 
@@ -1081,7 +1086,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--starts", type=int, default=60, help="provider starts timed (each mode)")
     ap.add_argument("--schema-calls", type=int, default=200)
-    ap.add_argument("--only", default="runbook,scale,process,validator")
+    ap.add_argument("--only", default="runbook,scale,process,validator,strict-prod")
+    ap.add_argument("--strict-runs", type=int, default=3,
+                    help="applies of examples/prod under the strict sandbox (each waits ≥ 20 s)")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the sections of the existing results.json that this run does not measure")
     ap.add_argument("--provider-dir", default=os.environ.get("SMUPPY_PROVIDER_DIR", str(REPO / "target" / "release")))
     ap.add_argument("--validator", default=None, help="smuppy-validate binary (default: in --provider-dir)")
     ap.add_argument("--out", default=str(BENCH_DIR))
@@ -1127,6 +1136,16 @@ def main(argv: list[str] | None = None) -> int:
             results["process"] = bench_process(provider_dir, work, args.starts, args.schema_calls)
         if "validator" in only and plan_doc is not None:
             results["validator"] = bench_validator(validator, plan_doc, max(args.runs, 5), work)
+        if "strict-prod" in only:
+            build = "release build" if provider_dir.name == "release" else f"{provider_dir.name} build (not release)"
+            try:
+                sp = strict_prod.bench_strict_prod(provider_dir, args.strict_runs, work, build)
+            except strict_prod.StrictProdError as err:
+                raise BenchError(str(err)) from err
+            sp.update({"machine": results["machine"], "commit": results["commit"],
+                       "provider_binary_built": results["provider_binary_built"],
+                       "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+            results["strict_prod"] = sp
     finally:
         if os.environ.get("BENCH_KEEP_WORK"):
             log(f"kept the working files in {work}")
@@ -1136,6 +1155,12 @@ def main(argv: list[str] | None = None) -> int:
     results["duration_s"] = time.perf_counter() - began
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.merge and (out / "results.json").is_file():
+        # Only the measured sections are replaced; the run's header stays the earlier run's.
+        earlier = json.loads((out / "results.json").read_text())
+        measured = {k: results[k] for k in ("runbook", "scale", "process", "validator", "strict_prod") if k in results}
+        earlier.update(measured)
+        results = earlier
     (out / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     md = markdown(results)
     (out / "results.md").write_text(md)

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark (not part of scripts/test.sh): the provider against the runbook's own
 # `aws` CLI commands and against Terraform's floor, refresh/plan of 1-100 profiles, the
-# provider process (start-up, GetProviderSchema, peak RSS) and the validator.
+# provider process (start-up, GetProviderSchema, peak RSS), the validator, and the apply of
+# examples/prod under the strict sandbox with realistic transition times (--only strict-prod).
 # Writes bench/results.json and bench/results.md; bench/README.md explains the figures.
 #
 # Usage: scripts/bench.sh [--no-build] [bench/run.py options, e.g. --runs 7 --only runbook]
 # Environment: CARGO_TARGET_DIR (default <repo>/target): the release binaries are taken
 #              from $CARGO_TARGET_DIR/release.
-# On 2 cores the measurements take about 5-7 minutes; the first release build of the
-# AWS SDK crates comes on top of that (a later run only relinks what changed).
+# On 2 cores the measurements take about 5-7 minutes, plus ~3 for strict-prod (20 s waits);
+# the first release build of the AWS SDK crates comes on top (a later run only relinks).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,7 +19,7 @@ args=()
 for arg in "$@"; do
     case "$arg" in
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) args+=("$arg") ;;
     esac
 done

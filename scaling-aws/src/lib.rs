@@ -45,6 +45,7 @@ use run::{Ctx, Part};
 use scaling::Profile;
 use stage::StageId;
 use std::collections::{BTreeMap, BTreeSet};
+use tracing::Instrument;
 
 /// What [`apply_profile`] reached.
 #[derive(Debug, Clone)]
@@ -403,11 +404,18 @@ pub async fn apply_profile(
                 .iter()
                 .find(|x| x.function_name == l.function_name)
         });
-        lambda::apply(ctx, i, l, prev)
+        // The span names the component in the debug log of its waits (bench/README.md).
+        lambda::apply(ctx, i, l, prev).instrument(tracing::debug_span!(
+            "component",
+            component = %format!("lambda:{}", l.function_name)
+        ))
     }));
     let tables_f = join_all(desired.dynamodb.iter().enumerate().map(|(i, t)| {
         let prev = previous.and_then(|p| p.dynamodb.iter().find(|x| x.table_name == t.table_name));
-        dynamodb::apply(ctx, i, t, prev)
+        dynamodb::apply(ctx, i, t, prev).instrument(tracing::debug_span!(
+            "component",
+            component = %format!("dynamodb:{}", t.table_name)
+        ))
     }));
     let quotas_f = join_all(desired.quota_requests.iter().enumerate().map(|(i, q)| {
         let known_id = known
