@@ -266,6 +266,24 @@ pub fn profile(name: &str) -> scaling::Profile {
 }
 
 /// Apply options with short waits between polls (the emulators settle fast).
+/// The first apply of `p` in a fresh sandbox: nothing known before, nothing
+/// captured yet.
+pub async fn first_apply(
+    aws: &Aws,
+    p: &scaling::Profile,
+    opts: &scaling_aws::ApplyOptions,
+) -> scaling_aws::ApplyOutcome {
+    scaling_aws::apply_profile(
+        aws,
+        p,
+        None,
+        &scaling_aws::Observed::default(),
+        scaling_aws::PrivateState::default(),
+        opts,
+    )
+    .await
+}
+
 pub fn fast_polls() -> scaling_aws::ApplyOptions {
     scaling_aws::ApplyOptions {
         poll_interval: Duration::from_millis(200),

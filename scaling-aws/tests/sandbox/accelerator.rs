@@ -1,6 +1,6 @@
-use crate::common::{profile, reapply_writes_nothing, Sandbox};
+use crate::common::{first_apply, profile, reapply_writes_nothing, Sandbox};
 use scaling::Accelerator;
-use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Observed, PrivateState};
+use scaling_aws::{destroy_profile, ApplyOptions};
 use std::time::Duration;
 
 #[tokio::test]
@@ -21,15 +21,7 @@ async fn accelerator_created_once_and_deleted() {
         poll_interval: Duration::from_millis(100),
         ..ApplyOptions::default()
     };
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &opts,
-    )
-    .await;
+    let out = first_apply(&aws, &p, &opts).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let o = out.observed.global_accelerator.clone().unwrap();
     let ga = aws.globalaccelerator();
@@ -58,15 +50,7 @@ async fn accelerator_created_once_and_deleted() {
     let again = reapply_writes_nothing(&sb, &aws, &p, &out, &opts).await;
 
     // Lost state after a crash: the idempotency token finds the same accelerator.
-    let lost = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &opts,
-    )
-    .await;
+    let lost = first_apply(&aws, &p, &opts).await;
     assert!(lost.errors.is_empty(), "{:?}", lost.errors);
     assert_eq!(
         lost.observed

@@ -1,7 +1,7 @@
-use crate::common::{profile, reapply_writes_nothing, Sandbox};
+use crate::common::{first_apply, profile, reapply_writes_nothing, Sandbox};
 use scaling::{CachePolicy, Dashboard, LambdaPool};
 use scaling_aws::components::dashboard::{dashboard_body_with, normalise};
-use scaling_aws::{apply_profile, destroy_profile, ApplyOptions, Observed, PrivateState};
+use scaling_aws::{apply_profile, destroy_profile, ApplyOptions};
 
 pub(crate) fn policy(name: &str) -> CachePolicy {
     CachePolicy {
@@ -27,15 +27,7 @@ async fn cache_policy_create_update_delete() {
     let aws = sb.connect().await;
     let mut p = profile("staging");
     p.cache_policy = Some(policy("SmuppyAPICache"));
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let id = out.observed.cache_policy.as_ref().unwrap().id.clone();
     let got = aws
@@ -119,15 +111,7 @@ async fn cache_policy_name_taken_asks_for_import() {
         .unwrap();
     let mut p = profile("staging");
     p.cache_policy = Some(policy("Taken"));
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
     assert!(
         out.errors[0].to_string().contains("import"),
@@ -162,15 +146,7 @@ async fn dashboard_created_then_deleted_and_prior_body_restored() {
         d.lambdas.clear();
         d
     };
-    let out = apply_profile(
-        &aws,
-        &only_dash,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &only_dash, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let got = aws
         .cloudwatch()
@@ -206,15 +182,7 @@ async fn dashboard_created_then_deleted_and_prior_body_restored() {
         .send()
         .await
         .unwrap();
-    let out = apply_profile(
-        &aws,
-        &only_dash,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &only_dash, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let d = destroy_profile(&aws, &only_dash, &out.observed, out.private).await;
     assert!(d.errors.is_empty(), "{:?}", d.errors);

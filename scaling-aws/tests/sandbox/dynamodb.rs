@@ -1,11 +1,11 @@
-use crate::common::{fast_polls, profile, reapply_writes_nothing, Sandbox};
+use crate::common::{fast_polls, first_apply, profile, reapply_writes_nothing, Sandbox};
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode as AwsMode, KeySchemaElement, KeyType, ProvisionedThroughput,
     ScalarAttributeType,
 };
 use scaling::{AutoScaling, BillingMode, TableCapacity};
-use scaling_aws::{apply_profile, destroy_profile, Aws, Observed, PrivateState};
+use scaling_aws::{apply_profile, destroy_profile, Aws};
 
 pub(crate) async fn table_fixture(aws: &Aws, name: &str) {
     aws.dynamodb()
@@ -96,15 +96,7 @@ async fn table_switches_to_on_demand_and_back_on_destroy() {
     let mut p = profile("staging");
     p.dynamodb
         .push(table("smuppy-feeds-staging", BillingMode::PayPerRequest));
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &fast_polls(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &fast_polls()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(
         table_mode(&aws, "smuppy-feeds-staging").await.0,
@@ -143,15 +135,7 @@ async fn table_autoscaling_register_update_remove_and_destroy() {
         scale_out_cooldown: Some(60),
     });
     p.dynamodb.push(t);
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &fast_polls(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &fast_polls()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(read_target(&aws, "feeds").await, Some((5, 50)));
     let policies = aws
@@ -237,15 +221,7 @@ async fn left_out_cooldowns_are_sent_as_documented_and_outside_changes_are_drift
         scale_out_cooldown: None,
     });
     p.dynamodb.push(t);
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &fast_polls(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &fast_polls()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let default = AutoScaling::DEFAULT_COOLDOWN_SECONDS as i32;
     assert_eq!(

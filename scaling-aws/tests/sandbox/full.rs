@@ -5,12 +5,10 @@
 //! own observations, and the stage's values are ones ministack never fills in by
 //! itself (it answers 10,000/5,000 for any `*/*` entry without a throttle).
 
-use crate::common::{profile, Sandbox};
+use crate::common::{first_apply, profile, Sandbox};
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 use scaling::{BillingMode, Dashboard, QuotaRequest, StageThrottle, TableCapacity};
-use scaling_aws::{
-    apply_profile, destroy_profile, read_profile, ApplyOptions, Observed, PrivateState,
-};
+use scaling_aws::{apply_profile, destroy_profile, read_profile, ApplyOptions, PrivateState};
 use std::time::Duration;
 
 #[tokio::test]
@@ -80,15 +78,7 @@ async fn whole_profile_apply_is_idempotent_and_destroy_restores() {
         ..ApplyOptions::default()
     };
 
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &opts,
-    )
-    .await;
+    let out = first_apply(&aws, &p, &opts).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     // What AWS reports after the apply.
     assert_eq!(

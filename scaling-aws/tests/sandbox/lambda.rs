@@ -1,8 +1,8 @@
-use crate::common::{fast_polls, profile, reapply_writes_nothing, zip_one, Sandbox};
+use crate::common::{fast_polls, first_apply, profile, reapply_writes_nothing, zip_one, Sandbox};
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{FunctionCode, Runtime};
 use scaling::LambdaPool;
-use scaling_aws::{apply_profile, destroy_profile, Aws, Observed, PrivateState};
+use scaling_aws::{apply_profile, destroy_profile, Aws};
 use std::time::Duration;
 
 pub(crate) async fn function_fixture(aws: &Aws, name: &str) -> String {
@@ -72,15 +72,7 @@ async fn lambda_pool_lifecycle_publishes_moves_alias_and_restores() {
     let mut p = profile("staging");
     p.lambdas.push(pool("smuppy-api-handler"));
 
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &fast_polls(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &fast_polls()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let l = aws.lambda();
     let latest = l
@@ -186,15 +178,7 @@ async fn lambda_latest_qualifier_and_missing_function_are_errors() {
     bad.qualifier = Some("$LATEST".into());
     p.lambdas.push(bad);
     p.lambdas.push(pool("does-not-exist"));
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &fast_polls(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &fast_polls()).await;
     assert_eq!(out.errors.len(), 2, "{:?}", out.errors);
     assert_eq!(out.errors[0].location.to_string(), "lambda[0].qualifier");
     assert!(out.errors[0].summary.contains("$LATEST"));
@@ -222,15 +206,7 @@ async fn removed_lambda_block_restores_the_function() {
     only_memory.reserved_concurrency = None;
     only_memory.publish_on_change = false;
     p.lambdas.push(only_memory);
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &fast_polls(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &fast_polls()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     // Not publishing: the alias keeps the old settings, and the outcome says so.
     assert!(

@@ -1,8 +1,6 @@
-use crate::common::{profile, Sandbox};
+use crate::common::{first_apply, profile, Sandbox};
 use scaling::QuotaRequest;
-use scaling_aws::{
-    apply_profile, destroy_profile, read_profile, ApplyOptions, Observed, PrivateState,
-};
+use scaling_aws::{destroy_profile, read_profile, ApplyOptions};
 
 #[tokio::test]
 async fn quota_request_filed_once_adopted_and_never_withdrawn() {
@@ -14,15 +12,7 @@ async fn quota_request_filed_once_adopted_and_never_withdrawn() {
         quota_code: "L-8A5B8E43".into(),
         desired_value: Some(20000.0),
     });
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(out.writes, 1);
     let q = out.observed.quota_requests[0].clone().unwrap();
@@ -44,15 +34,7 @@ async fn quota_request_filed_once_adopted_and_never_withdrawn() {
     assert_eq!(hist.requested_quotas()[0].desired_value(), Some(20000.0));
 
     // Re-apply with no state (as after a crash right after filing): adopts.
-    let again = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let again = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(again.errors.is_empty(), "{:?}", again.errors);
     assert_eq!(again.writes, 0);
     assert_eq!(

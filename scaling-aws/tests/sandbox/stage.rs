@@ -1,9 +1,7 @@
-use crate::common::{reapply_writes_nothing, Sandbox};
+use crate::common::{first_apply, reapply_writes_nothing, Sandbox};
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 use scaling::{Profile, StageThrottle};
-use scaling_aws::{
-    apply_profile, destroy_profile, read_profile, ApplyOptions, Aws, Observed, PrivateState,
-};
+use scaling_aws::{apply_profile, destroy_profile, read_profile, ApplyOptions, Aws, Observed};
 
 /// A REST API with one MOCK method, a deployment and a stage whose `*/*`
 /// entry already has metrics and INFO logging turned on.
@@ -118,15 +116,7 @@ async fn stage_throttle_basic_lifecycle_keeps_other_method_settings() {
     let before = stage_wide(&aws, &api, "staging").await.unwrap();
     let p = profile(&api, "staging", 2500.0, 1200);
 
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert!(out.writes >= 1);
     let (rate, burst, metrics, level) = stage_wide(&aws, &api, "staging").await.unwrap();
@@ -183,15 +173,7 @@ async fn destroy_removes_the_stage_wide_entry_the_stage_did_not_have() {
     let api = stage_fixture(&aws, "prod", false).await;
     assert!(stage_wide(&aws, &api, "prod").await.is_none());
     let p = profile(&api, "prod", 500.0, 100);
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let applied = stage_wide(&aws, &api, "prod").await.unwrap();
     assert_eq!((applied.0, applied.1), (500.0, 100));
@@ -226,15 +208,7 @@ async fn destroy_keeps_settings_others_added_to_an_entry_it_created() {
     let aws = sb.connect().await;
     let api = stage_fixture(&aws, "prod", false).await;
     let p = profile(&api, "prod", 500.0, 100);
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     // Logging turned on by someone else while the profile is in force.
     aws.apigateway()
@@ -265,15 +239,7 @@ async fn stage_removed_from_profile_is_reverted_and_gone_stage_reads_none() {
     let api = stage_fixture(&aws, "staging", true).await;
     let before = stage_wide(&aws, &api, "staging").await.unwrap();
     let p = profile(&api, "staging", 300.0, 30);
-    let out = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let out = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let without = Profile {
         api_gateway: None,
@@ -303,15 +269,7 @@ async fn stage_removed_from_profile_is_reverted_and_gone_stage_reads_none() {
     let (read, errs) = read_profile(&aws, &p, &Observed::default()).await;
     assert!(errs.is_empty(), "{errs:?}");
     assert!(read.api_gateway.is_none());
-    let failed = apply_profile(
-        &aws,
-        &p,
-        None,
-        &Observed::default(),
-        PrivateState::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let failed = first_apply(&aws, &p, &ApplyOptions::default()).await;
     assert_eq!(failed.errors.len(), 1);
     assert!(failed.errors[0].summary.contains("stage not found"));
 }
