@@ -15,6 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness import accounts, plans
+from harness import fixtures as fx
 from harness.terraform import Terraform
 
 pytestmark = pytest.mark.acceptance
@@ -314,3 +315,54 @@ def test_cache_policy_in_use_cannot_be_destroyed(
     cleanup.run()
     tf.destroy(check=True)
     assert find(sandbox, policy_name) is None
+
+
+IN_USE_BY = "E2SMUPPYINUSE"
+
+
+def test_cache_policy_in_use_is_kept_and_the_rest_restored(tf: Terraform, sandbox: Any, policy_name: str) -> None:
+    """The strict layer answers DeleteCachePolicy with CachePolicyInUse and lists the
+    distribution by cache policy once told one uses it (``register_distribution``): the
+    destroy fails naming it, keeps the policy and restores the stage; once the distribution
+    lets go, the next destroy deletes the policy."""
+    accounts.require_emulator(sandbox, "distributions are registered through the strict layer's control")
+    if not sandbox.strict:
+        pytest.skip("the lenient emulators do not track which distributions use a cache policy")
+    fx.ensure_scenario(sandbox)
+    stage_before = fx.stage_method_settings(sandbox, fx.DEFAULT_API_ID, fx.DEFAULT_STAGE)
+    body = config(policy_name).rstrip().removesuffix("}")
+    tf.write_config(
+        body
+        + f"""
+  api_gateway {{
+    rest_api_id = "{fx.DEFAULT_API_ID}"
+    stage_name  = "{fx.DEFAULT_STAGE}"
+    rate_limit  = 500
+    burst_limit = 250
+  }}
+}}
+"""
+    )
+    tf.apply(check=True)
+    found = find(sandbox, policy_name)
+    assert found is not None
+    throttle = fx.stage_method_settings(sandbox, fx.DEFAULT_API_ID, fx.DEFAULT_STAGE)["*/*"]
+    assert (throttle["throttlingRateLimit"], throttle["throttlingBurstLimit"]) == (500.0, 250), throttle
+
+    sandbox.register_distribution(IN_USE_BY, found["id"])
+    try:
+        result = tf.destroy()
+        out = plans.flat(result.output)
+        assert result.rc != 0, result.output
+        assert "cache policy still in use" in plans.errors(result.output), result.output
+        assert f"cache policy {found['id']} is used by distribution(s) {IN_USE_BY}" in out, result.output
+        assert find(sandbox, policy_name) is not None, "the policy in use must still exist"
+        assert fx.stage_method_settings(sandbox, fx.DEFAULT_API_ID, fx.DEFAULT_STAGE) == stage_before
+        assert tf.state_list() == [ADDRESS], "a refused destroy keeps the resource in state"
+    finally:
+        sandbox.register_distribution(IN_USE_BY, found["id"], attached=False)
+
+    tf.destroy(check=True)
+    assert find(sandbox, policy_name) is None
+    assert tf.state_list() == []
+    assert fx.stage_method_settings(sandbox, fx.DEFAULT_API_ID, fx.DEFAULT_STAGE) == stage_before

@@ -34,7 +34,6 @@ from typing import Any
 import pytest
 
 from harness.sandbox import Sandbox
-from harness.strict import xfail_under_strict
 from harness.terraform import Terraform
 
 import relcommon as rc
@@ -297,13 +296,6 @@ def test_kills_during_updates_converge(clean_sandbox: Sandbox, names: rc.Names, 
     # question; here it is recorded in the figures only.
 
 
-STAGE_DESTROY_DEFECT = xfail_under_strict(
-    "provider: stage destroy without a prior */* method setting uses a field-level "
-    "'remove /*/*/throttling/rateLimit' (refused as by AWS), then leaves rate/burst -1; fixed on wip/fidelity"
-)
-
-
-@STAGE_DESTROY_DEFECT
 def test_destroy_after_update_kills_restores_originals(
     clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path
 ) -> None:
@@ -340,7 +332,6 @@ def test_destroy_after_update_kills_restores_originals(
     assert after == before, f"seed {seed}: not restored: {diff(before, after)}"
 
 
-@STAGE_DESTROY_DEFECT
 def test_kills_during_creates_converge(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform, tmp_path: Path) -> None:
     sb = clean_sandbox
     seed = crash_seed()

@@ -430,3 +430,19 @@ def test_lenient_sandbox_endpoints_are_the_emulators(lenient: Sandbox, strict: S
     assert lenient.endpoints == lenient.direct_endpoints
     assert not lenient.strict
     assert strict.strict and set(strict.endpoints.values()).isdisjoint(strict.direct_endpoints.values())
+
+
+def test_a_write_acknowledged_but_not_applied_never_reaches_the_emulator(strict: Sandbox) -> None:
+    sc = scenario(strict)
+    before = fx.stage_method_settings(strict, sc.api.api_id, sc.api.stage_name)
+    since = strict.strict_log_size()
+    strict.acknowledge_next_unapplied("apigateway", "UpdateStage")
+    op = {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "123"}
+    answer = update_stage(strict, sc, op)
+    assert answer["stageName"] == sc.api.stage_name
+    assert fx.stage_method_settings(strict, sc.api.api_id, sc.api.stage_name) == before
+    logged = [e for e in strict.strict_requests(since) if e.get("operation") == "UpdateStage"]
+    assert [e.get("unapplied") for e in logged] == [True], logged
+    # Only the next one: the same write again reaches the emulator.
+    update_stage(strict, sc, op)
+    assert fx.stage_method_settings(strict, sc.api.api_id, sc.api.stage_name)["*/*"]["throttlingRateLimit"] == 123.0

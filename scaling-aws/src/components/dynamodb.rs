@@ -634,6 +634,16 @@ pub(crate) async fn apply(
 
     if part.errors.is_empty() {
         if let Some(change) = &change {
+            // AWS refuses UpdateTable while the table is UPDATING (ResourceInUseException):
+            // an update started elsewhere is waited out first.
+            if let Err(m) = wait_active(ctx, name).await {
+                part.errors.push(ComponentError::message(
+                    loc(i).then("billing_mode"),
+                    "table still updating",
+                    m,
+                ));
+                return part;
+            }
             match update_table(ctx, name, change).await {
                 Ok(()) => {
                     if let Err(m) = wait_active(ctx, name).await {

@@ -23,6 +23,54 @@ pub fn is_open(status: &str) -> bool {
     matches!(status, "PENDING" | "CASE_OPENED")
 }
 
+/// Whether `e` is Lambda refusing a concurrency write because the account's
+/// concurrent-executions limit leaves too few unreserved executions (AWS
+/// answers InvalidParameterValueException, "... decreases account's
+/// UnreservedConcurrentExecution below its minimum value of [100]").
+fn is_account_limit_refusal(e: &ComponentError) -> bool {
+    let crate::error::Cause::Aws(a) = &e.error else {
+        return false;
+    };
+    a.service == "lambda"
+        && matches!(
+            a.operation.as_str(),
+            "PutFunctionConcurrency" | "PutProvisionedConcurrencyConfig"
+        )
+        && a.code.as_deref() == Some("InvalidParameterValueException")
+        && a.message.contains("UnreservedConcurrentExecution")
+}
+
+/// The open (PENDING or CASE_OPENED) request among `quotas` for Lambda's
+/// concurrent executions, the limit a refused concurrency write waits on.
+pub fn open_lambda_concurrency(quotas: &[Option<QuotaObserved>]) -> Option<&QuotaObserved> {
+    quotas.iter().flatten().find(|o| {
+        o.service_code == "lambda"
+            && o.quota_code == scaling::limits::QUOTA_LAMBDA_CONCURRENCY
+            && o.request_id.is_some()
+            && o.request_status.as_deref().is_some_and(is_open)
+    })
+}
+
+/// Rewrites each Lambda concurrency write refused for the account limit as
+/// waiting on `open`, the increase this profile filed: the value cannot be
+/// set before AWS approves it, and the next apply after approval sets it.
+pub fn explain_waiting_for_increase(errors: &mut [ComponentError], open: &QuotaObserved) {
+    for e in errors.iter_mut().filter(|e| is_account_limit_refusal(e)) {
+        let aws = e.error.to_string();
+        e.summary = "waiting for the Lambda concurrency quota increase".into();
+        e.error = crate::error::Cause::Message(format!(
+            "the account's concurrent executions limit is too low for this value until the quota increase this profile filed is approved: request {} for {}/{} (desired value {}) is {}. Everything else was applied; run apply again once the request is APPROVED. AWS answered: {aws}",
+            open.request_id.as_deref().unwrap_or("?"),
+            open.service_code,
+            open.quota_code,
+            open.requested_value
+                .map(|v| format!("{v}"))
+                .unwrap_or_else(|| "?".into()),
+            open.request_status.as_deref().unwrap_or("?"),
+        ));
+    }
+}
+
 /// One entry of the quota's request history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
@@ -310,6 +358,80 @@ pub(crate) fn destroy_warning(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refusal(op: &str, code: &str, message: &str) -> ComponentError {
+        ComponentError::aws(
+            Location::attr("lambda")
+                .index(0)
+                .then("reserved_concurrency"),
+            "could not set reserved concurrency",
+            AwsError {
+                service: "lambda".into(),
+                operation: op.into(),
+                code: Some(code.into()),
+                message: message.into(),
+                request_id: None,
+            },
+        )
+    }
+
+    fn open_request(status: &str) -> QuotaObserved {
+        QuotaObserved {
+            service_code: "lambda".into(),
+            quota_code: scaling::limits::QUOTA_LAMBDA_CONCURRENCY.into(),
+            request_id: Some("req-1".into()),
+            request_status: Some(status.into()),
+            requested_value: Some(10100.0),
+            ..QuotaObserved::default()
+        }
+    }
+
+    #[test]
+    fn concurrency_refused_for_the_account_limit_names_the_open_request() {
+        let below = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].";
+        let mut errors = vec![
+            refusal(
+                "PutFunctionConcurrency",
+                "InvalidParameterValueException",
+                below,
+            ),
+            refusal(
+                "PutFunctionConcurrency",
+                "ResourceConflictException",
+                "update in progress",
+            ),
+        ];
+        let quotas = [None, Some(open_request("CASE_OPENED"))];
+        let open = open_lambda_concurrency(&quotas).expect("an open request");
+        explain_waiting_for_increase(&mut errors, open);
+        assert_eq!(
+            errors[0].summary,
+            "waiting for the Lambda concurrency quota increase"
+        );
+        let text = errors[0].error.to_string();
+        for part in [
+            "req-1",
+            "lambda/L-B99A9384",
+            "desired value 10100",
+            "is CASE_OPENED",
+            "apply again",
+            below,
+        ] {
+            assert!(text.contains(part), "{part:?} missing from {text}");
+        }
+        // Other refusals are left as AWS gave them.
+        assert_eq!(errors[1].summary, "could not set reserved concurrency");
+    }
+
+    #[test]
+    fn only_an_open_lambda_concurrency_request_counts() {
+        assert!(open_lambda_concurrency(&[Some(open_request("APPROVED"))]).is_none());
+        assert!(open_lambda_concurrency(&[Some(open_request("DENIED"))]).is_none());
+        let mut other = open_request("PENDING");
+        other.quota_code = "L-8A5B8E43".into();
+        assert!(open_lambda_concurrency(&[Some(other)]).is_none());
+        assert!(open_lambda_concurrency(&[Some(open_request("PENDING"))]).is_some());
+    }
 
     fn h(id: &str, status: &str, created: f64) -> HistoryEntry {
         HistoryEntry {

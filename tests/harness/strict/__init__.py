@@ -83,6 +83,11 @@ class StrictControls:
             "POST", "quotas/timeline", {"Steps": [{"Status": s, "After": a} for s, a in steps]}
         )
 
+    def acknowledge_next_unapplied(self, service: str, operation: str) -> None:
+        """The next ``operation`` of ``service`` (botocore names, e.g. apigateway/UpdateStage) is
+        answered 200 with the resource unchanged and never reaches the emulator."""
+        self._strict().acknowledge_unapplied({"Service": service, "Operation": operation})
+
 
 def xfail_under_strict(reason: str) -> Any:
     """A strict xfail for a test that fails only because the strict sandbox refuses what AWS

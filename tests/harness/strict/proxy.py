@@ -15,6 +15,9 @@ Control endpoints (on every proxy, same state):
     POST /_strict/lambda/pc-failure      {"FunctionName", "Reason"}: its next provisioned
                                          concurrency config ends FAILED with that reason
     POST /_strict/quotas/timeline        {"Steps": [{"Status": "CASE_OPENED", "After": 0.2}, ...]}
+    POST /_strict/unapplied              {"Service": "apigateway", "Operation": "UpdateStage"}: the
+                                         next such request is acknowledged (200 with what a GET of
+                                         its path returns) but never reaches the emulator
 """
 
 from __future__ import annotations
@@ -137,6 +140,8 @@ class StrictState:
         self.log: list[dict[str, Any]] = []
         self._clients: dict[str, Any] = {}
         self.rules = rules.Rules(self)
+        # (service, operation) -> how many of the next such requests to acknowledge unapplied.
+        self.unapplied: dict[tuple[str, str], int] = {}
         self.reset_stats()
 
     def reset_stats(self) -> None:
@@ -156,6 +161,25 @@ class StrictState:
     def reset(self) -> None:
         """Forget rule state (the emulators were emptied); counters keep running."""
         self.rules.reset()
+        with self.lock:
+            self.unapplied.clear()
+
+    def acknowledge_unapplied(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A test control, not an AWS rule: the next ``Operation`` of ``Service`` is answered
+        200 with the resource as a GET of the same path shows it, and not forwarded - the
+        "write acknowledged but not applied" case a read-back check must catch."""
+        key = (str(data["Service"]), str(data["Operation"]))
+        with self.lock:
+            self.unapplied[key] = self.unapplied.get(key, 0) + 1
+            return {"Service": key[0], "Operation": key[1], "Pending": self.unapplied[key]}
+
+    def take_unapplied(self, service: str, operation: str) -> bool:
+        with self.lock:
+            left = self.unapplied.get((service, operation), 0)
+            if left <= 0:
+                return False
+            self.unapplied[(service, operation)] = left - 1
+            return True
 
     def set_profile(self, values: dict[str, Any]) -> Profile:
         names = {f.name for f in fields(Profile)}
@@ -322,6 +346,12 @@ class StrictProxy:
             entry.update(status=refusal.status, refused="rule", error=_code_of(refusal), message=ex.notes.get("message"))
             state.record(entry, "rule")
             return refusal
+        if state.take_unapplied(service, call.name):
+            quiet = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "content-type")}
+            answer = _forward(self.upstream, "GET", path, quiet, b"")
+            entry.update(status=answer.status, refused=None, unapplied=True)
+            state.record(entry, "forwarded")
+            return answer
         answer = _forward(self.upstream, method, target, headers, body)
         answer = state.rules.after(ex, answer)
         entry.update(status=answer.status, refused=None)
@@ -352,6 +382,7 @@ def control(state: StrictState, method: str, path: str, query: str, body: bytes)
         ("GET", "profile"): lambda: asdict(state.profile),
         ("POST", "profile"): lambda: asdict(state.set_profile(data)),
         ("POST", "reset"): lambda: (state.reset(), {"ok": True})[1],
+        ("POST", "unapplied"): lambda: state.acknowledge_unapplied(data),
     }
     handler = handlers.get((method, path.rstrip("/")))
     if handler is None:
