@@ -154,8 +154,10 @@ fn claimed(p: &Profile) -> (BTreeSet<String>, Vec<&'static str>) {
     if let Some(d) = &p.dashboard {
         keys.insert(dashboard::key(&d.name));
     }
-    if p.cache_policy.is_some() {
+    if let Some(cp) = &p.cache_policy {
         prefixes.push("cachepolicy:");
+        // A create in flight is known by the name it was creating.
+        keys.insert(cache_policy::pending_key(&cp.name));
     }
     if p.global_accelerator.is_some() {
         prefixes.push("accelerator:");
@@ -585,5 +587,36 @@ mod tests {
         let (keys, prefixes) = claimed(&p);
         assert!(keys.contains("lambda:fn") && keys.contains("provisioned:fn:prod"));
         assert!(prefixes.is_empty());
+    }
+
+    #[test]
+    fn a_cache_policy_create_in_flight_is_claimed_by_its_name() {
+        // A create killed before its answer leaves only the intent (by name)
+        // in the journal; the recovering apply must take it back, or the
+        // policy AWS created is refused as someone else's.
+        let p = Profile {
+            cache_policy: Some(scaling::CachePolicy {
+                name: "smuppy-api".into(),
+                comment: None,
+                min_ttl: None,
+                default_ttl: None,
+                max_ttl: None,
+                enable_gzip: true,
+                enable_brotli: true,
+                header_behavior: "none".into(),
+                headers: Vec::new(),
+                cookie_behavior: "none".into(),
+                cookies: Vec::new(),
+                query_string_behavior: "none".into(),
+                query_strings: Vec::new(),
+            }),
+            ..Profile::default()
+        };
+        assert!(claims(&p, "cachepolicy-pending:smuppy-api"));
+        assert!(!claims(&p, "cachepolicy-pending:someone-else"));
+        assert!(!claims(
+            &Profile::default(),
+            "cachepolicy-pending:smuppy-api"
+        ));
     }
 }

@@ -385,7 +385,7 @@ async fn create(
 }
 
 /// Private-state key of a create in flight for the policy named `name`.
-fn pending_key(name: &str) -> String {
+pub(crate) fn pending_key(name: &str) -> String {
     format!("cachepolicy-pending:{name}")
 }
 
