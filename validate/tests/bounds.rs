@@ -12,31 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{run_in, Run};
-
-fn assert_unusable(r: &Run, needles: &[&str]) {
-    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
-    assert!(r.stdout.is_empty(), "stdout: {}", r.stdout);
-    let lines: Vec<_> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "want one line, got: {}", r.stderr);
-    assert!(lines[0].starts_with("smuppy-validate: "), "{}", lines[0]);
-    for needle in needles {
-        assert!(lines[0].contains(needle), "want {needle:?} in {}", lines[0]);
-    }
-    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("internal error"));
-}
-
-fn temp_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    }
-    dir
-}
+use crate::util::{assert_unusable, run_in, temp_with, Run};
 
 /// A profile whose reserved concurrency is `expr`.
 fn profile(expr: &str) -> String {
