@@ -419,23 +419,12 @@ pub async fn apply_profile(
             component = %format!("dynamodb:{}", t.table_name)
         ))
     }));
-    // Quota requests go first: a concurrency write AWS refuses because the
-    // account limit is still too low is then reported against the open
-    // increase request that will lift it.
-    let quotas = join_all(desired.quota_requests.iter().enumerate().map(|(i, q)| {
+    let quotas_f = join_all(desired.quota_requests.iter().enumerate().map(|(i, q)| {
         let known_id = known
             .quota(&q.service_code, &q.quota_code)
             .and_then(|o| o.request_id.clone());
         async move { quota::apply(ctx, i, q, known_id.as_deref()).await }
-    }))
-    .await;
-    let open_concurrency = quota::open_lambda_concurrency(
-        &quotas
-            .iter()
-            .map(|p| p.observed.clone())
-            .collect::<Vec<_>>(),
-    )
-    .cloned();
+    }));
     let cp_id = cache_policy_id(ctx, known);
     let cp_f = async {
         match &desired.cache_policy {
@@ -451,7 +440,18 @@ pub async fn apply_profile(
             None => Part::new(None),
         }
     };
-    let (s, mut l, t, cp, d, ga) = futures::join!(stage_f, lambdas_f, tables_f, cp_f, dash_f, ga_f);
+    let (s, mut l, t, quotas, cp, d, ga) =
+        futures::join!(stage_f, lambdas_f, tables_f, quotas_f, cp_f, dash_f, ga_f);
+    // A concurrency write AWS refused because the account limit is still too
+    // low is reported against the open increase request that will lift it.
+    // Filing that request first would not help: AWS decides it later.
+    let open_concurrency = quota::open_lambda_concurrency(
+        &quotas
+            .iter()
+            .map(|p| p.observed.clone())
+            .collect::<Vec<_>>(),
+    )
+    .cloned();
     if let Some(open) = &open_concurrency {
         for part in &mut l {
             quota::explain_waiting_for_increase(&mut part.errors, open);
