@@ -78,6 +78,7 @@ pub fn analyze_with(
         extrapolation_factor: options.extrapolation_factor,
     };
     let mut findings = rules::run(&ctx);
+    findings.extend(limits.live.unread.iter().map(|u| u.finding()));
     findings.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)

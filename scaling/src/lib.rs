@@ -19,6 +19,7 @@ pub mod prices;
 pub mod profile;
 pub mod rules;
 pub mod traffic;
+pub mod unread;
 
 pub use analysis::{analyze, analyze_with, Analysis, Options, DEFAULT_EXTRAPOLATION_FACTOR};
 pub use capacity::{Capacity, LinkLimit};
@@ -32,3 +33,4 @@ pub use prices::{PriceError, PriceItem, PriceTable};
 pub use profile::*;
 pub use rules::{RuleInfo, RULES};
 pub use traffic::{Architecture, Measured, TrafficModel};
+pub use unread::{FactKey, UnreadFact};

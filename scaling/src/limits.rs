@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::unread::{FactKey, UnreadFact};
+
 /// Service Quotas code of the API Gateway throttle rate (per account, per Region).
 pub const QUOTA_APIGW_RATE: &str = "L-8A5B8E43";
 /// Service Quotas code of Lambda concurrent executions (per Region).
@@ -96,6 +98,17 @@ pub struct LiveFacts {
     /// The profiles' DynamoDB tables as the account has them (tables that do
     /// not exist yet are absent).
     pub tables: Vec<TableFacts>,
+    /// What the account did not give (each falls back to AWS's published
+    /// default, reported as a `LIV001` warning).
+    pub unread: Vec<UnreadFact>,
+}
+
+impl LiveFacts {
+    /// True when the fact `key` could not be read.
+    pub fn is_unread(&self, key: &FactKey) -> bool {
+        let key = key.to_string();
+        self.unread.iter().any(|u| u.key == key)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +153,9 @@ pub struct ScalingBounds {
     pub max_capacity: i64,
 }
 
+/// The source of a default the account could not confirm (see `LIV001`).
+pub const ASSUMED_DEFAULT: &str = "AWS default, assumed: not readable from the account, see LIV001";
+
 /// A limit value together with where it came from, for messages.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sourced {
@@ -173,7 +189,10 @@ impl Limits {
         }
         Sourced {
             value: self.apigw_account_rps,
-            source: "AWS default",
+            source: self.default_source(&[
+                FactKey::ApiGatewayAccount,
+                FactKey::Quota("apigateway", QUOTA_APIGW_RATE),
+            ]),
         }
     }
 
@@ -185,7 +204,7 @@ impl Limits {
             },
             None => Sourced {
                 value: self.apigw_account_burst,
-                source: "AWS default",
+                source: self.default_source(&[FactKey::ApiGatewayAccount]),
             },
         }
     }
@@ -210,7 +229,20 @@ impl Limits {
         }
         Sourced {
             value: self.lambda_account_concurrency as f64,
-            source: "AWS default",
+            source: self.default_source(&[
+                FactKey::LambdaAccount,
+                FactKey::Quota("lambda", QUOTA_LAMBDA_CONCURRENCY),
+            ]),
+        }
+    }
+
+    /// How a default is named: an assumption when the account was asked and
+    /// one of the facts that would have replaced it could not be read.
+    fn default_source(&self, keys: &[FactKey]) -> &'static str {
+        if keys.iter().any(|k| self.live.is_unread(k)) {
+            ASSUMED_DEFAULT
+        } else {
+            "AWS default"
         }
     }
 
@@ -281,5 +313,23 @@ mod tests {
             reserved_concurrency: 250,
         });
         assert_eq!(l.reserved_elsewhere(), 250);
+    }
+
+    #[test]
+    fn a_default_the_account_did_not_confirm_is_named_an_assumption() {
+        let mut l = Limits::default();
+        assert_eq!(l.lambda_concurrency().source, "AWS default");
+        l.live.unread.push(UnreadFact {
+            key: FactKey::LambdaAccount.to_string(),
+            fact: "Lambda account concurrency".into(),
+            call: "lambda GetAccountSettings".into(),
+            error_code: None,
+            message: "unreachable".into(),
+            iam_action: "lambda:GetAccountSettings".into(),
+            assumed: "1,000".into(),
+        });
+        assert_eq!(l.lambda_concurrency().value, 1_000.0);
+        assert_eq!(l.lambda_concurrency().source, ASSUMED_DEFAULT);
+        assert_eq!(l.apigw_rate().source, "AWS default");
     }
 }

@@ -78,6 +78,7 @@ pub const RULES: &[RuleInfo] = &[
     r("LIM019", W, "limits", "Integration timeout above 29 s", "Raising it needs a quota increase (Regional or private REST APIs only) and may lower the account throttle."),
     r("LIM020", E, "limits", "Provisioned table without capacity", "Switching to PROVISIONED needs read and write capacity (or auto scaling to set them)."),
     r("LIM021", E, "limits", "Fixed capacity beside auto scaling", "Auto scaling owns a dimension's provisioned capacity; a fixed read_capacity or write_capacity beside it could never hold."),
+    r("LIV001", W, "limits", "Account fact not readable: AWS default assumed", "A fact the account did not give (access denied, service unreachable, throttled) falls back to AWS's published default; the rules that use it say so."),
     r("SEC001", W, "security", "Authorization in the cache key", "Whitelisted headers are always in the cache key: one cache entry per token, so the hit ratio depends on each user repeating requests."),
     r("SEC002", W, "security", "MinTTL above 0 caches private responses", "With MinTTL > 0 CloudFront caches even no-store, no-cache and private responses."),
     r("SEC003", E, "security", "Headers listed but not whitelisted", "With header_behavior \"none\" the listed headers are neither keyed nor forwarded: the origin never sees them."),
