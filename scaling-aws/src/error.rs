@@ -81,10 +81,36 @@ impl AwsError {
         }
     }
 
+    /// The message without the debug dump of the whole error chain the
+    /// SDK's transport errors end with, e.g. ` (DispatchFailure(…))`: the
+    /// readable causes only.
+    pub fn concise_message(&self) -> &str {
+        concise(&self.message)
+    }
+
     /// True when AWS's code is one of `codes`.
     pub fn is(&self, codes: &[&str]) -> bool {
         self.code.as_deref().is_some_and(|c| codes.contains(&c))
     }
+}
+
+/// `message` up to the debug dump the SDK's transport and timeout errors
+/// append after their readable causes (` (DispatchFailure(DispatchFailure {
+/// source: … }))`).
+pub fn concise(message: &str) -> &str {
+    const DUMPS: [&str; 5] = [
+        " (DispatchFailure(",
+        " (TimeoutError(",
+        " (ResponseError(",
+        " (ConstructionFailure(",
+        " (ServiceError(",
+    ];
+    let cut = DUMPS
+        .iter()
+        .filter_map(|d| message.find(d))
+        .min()
+        .unwrap_or(message.len());
+    message[..cut].trim_end()
 }
 
 /// A read whose "not found" answers (`codes`) mean the thing is absent:

@@ -6,14 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
-use aws_sdk_servicequotas::types::RequestStatus;
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::stream::{self, StreamExt};
 use scaling::limits::{QUOTA_APIGW_RATE, QUOTA_LAMBDA_CONCURRENCY};
-use scaling::{
-    AccountThrottle, LiveFacts, OpenQuotaRequest, Profile, ReservedElsewhere, ScalingBounds,
-    TableFacts,
-};
+use scaling::{AccountThrottle, FactKey, LiveFacts, Profile, ReservedElsewhere};
 
 use crate::{Aws, AwsError};
 
@@ -22,10 +17,16 @@ use crate::{Aws, AwsError};
 /// unreserved, minus what the profiles' own functions reserve) instead of a
 /// `GetFunctionConcurrency` per function.
 pub const MAX_FUNCTIONS: usize = 1_000;
-/// Pages of quota request history read per quota and status.
-const MAX_REQUEST_PAGES: usize = 10;
 /// Concurrent per-function and per-table reads.
 const PARALLEL: usize = 8;
+
+mod misses;
+mod quotas;
+mod tables;
+
+use misses::{published_concurrency, published_throttle, quota_miss, Misses};
+use quotas::{applied_value, read_quotas};
+use tables::read_tables;
 
 /// The name under which an aggregate of other functions' reservations is reported.
 pub const OTHER_FUNCTIONS: &str = "other functions (from GetAccountSettings)";
@@ -58,21 +59,31 @@ pub async fn read_live_facts(aws: &Aws, profiles: &[Profile]) -> Result<LiveFact
         .filter(|t| !t.is_empty())
         .collect();
 
-    let (lambda, quota_facts, throttle, table_facts) = futures::try_join!(
+    let (
+        (lambda, m_lambda),
+        (quota_facts, m_quotas),
+        (throttle, m_throttle),
+        (table_facts, m_tables),
+    ) = futures::join!(
         read_lambda(aws, &managed),
         read_quotas(aws, &quotas),
-        read_account_throttle(aws),
+        throttle_or_miss(aws),
         read_tables(aws, &tables),
-    )?;
+    );
+    let mut misses = Misses::default();
+    for m in [m_lambda, m_quotas, m_throttle, m_tables] {
+        misses.absorb(m);
+    }
     let (applied_quotas, open_requests) = quota_facts;
-    Ok(LiveFacts {
+    misses.finish(LiveFacts {
         applied_quotas,
         open_requests,
         account_throttle: throttle,
-        account_concurrency: Some(lambda.limit),
+        account_concurrency: lambda.limit,
         unreserved_concurrency: lambda.unreserved,
         reserved_outside_profile: lambda.elsewhere,
         tables: table_facts,
+        unread: Vec::new(),
     })
 }
 
@@ -86,40 +97,72 @@ pub async fn read_live_facts(aws: &Aws, profiles: &[Profile]) -> Result<LiveFact
 /// figures. What other functions reserve and which quota requests are open
 /// does change with applies; `smuppy-validate --live` reads those.
 pub async fn read_account_capacity(aws: &Aws) -> Result<LiveFacts, AwsError> {
-    let settings = async {
-        aws.lambda()
-            .get_account_settings()
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("lambda", "GetAccountSettings", e))
+    let core = [
+        ("apigateway", QUOTA_APIGW_RATE),
+        ("lambda", QUOTA_LAMBDA_CONCURRENCY),
+    ];
+    let (settings, (throttle, m_throttle), applied) = futures::join!(
+        account_settings(aws),
+        throttle_or_miss(aws),
+        futures::future::join_all(core.iter().map(|(s, c)| applied_value(aws, s, c))),
+    );
+    let mut misses = Misses::default();
+    misses.absorb(m_throttle);
+    let account_concurrency = match settings {
+        Ok((limit, _)) => {
+            misses.ok();
+            Some(limit)
+        }
+        Err(e) => {
+            misses.miss(
+                FactKey::LambdaAccount,
+                "Lambda account concurrency",
+                published_concurrency(),
+                e,
+            );
+            None
+        }
     };
-    let (settings, throttle, apigw, lambda) = futures::try_join!(
-        settings,
-        read_account_throttle(aws),
-        applied_value(aws, "apigateway", QUOTA_APIGW_RATE),
-        applied_value(aws, "lambda", QUOTA_LAMBDA_CONCURRENCY),
-    )?;
     let mut applied_quotas = BTreeMap::new();
-    if let Some(v) = apigw {
-        applied_quotas.insert(
-            scaling::Limits::quota_key("apigateway", QUOTA_APIGW_RATE),
-            v,
-        );
+    for ((service, code), r) in core.iter().zip(applied) {
+        match r {
+            Ok(v) => {
+                misses.ok();
+                if let Some(v) = v {
+                    applied_quotas.insert(scaling::Limits::quota_key(service, code), v);
+                }
+            }
+            Err(e) => quota_miss(&mut misses, service, code, e),
+        }
     }
-    if let Some(v) = lambda {
-        applied_quotas.insert(
-            scaling::Limits::quota_key("lambda", QUOTA_LAMBDA_CONCURRENCY),
-            v,
-        );
-    }
-    Ok(LiveFacts {
+    misses.finish(LiveFacts {
         applied_quotas,
         account_throttle: throttle,
-        account_concurrency: settings
-            .account_limit()
-            .map(|a| i64::from(a.concurrent_executions())),
+        account_concurrency,
         ..LiveFacts::default()
     })
+}
+
+/// `GetAccountSettings`: the account's concurrent executions and unreserved
+/// executions.
+async fn account_settings(aws: &Aws) -> Result<(i64, Option<i64>), AwsError> {
+    let settings = aws
+        .lambda()
+        .get_account_settings()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("lambda", "GetAccountSettings", e))?;
+    let account = settings.account_limit().ok_or_else(|| {
+        AwsError::new(
+            "lambda",
+            "GetAccountSettings",
+            "the answer has no AccountLimit",
+        )
+    })?;
+    Ok((
+        i64::from(account.concurrent_executions()),
+        account.unreserved_concurrent_executions().map(i64::from),
+    ))
 }
 
 /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` or `NAME` → `NAME`.
@@ -131,73 +174,125 @@ fn function_name_of(s: &str) -> &str {
 }
 
 struct LambdaFacts {
-    limit: i64,
+    limit: Option<i64>,
     unreserved: Option<i64>,
     elsewhere: Vec<ReservedElsewhere>,
 }
 
-async fn read_lambda(aws: &Aws, managed: &BTreeSet<String>) -> Result<LambdaFacts, AwsError> {
-    let (settings, names) = futures::try_join!(
-        async {
-            aws.lambda()
-                .get_account_settings()
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("lambda", "GetAccountSettings", e))
-        },
-        list_function_names(aws),
-    )?;
-    let account = settings.account_limit().ok_or_else(|| {
-        AwsError::new(
-            "lambda",
-            "GetAccountSettings",
-            "the answer has no AccountLimit",
-        )
-    })?;
-    let limit = i64::from(account.concurrent_executions());
-    let unreserved = account.unreserved_concurrent_executions().map(i64::from);
+const OTHERS_FACT: &str = "The reserved concurrency of functions outside the profiles";
+
+async fn read_lambda(aws: &Aws, managed: &BTreeSet<String>) -> (LambdaFacts, Misses) {
+    let mut m = Misses::default();
+    let (settings, names) = futures::join!(account_settings(aws), list_function_names(aws));
+    let (limit, unreserved) = match settings {
+        Ok((limit, unreserved)) => {
+            m.ok();
+            (Some(limit), unreserved)
+        }
+        Err(e) => {
+            m.miss(
+                FactKey::LambdaAccount,
+                "Lambda account concurrency",
+                published_concurrency(),
+                e,
+            );
+            (None, None)
+        }
+    };
+    let names = match names {
+        Ok(n) => {
+            m.ok();
+            n
+        }
+        Err(e) => {
+            let assumed = if limit.is_some() {
+                "one figure from GetAccountSettings: what the account reserves, minus the profiles' own functions"
+            } else {
+                "none (no other function is taken to reserve concurrency)"
+            };
+            m.miss(FactKey::LambdaOthers, OTHERS_FACT, assumed, e);
+            None
+        }
+    };
 
     let elsewhere = match names {
         Some(names) => {
             let others: Vec<String> = names.into_iter().filter(|n| !managed.contains(n)).collect();
-            let mut found: Vec<ReservedElsewhere> = stream::iter(others)
-                .map(|name| reserved_of(aws, name))
-                .buffer_unordered(PARALLEL)
-                .try_filter_map(|r| async move { Ok(r) })
-                .try_collect()
-                .await?;
-            found.sort_by(|a, b| a.function_name.cmp(&b.function_name));
+            let (found, failed) = reserved_of_each(aws, others).await;
+            if let Some((count, e)) = failed {
+                m.miss(
+                    FactKey::LambdaOthers,
+                    format!("{OTHERS_FACT} ({count} of them)"),
+                    "none for those functions",
+                    e,
+                );
+            }
             found
         }
-        None => {
-            // Too many functions to ask one by one: what is reserved in the
-            // account, minus what the profiles' own functions hold.
-            let mut own = 0i64;
-            let reads: Vec<Option<ReservedElsewhere>> = stream::iter(managed.iter().cloned())
-                .map(|name| reserved_of(aws, name))
-                .buffer_unordered(PARALLEL)
-                .try_collect()
-                .await?;
-            for r in reads.into_iter().flatten() {
-                own += r.reserved_concurrency;
+        None => match limit {
+            // Too many functions to ask one by one, or the listing failed:
+            // what is reserved in the account, minus what the profiles' own
+            // functions hold.
+            Some(limit) => {
+                let (own, failed) = reserved_of_each(aws, managed.iter().cloned().collect()).await;
+                if let Some((count, e)) = failed {
+                    m.miss(
+                        FactKey::LambdaOthers,
+                        format!("The reserved concurrency of {count} of the profiles' functions"),
+                        "none held by those functions (so more is counted as reserved elsewhere)",
+                        e,
+                    );
+                }
+                let own: i64 = own.iter().map(|r| r.reserved_concurrency).sum();
+                let reserved_total = unreserved.map(|u| (limit - u).max(0)).unwrap_or(0);
+                let rest = (reserved_total - own).max(0);
+                if rest > 0 {
+                    vec![ReservedElsewhere {
+                        function_name: OTHER_FUNCTIONS.to_string(),
+                        reserved_concurrency: rest,
+                    }]
+                } else {
+                    Vec::new()
+                }
             }
-            let reserved_total = unreserved.map(|u| (limit - u).max(0)).unwrap_or(0);
-            let rest = (reserved_total - own).max(0);
-            if rest > 0 {
-                vec![ReservedElsewhere {
-                    function_name: OTHER_FUNCTIONS.to_string(),
-                    reserved_concurrency: rest,
-                }]
-            } else {
-                Vec::new()
-            }
-        }
+            None => Vec::new(),
+        },
     };
-    Ok(LambdaFacts {
-        limit,
-        unreserved,
-        elsewhere,
-    })
+    (
+        LambdaFacts {
+            limit,
+            unreserved,
+            elsewhere,
+        },
+        m,
+    )
+}
+
+/// The reserved concurrency of each function that has one, sorted by name;
+/// and, when some reads failed, how many and the first error.
+async fn reserved_of_each(
+    aws: &Aws,
+    names: Vec<String>,
+) -> (Vec<ReservedElsewhere>, Option<(usize, AwsError)>) {
+    let reads: Vec<Result<Option<ReservedElsewhere>, AwsError>> = stream::iter(names)
+        .map(|name| reserved_of(aws, name))
+        .buffer_unordered(PARALLEL)
+        .collect()
+        .await;
+    let mut found = Vec::new();
+    let mut failed: Option<(usize, AwsError)> = None;
+    for r in reads {
+        match r {
+            Ok(Some(r)) => found.push(r),
+            Ok(None) => {}
+            Err(e) => match &mut failed {
+                Some((n, _)) => *n += 1,
+                None => failed = Some((1, e)),
+            },
+        }
+    }
+    found.sort_by(|a, b| a.function_name.cmp(&b.function_name));
+    (found, failed)
 }
 
 /// Every function name in the region, or `None` when there are more than
@@ -259,144 +354,6 @@ async fn reserved_of(aws: &Aws, name: String) -> Result<Option<ReservedElsewhere
     }
 }
 
-type QuotaFacts = (BTreeMap<String, f64>, Vec<OpenQuotaRequest>);
-/// One quota: its `service/code` key and applied value (if known), and its open requests.
-type OneQuota = (Option<(String, f64)>, Vec<OpenQuotaRequest>);
-
-async fn read_quotas(
-    aws: &Aws,
-    quotas: &BTreeSet<(String, String)>,
-) -> Result<QuotaFacts, AwsError> {
-    let per_quota: Vec<OneQuota> = stream::iter(quotas.iter().cloned())
-        .map(|(service, code)| async move {
-            let (applied, open) = futures::try_join!(
-                applied_value(aws, &service, &code),
-                open_requests(aws, &service, &code),
-            )?;
-            Ok::<_, AwsError>((
-                applied.map(|v| (scaling::Limits::quota_key(&service, &code), v)),
-                open,
-            ))
-        })
-        .buffer_unordered(PARALLEL)
-        .try_collect()
-        .await?;
-    let mut applied = BTreeMap::new();
-    let mut open = Vec::new();
-    for (a, o) in per_quota {
-        if let Some((k, v)) = a {
-            applied.insert(k, v);
-        }
-        open.extend(o);
-    }
-    open.sort_by(|a, b| {
-        (&a.service_code, &a.quota_code, &a.request_id).cmp(&(
-            &b.service_code,
-            &b.quota_code,
-            &b.request_id,
-        ))
-    });
-    Ok((applied, open))
-}
-
-/// The applied value, else the AWS default; `None` when the quota is unknown.
-async fn applied_value(aws: &Aws, service: &str, code: &str) -> Result<Option<f64>, AwsError> {
-    let sq = aws.servicequotas();
-    match sq
-        .get_service_quota()
-        .service_code(service)
-        .quota_code(code)
-        .send()
-        .await
-    {
-        Ok(out) => {
-            if let Some(v) = out.quota().and_then(|q| q.value()) {
-                return Ok(Some(v));
-            }
-        }
-        Err(e) => {
-            let e = AwsError::from_sdk("servicequotas", "GetServiceQuota", e);
-            if !e.is(&["NoSuchResourceException"]) {
-                return Err(e);
-            }
-        }
-    }
-    match sq
-        .get_aws_default_service_quota()
-        .service_code(service)
-        .quota_code(code)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.quota().and_then(|q| q.value())),
-        Err(e) => {
-            let e = AwsError::from_sdk("servicequotas", "GetAWSDefaultServiceQuota", e);
-            if e.is(&["NoSuchResourceException"]) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        }
-    }
-}
-
-/// Increase requests for one quota that are still open.
-async fn open_requests(
-    aws: &Aws,
-    service: &str,
-    code: &str,
-) -> Result<Vec<OpenQuotaRequest>, AwsError> {
-    let mut out = Vec::new();
-    for status in [RequestStatus::Pending, RequestStatus::CaseOpened] {
-        let mut token: Option<String> = None;
-        for _ in 0..MAX_REQUEST_PAGES {
-            let page = aws
-                .servicequotas()
-                .list_requested_service_quota_change_history_by_quota()
-                .service_code(service)
-                .quota_code(code)
-                .status(status.clone())
-                .set_next_token(token.take())
-                .send()
-                .await;
-            let page = match page {
-                Ok(p) => p,
-                Err(e) => {
-                    let e = AwsError::from_sdk(
-                        "servicequotas",
-                        "ListRequestedServiceQuotaChangeHistoryByQuota",
-                        e,
-                    );
-                    if e.is(&["NoSuchResourceException"]) {
-                        break;
-                    }
-                    return Err(e);
-                }
-            };
-            for r in page.requested_quotas() {
-                let Some(desired) = r.desired_value() else {
-                    continue;
-                };
-                out.push(OpenQuotaRequest {
-                    service_code: r.service_code().unwrap_or(service).to_string(),
-                    quota_code: r.quota_code().unwrap_or(code).to_string(),
-                    desired_value: desired,
-                    status: r
-                        .status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_else(|| status.as_str().to_string()),
-                    request_id: r.id().map(str::to_string),
-                });
-            }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
-    }
-    Ok(out)
-}
-
 async fn read_account_throttle(aws: &Aws) -> Result<Option<AccountThrottle>, AwsError> {
     let out = aws
         .apigateway()
@@ -410,73 +367,24 @@ async fn read_account_throttle(aws: &Aws) -> Result<Option<AccountThrottle>, Aws
     }))
 }
 
-async fn read_tables(aws: &Aws, tables: &BTreeSet<String>) -> Result<Vec<TableFacts>, AwsError> {
-    let read: Vec<Option<TableFacts>> = stream::iter(tables.iter().cloned())
-        .map(|name| read_table(aws, name))
-        .buffer_unordered(PARALLEL)
-        .try_collect()
-        .await?;
-    let mut out: Vec<TableFacts> = read.into_iter().flatten().collect();
-    out.sort_by(|a, b| a.table_name.cmp(&b.table_name));
-    Ok(out)
-}
-
-/// One table, or `None` when it does not exist (yet).
-async fn read_table(aws: &Aws, name: String) -> Result<Option<TableFacts>, AwsError> {
-    let resource_id = format!("table/{name}");
-    let (described, targets) = futures::join!(
-        aws.dynamodb().describe_table().table_name(&name).send(),
-        aws.autoscaling()
-            .describe_scalable_targets()
-            .service_namespace(ServiceNamespace::Dynamodb)
-            .resource_ids(&resource_id)
-            .send(),
-    );
-    let table = match described {
-        Ok(out) => out,
+async fn throttle_or_miss(aws: &Aws) -> (Option<AccountThrottle>, Misses) {
+    let mut m = Misses::default();
+    let t = match read_account_throttle(aws).await {
+        Ok(t) => {
+            m.ok();
+            t
+        }
         Err(e) => {
-            let e = AwsError::from_sdk("dynamodb", "DescribeTable", e);
-            if e.is(&["ResourceNotFoundException"]) {
-                return Ok(None);
-            }
-            return Err(e);
+            m.miss(
+                FactKey::ApiGatewayAccount,
+                "The API Gateway account throttle",
+                published_throttle(),
+                e,
+            );
+            None
         }
     };
-    let targets = targets
-        .map_err(|e| AwsError::from_sdk("applicationautoscaling", "DescribeScalableTargets", e))?;
-    let Some(desc) = table.table() else {
-        return Err(AwsError::new(
-            "dynamodb",
-            "DescribeTable",
-            format!("the answer for {name} has no Table"),
-        ));
-    };
-    let billing_mode = Some(
-        desc.billing_mode_summary()
-            .and_then(|b| b.billing_mode())
-            .map(|m| m.as_str().to_string())
-            // Tables never switched report no summary: they are provisioned.
-            .unwrap_or_else(|| "PROVISIONED".to_string()),
-    );
-    let throughput = desc.provisioned_throughput();
-    let bounds = |dim: ScalableDimension| {
-        targets
-            .scalable_targets()
-            .iter()
-            .find(|t| t.resource_id() == resource_id && *t.scalable_dimension() == dim)
-            .map(|t| ScalingBounds {
-                min_capacity: i64::from(t.min_capacity()),
-                max_capacity: i64::from(t.max_capacity()),
-            })
-    };
-    Ok(Some(TableFacts {
-        table_name: name.clone(),
-        billing_mode,
-        read_capacity: throughput.and_then(|t| t.read_capacity_units()),
-        write_capacity: throughput.and_then(|t| t.write_capacity_units()),
-        read_autoscaling: bounds(ScalableDimension::DynamoDbTableReadCapacityUnits),
-        write_autoscaling: bounds(ScalableDimension::DynamoDbTableWriteCapacityUnits),
-    }))
+    (t, m)
 }
 
 #[cfg(test)]

@@ -81,19 +81,7 @@ impl AwsSource {
 /// chain, e.g. ` (DispatchFailure(DispatchFailure { source: ... }))`, after
 /// the readable causes: keep the readable part.
 pub fn concise(message: &str) -> String {
-    const DUMPS: [&str; 5] = [
-        " (DispatchFailure(",
-        " (TimeoutError(",
-        " (ResponseError(",
-        " (ConstructionFailure(",
-        " (ServiceError(",
-    ];
-    let cut = DUMPS
-        .iter()
-        .filter_map(|d| message.find(d))
-        .min()
-        .unwrap_or(message.len());
-    message[..cut].trim_end().to_string()
+    scaling_aws::error::concise(message).to_string()
 }
 
 impl LiveSource for AwsSource {
