@@ -23,6 +23,7 @@
 //! | `dashboard` | Get/PutDashboard, DeleteDashboards | delete, or the prior body |
 //! | `global_accelerator` | Describe/Create/UpdateAccelerator, listener and endpoint group calls | disable, wait, delete |
 
+pub mod capture_key;
 pub mod client;
 pub mod components;
 pub mod credentials;
@@ -31,6 +32,7 @@ pub mod live;
 pub mod run;
 pub mod state;
 
+pub use capture_key::{CaptureKey, UnknownCaptureKey};
 pub use client::{AccountCheckError, Aws, AwsSettings, ConnectError, RetryMode};
 pub use components::dashboard::{dashboard_body, dashboard_body_with};
 pub use credentials::AccountRefused;
@@ -42,7 +44,7 @@ pub use state::*;
 use components::{accelerator, cache_policy, dashboard, dynamodb, lambda, quota, stage};
 use futures::future::join_all;
 use run::{Ctx, Part};
-use scaling::Profile;
+use scaling::{Location, Profile};
 use stage::StageId;
 use std::collections::{BTreeMap, BTreeSet};
 use tracing::Instrument;
@@ -116,60 +118,70 @@ type Parts = (
 /// profile created (a crash between create and saving state).
 fn cache_policy_id(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
     let id = known.cache_policy.as_ref().map(|c| c.id.clone());
-    id.or_else(|| captured_id(ctx, "cachepolicy:"))
+    id.or_else(|| {
+        captured_id(ctx, |k| match k {
+            CaptureKey::CachePolicy { id } => Some(id),
+            _ => None,
+        })
+    })
 }
 
 /// The accelerator ARN: from `known`, else from a capture.
 fn accelerator_arn(ctx: &Ctx<'_>, known: &Observed) -> Option<String> {
     let arn = known.global_accelerator.as_ref().map(|a| a.arn.clone());
-    arn.or_else(|| captured_id(ctx, "accelerator:"))
+    arn.or_else(|| {
+        captured_id(ctx, |k| match k {
+            CaptureKey::Accelerator { arn } => Some(arn),
+            _ => None,
+        })
+    })
 }
 
-/// The identity in the first capture key starting with `prefix`.
-fn captured_id(ctx: &Ctx<'_>, prefix: &str) -> Option<String> {
+/// The identity of the first capture of the kind `id_of` picks.
+fn captured_id(ctx: &Ctx<'_>, id_of: impl Fn(CaptureKey) -> Option<String>) -> Option<String> {
     ctx.capture_keys()
         .into_iter()
-        .find_map(|k| k.strip_prefix(prefix).map(str::to_string))
-}
-
-/// Private-state keys the profile claims: captures under any other key
-/// belong to components the profile no longer has.
-fn claimed(p: &Profile) -> (BTreeSet<String>, Vec<&'static str>) {
-    let mut keys = BTreeSet::new();
-    let mut prefixes = Vec::new();
-    if let Some(id) = p.api_gateway.as_ref().and_then(StageId::of) {
-        keys.insert(id.key());
-    }
-    for l in &p.lambdas {
-        keys.insert(lambda::function_key(&l.function_name));
-        if let Some(q) = &l.qualifier {
-            keys.insert(lambda::qualifier_key(&l.function_name, q));
-        }
-    }
-    for t in &p.dynamodb {
-        keys.insert(dynamodb::table_key(&t.table_name));
-        keys.insert(dynamodb::scalable_key(&t.table_name, dynamodb::Dim::Read));
-        keys.insert(dynamodb::scalable_key(&t.table_name, dynamodb::Dim::Write));
-    }
-    if let Some(d) = &p.dashboard {
-        keys.insert(dashboard::key(&d.name));
-    }
-    if let Some(cp) = &p.cache_policy {
-        prefixes.push("cachepolicy:");
-        // A create in flight is known by the name it was creating.
-        keys.insert(cache_policy::pending_key(&cp.name));
-    }
-    if p.global_accelerator.is_some() {
-        prefixes.push("accelerator:");
-    }
-    (keys, prefixes)
+        .find_map(|k| k.parse().ok().and_then(&id_of))
 }
 
 /// Whether `key` (a private-state capture key) names an AWS thing profile
-/// `p` manages: what a crash journal may hand back to it.
+/// `p` manages: what a crash journal may hand back to it, and what apply
+/// keeps rather than reverts. A key this provider cannot read names nothing.
 pub fn claims(p: &Profile, key: &str) -> bool {
-    let (keys, prefixes) = claimed(p);
-    keys.contains(key) || prefixes.iter().any(|x| key.starts_with(x))
+    key.parse().is_ok_and(|k| claims_key(p, &k))
+}
+
+fn claims_key(p: &Profile, key: &CaptureKey) -> bool {
+    match key {
+        CaptureKey::Stage {
+            rest_api_id,
+            stage_name,
+        } => p
+            .api_gateway
+            .as_ref()
+            .and_then(StageId::of)
+            .is_some_and(|id| &id.rest_api_id == rest_api_id && &id.stage_name == stage_name),
+        CaptureKey::Lambda { function } => p.lambdas.iter().any(|l| &l.function_name == function),
+        CaptureKey::Provisioned {
+            function,
+            qualifier,
+        } => p
+            .lambdas
+            .iter()
+            .any(|l| &l.function_name == function && l.qualifier.as_ref() == Some(qualifier)),
+        CaptureKey::Table { table } | CaptureKey::Scalable { table, .. } => {
+            p.dynamodb.iter().any(|t| &t.table_name == table)
+        }
+        CaptureKey::Dashboard { name } => p.dashboard.as_ref().is_some_and(|d| &d.name == name),
+        // The profile owns the one policy (and accelerator) it created,
+        // whatever its id.
+        CaptureKey::CachePolicy { .. } => p.cache_policy.is_some(),
+        // A create in flight is known by the name it was creating.
+        CaptureKey::CachePolicyPending { name } => {
+            p.cache_policy.as_ref().is_some_and(|c| &c.name == name)
+        }
+        CaptureKey::Accelerator { .. } => p.global_accelerator.is_some(),
+    }
 }
 
 /// What to revert, grouped by AWS thing, from capture keys.
@@ -183,40 +195,38 @@ struct Reverts {
     dashboards: Vec<String>,
     cache_policies: Vec<String>,
     accelerators: Vec<String>,
+    /// Keys this provider cannot read: reported, their captures kept.
+    unknown: Vec<UnknownCaptureKey>,
 }
 
 fn reverts_for(keys: impl IntoIterator<Item = String>) -> Reverts {
     let mut r = Reverts::default();
     for k in keys {
-        if let Some(rest) = k.strip_prefix("stage:") {
-            if let Some((api, stage)) = rest.split_once('/') {
-                r.stages.push(StageId {
-                    rest_api_id: api.into(),
-                    stage_name: stage.into(),
-                });
+        match k.parse::<CaptureKey>() {
+            Ok(CaptureKey::Stage {
+                rest_api_id,
+                stage_name,
+            }) => r.stages.push(StageId {
+                rest_api_id,
+                stage_name,
+            }),
+            Ok(CaptureKey::Lambda { function }) => {
+                r.functions.entry(function).or_default().1 = true;
             }
-        } else if let Some(f) = k.strip_prefix("lambda:") {
-            r.functions.entry(f.to_string()).or_default().1 = true;
-        } else if let Some(rest) = k.strip_prefix("provisioned:") {
-            if let Some((f, q)) = rest.split_once(':') {
-                r.functions
-                    .entry(f.to_string())
-                    .or_default()
-                    .0
-                    .push(q.to_string());
+            Ok(CaptureKey::Provisioned {
+                function,
+                qualifier,
+            }) => r.functions.entry(function).or_default().0.push(qualifier),
+            Ok(CaptureKey::Table { table } | CaptureKey::Scalable { table, .. }) => {
+                r.tables.insert(table);
             }
-        } else if let Some(t) = k.strip_prefix("table:") {
-            r.tables.insert(t.to_string());
-        } else if let Some(rest) = k.strip_prefix("scalable:") {
-            if let Some((t, _)) = rest.rsplit_once(':') {
-                r.tables.insert(t.to_string());
-            }
-        } else if let Some(d) = k.strip_prefix("dashboard:") {
-            r.dashboards.push(d.to_string());
-        } else if let Some(id) = k.strip_prefix("cachepolicy:") {
-            r.cache_policies.push(id.to_string());
-        } else if let Some(arn) = k.strip_prefix("accelerator:") {
-            r.accelerators.push(arn.to_string());
+            Ok(CaptureKey::Dashboard { name }) => r.dashboards.push(name),
+            Ok(CaptureKey::CachePolicy { id }) => r.cache_policies.push(id),
+            // An intent only: the apply that recorded it resolves it, by
+            // name, into a `cachepolicy:ID` capture or releases it.
+            Ok(CaptureKey::CachePolicyPending { .. }) => {}
+            Ok(CaptureKey::Accelerator { arn }) => r.accelerators.push(arn),
+            Err(e) => r.unknown.push(e),
         }
     }
     r
@@ -229,6 +239,17 @@ fn index_of<T>(items: &[T], pred: impl Fn(&T) -> bool) -> usize {
 /// Revert everything in `r`, concurrently per AWS thing; Lambda qualifiers
 /// before the function's own settings.
 async fn run_reverts(ctx: &Ctx<'_>, r: &Reverts, profile: Option<&Profile>, c: &mut Collect) {
+    for e in &r.unknown {
+        let captured = ctx
+            .capture(&e.key)
+            .and_then(|v| serde_json::to_string(&v).ok())
+            .unwrap_or_default();
+        c.warnings.push(ComponentError::message(
+            Location::root(),
+            "unreadable capture in private state",
+            format!("{e}. Nothing was restored for it; what it captured: {captured}"),
+        ));
+    }
     let lambdas = profile.map(|p| p.lambdas.as_slice()).unwrap_or_default();
     let tables = profile.map(|p| p.dynamodb.as_slice()).unwrap_or_default();
     let stages = join_all(r.stages.iter().map(|id| stage::revert(ctx, id)));
@@ -357,10 +378,10 @@ pub async fn apply_profile(
     let ctx = &ctx;
     let mut c = Collect::default();
 
-    let (claimed_keys, claimed_prefixes) = claimed(desired);
-    let dropped = ctx.capture_keys().into_iter().filter(|k| {
-        !claimed_keys.contains(k) && !claimed_prefixes.iter().any(|p| k.starts_with(p))
-    });
+    let dropped = ctx
+        .capture_keys()
+        .into_iter()
+        .filter(|k| !claims(desired, k));
     let mut reverts = reverts_for(dropped);
     // The cache policy of a profile that dropped its cache_policy block.
     if desired.cache_policy.is_none() {
@@ -584,9 +605,11 @@ mod tests {
             }],
             ..Profile::default()
         };
-        let (keys, prefixes) = claimed(&p);
-        assert!(keys.contains("lambda:fn") && keys.contains("provisioned:fn:prod"));
-        assert!(prefixes.is_empty());
+        assert!(claims(&p, &lambda::function_key("fn")));
+        assert!(claims(&p, &lambda::qualifier_key("fn", "prod")));
+        assert!(!claims(&p, &lambda::qualifier_key("fn", "dev")));
+        assert!(!claims(&p, "lambda:other") && !claims(&p, "cachepolicy:abc"));
+        assert!(!claims(&p, "no-such-kind:fn"));
     }
 
     #[test]
@@ -618,5 +641,33 @@ mod tests {
             &Profile::default(),
             "cachepolicy-pending:smuppy-api"
         ));
+    }
+
+    #[test]
+    fn a_provisioned_capture_of_a_function_named_by_arn_reverts_that_function() {
+        // A function may be named by its ARN (colons and all); its qualifier
+        // (AWS pattern `[a-zA-Z0-9$_-]+`) never has a colon.
+        let f = "arn:aws:lambda:us-west-2:123456789012:function:f";
+        let r = reverts_for([format!("provisioned:{f}:prod")]);
+        assert_eq!(
+            r.functions.into_iter().collect::<Vec<_>>(),
+            vec![(f.to_string(), (vec!["prod".to_string()], false))]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_key_is_reported_not_dropped_and_an_intent_is_not_reverted() {
+        let r = reverts_for(
+            [
+                "quota:lambda/L-B99A9384",
+                "cachepolicy-pending:smuppy-api",
+                "table:feeds",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(r.unknown.len(), 1);
+        assert_eq!(r.unknown[0].key, "quota:lambda/L-B99A9384");
+        assert!(r.cache_policies.is_empty());
+        assert_eq!(r.tables.len(), 1);
     }
 }
