@@ -3,7 +3,10 @@
 
 use crate::client::Aws;
 use crate::error::ComponentError;
-use crate::state::{Capture, PrivateState};
+use crate::state::{
+    AcceleratorObserved, CachePolicyObserved, Capture, DashboardObserved, LambdaObserved, Observed,
+    PrivateState, QuotaObserved, StageObserved, TableObserved,
+};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -245,6 +248,53 @@ where
         }
         interval = (interval.saturating_mul(3) / 2).min(max);
     }
+}
+
+/// The errors and warnings of one run's parts, gathered as their values
+/// are taken.
+#[derive(Default)]
+pub(crate) struct Collect {
+    pub(crate) errors: Vec<ComponentError>,
+    pub(crate) warnings: Vec<ComponentError>,
+}
+
+impl Collect {
+    pub(crate) fn take<T>(&mut self, part: Part<T>) -> Option<T> {
+        self.errors.extend(part.errors);
+        self.warnings.extend(part.warnings);
+        part.observed
+    }
+    pub(crate) fn take_all<T>(&mut self, parts: Vec<Part<T>>) -> Vec<Option<T>> {
+        parts.into_iter().map(|p| self.take(p)).collect()
+    }
+    /// What every component reported, in the order refresh and apply join them.
+    pub(crate) fn observed(&mut self, (s, l, t, q, cp, d, ga): Parts) -> Observed {
+        Observed {
+            api_gateway: self.take(s),
+            lambdas: self.take_all(l),
+            dynamodb: self.take_all(t),
+            quota_requests: self.take_all(q),
+            cache_policy: self.take(cp),
+            dashboard: self.take(d),
+            global_accelerator: self.take(ga),
+        }
+    }
+}
+
+/// One part per component: stage, Lambda pools, tables, quota requests,
+/// cache policy, dashboard, accelerator.
+pub(crate) type Parts = (
+    Part<StageObserved>,
+    Vec<Part<LambdaObserved>>,
+    Vec<Part<TableObserved>>,
+    Vec<Part<QuotaObserved>>,
+    Part<CachePolicyObserved>,
+    Part<DashboardObserved>,
+    Part<AcceleratorObserved>,
+);
+
+pub(crate) fn ctx_into(ctx: &Ctx<'_>) -> (PrivateState, u32) {
+    (ctx.private_snapshot(), ctx.writes())
 }
 
 #[cfg(test)]

@@ -183,9 +183,8 @@ impl Observed {
 pub const PRIVATE_STATE_VERSION: u32 = 1;
 
 /// Values that were in place before the profile first took over each
-/// component, keyed by AWS identity (`stage:API/STAGE`, `lambda:FN`,
-/// `provisioned:FN:QUALIFIER`, `table:T`, `scalable:T:read`,
-/// `cachepolicy:ID`, `dashboard:NAME`, `accelerator:NAME`). A capture is
+/// component, keyed by AWS identity: a [`CaptureKey`](crate::CaptureKey)
+/// written as a string (`stage:API/STAGE`, `lambda:FN`, …). A capture is
 /// written once, the first time, and never overwritten; destroy restores it
 /// and removes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -78,7 +78,9 @@ pub fn analyze_with(
         extrapolation_factor: options.extrapolation_factor,
     };
     let mut findings = rules::run(&ctx);
-    findings.extend(limits.live.unread.iter().map(|u| u.finding()));
+    for u in &limits.live.unread {
+        u.emit(&mut findings);
+    }
     findings.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)

@@ -9,11 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::profile::Location;
-
-/// The rule id of the warning an unread fact gives.
-pub const UNREAD_RULE: &str = "LIV001";
+use crate::rules::catalogue as rule;
 
 /// One fact the account did not give.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,21 +66,20 @@ impl std::fmt::Display for FactKey<'_> {
 }
 
 impl UnreadFact {
-    /// The `LIV001` warning for this fact.
-    pub fn finding(&self) -> Finding {
+    /// Adds the `LIV001` warning for this fact to `out`.
+    pub fn emit(&self, out: &mut Vec<Finding>) {
         let code = match &self.error_code {
             Some(c) => format!("{c}: "),
             None => String::new(),
         };
-        Finding::new(
-            UNREAD_RULE,
-            Severity::Warning,
+        rule::LIV001.emit(
+            out,
             Location::root(),
             format!(
                 "{} could not be read ({}: {code}{}); assumed instead: {}. Reading it needs the IAM action {}.",
                 self.fact, self.call, self.message, self.assumed, self.iam_action
             ),
-        )
+        );
     }
 }
 
@@ -100,6 +97,7 @@ pub fn iam_action(service: &str, operation: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
 
     #[test]
     fn keys_and_actions() {
@@ -130,8 +128,10 @@ mod tests {
             iam_action: iam_action("lambda", "GetAccountSettings"),
             assumed: "AWS's published default of 1,000".into(),
         };
-        let f = u.finding();
-        assert_eq!(f.rule_id, "LIV001");
+        let mut out = Vec::new();
+        u.emit(&mut out);
+        let f = &out[0];
+        assert_eq!(f.rule_id, rule::LIV001.id);
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(f.message, "Lambda account concurrency could not be read (lambda GetAccountSettings: AccessDeniedException: not authorized); assumed instead: AWS's published default of 1,000. Reading it needs the IAM action lambda:GetAccountSettings.");
     }

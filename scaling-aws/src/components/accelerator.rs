@@ -7,6 +7,7 @@
 //! enabled accelerator cannot be deleted), waits for DEPLOYED, then deletes
 //! the endpoint group, the listener and the accelerator.
 
+use crate::capture_key::CaptureKey;
 use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{AcceleratorObserved, Capture};
@@ -20,7 +21,10 @@ fn loc() -> Location {
 }
 
 pub fn key(arn: &str) -> String {
-    format!("accelerator:{arn}")
+    CaptureKey::Accelerator {
+        arn: arn.to_string(),
+    }
+    .to_string()
 }
 
 /// Deterministic idempotency token for one of the profile's GA resources

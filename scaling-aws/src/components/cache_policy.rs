@@ -1,6 +1,7 @@
 //! CloudFront cache policy: created by the profile, updated in place with
 //! the ETag as `If-Match`, deleted on destroy once no distribution uses it.
 
+use crate::capture_key::CaptureKey;
 use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::{CachePolicyObserved, Capture};
@@ -22,7 +23,7 @@ fn loc() -> Location {
 }
 
 pub fn key(id: &str) -> String {
-    format!("cachepolicy:{id}")
+    CaptureKey::CachePolicy { id: id.to_string() }.to_string()
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
@@ -386,7 +387,10 @@ async fn create(
 
 /// Private-state key of a create in flight for the policy named `name`.
 pub(crate) fn pending_key(name: &str) -> String {
-    format!("cachepolicy-pending:{name}")
+    CaptureKey::CachePolicyPending {
+        name: name.to_string(),
+    }
+    .to_string()
 }
 
 /// After `CachePolicyAlreadyExists`: when an earlier apply of this profile

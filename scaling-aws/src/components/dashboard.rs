@@ -5,6 +5,7 @@
 //! same profile always yields the same bytes and a second apply finds
 //! nothing to change.
 
+use crate::capture_key::CaptureKey;
 use crate::error::{AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, DashboardObserved};
@@ -28,7 +29,10 @@ fn loc() -> Location {
 }
 
 pub fn key(name: &str) -> String {
-    format!("dashboard:{name}")
+    CaptureKey::Dashboard {
+        name: name.to_string(),
+    }
+    .to_string()
 }
 
 /// Serialise with object keys sorted at every level, whatever map type

@@ -6,6 +6,7 @@
 //! first: through the API, AWS keeps auto-scaling settings across a switch
 //! to on-demand and brings them back into force on the way back.
 
+use crate::capture_key::CaptureKey;
 use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{AutoScalingObserved, Capture, TableObserved};
@@ -22,20 +23,9 @@ use scaling::{AutoScaling, BillingMode, Location, TableCapacity};
 const DDB: &str = "dynamodb";
 const AAS: &str = "application-autoscaling";
 
-/// Read or write capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dim {
-    Read,
-    Write,
-}
+pub use crate::capture_key::Dim;
 
 impl Dim {
-    pub fn name(self) -> &'static str {
-        match self {
-            Dim::Read => "read",
-            Dim::Write => "write",
-        }
-    }
     fn scalable(self) -> ScalableDimension {
         match self {
             Dim::Read => ScalableDimension::DynamoDbTableReadCapacityUnits,
@@ -71,10 +61,17 @@ impl Dim {
 const DIMS: [Dim; 2] = [Dim::Read, Dim::Write];
 
 pub fn table_key(table: &str) -> String {
-    format!("table:{table}")
+    CaptureKey::Table {
+        table: table.to_string(),
+    }
+    .to_string()
 }
 pub fn scalable_key(table: &str, dim: Dim) -> String {
-    format!("scalable:{table}:{}", dim.name())
+    CaptureKey::Scalable {
+        table: table.to_string(),
+        dim,
+    }
+    .to_string()
 }
 /// The target-tracking policy this profile owns on a table dimension.
 pub fn policy_name(table: &str, dim: Dim) -> String {

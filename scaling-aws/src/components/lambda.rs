@@ -7,6 +7,7 @@
 //! (`publish_on_change`); reserved concurrency; provisioned concurrency and
 //! wait for READY. Revert runs the other way round.
 
+use crate::capture_key::CaptureKey;
 use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{Capture, LambdaObserved, ProvisionedObserved};
@@ -17,12 +18,19 @@ const SERVICE: &str = "lambda";
 
 /// Private-state key of a function's own settings.
 pub fn function_key(function: &str) -> String {
-    format!("lambda:{function}")
+    CaptureKey::Lambda {
+        function: function.to_string(),
+    }
+    .to_string()
 }
 
 /// Private-state key of a qualifier's alias target and provisioned concurrency.
 pub fn qualifier_key(function: &str, qualifier: &str) -> String {
-    format!("provisioned:{function}:{qualifier}")
+    CaptureKey::Provisioned {
+        function: function.to_string(),
+        qualifier: qualifier.to_string(),
+    }
+    .to_string()
 }
 
 /// A qualifier made only of digits is a published version, anything else

@@ -17,6 +17,7 @@
 //! follows it: a write AWS acknowledged but did not apply is an error naming
 //! the setting.
 
+use crate::capture_key::CaptureKey;
 use crate::error::{absent_if, AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, StageObserved};
@@ -56,7 +57,11 @@ impl StageId {
     }
     /// Private-state key.
     pub fn key(&self) -> String {
-        format!("stage:{}/{}", self.rest_api_id, self.stage_name)
+        CaptureKey::Stage {
+            rest_api_id: self.rest_api_id.clone(),
+            stage_name: self.stage_name.clone(),
+        }
+        .to_string()
     }
 }
 

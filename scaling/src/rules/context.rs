@@ -1,0 +1,62 @@
+//! What the rules see, and the helpers the families share: where a finding
+//! points and what the profile's own quota requests ask for.
+
+use crate::capacity::Capacity;
+use crate::cost::CostEstimate;
+use crate::finding::num;
+use crate::limits::Limits;
+use crate::profile::{Location, Profile};
+use crate::traffic::TrafficModel;
+
+/// What the rules see: the profile, the limits and the resolved models.
+pub(crate) struct Ctx<'a> {
+    pub p: &'a Profile,
+    pub l: &'a Limits,
+    pub t: &'a TrafficModel,
+    pub cap: &'a Capacity,
+    pub cost: &'a CostEstimate,
+    pub extrapolation_factor: f64,
+}
+
+/// A profile quota request for `code`, as "; quota_request[i] asks for N (not applied yet)".
+pub(super) fn pending_note(c: &Ctx, service: &str, code: &str, applied: f64) -> String {
+    c.p.quota_requests
+        .iter()
+        .enumerate()
+        .find(|(_, q)| {
+            q.quota_code == code && q.desired_value.map(|d| d > applied).unwrap_or(false)
+        })
+        .and_then(|(i, q)| {
+            q.desired_value.map(|d| {
+                format!(
+                    "; quota_request[{i}] asks {service}/{code} for {}, not applied yet",
+                    num(d)
+                )
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the profile itself asks `service/code` for at least `needed`.
+/// A shortfall the profile's own quota request covers is a warning, not an
+/// error: the apply that files the request must be able to run.
+pub(super) fn requested_at_least(c: &Ctx, service: &str, code: &str, needed: f64) -> bool {
+    c.p.quota_requests.iter().any(|q| {
+        q.service_code == service
+            && q.quota_code == code
+            && q.desired_value.is_some_and(|d| d >= needed)
+    })
+}
+
+pub(super) fn lam(i: usize, field: &str) -> Location {
+    Location::attr("lambda").index(i).then(field)
+}
+pub(super) fn stage(field: &str) -> Location {
+    Location::attr("api_gateway").index(0).then(field)
+}
+pub(super) fn cache(field: &str) -> Location {
+    Location::attr("cache_policy").index(0).then(field)
+}
+pub(super) fn traffic(field: &str) -> Location {
+    TrafficModel::location(field)
+}
