@@ -14,6 +14,10 @@ use crate::traffic::{Measured, TrafficModel};
 /// Target ÷ measured rate above which `TRF002` warns, by default.
 pub const DEFAULT_EXTRAPOLATION_FACTOR: f64 = 3.0;
 
+/// Share of a limit from which `CAP013` warns that a need is getting close,
+/// by default (like Trusted Advisor's and awslimitchecker's 80 %).
+pub const DEFAULT_EARLY_WARNING: f64 = 0.8;
+
 /// Knobs beyond the profile, limits and prices.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -21,6 +25,10 @@ pub struct Options {
     pub measured: Option<Measured>,
     /// `TRF002` fires when peak_rps > measured rps × this.
     pub extrapolation_factor: f64,
+    /// `CAP013` fires when a need reaches this share of its limit without
+    /// passing it (passing it is an error of its own rule). 1 turns the
+    /// early warnings off.
+    pub early_warning: f64,
 }
 
 impl Default for Options {
@@ -28,6 +36,7 @@ impl Default for Options {
         Options {
             measured: None,
             extrapolation_factor: DEFAULT_EXTRAPOLATION_FACTOR,
+            early_warning: DEFAULT_EARLY_WARNING,
         }
     }
 }
@@ -76,6 +85,7 @@ pub fn analyze_with(
         cap: &capacity,
         cost: &cost,
         extrapolation_factor: options.extrapolation_factor,
+        early_warning: options.early_warning,
     };
     let mut findings = rules::run(&ctx);
     for u in &limits.live.unread {

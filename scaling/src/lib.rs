@@ -21,7 +21,9 @@ pub mod rules;
 pub mod traffic;
 pub mod unread;
 
-pub use analysis::{analyze, analyze_with, Analysis, Options, DEFAULT_EXTRAPOLATION_FACTOR};
+pub use analysis::{
+    analyze, analyze_with, Analysis, Options, DEFAULT_EARLY_WARNING, DEFAULT_EXTRAPOLATION_FACTOR,
+};
 pub use capacity::{Capacity, LinkLimit};
 pub use cost::{CostEstimate, ServiceCost};
 pub use finding::{Finding, Severity};

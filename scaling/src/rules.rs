@@ -129,6 +129,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        assert_eq!(RULES.len(), 42);
+        assert_eq!(RULES.len(), 43);
     }
 }

@@ -9,7 +9,7 @@ fn coherent() -> Profile {
         ..Profile::default()
     };
     p.traffic = Traffic {
-        peak_rps: Some(16_000.0),
+        peak_rps: Some(14_000.0),
         latency_ms: Some(50.0),
         cache_hit_ratio: Some(0.5),
         reads_per_request: Some(1.0),
@@ -118,12 +118,14 @@ fn d() -> Limits {
 fn the_coherent_profile_is_silent() {
     let a = analyze(&coherent(), &d(), &PriceTable::default());
     assert!(loud(&a).is_empty(), "{:?}", loud(&a));
-    // 16,000 × 0.5 = 8,000 rps; × 0.05 s = 400 executions.
-    assert_eq!(a.capacity.required_concurrency, Some(400.0));
+    // 14,000 × 0.5 = 7,000 rps; × 0.05 s = 350 executions: 78% of the
+    // stage's 9,000 rps, 44% of the 800 reserved, under the 80% at which
+    // CAP013 warns.
+    assert_eq!(a.capacity.required_concurrency, Some(350.0));
     // Lambda 800 ÷ 0.05 = 16,000; API Gateway 9,000; DynamoDB 40,000 ÷ 0.5 = 80,000.
     assert_eq!(a.capacity.max_origin_rps, Some(9_000.0));
     assert_eq!(a.capacity.max_sustainable_rps, Some(18_000.0));
-    assert_eq!(a.capacity.headroom, Some(1.125));
+    assert_eq!(a.capacity.headroom, Some(1.285714));
     assert_eq!(a.capacity.ramp_seconds, Some(0.0));
 }
 
@@ -134,7 +136,7 @@ fn cap002_reserved_below_required() {
     p.lambdas[0].provisioned_concurrency = Some(200);
     let f = only(&p, &d(), "CAP002", &["CAP007"]);
     assert!(
-        f.message.contains("needs 400")
+        f.message.contains("needs 350")
             && f.message
                 .contains("reserved concurrency is 300: 6,000 rps at most"),
         "{}",
@@ -154,10 +156,10 @@ fn cap003_counts_reserved_elsewhere() {
     p.lambdas[0].reserved_concurrency = None;
     p.lambdas[0].provisioned_concurrency = None;
     let f = only(&p, &l, "CAP003", &["LIM001"]);
-    // 1,000 − 700 = 300 < 400; it needs 400 + 100 + 700 = 1,200.
+    // 1,000 − 700 = 300 < 350; it needs 350 + 100 + 700 = 1,150.
     assert!(
         f.message.contains("minus 700 reserved by other functions")
-            && f.message.contains("≥ 1,200"),
+            && f.message.contains("≥ 1,150"),
         "{}",
         f.message
     );
@@ -177,11 +179,11 @@ fn cap004_and_cap005_and_lim013() {
     );
 
     let mut p = coherent();
-    stage(&mut p).rate_limit = Some(15_000.0);
+    stage(&mut p).rate_limit = Some(13_000.0);
     let f = only(&p, &d(), "CAP005", &[]);
     assert!(
         f.message
-            .contains("stage rate 15,000 rps exceeds the account throttle 10,000 rps"),
+            .contains("stage rate 13,000 rps exceeds the account throttle 10,000 rps"),
         "{}",
         f.message
     );
@@ -189,7 +191,7 @@ fn cap004_and_cap005_and_lim013() {
     p.quota_requests.push(QuotaRequest {
         service_code: "apigateway".into(),
         quota_code: "L-8A5B8E43".into(),
-        desired_value: Some(15_000.0),
+        desired_value: Some(13_000.0),
     });
     let f = only(&p, &d(), "LIM013", &[]);
     assert_eq!(f.location.to_string(), "quota_request[0].desired_value");
@@ -198,7 +200,7 @@ fn cap004_and_cap005_and_lim013() {
     let mut l = d();
     l.live
         .applied_quotas
-        .insert("apigateway/L-8A5B8E43".into(), 15_000.0);
+        .insert("apigateway/L-8A5B8E43".into(), 13_000.0);
     let a = analyze(&p, &l, &PriceTable::default());
     assert!(loud(&a).is_empty(), "{:?}", loud(&a));
 }
@@ -227,8 +229,10 @@ fn cap007_ramp_from_provisioned() {
     let mut p = coherent();
     p.traffic.peak_rps = Some(60_000.0);
     p.traffic.cache_hit_ratio = Some(0.0);
-    stage(&mut p).rate_limit = Some(70_000.0);
-    p.lambdas[0].reserved_concurrency = Some(3_500);
+    // 60,000 rps against 80,000 and 3,000 executions against 4,000 reserved:
+    // 75%, no early warning.
+    stage(&mut p).rate_limit = Some(80_000.0);
+    p.lambdas[0].reserved_concurrency = Some(4_000);
     p.lambdas[0].provisioned_concurrency = Some(100);
     p.budget = None;
     let f = only(&p, &l, "CAP007", &[]);
@@ -492,10 +496,10 @@ fn cache_policy_rules() {
         c.headers = vec!["authorization".into()];
     }
     let f = only(&p, &d(), "SEC001", &[]);
-    // 0.5 assumed → 8,000 rps at the origin; at 0% hit 16,000 rps and 800 executions instead of 400.
+    // 0.5 assumed → 7,000 rps at the origin; at 0% hit 14,000 rps and 700 executions instead of 350.
     assert!(
         f.message
-            .contains("16,000 rps, needing 800 concurrent executions instead of 400"),
+            .contains("14,000 rps, needing 700 concurrent executions instead of 350"),
         "{}",
         f.message
     );
@@ -539,4 +543,56 @@ fn arm_is_cheaper_than_x86() {
         .cost
         .monthly_total_usd;
     assert!(arm < x86, "arm {arm} x86 {x86}");
+}
+
+#[test]
+fn cap013_early_warning_before_a_limit() {
+    // 350 executions against 420 reserved: 83%, 70 left.
+    let mut p = coherent();
+    p.lambdas[0].reserved_concurrency = Some(420);
+    let f = only(&p, &d(), "CAP013", &[]);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.location.to_string(), "lambda[0].reserved_concurrency");
+    assert_eq!(
+        f.message,
+        "Lambda concurrency needed against reserved concurrency: 350 is 83% of 420 (early warning from 80%); 70 left before it throttles"
+    );
+    // A higher threshold, or 100 %, says nothing.
+    let quiet = Options {
+        early_warning: 0.9,
+        ..Options::default()
+    };
+    assert!(loud(&analyze_with(&p, &d(), &PriceTable::default(), &quiet)).is_empty());
+    let off = Options {
+        early_warning: 1.0,
+        ..Options::default()
+    };
+    assert!(loud(&analyze_with(&p, &d(), &PriceTable::default(), &off)).is_empty());
+    // Under 80 %: silent. Past the limit: the limit's own error, no early warning.
+    p.lambdas[0].reserved_concurrency = Some(440);
+    assert!(loud(&analyze(&p, &d(), &PriceTable::default())).is_empty());
+    p.lambdas[0].reserved_concurrency = Some(340);
+    p.lambdas[0].provisioned_concurrency = Some(200);
+    only(&p, &d(), "CAP002", &["CAP007"]);
+
+    // 7,000 rps reach API Gateway, the stage lets 8,500 through: 82%.
+    let mut p = coherent();
+    stage(&mut p).rate_limit = Some(8_500.0);
+    let f = only(&p, &d(), "CAP013", &[]);
+    assert_eq!(f.location.to_string(), "api_gateway[0].rate_limit");
+    assert!(f.message.contains("7,000 is 82% of 8,500"), "{}", f.message);
+
+    // 3,500 read units a second against 4,000 provisioned: 87%.
+    let mut p = coherent();
+    p.dynamodb[0].billing_mode = Some(BillingMode::Provisioned);
+    p.dynamodb[0].read_capacity = Some(4_000);
+    p.dynamodb[0].write_capacity = Some(10);
+    let f = only(&p, &d(), "CAP013", &[]);
+    assert_eq!(f.location.to_string(), "dynamodb[0].read_capacity");
+    assert!(
+        f.message.starts_with("feeds: DynamoDB read units needed"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("3,500 is 87% of 4,000"), "{}", f.message);
 }

@@ -365,6 +365,7 @@ fn extrapolation_from_the_measured_run() {
             vus_max: Some(2000.0),
         }),
         extrapolation_factor: 3.0,
+        ..Options::default()
     };
     let a = analyze_with(
         &runbook(),

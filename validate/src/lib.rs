@@ -192,6 +192,7 @@ pub fn run(
     let options = Options {
         measured,
         extrapolation_factor: cli.extrapolation_factor,
+        ..Options::default()
     };
     let checked: Vec<printer::Checked> = loaded
         .into_iter()

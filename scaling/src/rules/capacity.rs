@@ -4,7 +4,7 @@
 //! asks for it.
 
 use super::catalogue as rule;
-use super::context::{lam, pending_note, requested_at_least, stage, traffic, Ctx};
+use super::context::{lam, near_limit, pending_note, requested_at_least, stage, traffic, Ctx};
 use crate::capacity::{num_s, table_read_ceiling, table_write_ceiling};
 use crate::finding::{
     num, Finding,
@@ -67,6 +67,14 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
         cap.reserved_concurrency,
         !c.p.lambdas.is_empty() && c.p.lambdas.iter().all(|l| l.reserved_concurrency.is_some()),
     ) {
+        near_limit(
+            c,
+            out,
+            lam(0, "reserved_concurrency"),
+            "Lambda concurrency needed against reserved concurrency",
+            required,
+            reserved as f64,
+        );
         if required > reserved as f64 {
             rule::CAP002.emit(
                 out,
@@ -84,6 +92,19 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
     let acct = c.l.lambda_concurrency();
     let elsewhere = c.l.reserved_elsewhere();
     let pool = acct.value - elsewhere as f64;
+    if !c.p.lambdas.is_empty() {
+        near_limit(
+            c,
+            out,
+            lam(0, "reserved_concurrency"),
+            &format!(
+                "Lambda concurrency needed against the account's ({})",
+                acct.source
+            ),
+            required,
+            pool,
+        );
+    }
     if !c.p.lambdas.is_empty() && required > pool {
         let needed = (required + c.l.lambda_unreserved_min as f64 + elsewhere as f64).ceil();
         let sev = if requested_at_least(c, "lambda", QUOTA_LAMBDA_CONCURRENCY, needed) {
@@ -116,6 +137,14 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
         );
     }
     if let Some(eff) = cap.apigw_effective_rps {
+        near_limit(
+            c,
+            out,
+            stage("rate_limit"),
+            "Requests per second reaching API Gateway against what it lets through",
+            origin,
+            eff,
+        );
         if origin > eff {
             // Covered when the stage allows the traffic and the profile asks
             // the account throttle for it.
@@ -194,6 +223,33 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
                 &t.write_autoscaling
             };
             let target = scaling.as_ref().and_then(|s| s.target_utilization);
+            let loc = match (t.billing_mode, scaling.is_some()) {
+                (Some(BillingMode::Provisioned), true) => loc_base
+                    .clone()
+                    .then("autoscaling")
+                    .index(0)
+                    .then(if read { "read" } else { "write" })
+                    .index(0)
+                    .then("max_capacity"),
+                (Some(BillingMode::Provisioned), false) => loc_base.clone().then(if read {
+                    "read_capacity"
+                } else {
+                    "write_capacity"
+                }),
+                _ => loc_base.clone().then("billing_mode"),
+            };
+            near_limit(
+                c,
+                out,
+                loc.clone(),
+                &format!(
+                    "{}: DynamoDB {} units needed against the table's ceiling ({basis})",
+                    t.table_name,
+                    if read { "read" } else { "write" }
+                ),
+                need,
+                max,
+            );
             if need > max {
                 let (id, what, per_req) = if read {
                     (
@@ -233,21 +289,6 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
                         num((need / (tg / 100.0)).ceil())
                     ),
                     _ => String::new(),
-                };
-                let loc = match (t.billing_mode, scaling.is_some()) {
-                    (Some(BillingMode::Provisioned), true) => loc_base
-                        .clone()
-                        .then("autoscaling")
-                        .index(0)
-                        .then(if read { "read" } else { "write" })
-                        .index(0)
-                        .then("max_capacity"),
-                    (Some(BillingMode::Provisioned), false) => loc_base.clone().then(if read {
-                        "read_capacity"
-                    } else {
-                        "write_capacity"
-                    }),
-                    _ => loc_base.clone().then("billing_mode"),
                 };
                 id.emit(
                     out,

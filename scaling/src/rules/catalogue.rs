@@ -101,6 +101,9 @@ catalogue! {
     CAP012: Warning, "capacity",
         "Throttle far above the traffic that reaches API Gateway",
         "Only traffic past the cache reaches API Gateway; oversized quota requests are harder to get approved.";
+    CAP013: Warning, "capacity",
+        "Need close to a limit",
+        "A need at 80 % (configurable) of what a limit allows leaves little room for a traffic peak or a slower release: raise the limit before it is reached.";
     COST001: Info, "cost",
         "Monthly cost estimate",
         "Prices the traffic model with the pinned price table.";

@@ -1,6 +1,7 @@
 //! What the rules see, and the helpers the families share: where a finding
 //! points and what the profile's own quota requests ask for.
 
+use super::catalogue as rule;
 use crate::capacity::Capacity;
 use crate::cost::CostEstimate;
 use crate::finding::num;
@@ -16,6 +17,7 @@ pub(crate) struct Ctx<'a> {
     pub cap: &'a Capacity,
     pub cost: &'a CostEstimate,
     pub extrapolation_factor: f64,
+    pub early_warning: f64,
 }
 
 /// A profile quota request for `code`, as "; quota_request[i] asks for N (not applied yet)".
@@ -46,6 +48,35 @@ pub(super) fn requested_at_least(c: &Ctx, service: &str, code: &str, needed: f64
             && q.quota_code == code
             && q.desired_value.is_some_and(|d| d >= needed)
     })
+}
+
+/// `CAP013`: `need` has reached the early-warning share of `limit` without
+/// passing it (past it, the limit's own rule reports an error). `what`
+/// names the two, e.g. "Lambda concurrency against reserved concurrency".
+pub(super) fn near_limit(
+    c: &Ctx,
+    out: &mut Vec<crate::finding::Finding>,
+    loc: Location,
+    what: &str,
+    need: f64,
+    limit: f64,
+) {
+    let share = c.early_warning;
+    if !(share > 0.0 && share < 1.0) || !(limit > 0.0) || need > limit || need < share * limit {
+        return;
+    }
+    rule::CAP013.emit(
+        out,
+        loc,
+        format!(
+            "{what}: {} is {}% of {} (early warning from {}%); {} left before it throttles",
+            num(need.ceil()),
+            num((need / limit * 100.0).floor()),
+            num(limit),
+            num(share * 100.0),
+            num((limit - need).floor())
+        ),
+    );
 }
 
 pub(super) fn lam(i: usize, field: &str) -> Location {

@@ -2,7 +2,7 @@
 resource "smuppy_scaling_profile" "api" {
   name = "ok-full"
   traffic {
-    peak_rps = 16000
+    peak_rps = 14000
     latency_ms = 50
     cache_hit_ratio = 0.5
     reads_per_request = 1
