@@ -62,7 +62,10 @@ pub(super) fn near_limit(
     limit: f64,
 ) {
     let share = c.early_warning;
-    if !(share > 0.0 && share < 1.0) || !(limit > 0.0) || need > limit || need < share * limit {
+    // NaN anywhere fails every comparison and so warns of nothing.
+    let in_band =
+        share > 0.0 && share < 1.0 && limit > 0.0 && need <= limit && need >= share * limit;
+    if !in_band {
         return;
     }
     rule::CAP013.emit(
