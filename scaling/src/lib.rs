@@ -8,6 +8,7 @@
 //! returns the findings of every rule in [`rules::RULES`], the capacity of
 //! the chain and a monthly cost estimate.
 
+pub mod acknowledge;
 pub mod analysis;
 pub mod bounds;
 pub mod capacity;
@@ -20,6 +21,7 @@ pub mod profile;
 pub mod rules;
 pub mod traffic;
 
+pub use acknowledge::Acknowledgement;
 pub use analysis::{analyze, analyze_with, Analysis, Options, DEFAULT_EXTRAPOLATION_FACTOR};
 pub use capacity::{Capacity, LinkLimit};
 pub use cost::{CostEstimate, ServiceCost};
