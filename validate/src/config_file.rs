@@ -212,15 +212,13 @@ pub fn load(path: &Path) -> Result<FileConfig, InputError> {
 }
 
 fn read_body(ctx: &Ctx, body: &Body, out: &mut FileConfig) -> Result<(), InputError> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut traffic_seen = false;
     for s in body.iter() {
         match s {
             Structure::Attribute(a) => {
                 let key = a.key.as_str();
+                // A key set twice is refused by the parser already.
                 let line = ctx.line(a.span());
-                if let Some(first) = seen.insert(key.to_string(), line) {
-                    return Err(ctx.err(line, key, format!("set twice (first on line {first})")));
-                }
                 match key {
                     "fail_on" => {
                         let v = ctx.string(a, key)?;
@@ -255,7 +253,7 @@ fn read_body(ctx: &Ctx, body: &Body, out: &mut FileConfig) -> Result<(), InputEr
                 let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
                 match (ident, labels.as_slice()) {
                     ("traffic", []) => {
-                        if seen.insert("traffic".into(), line).is_some() {
+                        if std::mem::replace(&mut traffic_seen, true) {
                             return Err(ctx.err(line, "traffic", "block given twice"));
                         }
                         read_traffic(ctx, &b.body, &mut out.traffic)?;
