@@ -265,6 +265,11 @@ pub fn run_config(
         with_baseline: baseline.is_some(),
     };
     for (format, path) in &config.outputs {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                InputError::Other(format!("--output {}: {e}", input::display_path(path)))
+            })?;
+        }
         std::fs::write(path, report.render(*format)).map_err(|e| {
             InputError::Other(format!("--output {}: {e}", input::display_path(path)))
         })?;

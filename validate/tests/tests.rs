@@ -5,5 +5,6 @@ mod accept;
 mod bounds;
 mod corpus;
 mod errors;
+mod formats;
 mod golden;
 mod util;
