@@ -362,3 +362,31 @@ fn list_rules_in_text_and_json() {
     let r = run_in(&root(), &[]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn help_documents_the_exit_codes_and_the_ci_flags() {
+    let r = run_in(&root(), &["--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for needle in [
+        "--fail-on <LEVEL>",
+        "--baseline <FILE>",
+        "--output <FORMAT=FILE>",
+        "--config <FILE>",
+        "--no-config",
+        "--list-rules",
+        "junit",
+        "github",
+        "Exit codes:",
+        "0  no finding at or above --fail-on outside the baseline",
+        "1  findings at or above --fail-on (default: error) not in the baseline",
+        "2  unusable input or config",
+        "# smuppy:ignore CAP004",
+        ".smuppy-validate.hcl",
+    ] {
+        assert!(
+            r.stdout.contains(needle),
+            "--help lacks {needle:?}:\n{}",
+            r.stdout
+        );
+    }
+}
