@@ -98,6 +98,9 @@ fn describe(c: &Checked, f: &Finding) -> String {
     let loc = f.location.to_string();
     if loc.is_empty() {
         format!("{}: {}", c.loaded.address, f.message)
+    } else if loc.starts_with('#') {
+        // An inline acknowledgement: `address # smuppy:ignore ID`.
+        format!("{} {loc}: {}", c.loaded.address, f.message)
     } else {
         format!("{}.{loc}: {}", c.loaded.address, f.message)
     }

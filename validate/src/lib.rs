@@ -239,9 +239,9 @@ pub fn run_config(
     };
     let checked: Vec<printer::Checked> = loaded
         .into_iter()
-        .map(|l| {
+        .map(|mut l| {
             let mut analysis = analyze_with(&l.profile, &limits, &prices, &options);
-            policy::decide(config, &l, &mut analysis);
+            policy::decide(config, &mut l, &mut analysis);
             let baselined = analysis
                 .findings
                 .iter()

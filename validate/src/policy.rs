@@ -79,8 +79,10 @@ impl Baseline {
 
 /// The findings of one profile as the team decided: rules off dropped,
 /// severities overridden, acknowledgements applied and checked (their
-/// problems added as findings), sorted like the analysis.
-pub fn decide(config: &Config, loaded: &LoadedProfile, analysis: &mut Analysis) {
+/// problems added as findings), sorted like the analysis. A problem of an
+/// inline comment is located at the comment (`# smuppy:ignore ID`, on its
+/// line); one of the config file at the resource.
+pub fn decide(config: &Config, loaded: &mut LoadedProfile, analysis: &mut Analysis) {
     let mut findings: Vec<Finding> = analysis
         .findings
         .iter()
@@ -102,10 +104,20 @@ pub fn decide(config: &Config, loaded: &LoadedProfile, analysis: &mut Analysis) 
         .filter(|a| a.applies_to(&loaded.address))
         .cloned()
         .collect();
+    let from_file = acks.len();
     acks.extend(loaded.ignores.iter().map(|i| i.ack.clone()));
     findings = acknowledge::apply(&findings, &acks);
-    for (_, problem) in acknowledge::check(&acks) {
-        findings.push(problem.finding(Location::root()));
+    for (i, problem) in acknowledge::check(&acks) {
+        let location = match i.checked_sub(from_file).and_then(|j| loaded.ignores.get(j)) {
+            Some(inline) => {
+                let at = format!("# {} {}", crate::ignore::MARKER, inline.ack.rule_id);
+                let at = at.trim_end().to_string();
+                loaded.lines.insert(at.clone(), inline.line);
+                Location::attr(&at)
+            }
+            None => Location::root(),
+        };
+        findings.push(problem.finding(location));
     }
     findings.sort_by(|a, b| {
         a.severity

@@ -129,6 +129,16 @@ fn an_ignore_comment_of_an_unknown_rule_is_an_error_and_hides_nothing() {
     assert!(of_rule(&r, "ACK001")[0]
         .3
         .contains("\"COST020\": no such rule"));
+    // Located at the comment, on its line.
+    let ack = json(&r.stdout)["profiles"][0]["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|f| f["rule_id"] == "ACK001")
+        .unwrap_or_default();
+    assert_eq!(ack["location"], "# smuppy:ignore COST020");
+    assert_eq!(ack["line"], 1);
 }
 
 #[test]
