@@ -237,11 +237,11 @@ def main(schema_path: str) -> int:
     tf_files += sorted((ROOT / "tests" / "validator" / "corpus").glob("*/*.tf"))
     tf_files += sorted((ROOT / "examples").glob("*/*.tf"))
     for i, path in enumerate(tf_files):
-        write("validate_hcl", f"{path.parent.name}-{path.stem}", bytes([i % 3]) + path.read_bytes())
+        write("validate_hcl", f"{path.parent.name}-{path.stem}", bytes([i % 5]) + path.read_bytes())
     for i, path in enumerate(sorted((ROOT / "tests" / "validator" / "corpus").glob("*/*.json"))):
         if path.name == "expect.json":
             continue
-        write("validate_plan", path.parent.name, bytes([i % 3]) + path.read_bytes())
+        write("validate_plan", path.parent.name, bytes([i % 5]) + path.read_bytes())
     return 0
 
 

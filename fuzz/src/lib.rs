@@ -138,10 +138,12 @@ pub mod validator {
         if let Err(e) = std::fs::write(&path, content) {
             panic!("cannot write the fuzz input to {}: {e}", path.display());
         }
-        let format = match ctrl % 3 {
+        let format = match ctrl % 5 {
             0 => "text",
             1 => "json",
-            _ => "sarif",
+            2 => "sarif",
+            3 => "junit",
+            _ => "github",
         };
         // Parsed like a command line, so options added later keep their defaults.
         let args = [

@@ -8,6 +8,7 @@
 //! returns the findings of every rule in [`rules::RULES`], the capacity of
 //! the chain and a monthly cost estimate.
 
+pub mod acknowledge;
 pub mod analysis;
 pub mod bounds;
 pub mod capacity;
@@ -21,6 +22,7 @@ pub mod rules;
 pub mod traffic;
 pub mod unread;
 
+pub use acknowledge::Acknowledgement;
 pub use analysis::{
     analyze, analyze_with, Analysis, Options, DEFAULT_EARLY_WARNING, DEFAULT_EXTRAPOLATION_FACTOR,
 };

@@ -4,7 +4,7 @@
 fn every_rule_is_documented() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    for r in scaling::RULES {
+    for r in scaling::RULES.iter().chain(scaling::acknowledge::ACK_RULES) {
         assert!(
             doc.contains(&format!("### {}\n", r.id)),
             "{} has no section in docs/rules.md",
@@ -22,7 +22,7 @@ fn every_rule_is_documented() {
     let sections = doc.matches("\n### ").count();
     assert_eq!(
         sections,
-        scaling::RULES.len(),
+        scaling::RULES.len() + scaling::acknowledge::ACK_RULES.len(),
         "docs/rules.md documents rules that do not exist"
     );
 }

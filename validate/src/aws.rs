@@ -9,9 +9,9 @@ use scaling::{Limits, Profile};
 use scaling_aws::client::SERVICE_KEYS;
 use scaling_aws::{Aws, AwsSettings, ConnectError};
 
+use crate::config::Config;
 use crate::error::InputError;
 use crate::live::LiveSource;
-use crate::Cli;
 
 /// The whole read gives up after this long (an unreachable endpoint that
 /// drops packets instead of refusing them).
@@ -24,38 +24,9 @@ pub struct AwsSource {
 }
 
 impl AwsSource {
-    /// The source `--live` asks for, `None` without `--live`. The AWS flags
-    /// without `--live` are a mistake (they would be silently ignored).
-    pub fn from_cli(cli: &Cli) -> Result<Option<AwsSource>, InputError> {
-        if !cli.live {
-            let stray = [
-                cli.region.as_ref().map(|_| "--region"),
-                cli.aws_profile.as_ref().map(|_| "--profile"),
-                (!cli.endpoints.is_empty()).then_some("--endpoint"),
-            ];
-            if let Some(flag) = stray.into_iter().flatten().next() {
-                return Err(InputError::Other(format!(
-                    "{flag} only applies with --live"
-                )));
-            }
-            return Ok(None);
-        }
-        let region = match &cli.region {
-            Some(r) if r.trim().is_empty() => {
-                return Err(InputError::Other("--region: empty".into()))
-            }
-            r => r.clone(),
-        };
-        Ok(Some(AwsSource {
-            settings: AwsSettings {
-                region,
-                profile: cli.aws_profile.clone(),
-                endpoints: parse_endpoints(&cli.endpoints)?,
-                // A validator should fail fast on an unreachable account.
-                max_retries: Some(1),
-                ..AwsSettings::default()
-            },
-        }))
+    /// The source `--live` asks for, `None` without `--live`.
+    pub fn from_config(config: &Config) -> Option<AwsSource> {
+        config.live.clone().map(|settings| AwsSource { settings })
     }
 
     async fn read(&self, profiles: &[Profile]) -> Result<scaling::LiveFacts, String> {

@@ -26,6 +26,14 @@ pub enum InputError {
     Limit { at: String, reason: String },
     #[error("{at}: {reason}")]
     Schema { at: String, reason: String },
+    /// A mistake in the config file (`.smuppy-validate.hcl`).
+    #[error("{file}:{line}: {key}: {reason}")]
+    Config {
+        file: String,
+        line: usize,
+        key: String,
+        reason: String,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -27,6 +27,8 @@ const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
 
 pub(crate) struct SourceFile {
     pub(crate) name: String,
+    /// The file's text (inline `# smuppy:ignore` comments are read from it).
+    pub(crate) text: String,
     /// Byte offsets of the file's line breaks.
     breaks: Vec<usize>,
     pub(crate) body: Body,
@@ -56,7 +58,12 @@ impl SourceFile {
             .filter(|(_, b)| *b == b'\n')
             .map(|(i, _)| i)
             .collect();
-        Ok(SourceFile { name, breaks, body })
+        Ok(SourceFile {
+            name,
+            text,
+            breaks,
+            body,
+        })
     }
 
     /// The line a span starts on (a binary search: files of many
@@ -64,6 +71,19 @@ impl SourceFile {
     pub(crate) fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
         let at = span.map(|s| s.start).unwrap_or(0);
         self.breaks.partition_point(|b| *b < at) + 1
+    }
+
+    /// The lines a span covers, first and last.
+    pub(crate) fn lines(&self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
+        let first = self.line(span.clone());
+        let last = span
+            .map(|s| {
+                self.breaks
+                    .partition_point(|b| *b < s.end.saturating_sub(1))
+                    + 1
+            })
+            .unwrap_or(first);
+        (first, last)
     }
 }
 
@@ -365,11 +385,13 @@ fn load_module(
                         true,
                     )?;
                     let profile = profile_from_tree(&address, &tree, true)?;
+                    let (first, last) = f.lines(b.span());
                     out.push(LoadedProfile {
                         address,
                         file: Some(f.name.clone()),
                         lines,
                         profile,
+                        ignores: crate::ignore::around_block(&f.text, first, last),
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {

@@ -18,6 +18,8 @@ pub struct LoadedProfile {
     /// Line of each known location (`""` = the resource block itself).
     pub lines: BTreeMap<String, usize>,
     pub profile: Profile,
+    /// `# smuppy:ignore` comments on or inside the resource block (HCL only).
+    pub ignores: Vec<crate::ignore::InlineIgnore>,
 }
 
 impl LoadedProfile {

@@ -3,16 +3,21 @@
 
 pub mod aws;
 mod blocks;
+pub mod ci;
+pub mod config;
+pub mod config_file;
 pub mod error;
 pub mod eval;
 pub mod guard;
 pub mod hcl;
+pub mod ignore;
 pub mod input;
 pub mod k6;
 pub mod live;
 pub mod mapping;
 pub mod numbers;
 pub mod plan;
+pub mod policy;
 pub mod printer;
 mod vars;
 
@@ -31,19 +36,52 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// JUnit XML: one test case per rule and resource.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = ["text", "json", "sarif", "junit", "github"];
 }
 
 /// Checks smuppy_scaling_profile resources for capacity, limits, security and cost.
 ///
-/// Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 unusable input.
+/// Settings come from the flags, then `.smuppy-validate.hcl` (in the directory
+/// analysed or a parent up to the repository root; see README), then defaults.
 #[derive(Debug, Parser)]
-#[command(name = "smuppy-validate", version)]
+#[command(
+    name = "smuppy-validate",
+    version,
+    after_help = "Exit codes:\n  0  no finding at or above --fail-on outside the baseline\n  1  findings at or above --fail-on (default: error) not in the baseline\n  2  unusable input or config (one line on stderr)\n\nAcknowledge a finding with a comment on or inside the resource block:\n  # smuppy:ignore CAP004 quota increase approved, ticket OPS-42\nThe error becomes a warning carrying the reason; without a reason it is itself a warning."
+)]
 pub struct Cli {
     /// A directory of .tf/.tfvars files, a .tf file, or a `terraform show -json` file.
-    pub path: PathBuf,
-    /// Output format.
+    #[arg(required_unless_present = "list_rules")]
+    pub path: Option<PathBuf>,
+    /// Output format on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Also write the report in FORMAT to FILE (repeatable), e.g. junit=report.xml.
+    #[arg(long = "output", value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    /// The lowest severity that fails the run (exit 1); default error, or the config file's fail_on.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<config_file::FailOn>,
+    /// A previous JSON report (--format json): only findings not in it fail
+    /// (matched by rule id, resource address and attribute, not by message).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The config file to read instead of looking for .smuppy-validate.hcl.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no config file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// List the rules (id, severity, title; --format json for JSON) and exit.
+    #[arg(long)]
+    pub list_rules: bool,
     /// A price table JSON laid over the built-in us-east-1 prices.
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
@@ -53,6 +91,11 @@ pub struct Cli {
     /// Warn when the target exceeds the k6 measured rate by more than this factor.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_EXTRAPOLATION_FACTOR)]
     pub extrapolation_factor: f64,
+    /// Warn (CAP013) when a need reaches this percentage of its limit
+    /// (default 80; 100 turns it off). Overrides `early_warning_percent`
+    /// of the config file.
+    #[arg(long, value_name = "PERCENT")]
+    pub early_warning: Option<f64>,
     /// A monthly budget in USD (warns when the estimate is above it); overrides budget blocks.
     #[arg(long, value_name = "USD")]
     pub budget: Option<f64>,
@@ -114,37 +157,48 @@ pub fn run(
     live: Option<&dyn LiveSource>,
     out: &mut dyn Write,
 ) -> Result<i32, InputError> {
-    let mut opts = input::LoadOptions {
-        var_files: cli.var_files.clone(),
-        vars: Vec::new(),
-    };
-    for v in &cli.vars {
-        let (k, val) = v
-            .split_once('=')
-            .ok_or_else(|| InputError::Other(format!("-var {v:?}: expected NAME=VALUE")))?;
-        opts.vars.push((k.trim().to_string(), val.to_string()));
+    if cli.list_rules {
+        let text = match cli.format {
+            Format::Json => printer::rules_json(config::DEFAULT_RULES_DOC_URI),
+            _ => printer::rules_text(),
+        };
+        write_out(out, &text)?;
+        return Ok(0);
     }
-    let prices = match &cli.prices {
+    run_config(&config::Config::resolve(cli)?, live, out)
+}
+
+fn write_out(out: &mut dyn Write, report: &str) -> Result<(), InputError> {
+    if let Err(e) = out.write_all(report.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`| head`) is not a failure of the check.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(InputError::Other(format!("cannot write the report: {e}")));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the checks a resolved config asks for.
+pub fn run_config(
+    config: &config::Config,
+    live: Option<&dyn LiveSource>,
+    out: &mut dyn Write,
+) -> Result<i32, InputError> {
+    let prices = match &config.prices {
         Some(p) => PriceTable::from_json(&input::read(p)?)
             .map_err(|e| InputError::Other(format!("{}: {e}", input::display_path(p))))?,
         None => PriceTable::default(),
     };
-    let measured = cli.k6.as_deref().map(k6::load_k6).transpose()?;
-    if !(cli.extrapolation_factor.is_finite() && cli.extrapolation_factor > 0.0) {
-        return Err(InputError::Other(
-            "--extrapolation-factor must be above 0".into(),
-        ));
-    }
-    if let Some(b) = cli.budget {
-        if !(b.is_finite() && b >= 0.0) {
-            return Err(InputError::Other(
-                "--budget must be a non-negative amount".into(),
-            ));
-        }
-    }
-    let mut loaded = input::load(&cli.path, &opts)?;
-    if let Some(b) = cli.budget {
-        for l in &mut loaded {
+    let measured = config.k6.as_deref().map(k6::load_k6).transpose()?;
+    let baseline = config
+        .baseline
+        .as_deref()
+        .map(policy::Baseline::load)
+        .transpose()?;
+    let mut loaded = input::load(&config.path, &config.load)?;
+    for l in &mut loaded {
+        config_file::default_traffic(&mut l.profile.traffic, &config.traffic);
+        if let Some(b) = config.budget {
             let enforce = l
                 .profile
                 .budget
@@ -159,12 +213,12 @@ pub fn run(
     }
     let mut limits = Limits::default();
     let profiles: Vec<_> = loaded.iter().map(|l| l.profile.clone()).collect();
-    if let Some(path) = &cli.live_facts {
+    if let Some(path) = &config.live_facts {
         live::SnapshotSource::from_file(path)?
             .fill(&profiles, &mut limits)
             .map_err(InputError::Other)?;
     }
-    if cli.live {
+    if config.live.is_some() {
         let source = live.ok_or_else(|| {
             InputError::Other(
                 "--live: this build has no live account reader; use --live-facts FILE".into(),
@@ -174,12 +228,7 @@ pub fn run(
             .fill(&profiles, &mut limits)
             .map_err(|e| InputError::Other(format!("--live: {e}")))?;
     }
-    if let Some(path) = &cli.save_live_facts {
-        if !(cli.live || cli.live_facts.is_some()) {
-            return Err(InputError::Other(
-                "--save-live-facts needs --live or --live-facts".into(),
-            ));
-        }
+    if let Some(path) = &config.save_live_facts {
         let text = serde_json::to_string_pretty(&limits.live)
             .map_err(|e| InputError::Other(format!("cannot encode the account facts: {e}")))?;
         std::fs::write(path, text + "\n").map_err(|e| {
@@ -191,30 +240,46 @@ pub fn run(
     }
     let options = Options {
         measured,
-        extrapolation_factor: cli.extrapolation_factor,
-        ..Options::default()
+        extrapolation_factor: config.extrapolation_factor,
+        early_warning: config.early_warning,
     };
     let checked: Vec<printer::Checked> = loaded
         .into_iter()
-        .map(|l| {
-            let analysis = analyze_with(&l.profile, &limits, &prices, &options);
+        .map(|mut l| {
+            let mut analysis = analyze_with(&l.profile, &limits, &prices, &options);
+            policy::decide(config, &mut l, &mut analysis);
+            let baselined = analysis
+                .findings
+                .iter()
+                .map(|f| {
+                    baseline
+                        .as_ref()
+                        .is_some_and(|b| b.contains(&policy::key(&l.address, f)))
+                })
+                .collect();
             printer::Checked {
                 loaded: l,
                 analysis,
+                baselined,
             }
         })
         .collect();
-    let report = match cli.format {
-        Format::Text => printer::text(&checked),
-        Format::Json => printer::json(&checked),
-        Format::Sarif => printer::sarif(&checked),
+    let report = printer::Report {
+        checked: &checked,
+        fail_on: config.fail_on,
+        rules_doc_uri: &config.rules_doc_uri,
+        with_baseline: baseline.is_some(),
     };
-    if let Err(e) = out.write_all(report.as_bytes()).and_then(|_| out.flush()) {
-        // A closed pipe (`| head`) is not a failure of the check.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(InputError::Other(format!("cannot write the report: {e}")));
+    for (format, path) in &config.outputs {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                InputError::Other(format!("--output {}: {e}", input::display_path(path)))
+            })?;
         }
+        std::fs::write(path, report.render(*format)).map_err(|e| {
+            InputError::Other(format!("--output {}: {e}", input::display_path(path)))
+        })?;
     }
-    let errors = checked.iter().map(|c| c.analysis.errors()).sum::<usize>();
-    Ok(if errors > 0 { 1 } else { 0 })
+    write_out(out, &report.render(config.format))?;
+    Ok(if report.failing() > 0 { 1 } else { 0 })
 }

@@ -12,12 +12,18 @@ fn main() {
     let cli = smuppy_validate::Cli::parse_from(smuppy_validate::terraform_style_args(
         std::env::args_os(),
     ));
-    let result = smuppy_validate::aws::AwsSource::from_cli(&cli).and_then(|source| {
-        let live = source
-            .as_ref()
-            .map(|s| s as &dyn smuppy_validate::LiveSource);
-        smuppy_validate::run(&cli, live, &mut std::io::stdout().lock())
-    });
+    let out = &mut std::io::stdout().lock();
+    let result = if cli.list_rules {
+        smuppy_validate::run(&cli, None, out)
+    } else {
+        smuppy_validate::config::Config::resolve(&cli).and_then(|config| {
+            let source = smuppy_validate::aws::AwsSource::from_config(&config);
+            let live = source
+                .as_ref()
+                .map(|s| s as &dyn smuppy_validate::LiveSource);
+            smuppy_validate::run_config(&config, live, out)
+        })
+    };
     let code = match result {
         Ok(code) => code,
         Err(e) => {

@@ -77,6 +77,7 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 file: None,
                 lines: BTreeMap::new(),
                 profile,
+                ignores: Vec::new(),
             });
         }
     }

@@ -290,3 +290,27 @@ fn ids_aws_cannot_take_are_refused_on_their_attribute() {
     )]);
     assert_unusable(&run_in(d.path(), &["."]), &["dynamodb[0].table_name"]);
 }
+
+#[test]
+fn early_warning_out_of_range() {
+    let profile = "resource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n}\n";
+    let d = temp_with(&[("main.tf", profile)]);
+    for bad in ["0", "120", "NaN"] {
+        assert_unusable(
+            &run_in(d.path(), &[".", "--early-warning", bad]),
+            &["--early-warning", "at most 100"],
+        );
+    }
+    let d = temp_with(&[
+        ("main.tf", profile),
+        (".smuppy-validate.hcl", "early_warning_percent = 0\n"),
+    ]);
+    assert_unusable(
+        &run_in(d.path(), &["."]),
+        &[
+            ".smuppy-validate.hcl:1",
+            "early_warning_percent",
+            "at most 100",
+        ],
+    );
+}

@@ -1,8 +1,10 @@
 //! Runs the real `smuppy-validate` binary: the profile corpus, golden
 //! outputs of the runbook, and unusable inputs.
 
+mod accept;
 mod bounds;
 mod corpus;
 mod errors;
+mod formats;
 mod golden;
 mod util;

@@ -21,6 +21,12 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
+    /// A finding of this rule at its catalogued severity, for callers that
+    /// return one rather than collect them.
+    pub(crate) fn finding(&self, loc: Location, msg: String) -> Finding {
+        Finding::new(self.id, self.severity, loc, msg)
+    }
+
     /// Reports a finding of this rule at its catalogued severity.
     pub(crate) fn emit(&self, out: &mut Vec<Finding>, loc: Location, msg: String) {
         self.emit_at(out, self.severity, loc, msg);
@@ -48,7 +54,7 @@ impl RuleInfo {
 /// Defines one constant per rule, named by its id, and [`RULES`] listing
 /// them all in the order given.
 macro_rules! catalogue {
-    ($($id:ident: $sev:ident, $category:literal, $title:literal, $rationale:literal;)*) => {
+    ($list:ident; $($id:ident: $sev:ident, $category:literal, $title:literal, $rationale:literal;)*) => {
         $(
             #[doc = $title]
             pub const $id: RuleInfo = RuleInfo {
@@ -59,12 +65,13 @@ macro_rules! catalogue {
                 rationale: $rationale,
             };
         )*
-        /// Every rule, in id order.
-        pub const RULES: &[RuleInfo] = &[$($id),*];
+        /// The entries, in id order.
+        pub const $list: &[RuleInfo] = &[$($id),*];
     };
 }
 
 catalogue! {
+    RULES;
     CAP001: Info, "capacity",
         "Required Lambda concurrency (Little's law)",
         "Concurrency = origin rps × latency; it is the number every other Lambda limit is held against.";
@@ -194,6 +201,18 @@ catalogue! {
     TRF003: Error, "traffic",
         "Traffic value out of range",
         "Ratios must lie in 0–1, latencies and rates must be positive.";
+}
+
+// The findings about acknowledgements themselves (see `crate::acknowledge`).
+// Not part of RULES: they cannot be acknowledged in turn.
+catalogue! {
+    ACK_RULES;
+    ACK001: Error, "acknowledgement",
+        "Acknowledgement of an unknown rule",
+        "An acknowledgement that names no rule acknowledges nothing; a typo would hide the finding it meant.";
+    ACK002: Warning, "acknowledgement",
+        "Acknowledgement without a reason",
+        "An accepted risk is on the record only with the reason it was accepted.";
 }
 
 /// The catalogue entry of a rule id.
