@@ -2,7 +2,7 @@
 //! the ETag as `If-Match`, deleted on destroy once no distribution uses it.
 
 use crate::capture_key::CaptureKey;
-use crate::error::{absent_if, AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError, NotReached};
 use crate::run::{Ctx, Part};
 use crate::state::{CachePolicyObserved, Capture};
 use aws_sdk_cloudfront::types::{
@@ -78,43 +78,38 @@ pub fn not_reached(
     after: &CachePolicyObserved,
 ) -> Vec<(&'static str, String)> {
     let want = expected(desired);
-    let mut left = Vec::new();
-    let mut differs = |attr: &'static str, got: String, expected: String| {
-        if got != expected {
-            left.push((attr, format!("{attr} {got} (expected {expected})")));
-        }
-    };
-    differs(
+    let mut left = NotReached::default();
+    left.differs(
         "name",
         format!("{:?}", after.name),
         format!("{:?}", want.name),
     );
-    differs(
+    left.differs(
         "comment",
         format!("{:?}", after.comment),
         format!("{:?}", want.comment),
     );
-    differs(
+    left.differs(
         "min_ttl",
         after.min_ttl.to_string(),
         want.min_ttl.to_string(),
     );
-    differs(
+    left.differs(
         "default_ttl",
         format!("{:?}", after.default_ttl),
         format!("{:?}", want.default_ttl),
     );
-    differs(
+    left.differs(
         "max_ttl",
         format!("{:?}", after.max_ttl),
         format!("{:?}", want.max_ttl),
     );
-    differs(
+    left.differs(
         "enable_accept_encoding_gzip",
         after.enable_gzip.to_string(),
         want.enable_gzip.to_string(),
     );
-    differs(
+    left.differs(
         "enable_accept_encoding_brotli",
         after.enable_brotli.to_string(),
         want.enable_brotli.to_string(),
@@ -139,14 +134,14 @@ pub fn not_reached(
             (&want.query_string_behavior, &want.query_strings),
         ),
     ] {
-        differs(attr, got.0.clone(), expected.0.clone());
-        differs(
+        left.differs(attr, got.0.clone(), expected.0.clone());
+        left.differs(
             behavior,
             format!("{:?}", sorted(got.1)),
             format!("{:?}", expected.1),
         );
     }
-    left
+    left.into_vec()
 }
 
 fn build_err(e: impl std::fmt::Display) -> String {
