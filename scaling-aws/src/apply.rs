@@ -125,21 +125,12 @@ pub async fn apply_profile(
         .into_iter()
         .filter(|k| !claims(desired, k));
     let mut reverts = reverts_for(dropped);
-    // The cache policy of a profile that dropped its cache_policy block.
-    if desired.cache_policy.is_none() {
-        if let Some(id) = known.cache_policy.as_ref().map(|c| c.id.clone()) {
-            if !reverts.cache_policies.contains(&id) {
-                reverts.cache_policies.push(id);
-            }
-        }
-    }
-    if desired.global_accelerator.is_none() {
-        if let Some(arn) = known.global_accelerator.as_ref().map(|a| a.arn.clone()) {
-            if !reverts.accelerators.contains(&arn) {
-                reverts.accelerators.push(arn);
-            }
-        }
-    }
+    // The cache policy and accelerator of a profile that dropped their blocks.
+    reverts.created_in(
+        known,
+        desired.cache_policy.is_none(),
+        desired.global_accelerator.is_none(),
+    );
     run_reverts(ctx, &reverts, previous, &mut c).await;
     if let Some(prev) = previous {
         for (i, q) in prev.quota_requests.iter().enumerate() {

@@ -38,6 +38,24 @@ pub(crate) struct Reverts {
     pub(crate) unknown: Vec<UnknownCaptureKey>,
 }
 
+impl Reverts {
+    /// Adds the cache policy and the accelerator state `known` names (the
+    /// ones the profile created), each when asked, unless a capture already
+    /// named it.
+    pub(crate) fn created_in(&mut self, known: &Observed, cache_policy: bool, accelerator: bool) {
+        if let Some(id) = known.cache_policy.as_ref().map(|c| &c.id) {
+            if cache_policy && !self.cache_policies.contains(id) {
+                self.cache_policies.push(id.clone());
+            }
+        }
+        if let Some(arn) = known.global_accelerator.as_ref().map(|a| &a.arn) {
+            if accelerator && !self.accelerators.contains(arn) {
+                self.accelerators.push(arn.clone());
+            }
+        }
+    }
+}
+
 pub(crate) fn reverts_for(keys: impl IntoIterator<Item = String>) -> Reverts {
     let mut r = Reverts::default();
     for k in keys {
@@ -164,16 +182,7 @@ pub async fn destroy_profile_with(
     let ctx = &ctx;
     let mut c = Collect::default();
     let mut reverts = reverts_for(ctx.capture_keys());
-    if let Some(id) = known.cache_policy.as_ref().map(|c| c.id.clone()) {
-        if !reverts.cache_policies.contains(&id) {
-            reverts.cache_policies.push(id);
-        }
-    }
-    if let Some(arn) = known.global_accelerator.as_ref().map(|a| a.arn.clone()) {
-        if !reverts.accelerators.contains(&arn) {
-            reverts.accelerators.push(arn);
-        }
-    }
+    reverts.created_in(known, true, true);
     run_reverts(ctx, &reverts, Some(current), &mut c).await;
     for (i, q) in current.quota_requests.iter().enumerate() {
         c.warnings.push(quota::destroy_warning(
@@ -194,6 +203,7 @@ pub async fn destroy_profile_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::{AcceleratorObserved, CachePolicyObserved};
 
     #[test]
     fn capture_keys_group_into_reverts() {
@@ -260,5 +270,26 @@ mod tests {
         assert_eq!(r.unknown[0].key, "quota:lambda/L-B99A9384");
         assert!(r.cache_policies.is_empty());
         assert_eq!(r.tables.len(), 1);
+    }
+
+    #[test]
+    fn created_things_from_state_are_added_once_and_only_when_asked() {
+        let known = Observed {
+            cache_policy: Some(CachePolicyObserved {
+                id: "abc".into(),
+                ..CachePolicyObserved::default()
+            }),
+            global_accelerator: Some(AcceleratorObserved {
+                arn: "arn:x".into(),
+                ..AcceleratorObserved::default()
+            }),
+            ..Observed::default()
+        };
+        let mut r = reverts_for(["cachepolicy:abc".to_string()]);
+        r.created_in(&known, true, false);
+        assert_eq!(r.cache_policies, vec!["abc".to_string()]);
+        assert!(r.accelerators.is_empty());
+        r.created_in(&known, false, true);
+        assert_eq!(r.accelerators, vec!["arn:x".to_string()]);
     }
 }

@@ -210,6 +210,26 @@ impl ComponentError {
     }
 }
 
+/// The settings a read after a write still shows differing from what was
+/// written, as (attribute, `ATTR GOT (expected WANT)`): what
+/// [`ComponentError::not_applied`] reports.
+#[derive(Debug, Default)]
+pub(crate) struct NotReached(Vec<(&'static str, String)>);
+
+impl NotReached {
+    /// Notes `attr` when the read shows `got` where `expected` was written.
+    pub(crate) fn differs(&mut self, attr: &'static str, got: String, expected: String) {
+        if got != expected {
+            self.0
+                .push((attr, format!("{attr} {got} (expected {expected})")));
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<(&'static str, String)> {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

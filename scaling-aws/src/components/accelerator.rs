@@ -8,7 +8,7 @@
 //! the endpoint group, the listener and the accelerator.
 
 use crate::capture_key::CaptureKey;
-use crate::error::{absent_if, AwsError, ComponentError};
+use crate::error::{absent_if, AwsError, ComponentError, NotReached};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{AcceleratorObserved, Capture};
 use aws_sdk_globalaccelerator::types::{EndpointConfiguration, IpAddressType, PortRange, Protocol};
@@ -361,23 +361,18 @@ pub fn not_reached(
     desired: &Accelerator,
     after: &AcceleratorObserved,
 ) -> Vec<(&'static str, String)> {
-    let mut left = Vec::new();
-    let mut differs = |attr: &'static str, got: String, expected: String| {
-        if got != expected {
-            left.push((attr, format!("{attr} {got} (expected {expected})")));
-        }
-    };
-    differs(
+    let mut left = NotReached::default();
+    left.differs(
         "name",
         format!("{:?}", after.name),
         format!("{:?}", desired.name),
     );
-    differs(
+    left.differs(
         "enabled",
         after.enabled.to_string(),
         desired.enabled.to_string(),
     );
-    differs(
+    left.differs(
         "ip_address_type",
         format!("{:?}", after.ip_address_type.as_deref()),
         format!("{:?}", Some(desired.ip_address_type.as_str())),
@@ -385,26 +380,26 @@ pub fn not_reached(
     let (mut got_ports, mut want_ports) = (after.ports.clone(), desired.ports.clone());
     got_ports.sort();
     want_ports.sort();
-    differs("ports", format!("{got_ports:?}"), format!("{want_ports:?}"));
-    differs(
+    left.differs("ports", format!("{got_ports:?}"), format!("{want_ports:?}"));
+    left.differs(
         "protocol",
         format!("{:?}", after.protocol.as_deref()),
         format!("{:?}", Some(desired.protocol.as_str())),
     );
     if let Some(region) = desired.endpoint_group_region.as_deref() {
-        differs(
+        left.differs(
             "endpoint_group_region",
             format!("{:?}", after.endpoint_group_region.as_deref()),
             format!("{:?}", Some(region)),
         );
         let want: Vec<String> = desired.endpoint_id.iter().cloned().collect();
-        differs(
+        left.differs(
             "endpoint_id",
             format!("{:?}", after.endpoint_ids),
             format!("{want:?}"),
         );
     }
-    left
+    left.into_vec()
 }
 
 /// Disable, wait, delete endpoint groups, listeners, then the accelerator.
