@@ -207,4 +207,16 @@ PY
 
 echo "release: $PROVIDER $version ($target, $profile) in $out"
 (cd "$out" && find release network-mirror filesystem-mirror -type f | LC_ALL=C sort | sed 's/^/  /')
+# h1: is what terraform init writes into .terraform.lock.hcl for this package: the SHA-256
+# of the sorted "<sha256 hex>  <name>" lines of the files in it, base64-encoded.
+h1="$(python3 - "$rel/$provider_zip" <<'PY'
+import base64, hashlib, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zf:
+    lines = sorted(
+        f"{hashlib.sha256(zf.read(i)).hexdigest()}  {i.filename}\n" for i in zf.infolist() if not i.is_dir()
+    )
+print("h1:" + base64.b64encode(hashlib.sha256("".join(lines).encode()).digest()).decode())
+PY
+)"
 echo "release: $provider_zip $zh"
+echo "release: lock file hash for $target: $h1"

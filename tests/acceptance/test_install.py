@@ -195,6 +195,9 @@ def test_mirror_trees_follow_terraforms_layouts(release: rel.Release) -> None:
     assert sha256(net / release.zip_name) == sha256(release.zip_path)
     packed = release.provider_path(release.filesystem_mirror) / release.zip_name
     assert sha256(packed) == sha256(release.zip_path)
+    # The hashes the script announces: the index's zh: and the lock file's h1:.
+    assert f"{release.zip_name} {rel.zh_hash(release.zip_path)}" in release.output, release.output
+    assert f"lock file hash for {release.target}: {rel.h1_hash(release.zip_path)}" in release.output, release.output
 
 
 def test_a_second_version_is_added_to_the_mirror_index(release: rel.Release, tmp_path: Path) -> None:
