@@ -64,7 +64,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-for tool in python3 zip sha256sum; do
+for tool in python3 sha256sum; do
     command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install $tool)"
 done
 if [[ $unsigned -eq 0 ]]; then
@@ -118,21 +118,27 @@ if [[ ! -x "$bin_dir/$VALIDATOR" ]]; then
 fi
 
 # -- archives ------------------------------------------------------------------------------
-# Reproducible: fixed file times (the commit's), no extra attributes, names sorted.
+# Reproducible: the file time is the commit's, no extra attributes.
 epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 315532800)}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rel="$out/release"
-stage="$(mktemp -d "${TMPDIR:-/tmp}/smuppy-release.XXXXXX")"
-trap 'rm -rf "$stage"' EXIT
 mkdir -p "$rel"
 
-pack() { # pack BINARY NAME_IN_ZIP ZIP
-    mkdir -p "$stage/$3.d"
-    install -m 0755 "$1" "$stage/$3.d/$2"
-    touch -d "@$epoch" "$stage/$3.d/$2"
-    rm -f "$rel/$3"
-    (cd "$stage/$3.d" && TZ=UTC zip -q -X -D "$rel/$3" "$2")
+pack() { # pack BINARY NAME_IN_ZIP ZIP: one executable entry, deflated, mode 0755
+    python3 - "$1" "$2" "$rel/$3" "$epoch" <<'PY'
+import os, shutil, sys, time, zipfile
+
+src, name, dest, epoch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+info = zipfile.ZipInfo(name, date_time=time.gmtime(max(epoch, 315532800))[:6])
+info.create_system = 3  # Unix, so the mode below is honoured when unpacked
+info.external_attr = (0o100755 << 16)
+info.compress_type = zipfile.ZIP_DEFLATED
+tmp = dest + ".tmp"
+with open(src, "rb") as f, zipfile.ZipFile(tmp, "w") as zf, zf.open(info, "w") as out:
+    shutil.copyfileobj(f, out, 1 << 20)
+os.replace(tmp, dest)
+PY
 }
 
 provider_zip="${PROVIDER}_${version}_${target}.zip"
