@@ -10,6 +10,7 @@
 #   --profile   release (default): cargo build --release of both binaries;
 #               debug: package the binaries already built in target/debug (no build; for tests)
 #   --bin-dir   take the binaries from DIR instead of target/<profile> (no build)
+#               (target/ is $CARGO_TARGET_DIR when set)
 #   --out       output directory (default: dist/); existing mirror indexes there are extended
 #   --gpg-key   key (id, fingerprint or e-mail) that signs the SHA256SUMS file; default
 #               $SMUPPY_RELEASE_GPG_KEY. The keyring is gpg's own ($GNUPGHOME or ~/.gnupg).
@@ -44,7 +45,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1
 version=""
 profile=release
 out="$ROOT/dist"
-gpg_key="${SMUPPY_RELEASE_GPG_KEY:-}"
+gpg_key=""
 unsigned=0
 hostname=registry.terraform.io
 bin_dir=""
@@ -67,13 +68,15 @@ done
 for tool in python3 sha256sum; do
     command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install $tool)"
 done
+if [[ $unsigned -eq 1 && -n "$gpg_key" ]]; then
+    die "--unsigned and --gpg-key exclude each other"
+fi
+[[ $unsigned -eq 1 ]] || gpg_key="${gpg_key:-${SMUPPY_RELEASE_GPG_KEY:-}}"
 if [[ $unsigned -eq 0 ]]; then
     [[ -n "$gpg_key" ]] || die "no signing key: give --gpg-key KEY (or SMUPPY_RELEASE_GPG_KEY), or --unsigned"
     command -v gpg >/dev/null || die "gpg is needed to sign (Debian: apt-get install gnupg)"
     gpg --batch --list-secret-keys "$gpg_key" >/dev/null 2>&1 \
         || die "no secret key '$gpg_key' in the keyring ${GNUPGHOME:-~/.gnupg}"
-elif [[ -n "$gpg_key" ]]; then
-    die "--unsigned and a signing key exclude each other"
 fi
 case "$profile" in release | debug) ;; *) die "--profile must be release or debug, not '$profile'" ;; esac
 [[ "$hostname" =~ ^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$ ]] || die "--hostname '$hostname' is not a hostname"
@@ -103,7 +106,7 @@ target="${os}_${arch}"
 
 # -- binaries ------------------------------------------------------------------------------
 if [[ -z "$bin_dir" ]]; then
-    bin_dir="$ROOT/target/$profile"
+    bin_dir="${CARGO_TARGET_DIR:-$ROOT/target}/$profile"
     if [[ "$profile" == release ]]; then
         echo "release: cargo build --release -p $PROVIDER -p $VALIDATOR"
         cargo build --release --locked -p "$PROVIDER" --bin "$PROVIDER" -p "$VALIDATOR" --bin "$VALIDATOR"

@@ -228,6 +228,7 @@ def test_release_archive_is_reproducible(release: rel.Release, tmp_path: Path) -
         (["--profile", "fast"], "--profile must be release or debug"),
         (["--version", "1.0"], "is not a semantic version"),
         (["--gpg-key"], "--gpg-key needs a value"),
+        (["--gpg-key", "ABCDEF"], "--unsigned and --gpg-key exclude each other"),
         (["--bogus"], "unknown argument: --bogus"),
         (["--profile", "debug", "--bin-dir", "/nonexistent"], "terraform-provider-smuppy not found"),
     ],
@@ -242,6 +243,15 @@ def test_release_needs_a_key_or_unsigned(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SMUPPY_RELEASE_GPG_KEY"}
     proc = rel.run_release("--profile", "debug", "--out", str(tmp_path / "dist"), env=env)
     assert proc.returncode != 0 and "no signing key" in proc.stderr, proc.stderr
+    assert not (tmp_path / "dist" / "release").exists()
+
+
+def test_release_refuses_a_key_not_in_the_keyring(tmp_path: Path) -> None:
+    with rel.GpgHome(generate=False) as empty:
+        proc = rel.run_release(
+            "--profile", "debug", "--out", str(tmp_path / "dist"), "--gpg-key", "nobody@smuppy.invalid", env=empty.env()
+        )
+    assert proc.returncode != 0 and "no secret key 'nobody@smuppy.invalid'" in proc.stderr, proc.stderr
     assert not (tmp_path / "dist" / "release").exists()
 
 
