@@ -37,6 +37,7 @@ pub async fn apply(
     let keep = |req: &ApplyRequest| ApplyResponse {
         new_state: req.prior_state.clone(),
         private: req.planned_private.clone(),
+        identity: None,
     };
     let Some(aws) = configured.aws(diags) else {
         return keep(&req);
@@ -92,6 +93,7 @@ pub async fn apply(
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
+                identity: None,
             };
         }
         // Keep in state only the blocks still to be restored, with their
@@ -99,6 +101,7 @@ pub async fn apply(
         return ApplyResponse {
             new_state: super::parts::only_unrestored(&req.prior_state, &outcome.errors),
             private: outcome.private.to_bytes(),
+            identity: None,
         };
     }
 
@@ -157,5 +160,6 @@ pub async fn apply(
     ApplyResponse {
         new_state: state::unknowns_to_null(new_state),
         private: outcome.private.to_bytes(),
+        identity: None,
     }
 }

@@ -129,5 +129,6 @@ pub fn import(id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {
     vec![ImportedResource {
         state: Value::Object(top),
         private: Vec::new(),
+        identity: None,
     }]
 }

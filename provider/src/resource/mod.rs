@@ -83,6 +83,7 @@ impl Resource for ScalingProfile {
             planned_state: planned,
             requires_replace: Vec::new(),
             planned_private: req.prior_private,
+            identity: None,
         }
     }
 
