@@ -150,6 +150,10 @@ fn every_documented_default_is_the_value_applied() {
             traffic.strongly_consistent_reads.to_string(),
         ),
         (
+            "traffic.architecture",
+            traffic.architecture.as_str().to_string(),
+        ),
+        (
             "lambda.publish_on_change",
             p.lambdas[0].publish_on_change.to_string(),
         ),
@@ -185,7 +189,18 @@ fn every_documented_default_is_the_value_applied() {
             "cache_policy.enable_accept_encoding_brotli",
             cp.enable_brotli.to_string(),
         ),
+        ("cache_policy.header_behavior", cp.header_behavior.clone()),
+        ("cache_policy.cookie_behavior", cp.cookie_behavior.clone()),
+        (
+            "cache_policy.query_string_behavior",
+            cp.query_string_behavior.clone(),
+        ),
         ("global_accelerator.enabled", ga.enabled.to_string()),
+        (
+            "global_accelerator.ip_address_type",
+            ga.ip_address_type.clone(),
+        ),
+        ("global_accelerator.protocol", ga.protocol.clone()),
         ("global_accelerator.ports", format!("{:?}", ga.ports)),
         ("budget.enforce", budget.enforce.to_string()),
         ("wait_timeout_seconds", wait(opts.settle_timeout)),
@@ -235,4 +250,54 @@ fn the_parser_finds_defaults() {
         Some("[443]")
     );
     assert!(!docs.contains_key("cache_policy.default_ttl"), "{docs:?}");
+}
+
+/// Every default the plan shows for a setting left out (the model's
+/// `DefaultUse::Planned`) is the value apply sends: the plan of a minimal
+/// configuration, mapped to the profile apply works from, carries it.
+#[test]
+fn planned_defaults_are_the_values_applied() {
+    let cfg = minimal_config();
+    let mut diags = tfplugin::Diagnostics::new();
+    let planned = terraform_provider_smuppy::resource::plan::plan(
+        &cfg,
+        &cfg,
+        &Value::Null,
+        Some("us-east-1"),
+        &scaling::Limits::default(),
+        &mut diags,
+    );
+    let dims = |v: &Value| -> Vec<Value> {
+        let t = &v.get("dynamodb").and_then(Value::as_elements).unwrap()[0];
+        let a = &t.get("autoscaling").and_then(Value::as_elements).unwrap()[0];
+        ["read", "write"]
+            .iter()
+            .map(|d| a.get(d).and_then(Value::as_elements).unwrap()[0].clone())
+            .collect()
+    };
+    let p = mapping::profile_from_value(&planned, Some("us-east-1"));
+    let t = &p.dynamodb[0];
+    let applied = [
+        t.read_autoscaling.as_ref().unwrap(),
+        t.write_autoscaling.as_ref().unwrap(),
+    ];
+    let mut checked = 0;
+    for (dim, sent) in dims(&planned).iter().zip(applied) {
+        for f in scaling::model::SCALING_READ.fields.iter() {
+            let Some(d) = f.info().planned_default() else {
+                continue;
+            };
+            let shown = dim.get(f.name).cloned().unwrap_or(Value::Null);
+            assert_eq!(Some(shown), schema::default_value(d), "{} planned", f.name);
+            let send = match f.name {
+                "target_utilization" => Value::float(sent.target()),
+                "scale_in_cooldown" => Value::int(sent.scale_in()),
+                "scale_out_cooldown" => Value::int(sent.scale_out()),
+                other => panic!("planned default {other} not checked here"),
+            };
+            assert_eq!(Some(send), schema::default_value(d), "{} sent", f.name);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
 }
