@@ -7,15 +7,18 @@
 
 use crate::diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 use crate::proto::tfplugin6 as pb;
-use crate::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::schema::{
+    Attribute, Block, NestedAttributes, NestedBlock, Nesting, ObjectNesting, Schema,
+};
 use crate::value::{self, CodecError, Type, Value};
 
 // ---------------------------------------------------------------------------
 // Schemas
 
 /// A schema as GetProviderSchema reports it. Attribute types are the compact
-/// cty type JSON (`"string"`, `["list","number"]`, …); descriptions are
-/// markdown.
+/// cty type JSON (`"string"`, `["list","number"]`, …); a nested attribute
+/// sends `nested_type` (its inner attributes and nesting) and an empty
+/// `type`, as the protocol requires; descriptions are markdown.
 pub fn schema_to_proto(schema: &Schema) -> pb::Schema {
     pb::Schema {
         version: schema.version,
@@ -35,10 +38,14 @@ fn block_to_proto(block: &Block, version: i64) -> pb::schema::Block {
 }
 
 fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
+    let (r#type, nested_type) = match &a.nested {
+        Some(n) => (Vec::new(), Some(object_to_proto(n))),
+        None => (value::json::type_to_json(&a.ty).into_bytes(), None),
+    };
     pb::schema::Attribute {
         name: a.name.clone(),
-        r#type: value::json::type_to_json(&a.ty).into_bytes(),
-        nested_type: None,
+        r#type,
+        nested_type,
         description: a.description.clone(),
         required: a.required,
         optional: a.optional,
@@ -47,6 +54,23 @@ fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
         description_kind: pb::StringKind::Markdown as i32,
         deprecated: a.deprecated,
         write_only: a.write_only,
+    }
+}
+
+fn object_to_proto(n: &NestedAttributes) -> pb::schema::Object {
+    use pb::schema::object::NestingMode;
+    let nesting = match n.nesting {
+        ObjectNesting::Single => NestingMode::Single,
+        ObjectNesting::List => NestingMode::List,
+        ObjectNesting::Set => NestingMode::Set,
+        ObjectNesting::Map => NestingMode::Map,
+    };
+    #[allow(deprecated)]
+    pb::schema::Object {
+        attributes: n.attributes.iter().map(attribute_to_proto).collect(),
+        nesting: nesting as i32,
+        min_items: 0,
+        max_items: 0,
     }
 }
 
@@ -231,23 +255,58 @@ pub(crate) fn encode_response_value(
 ///   collection (Terraform rejects null for those);
 /// - a missing single nested block becomes null; a missing or null group
 ///   block becomes an object whose own keys are filled the same way;
-/// - nested block values are conformed recursively.
+/// - nested block values are conformed recursively;
+/// - a nested attribute stays null when null (unlike a block, it may be),
+///   and otherwise each of its objects carries every inner attribute, the
+///   same way, recursively; a map nested attribute becomes a map and a list
+///   or set one takes the kind of its nesting.
 ///
 /// Keys the schema does not know are left alone (encoding then reports
 /// them), and values that are null, unknown or not objects are returned
 /// unchanged: only structure is filled in, nothing is invented.
 pub fn conform(value: Value, block: &Block) -> Value {
+    let value = conform_attributes(value, &block.attributes);
     let Value::Object(mut m) = value else {
         return value;
     };
-    for a in &block.attributes {
-        m.entry(a.name.clone()).or_insert(Value::Null);
-    }
     for nb in &block.blocks {
         let current = m.remove(&nb.type_name).unwrap_or(Value::Null);
         m.insert(nb.type_name.clone(), conform_nested(current, nb));
     }
     Value::Object(m)
+}
+
+/// Fills in the attributes of an object (see [`conform`]).
+fn conform_attributes(value: Value, attributes: &[Attribute]) -> Value {
+    let Value::Object(mut m) = value else {
+        return value;
+    };
+    for a in attributes {
+        let current = m.remove(&a.name).unwrap_or(Value::Null);
+        let v = match &a.nested {
+            Some(n) => conform_nested_attribute(current, n),
+            None => current,
+        };
+        m.insert(a.name.clone(), v);
+    }
+    Value::Object(m)
+}
+
+fn conform_nested_attribute(v: Value, n: &NestedAttributes) -> Value {
+    let inner = |e: Value| conform_attributes(e, &n.attributes);
+    match (n.nesting, v) {
+        (_, Value::Null) => Value::Null,
+        (ObjectNesting::List, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+            Value::List(items.into_iter().map(inner).collect())
+        }
+        (ObjectNesting::Set, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+            Value::Set(items.into_iter().map(inner).collect())
+        }
+        (ObjectNesting::Map, Value::Map(entries) | Value::Object(entries)) => {
+            Value::Map(entries.into_iter().map(|(k, e)| (k, inner(e))).collect())
+        }
+        (_, other) => inner(other),
+    }
 }
 
 fn conform_nested(v: Value, nb: &NestedBlock) -> Value {
@@ -433,6 +492,179 @@ mod tests {
                 N::Set as i32
             ]
         );
+    }
+
+    fn nested_schema() -> Block {
+        let inner = || {
+            vec![
+                Attribute::required("a", Type::Number),
+                Attribute::computed("b", Type::String),
+            ]
+        };
+        Block::new("root")
+            .attr(Attribute::nested_single("x", inner()))
+            .attr(Attribute::required_nested(
+                "l",
+                ObjectNesting::List,
+                inner(),
+            ))
+            .attr(Attribute::computed_nested("s", ObjectNesting::Set, inner()))
+            .attr(Attribute::optional_computed_nested("m", ObjectNesting::Map, inner()).sensitive())
+            .attr(Attribute::nested_map(
+                "deep",
+                vec![Attribute::nested_single("y", inner())],
+            ))
+    }
+
+    #[test]
+    fn nested_attributes_send_nested_type_and_no_type() {
+        use pb::schema::object::NestingMode as N;
+        let blk = block_to_proto(&nested_schema(), 1);
+        let by_name = |n: &str| {
+            blk.attributes
+                .iter()
+                .find(|a| a.name == n)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let expected = [
+            ("x", N::Single, (false, true, false)),
+            ("l", N::List, (true, false, false)),
+            ("s", N::Set, (false, false, true)),
+            ("m", N::Map, (false, true, true)),
+            ("deep", N::Map, (false, true, false)),
+        ];
+        for (name, nesting, (required, optional, computed)) in expected {
+            let a = by_name(name);
+            assert!(a.r#type.is_empty(), "{name}: type must be empty");
+            assert_eq!(
+                (a.required, a.optional, a.computed),
+                (required, optional, computed),
+                "{name}: mode"
+            );
+            let obj = a.nested_type.expect("nested_type is sent");
+            assert_eq!(obj.nesting, nesting as i32, "{name}: nesting");
+            if name == "deep" {
+                continue;
+            }
+            let inner: Vec<(String, Vec<u8>, bool, bool)> = obj
+                .attributes
+                .iter()
+                .map(|i| (i.name.clone(), i.r#type.clone(), i.required, i.computed))
+                .collect();
+            assert_eq!(
+                inner,
+                vec![
+                    ("a".to_string(), b"\"number\"".to_vec(), true, false),
+                    ("b".to_string(), b"\"string\"".to_vec(), false, true),
+                ],
+                "{name}: inner attributes"
+            );
+            assert!(obj.attributes.iter().all(|i| i.nested_type.is_none()));
+        }
+        assert!(by_name("m").sensitive);
+        // A nested attribute inside a nested attribute.
+        let deep = by_name("deep").nested_type.unwrap_or_default();
+        let y = &deep.attributes[0];
+        assert_eq!(y.name, "y");
+        assert!(y.r#type.is_empty());
+        let y_obj = y.nested_type.clone().unwrap_or_default();
+        assert_eq!(y_obj.nesting, N::Single as i32);
+        assert_eq!(y_obj.attributes.len(), 2);
+    }
+
+    #[test]
+    fn nested_attributes_imply_object_and_collection_types() {
+        let object = Type::object([("a", Type::Number), ("b", Type::String)]);
+        let b = nested_schema();
+        let ty = b.implied_type();
+        let Type::Object { attributes, .. } = &ty else {
+            panic!("not an object: {ty}");
+        };
+        assert_eq!(attributes["x"], object);
+        assert_eq!(attributes["l"], Type::list(object.clone()));
+        assert_eq!(attributes["s"], Type::set(object.clone()));
+        assert_eq!(attributes["m"], Type::map(object.clone()));
+        assert_eq!(
+            attributes["deep"],
+            Type::map(Type::object([("y", object.clone())]))
+        );
+        // The `ty` field agrees with the computed type; lookups still work.
+        for a in &b.attributes {
+            assert_eq!(a.ty, a.value_type(), "{}", a.name);
+        }
+        assert_eq!(
+            b.attribute("m")
+                .and_then(|m| m.nested_attribute("b"))
+                .map(|a| a.computed),
+            Some(true)
+        );
+        let empty = Type::object(Vec::<(String, Type)>::new());
+        assert_eq!(Attribute::nested_list("q", vec![]).ty, Type::list(empty));
+        assert!(Attribute::nested_set("q", vec![]).as_required().required);
+    }
+
+    #[test]
+    fn conform_fills_inner_keys_of_nested_attributes() {
+        let sparse = obj(vec![
+            ("x", obj(vec![("a", Value::int(1))])),
+            (
+                "l",
+                Value::Set(vec![obj(vec![]), obj(vec![("b", Value::unknown())])]),
+            ),
+            ("s", Value::List(vec![obj(vec![("a", Value::int(2))])])),
+            (
+                "m",
+                obj(vec![
+                    ("k one", obj(vec![("a", Value::int(3))])),
+                    ("", Value::unknown()),
+                ]),
+            ),
+            (
+                "deep",
+                Value::Map(
+                    [("z".to_string(), obj(vec![("y", obj(vec![]))]))]
+                        .into_iter()
+                        .collect(),
+                ),
+            ),
+        ]);
+        let v = conform(sparse, &nested_schema());
+        let full = |a: Value, b: Value| obj(vec![("a", a), ("b", b)]);
+        assert_eq!(v.get("x"), Some(&full(Value::int(1), Value::Null)));
+        assert_eq!(
+            v.get("l"),
+            Some(&Value::List(vec![
+                full(Value::Null, Value::Null),
+                full(Value::Null, Value::unknown())
+            ]))
+        );
+        assert_eq!(
+            v.get("s"),
+            Some(&Value::Set(vec![full(Value::int(2), Value::Null)]))
+        );
+        let m: BTreeMap<String, Value> = [
+            ("k one".to_string(), full(Value::int(3), Value::Null)),
+            (String::new(), Value::unknown()),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(v.get("m"), Some(&Value::Map(m)));
+        assert_eq!(
+            v.get("deep")
+                .and_then(|d| d.get("z"))
+                .and_then(|z| z.get("y")),
+            Some(&full(Value::Null, Value::Null))
+        );
+        // Null nested attributes stay null (they are attributes, not blocks).
+        let v = conform(obj(vec![]), &nested_schema());
+        for name in ["x", "l", "s", "m", "deep"] {
+            assert_eq!(v.get(name), Some(&Value::Null), "{name}");
+        }
+        // And the filled-in value encodes against the implied type.
+        let ty = nested_schema().implied_type();
+        let v = conform(obj(vec![("x", obj(vec![]))]), &nested_schema());
+        assert!(value::msgpack::encode(&v, &ty).is_ok());
     }
 
     #[test]

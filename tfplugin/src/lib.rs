@@ -29,8 +29,12 @@
 //! - values Terraform sends that cannot be decoded become ERROR diagnostics
 //!   ("Invalid value from Terraform: …"); the trait method is not called;
 //! - values returned are passed through [`convert::conform`] (every schema
-//!   key present, nested block lists empty rather than null) before being
-//!   encoded as msgpack;
+//!   key present, nested block lists empty rather than null, every inner
+//!   key of a nested attribute's objects present) before being encoded as
+//!   msgpack;
+//! - schemas may use protocol-6 nested attributes ([`ObjectNesting`]:
+//!   single, list, set, map; builders in [`schema`]); they are sent as
+//!   `nested_type` and their values are objects or collections of objects;
 //! - unknown resource type names are ERROR diagnostics; there are no data
 //!   sources;
 //! - UpgradeResourceState decodes the raw JSON state against the current
@@ -55,7 +59,7 @@ pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportedResource, PlanRequest, PlanResponse,
     Provider, ReadRequest, ReadResponse, Resource,
 };
-pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use schema::{Attribute, Block, NestedAttributes, NestedBlock, Nesting, ObjectNesting, Schema};
 pub use server::{main_entry, serve, ServeError, ServeOptions};
 pub use tls::TlsError;
 pub use value::{Number, Type, Value};

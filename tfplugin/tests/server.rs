@@ -593,7 +593,7 @@ async fn metadata_identity_and_unimplemented_rpcs() {
         .expect("metadata")
         .into_inner();
     let names: Vec<String> = meta.resources.into_iter().map(|r| r.type_name).collect();
-    assert_eq!(names, vec![THING.to_string()]);
+    assert_eq!(names, vec!["fixture_nested".to_string(), THING.to_string()]);
     let ids = client
         .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
         .await
