@@ -70,7 +70,7 @@ impl Source for Src<'_> {
     fn entries(&self, block: &dyn Described) -> Result<Vec<Self>, Infallible> {
         Ok(self
             .0
-            .get(block.name())
+            .get(block.location())
             .and_then(Value::as_elements)
             .unwrap_or(&[])
             .iter()

@@ -16,7 +16,7 @@ use tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema, Type, Value};
 pub const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
 
 /// Current schema version of `smuppy_scaling_profile` state.
-pub const RESOURCE_SCHEMA_VERSION: i64 = 0;
+pub const RESOURCE_SCHEMA_VERSION: i64 = 1;
 
 /// The AWS services whose endpoints the provider block can override, in the
 /// order the docs list them. Keys are the official AWS provider's names.
@@ -173,11 +173,23 @@ fn model_block(b: &dyn Described) -> Block {
 }
 
 fn model_nested(b: &dyn Described) -> NestedBlock {
-    let n = NestedBlock::new(b.name(), Nesting::List, model_block(b));
+    let n = NestedBlock::new(b.location(), Nesting::List, model_block(b));
     match b.nesting() {
         model::Nesting::Single => n.max_items(1),
         model::Nesting::Map => n,
     }
+}
+
+/// The 1.0 nested attribute of a model block: a single object or a map of
+/// objects keyed by a name the user chooses.
+fn model_attribute(b: &dyn Described) -> Attribute {
+    let mut attrs: Vec<Attribute> = b.fields().iter().map(field_attribute).collect();
+    attrs.extend(b.blocks().iter().map(|c| model_attribute(*c)));
+    let a = match b.nesting() {
+        model::Nesting::Single => Attribute::nested_single(b.name(), attrs),
+        model::Nesting::Map => Attribute::nested_map(b.name(), attrs),
+    };
+    a.describe(b.description())
 }
 
 /// The value the plan fills in for an attribute of the block `block` (the
@@ -188,7 +200,7 @@ fn model_nested(b: &dyn Described) -> NestedBlock {
 pub fn planned_default(block: &str, attr: &str) -> Option<Value> {
     let (_, b) = model::all_blocks()
         .into_iter()
-        .find(|(_, b)| b.name() == block)?;
+        .find(|(_, b)| b.location() == block)?;
     default_value(b.field(attr)?.planned_default()?)
 }
 
@@ -214,16 +226,61 @@ pub fn capacity_type() -> Type {
     ])
 }
 
+/// The resource's own attributes that are not the model's: the analysis
+/// the plan computes.
+fn analysis_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::computed("capacity", capacity_type()).describe("Capacity analysis of the traffic model against the profile: origin requests per second after the cache, Lambda concurrency needed (Little's law), the highest sustainable rate of the whole chain, its bottleneck, and headroom (sustainable ÷ target)."),
+        Attribute::computed("estimated_monthly_cost_usd", Type::Number).describe("Estimated monthly cost of the traffic model, from the dated price table."),
+        Attribute::computed("cost_breakdown", Type::map(Type::Number)).describe("The monthly cost estimate per service, in US dollars."),
+    ]
+}
+
+/// The name of the `timeouts` block and its operations.
+pub const TIMEOUTS: &str = "timeouts";
+pub const TIMEOUT_OPERATIONS: [&str; 3] = ["create", "update", "delete"];
+
+fn timeouts_block() -> NestedBlock {
+    let mut b = Block::new("How long an operation waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) before failing, as Terraform's `timeouts` blocks.");
+    for op in TIMEOUT_OPERATIONS {
+        b = b.attr(Attribute::optional(op, Type::String).describe(&format!(
+            "How long {op} waits, as a duration string of numbers with units `h`, `m`, `s` (also `ms`, `us`, `ns`), e.g. `\"30m\"`. Default `{}s`.",
+            scaling_aws::run::DEFAULT_WAIT.as_secs()
+        )));
+    }
+    NestedBlock::new(TIMEOUTS, Nesting::Single, b)
+}
+
+/// The schema of `smuppy_scaling_profile` (1.0): single objects and keyed
+/// maps as protocol-6 nested attributes, and a `timeouts` block.
 pub fn resource_schema() -> Schema {
     let mut block = Block::new(model::RESOURCE.description());
     for f in model::RESOURCE.fields() {
         block = block.attr(field_attribute(&f));
     }
-    block = block
-        .attr(Attribute::optional("wait_timeout_seconds", Type::Number).describe(&format!("How long apply waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) before failing. Default {}.", scaling_aws::run::DEFAULT_WAIT.as_secs())))
-        .attr(Attribute::computed("capacity", capacity_type()).describe("Capacity analysis of the traffic model against the profile: origin requests per second after the cache, Lambda concurrency needed (Little's law), the highest sustainable rate of the whole chain, its bottleneck, and headroom (sustainable ÷ target)."))
-        .attr(Attribute::computed("estimated_monthly_cost_usd", Type::Number).describe("Estimated monthly cost of the traffic model, from the dated price table."))
-        .attr(Attribute::computed("cost_breakdown", Type::map(Type::Number)).describe("The monthly cost estimate per service, in US dollars."));
+    for a in analysis_attributes() {
+        block = block.attr(a);
+    }
+    for b in model::RESOURCE.blocks() {
+        block = block.attr(model_attribute(*b));
+    }
+    Schema {
+        version: RESOURCE_SCHEMA_VERSION,
+        block: block.block(timeouts_block()),
+    }
+}
+
+/// The shape the resource's verbs work on (see [`crate::shape`]): every
+/// model block as a list block under its location name, as the rule
+/// engine's and the AWS side's locations address it.
+pub fn internal_schema() -> Schema {
+    let mut block = Block::new(model::RESOURCE.description());
+    for f in model::RESOURCE.fields() {
+        block = block.attr(field_attribute(&f));
+    }
+    for a in analysis_attributes() {
+        block = block.attr(a);
+    }
     for b in model::RESOURCE.blocks() {
         block = block.block(model_nested(*b));
     }
@@ -260,49 +317,85 @@ mod tests {
         assert!(missing.is_empty(), "undescribed: {missing:?}");
     }
 
-    /// Every attribute and block of the model is in the schema, with its
-    /// mode, type, nesting and description.
+    fn check_field(f: &FieldInfo, a: &Attribute, at: &str) {
+        let mode = (a.required, a.optional, a.computed);
+        let want = match f.mode {
+            Mode::Required => (true, false, false),
+            Mode::Optional => (false, true, false),
+            Mode::Computed => (false, false, true),
+            Mode::OptionalComputed => (false, true, true),
+        };
+        assert_eq!(mode, want, "{at}{}", f.name);
+        assert_eq!(a.ty, field_type(f.kind), "{at}{}", f.name);
+        assert_eq!(a.description, f.description(), "{at}{}", f.name);
+    }
+
+    /// Every attribute of the model is in the 1.0 schema with its mode, type
+    /// and description; every block is a nested attribute of its nesting
+    /// (single object or map), optional, described.
     #[test]
     fn the_schema_is_the_model() {
+        fn walk(m: &dyn Described, attrs: &[Attribute], at: &str) {
+            for f in m.fields() {
+                let a = attrs
+                    .iter()
+                    .find(|a| a.name == f.name)
+                    .unwrap_or_else(|| panic!("{at}{} missing", f.name));
+                check_field(&f, a, at);
+            }
+            for c in m.blocks() {
+                let a = attrs
+                    .iter()
+                    .find(|a| a.name == c.name())
+                    .unwrap_or_else(|| panic!("{at}{} missing", c.name()));
+                assert_eq!(a.description, c.description());
+                assert!(a.optional && !a.required && !a.computed, "{at}{}", c.name());
+                let n = a.nested.as_ref().expect("a nested attribute");
+                let want = match c.nesting() {
+                    model::Nesting::Single => tfplugin::ObjectNesting::Single,
+                    model::Nesting::Map => tfplugin::ObjectNesting::Map,
+                };
+                assert_eq!(n.nesting, want, "{at}{}", c.name());
+                assert_eq!(n.attributes.len(), c.fields().len() + c.blocks().len());
+                walk(*c, &n.attributes, &format!("{at}{}.", c.name()));
+            }
+        }
+        let s = resource_schema();
+        assert_eq!(s.version, 1);
+        walk(&model::RESOURCE, &s.block.attributes, "");
+        let own = model::RESOURCE.fields().len() + model::RESOURCE.blocks().len();
+        assert_eq!(s.block.attributes.len(), own + analysis_attributes().len());
+        // The one block left: timeouts, single.
+        assert_eq!(s.block.blocks.len(), 1);
+        assert_eq!(s.block.blocks[0].type_name, TIMEOUTS);
+        assert_eq!(s.block.blocks[0].nesting, Nesting::Single);
+        let names: Vec<&str> = s.block.blocks[0]
+            .block
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, TIMEOUT_OPERATIONS);
+    }
+
+    /// The verbs' shape has the same attributes, blocks as lists under their
+    /// location names.
+    #[test]
+    fn the_internal_schema_is_the_model_in_lists() {
         fn walk(m: &dyn Described, b: &Block, at: &str) {
             for f in m.fields() {
-                let a = b
-                    .attribute(f.name)
-                    .unwrap_or_else(|| panic!("{at}{} missing", f.name));
-                let mode = (a.required, a.optional, a.computed);
-                let want = match f.mode {
-                    Mode::Required => (true, false, false),
-                    Mode::Optional => (false, true, false),
-                    Mode::Computed => (false, false, true),
-                    Mode::OptionalComputed => (false, true, true),
-                };
-                assert_eq!(mode, want, "{at}{}", f.name);
-                assert_eq!(a.ty, field_type(f.kind), "{at}{}", f.name);
-                assert_eq!(a.description, f.description(), "{at}{}", f.name);
+                check_field(&f, b.attribute(f.name).expect("attribute"), at);
             }
             for c in m.blocks() {
                 let n = b
-                    .nested(c.name())
-                    .unwrap_or_else(|| panic!("{at}{} missing", c.name()));
-                assert_eq!(n.block.description, c.description());
-                let single = n.max_items == 1;
-                assert_eq!(
-                    single,
-                    c.nesting() == model::Nesting::Single,
-                    "{at}{}",
-                    c.name()
-                );
-                walk(*c, &n.block, &format!("{at}{}.", c.name()));
+                    .nested(c.location())
+                    .unwrap_or_else(|| panic!("{at}{} missing", c.location()));
+                assert_eq!(n.nesting, Nesting::List);
+                assert_eq!(n.max_items == 1, c.nesting() == model::Nesting::Single);
+                walk(*c, &n.block, &format!("{at}{}.", c.location()));
             }
-            let declared = m.fields().len() + m.blocks().len();
-            let extra = if at.is_empty() { 4 } else { 0 }; // wait_timeout_seconds and the analysis
-            assert_eq!(
-                b.attributes.len() + b.blocks.len(),
-                declared + extra,
-                "{at}"
-            );
         }
-        walk(&model::RESOURCE, &resource_schema().block, "");
+        walk(&model::RESOURCE, &internal_schema().block, "");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use scaling::TrafficModel;
 use scaling_aws::ApplyOptions;
-use terraform_provider_smuppy::{mapping, schema};
+use terraform_provider_smuppy::{mapping, schema, shape};
 use tfplugin::{Block, Value};
 
 /// (attribute path, documented default) for every description saying
@@ -37,6 +37,15 @@ fn documented(block: &Block, prefix: &str, out: &mut BTreeMap<String, String>) {
     for b in &block.blocks {
         documented(&b.block, &format!("{prefix}{}.", b.type_name), out);
     }
+    for a in &block.attributes {
+        if let Some(n) = &a.nested {
+            let inner = Block {
+                attributes: n.attributes.clone(),
+                ..Block::default()
+            };
+            documented(&inner, &format!("{prefix}{}.", a.name), out);
+        }
+    }
 }
 
 fn obj(pairs: Vec<(&str, Value)>) -> Value {
@@ -44,7 +53,11 @@ fn obj(pairs: Vec<(&str, Value)>) -> Value {
 }
 
 fn block(v: Value) -> Value {
-    Value::List(vec![v])
+    v
+}
+
+fn keyed(key: &str, v: Value) -> Value {
+    Value::Map(BTreeMap::from([(key.to_string(), v)]))
 }
 
 fn num(n: f64) -> Value {
@@ -64,18 +77,21 @@ fn minimal_config() -> Value {
         ("name", Value::String("p".into())),
         ("traffic", block(obj(vec![("peak_rps", num(1000.0))]))),
         (
-            "lambda",
-            block(obj(vec![("function_name", Value::String("f".into()))])),
+            "lambda_pools",
+            keyed("f", obj(vec![("function_name", Value::String("f".into()))])),
         ),
         (
-            "dynamodb",
-            block(obj(vec![
-                ("table_name", Value::String("t".into())),
-                (
-                    "autoscaling",
-                    block(obj(vec![("read", dim()), ("write", dim())])),
-                ),
-            ])),
+            "dynamodb_tables",
+            keyed(
+                "t",
+                obj(vec![
+                    ("table_name", Value::String("t".into())),
+                    (
+                        "autoscaling",
+                        block(obj(vec![("read", dim()), ("write", dim())])),
+                    ),
+                ]),
+            ),
         ),
         (
             "cache_policy",
@@ -105,7 +121,8 @@ fn every_documented_default_is_the_value_applied() {
     );
     docs.extend(provider_docs);
 
-    let p = mapping::profile_from_value(&minimal_config(), Some("us-east-1"));
+    let (internal, _) = shape::to_lists(&minimal_config());
+    let p = mapping::profile_from_value(&internal, Some("us-east-1"));
     let traffic = TrafficModel::from_profile(&p, None);
     let table = &p.dynamodb[0];
     let read = table
@@ -154,31 +171,31 @@ fn every_documented_default_is_the_value_applied() {
             traffic.architecture.as_str().to_string(),
         ),
         (
-            "lambda.publish_on_change",
+            "lambda_pools.publish_on_change",
             p.lambdas[0].publish_on_change.to_string(),
         ),
         (
-            "dynamodb.autoscaling.read.target_utilization",
+            "dynamodb_tables.autoscaling.read.target_utilization",
             show(read.target()),
         ),
         (
-            "dynamodb.autoscaling.read.scale_in_cooldown",
+            "dynamodb_tables.autoscaling.read.scale_in_cooldown",
             read.scale_in().to_string(),
         ),
         (
-            "dynamodb.autoscaling.read.scale_out_cooldown",
+            "dynamodb_tables.autoscaling.read.scale_out_cooldown",
             read.scale_out().to_string(),
         ),
         (
-            "dynamodb.autoscaling.write.target_utilization",
+            "dynamodb_tables.autoscaling.write.target_utilization",
             show(write.target()),
         ),
         (
-            "dynamodb.autoscaling.write.scale_in_cooldown",
+            "dynamodb_tables.autoscaling.write.scale_in_cooldown",
             write.scale_in().to_string(),
         ),
         (
-            "dynamodb.autoscaling.write.scale_out_cooldown",
+            "dynamodb_tables.autoscaling.write.scale_out_cooldown",
             write.scale_out().to_string(),
         ),
         (
@@ -203,7 +220,10 @@ fn every_documented_default_is_the_value_applied() {
         ("global_accelerator.protocol", ga.protocol.clone()),
         ("global_accelerator.ports", format!("{:?}", ga.ports)),
         ("budget.enforce", budget.enforce.to_string()),
-        ("wait_timeout_seconds", wait(opts.settle_timeout)),
+        // What the components wait when no timeout is set.
+        ("timeouts.create", format!("{}s", wait(opts.settle_timeout))),
+        ("timeouts.update", format!("{}s", wait(opts.settle_timeout))),
+        ("timeouts.delete", format!("{}s", wait(opts.settle_timeout))),
         (
             "provider.max_retries",
             scaling_aws::client::DEFAULT_MAX_RETRIES.to_string(),
@@ -241,7 +261,7 @@ fn the_parser_finds_defaults() {
     let mut docs = BTreeMap::new();
     documented(&schema::resource_schema().block, "", &mut docs);
     assert_eq!(
-        docs.get("dynamodb.autoscaling.read.scale_in_cooldown")
+        docs.get("dynamodb_tables.autoscaling.read.scale_in_cooldown")
             .map(String::as_str),
         Some("60")
     );
@@ -257,7 +277,7 @@ fn the_parser_finds_defaults() {
 /// configuration, mapped to the profile apply works from, carries it.
 #[test]
 fn planned_defaults_are_the_values_applied() {
-    let cfg = minimal_config();
+    let (cfg, _) = shape::to_lists(&minimal_config());
     let mut diags = tfplugin::Diagnostics::new();
     let planned = terraform_provider_smuppy::resource::plan::plan(
         &cfg,

@@ -269,6 +269,10 @@ pub enum Nesting {
 /// A block of the profile: its attributes and nested blocks.
 pub struct Block<T: 'static> {
     pub name: &'static str,
+    /// The name the rule engine's and the AWS side's [`crate::Location`]s
+    /// give the block (its 0.x block name): `lambda[1].memory_size` is the
+    /// second entry of `lambda_pools` in key order.
+    pub location: &'static str,
     pub nesting: Nesting,
     pub text: &'static str,
     pub fields: &'static [Field<T>],
@@ -278,6 +282,7 @@ pub struct Block<T: 'static> {
 /// What every block says of itself, whatever struct it fills.
 pub trait Described {
     fn name(&self) -> &'static str;
+    fn location(&self) -> &'static str;
     fn nesting(&self) -> Nesting;
     fn description(&self) -> &'static str;
     fn fields(&self) -> Vec<FieldInfo>;
@@ -304,6 +309,9 @@ pub trait Described {
 impl<T> Described for Block<T> {
     fn name(&self) -> &'static str {
         self.name
+    }
+    fn location(&self) -> &'static str {
+        self.location
     }
     fn nesting(&self) -> Nesting {
         self.nesting

@@ -8,6 +8,7 @@ pub mod import_id;
 pub mod parts;
 pub mod plan;
 pub mod read;
+pub mod timeouts;
 pub mod validate;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tfplugin::{
 
 use crate::provider::Configured;
 use crate::schema;
+use crate::shape::{self, Shapes};
 
 pub struct ScalingProfile {
     configured: Arc<Configured>,
@@ -47,6 +49,19 @@ pub fn empty_object(block: &Block) -> Value {
     Value::Object(m)
 }
 
+/// Runs a verb on the verbs' shape: its diagnostics come back with the
+/// paths Terraform knows (map keys, single objects).
+fn in_shape<T>(
+    shapes: &Shapes,
+    diags: &mut Diagnostics,
+    f: impl FnOnce(&mut Diagnostics) -> T,
+) -> T {
+    let mut inner = Diagnostics::new();
+    let out = f(&mut inner);
+    diags.extend(shape::diags_from_lists(inner, shapes));
+    out
+}
+
 #[async_trait::async_trait]
 impl Resource for ScalingProfile {
     fn schema(&self) -> Schema {
@@ -54,40 +69,83 @@ impl Resource for ScalingProfile {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate::validate_config(config, diags);
+        let (cfg, shapes) = shape::to_lists(config);
+        in_shape(&shapes, diags, |d| validate::validate_config(&cfg, d));
+        timeouts::validate(config, diags);
     }
 
     async fn read(&self, req: ReadRequest, diags: &mut Diagnostics) -> ReadResponse {
-        read::read(&self.configured, req, diags).await
+        let (current, shapes) = shape::to_lists(&req.current_state);
+        let inner = ReadRequest {
+            current_state: current,
+            ..req
+        };
+        let mut d = Diagnostics::new();
+        let resp = read::read(&self.configured, inner, &mut d).await;
+        diags.extend(shape::diags_from_lists(d, &shapes));
+        ReadResponse {
+            new_state: shape::from_lists(&resp.new_state, &shapes),
+            ..resp
+        }
     }
 
     async fn plan(&self, req: PlanRequest, diags: &mut Diagnostics) -> PlanResponse {
         let region = self.configured.region();
+        // Entries are matched to their prior state by key, so removing or
+        // adding one leaves every other entry as it was.
+        let (proposed, shapes) = shape::to_lists(&req.proposed_new_state);
+        let config = shape::to_lists_as(&req.config, &shapes);
+        let prior = shape::to_lists_as(&req.prior_state, &shapes);
         if let Some(name) = req.config.get("name").and_then(Value::as_str) {
-            self.claims.claim(name, &req.config, diags);
+            in_shape(&shapes, diags, |d| self.claims.claim(name, &config, d));
         }
         let limits = if req.proposed_new_state.is_null() {
             scaling::Limits::default()
         } else {
             self.configured.limits(diags).await
         };
-        let planned = plan::plan(
-            &req.config,
-            &req.proposed_new_state,
-            &req.prior_state,
-            region.as_deref(),
-            &limits,
-            diags,
-        );
+        let planned = in_shape(&shapes, diags, |d| {
+            plan::plan(&config, &proposed, &prior, region.as_deref(), &limits, d)
+        });
         PlanResponse {
-            planned_state: planned,
+            planned_state: shape::from_lists(&planned, &shapes),
             requires_replace: Vec::new(),
             planned_private: req.prior_private,
         }
     }
 
     async fn apply(&self, req: ApplyRequest, diags: &mut Diagnostics) -> ApplyResponse {
-        apply::apply(&self.configured, req, diags).await
+        let (op, value) = if req.planned_state.is_null() {
+            ("delete", &req.prior_state)
+        } else if req.prior_state.is_null() {
+            ("create", &req.planned_state)
+        } else {
+            ("update", &req.planned_state)
+        };
+        let wait = timeouts::wait(value, op);
+        let (planned, pshapes) = shape::to_lists(&req.planned_state);
+        let (prior, prior_shapes) = shape::to_lists(&req.prior_state);
+        let shapes = if req.planned_state.is_null() {
+            prior_shapes
+        } else {
+            pshapes
+        };
+        let inner = ApplyRequest {
+            planned_state: planned,
+            prior_state: prior.clone(),
+            config: shape::to_lists_as(&req.config, &shapes),
+            ..req.clone()
+        };
+        let mut d = Diagnostics::new();
+        let resp = apply::apply(&self.configured, inner, wait, &mut d).await;
+        diags.extend(shape::diags_from_lists(d, &shapes));
+        // Nothing done: the prior state as Terraform sent it.
+        let new_state = if !prior.is_null() && resp.new_state == prior {
+            req.prior_state
+        } else {
+            shape::from_lists(&resp.new_state, &shapes)
+        };
+        ApplyResponse { new_state, ..resp }
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {

@@ -42,16 +42,8 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    check_int(
-        &root,
-        "wait_timeout_seconds",
-        1,
-        Some(86_400),
-        "wait_timeout_seconds",
-        diags,
-    );
 
-    if let Some((p, v)) = root.single(model::TRAFFIC.name) {
+    if let Some((p, v)) = root.single(model::TRAFFIC.location) {
         let t = Obj::new(v, &p);
         if let Some(r) = t.f64("average_to_peak_ratio") {
             if !(r > 0.0 && r <= 1.0) {
@@ -65,14 +57,14 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
     }
 
     let mut quotas: BTreeMap<(String, String), AttributePath> = BTreeMap::new();
-    for (p, v) in root.blocks(model::QUOTA.name) {
+    for (p, v) in root.blocks(model::QUOTA.location) {
         let q = Obj::new(v, &p);
         if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
             let key = (s.to_string(), c.to_string());
             if let Some(first) = quotas.get(&key) {
                 diags.attribute_error(
                     p.clone(),
-                    format!("Duplicate {}", model::QUOTA.name),
+                    format!("Duplicate {} entry", model::QUOTA.name),
                     format!("Quota {s}/{c} is already requested by {first}; AWS allows one open request per quota."),
                 );
             } else {
@@ -81,7 +73,7 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single(model::API_GATEWAY.name) {
+    if let Some((p, v)) = root.single(model::API_GATEWAY.location) {
         let a = Obj::new(v, &p);
         let burst_set = !matches!(a.field("burst_limit"), crate::fields::Field::Null);
         let rate_set = !matches!(a.field("rate_limit"), crate::fields::Field::Null);
@@ -94,30 +86,36 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    let mut functions: BTreeMap<String, AttributePath> = BTreeMap::new();
-    for (p, v) in root.blocks(model::LAMBDA.name) {
+    // One function may carry two pools on two qualifiers.
+    let mut functions: BTreeMap<(String, Option<String>), AttributePath> = BTreeMap::new();
+    for (p, v) in root.blocks(model::LAMBDA.location) {
         let l = Obj::new(v, &p);
         if let Some(name) = l.str("function_name") {
-            if let Some(first) = functions.get(name) {
+            let key = (name.to_string(), l.str("qualifier").map(str::to_string));
+            if let Some(first) = functions.get(&key) {
+                let what = match &key.1 {
+                    Some(q) => format!("{name}:{q}"),
+                    None => name.to_string(),
+                };
                 diags.attribute_error(
                     l.path_of("function_name"),
-                    format!("Duplicate {} block", model::LAMBDA.name),
-                    format!("Function {name:?} is already managed by {first}."),
+                    format!("Duplicate {} entry", model::LAMBDA.name),
+                    format!("Function {what:?} is already managed by {first}."),
                 );
             } else {
-                functions.insert(name.to_string(), p.clone());
+                functions.insert(key, p.clone());
             }
         }
     }
 
     let mut tables: BTreeMap<String, AttributePath> = BTreeMap::new();
-    for (p, v) in root.blocks(model::DYNAMODB.name) {
+    for (p, v) in root.blocks(model::DYNAMODB.location) {
         let d = Obj::new(v, &p);
         if let Some(name) = d.str("table_name") {
             if let Some(first) = tables.get(name) {
                 diags.attribute_error(
                     d.path_of("table_name"),
-                    format!("Duplicate {} block", model::DYNAMODB.name),
+                    format!("Duplicate {} entry", model::DYNAMODB.name),
                     format!("Table {name:?} is already managed by {first}."),
                 );
             } else {
@@ -126,7 +124,7 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single(model::CACHE_POLICY.name) {
+    if let Some((p, v)) = root.single(model::CACHE_POLICY.location) {
         let c = Obj::new(v, &p);
         if let Some(comment) = c.str("comment") {
             if comment.chars().count() > 128 {
@@ -163,7 +161,7 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single(model::ACCELERATOR.name) {
+    if let Some((p, v)) = root.single(model::ACCELERATOR.location) {
         let g = Obj::new(v, &p);
         for port in g.number_elements("ports") {
             if !(port.is_integer() && port.as_i64().is_some_and(|p| (1..=65535).contains(&p))) {
@@ -192,7 +190,7 @@ fn model_checks(block: &dyn Described, obj: &Obj<'_>, diags: &mut Diagnostics) {
         }
     }
     for child in block.blocks() {
-        for (p, v) in obj.blocks(child.name()) {
+        for (p, v) in obj.blocks(child.location()) {
             model_checks(*child, &Obj::new(v, &p), diags);
         }
     }
@@ -373,7 +371,10 @@ mod tests {
                     ("provisioned_concurrency", Value::int(20)),
                     ("memory_size", Value::int(64)),
                 ]),
-                obj(vec![("function_name", "g".into())]),
+                obj(vec![
+                    ("function_name", "g".into()),
+                    ("qualifier", "prod".into()),
+                ]),
             ]),
         )]);
         let mut d = Diagnostics::new();

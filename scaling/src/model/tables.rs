@@ -124,6 +124,7 @@ macro_rules! with {
 /// timeouts and other protocol-side attributes are the provider's).
 pub static RESOURCE: Block<Profile> = Block {
     name: "",
+    location: "",
     nesting: Nesting::Single,
     text: "Everything that must hold for an API (CloudFront → API Gateway → Lambda → DynamoDB) to carry a target load, as one resource: Service Quotas requests, the stage throttle, Lambda concurrency and memory, DynamoDB capacity, a CloudFront cache policy, a CloudWatch dashboard and optionally a Global Accelerator. The plan checks capacity, AWS limits, safety and cost; apply changes only what differs and runs independent components concurrently; destroy returns every setting to what it was before the profile took over.",
     fields: &[
@@ -148,6 +149,7 @@ pub static RESOURCE: Block<Profile> = Block {
 
 pub static TRAFFIC: Block<Traffic> = Block {
     name: "traffic",
+    location: "traffic",
     nesting: Nesting::Single,
     text: "The traffic model the profile must carry. The rule engine checks capacity, limits and cost against it at plan time; nothing here is sent to AWS.",
     fields: &[
@@ -185,7 +187,8 @@ pub static TRAFFIC: Block<Traffic> = Block {
 };
 
 pub static QUOTA: Block<QuotaRequest> = Block {
-    name: "quota_request",
+    name: "quota_requests",
+    location: "quota_request",
     nesting: Nesting::Map,
     text: "A Service Quotas increase request, e.g. API Gateway's account throttle `apigateway`/`L-8A5B8E43` or Lambda's concurrent executions `lambda`/`L-B99A9384`. A request is filed only when the applied value is below `desired_value` and no request for that quota is open; an open request is adopted, so re-applies never file twice. When the last request is closed (denied, for instance) and the quota is still below `desired_value`, the plan warns and the apply files a new one. A request cannot be withdrawn: destroy only forgets it, with a warning.",
     fields: &[
@@ -204,6 +207,7 @@ pub static QUOTA: Block<QuotaRequest> = Block {
 
 pub static API_GATEWAY: Block<StageThrottle> = Block {
     name: "api_gateway",
+    location: "api_gateway",
     nesting: Nesting::Single,
     text: "The stage-wide throttle of a REST API stage, set as the `*/*` method setting (patch paths `/*/*/throttling/rateLimit` and `/*/*/throttling/burstLimit`). Destroy restores the throttle that was there before and leaves the stage's other method settings (logging, metrics, caching) alone.",
     fields: &[
@@ -222,7 +226,8 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
 };
 
 pub static LAMBDA: Block<LambdaPool> = Block {
-    name: "lambda",
+    name: "lambda_pools",
+    location: "lambda",
     nesting: Nesting::Map,
     text: "One Lambda function (a pool of the architecture). Order of changes: memory and timeout (then, with `publish_on_change`, a new version and the alias moved to it), reserved concurrency, provisioned concurrency (waited on until READY). Destroy removes provisioned and reserved concurrency and restores the memory and timeout that were there before.",
     fields: &[
@@ -250,7 +255,8 @@ pub static LAMBDA: Block<LambdaPool> = Block {
 };
 
 pub static DYNAMODB: Block<TableCapacity> = Block {
-    name: "dynamodb",
+    name: "dynamodb_tables",
+    location: "dynamodb",
     nesting: Nesting::Map,
     text: "One DynamoDB table's capacity mode. AWS limits switches to on-demand (4 per rolling 24 h); a refused switch is reported as such. Destroy restores the mode and throughput that were there before and deregisters the auto scaling the profile added.",
     fields: &[
@@ -272,6 +278,7 @@ pub static DYNAMODB: Block<TableCapacity> = Block {
 /// fill the table's `read_autoscaling` and `write_autoscaling`.
 pub static AUTOSCALING: Block<TableCapacity> = Block {
     name: "autoscaling",
+    location: "autoscaling",
     nesting: Nesting::Single,
     text: "Auto scaling for a PROVISIONED table. Switching the table to PAY_PER_REQUEST deregisters it, since AWS would otherwise keep the settings.",
     fields: &[],
@@ -282,6 +289,7 @@ macro_rules! dimension {
     ($name:literal, $text:literal) => {
         Block {
             name: $name,
+            location: $name,
             nesting: Nesting::Single,
             text: $text,
             fields: &[
@@ -366,6 +374,7 @@ const TTL_MAX: Option<i64> = Some(31_536_000 * 100);
 
 pub static CACHE_POLICY: Block<CachePolicy> = Block {
     name: "cache_policy",
+    location: "cache_policy",
     nesting: Nesting::Single,
     text: "A CloudFront cache policy. It has no effect until a distribution's cache behaviour uses it. Updates use the policy's ETag; destroy deletes it, and says which distributions still use it if AWS refuses.",
     fields: &[
@@ -403,6 +412,7 @@ pub static CACHE_POLICY: Block<CachePolicy> = Block {
 
 pub static DASHBOARD: Block<Dashboard> = Block {
     name: "dashboard",
+    location: "dashboard",
     nesting: Nesting::Single,
     text: "A CloudWatch dashboard generated from the profile's components: API Gateway 5XXError, Latency and Count; Lambda ConcurrentExecutions, Duration, Errors and Throttles; DynamoDB ConsumedReadCapacityUnits and ThrottledRequests. The body is generated deterministically, so it never shows a spurious diff.",
     fields: &[
@@ -416,6 +426,7 @@ pub static DASHBOARD: Block<Dashboard> = Block {
 
 pub static ACCELERATOR: Block<Accelerator> = Block {
     name: "global_accelerator",
+    location: "global_accelerator",
     nesting: Nesting::Single,
     text: "An optional Global Accelerator (accelerator, one listener, one endpoint group). Its endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs: it cannot front API Gateway. Its API lives in us-west-2 whatever the provider's region. Destroy disables it, then deletes the endpoint group, listener and accelerator; its static IPs are lost.",
     fields: &[
@@ -446,6 +457,7 @@ pub static ACCELERATOR: Block<Accelerator> = Block {
 
 pub static BUDGET: Block<Budget> = Block {
     name: "budget",
+    location: "budget",
     nesting: Nesting::Single,
     text: "A monthly budget the cost estimate is held against.",
     fields: &[
