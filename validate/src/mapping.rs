@@ -214,6 +214,9 @@ impl<'a> Obj<'a> {
     }
 
     fn single(&self, key: &str) -> Result<Option<Nested<'a>>, InputError> {
+        if let Some(Value::Object(m)) = self.get(key) {
+            return Ok(Some((self.here(key), m)));
+        }
         let mut b = self.blocks(key)?;
         if b.len() > 1 {
             return Err(InputError::schema(
@@ -236,9 +239,8 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Attributes of the resource the model leaves to the provider's protocol
-/// side (how long apply waits).
-const PROVIDER_ONLY: &[&str] = &["wait_timeout_seconds"];
+/// What the resource has beside the model: how long operations wait.
+const PROVIDER_ONLY: &[&str] = &["timeouts"];
 
 impl<'a> Obj<'a> {
     /// What the configuration says for one model attribute, checked in
@@ -314,10 +316,36 @@ impl Source for Obj<'_> {
     }
 
     fn entries(&self, block: &dyn Described) -> Result<Vec<Self>, InputError> {
-        self.blocks(block.name())?
-            .into_iter()
-            .map(|n| self.child(n, block))
-            .collect()
+        let key = block.name();
+        let entries: Vec<Nested<'_>> = match self.get(key) {
+            None => Vec::new(),
+            // A map of objects, keyed by a name the user chooses, in key
+            // order (serde_json's maps are sorted).
+            Some(Value::Object(m)) => {
+                let mut sorted: Vec<(&String, &Value)> = m.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(b.0));
+                sorted
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let at = format!("{}[{k:?}]", self.here(key));
+                        match v {
+                            Value::Object(o) => Ok((at, o)),
+                            other => Err(InputError::schema(
+                                at,
+                                format!("expected an object, got {}", kind(other)),
+                            )),
+                        }
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            Some(other) => {
+                return Err(InputError::schema(
+                    self.here(key),
+                    format!("expected a map of objects, got {}", kind(other)),
+                ))
+            }
+        };
+        entries.into_iter().map(|n| self.child(n, block)).collect()
     }
 }
 
@@ -347,17 +375,19 @@ mod tests {
     }
 
     #[test]
-    fn maps_blocks_as_lists() {
+    fn maps_objects_and_keyed_maps() {
         let t = tree(serde_json::json!({
             "name": "x",
-            "traffic": [{"peak_rps": 1000, "latency_ms": "55"}],
-            "lambda": [{"function_name": "a", "reserved_concurrency": 10}, {"function_name": "b"}],
-            "dynamodb": [{"table_name": "tbl", "billing_mode": "PROVISIONED",
-                          "autoscaling": [{"read": [{"min_capacity": 1, "max_capacity": 10}]}]}]
+            "traffic": {"peak_rps": 1000, "latency_ms": "55"},
+            "lambda_pools": {"web": {"function_name": "b"}, "api": {"function_name": "a", "reserved_concurrency": 10}},
+            "dynamodb_tables": {"feeds": {"table_name": "tbl", "billing_mode": "PROVISIONED",
+                          "autoscaling": {"read": {"min_capacity": 1, "max_capacity": 10}}}}
         }));
         let p = profile_from_tree("r", &t, true).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.traffic.latency_ms, Some(55.0));
-        assert_eq!(p.lambdas.len(), 2);
+        // In key order: api, web.
+        let names: Vec<&str> = p.lambdas.iter().map(|l| l.function_name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
         assert_eq!(
             p.dynamodb[0]
                 .read_autoscaling
@@ -370,19 +400,19 @@ mod tests {
     #[test]
     fn rejects_unknown_arguments_and_bad_types() {
         let t = tree(
-            serde_json::json!({"name": "x", "lambda": [{"function_name": "a", "memroy_size": 1}]}),
+            serde_json::json!({"name": "x", "lambda_pools": {"api": {"function_name": "a", "memroy_size": 1}}}),
         );
         let e = profile_from_tree("r", &t, true)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            e.contains("r.lambda[0]") && e.contains("memroy_size"),
+            e.contains("r.lambda_pools[\"api\"]") && e.contains("memroy_size"),
             "{e}"
         );
-        let t = tree(serde_json::json!({"name": "x", "traffic": [{"peak_rps": "lots"}]}));
+        let t = tree(serde_json::json!({"name": "x", "traffic": {"peak_rps": "lots"}}));
         assert!(profile_from_tree("r", &t, true).is_err());
-        let t = tree(serde_json::json!({"lambda": [{"function_name": "a"}]}));
+        let t = tree(serde_json::json!({"lambda_pools": {"a": {"function_name": "a"}}}));
         assert!(
             profile_from_tree("r", &t, true).is_err(),
             "name is required in configuration"
