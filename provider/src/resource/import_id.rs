@@ -43,7 +43,8 @@ pub const FORMAT: &str = "name=NAME[;api_gateway=REST_API_ID/STAGE][;lambda=FUNC
 
 /// A repeatable value and its `@KEY`, if any.
 fn keyed<'a>(key: &str, value: &'a str) -> Result<(&'a str, Option<String>), String> {
-    match value.rsplit_once('@') {
+    // AWS names hold no `@`; a key may.
+    match value.split_once('@') {
         None => Ok((value, None)),
         Some((v, k)) if !v.is_empty() && !k.is_empty() => Ok((v, Some(k.to_string()))),
         Some(_) => Err(err(format!("{key}={value:?} has an empty value or @KEY"))),

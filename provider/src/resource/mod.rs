@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod claims;
+pub mod identity;
 pub mod import;
 pub mod import_id;
 pub mod parts;
