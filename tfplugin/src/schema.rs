@@ -364,3 +364,74 @@ impl NestedBlock {
         self
     }
 }
+
+/// A resource type's identity schema (Terraform ≥ 1.12): the attributes
+/// that name one remote object for its whole life, versioned apart from
+/// the resource schema. `import { to = …, identity = { … } }` sets them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdentitySchema {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+/// One identity attribute. Exactly one of `required_for_import` and
+/// `optional_for_import` is normally set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentityAttribute {
+    pub name: String,
+    pub ty: Type,
+    pub required_for_import: bool,
+    pub optional_for_import: bool,
+    /// Markdown.
+    pub description: String,
+}
+
+impl IdentitySchema {
+    pub fn new(version: i64, attributes: Vec<IdentityAttribute>) -> Self {
+        IdentitySchema {
+            version,
+            attributes,
+        }
+    }
+
+    /// The object type identity values have on the wire.
+    pub fn object_type(&self) -> Type {
+        Type::object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.clone())),
+        )
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&IdentityAttribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+impl IdentityAttribute {
+    /// An attribute an identity import must give.
+    pub fn required_for_import(name: &str, ty: Type) -> Self {
+        IdentityAttribute {
+            name: name.to_string(),
+            ty,
+            required_for_import: true,
+            optional_for_import: false,
+            description: String::new(),
+        }
+    }
+
+    /// An attribute an identity import may give; the provider fills it in
+    /// otherwise.
+    pub fn optional_for_import(name: &str, ty: Type) -> Self {
+        IdentityAttribute {
+            required_for_import: false,
+            optional_for_import: true,
+            ..Self::required_for_import(name, ty)
+        }
+    }
+
+    pub fn describe(mut self, markdown: &str) -> Self {
+        self.description = markdown.to_string();
+        self
+    }
+}

@@ -172,3 +172,133 @@ resource "fixture_nested" "bad" {
         "{shown}"
     );
 }
+
+#[test]
+fn terraform_imports_by_identity_and_stores_identities() {
+    let w = Workdir::new();
+    w.write(
+        r#"
+import {
+  to       = fixture_nested.i
+  identity = { name = "imp" }
+}
+resource "fixture_nested" "i" {
+  name = "imp"
+}
+resource "fixture_nested" "c" {
+  name = "created"
+}
+"#,
+    );
+    let apply = w.run(&["apply", "-auto-approve", "-input=false"]);
+    let shown = text(&apply);
+    assert!(apply.status.success(), "apply failed:\n{shown}");
+    assert!(shown.contains("1 imported, 1 added"), "{shown}");
+
+    // The imported object plans no change, and both identities are stored
+    // with the identity schema's version.
+    let plan = w.run(&["plan", "-detailed-exitcode", "-input=false"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    let show = w.run(&["show", "-json"]);
+    assert!(show.status.success(), "{}", text(&show));
+    let state: serde_json::Value = serde_json::from_slice(&show.stdout).expect("show JSON");
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let identities: Vec<(String, serde_json::Value, serde_json::Value)> = resources
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap_or_default().to_string(),
+                r["identity"].clone(),
+                r["identity_schema_version"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        identities,
+        vec![
+            (
+                "fixture_nested.c".to_string(),
+                serde_json::json!({"name": "created", "region": "r1"}),
+                serde_json::json!(1)
+            ),
+            (
+                "fixture_nested.i".to_string(),
+                serde_json::json!({"name": "imp", "region": "r1"}),
+                serde_json::json!(1)
+            ),
+        ]
+    );
+    let imported = resources
+        .iter()
+        .find(|r| r["address"] == "fixture_nested.i")
+        .expect("imported resource");
+    assert_eq!(imported["values"]["id"], "id-imp");
+}
+
+/// A state written with schema version 0 (list blocks) is upgraded by the
+/// provider when Terraform first reads it, and matches a configuration in
+/// the version-1 shape without changes.
+#[test]
+fn terraform_upgrades_a_version_0_state_and_plans_no_change() {
+    let w = Workdir::new();
+    w.write(
+        r#"
+resource "fixture_nested" "u" {
+  name = "u"
+  x    = { a = 1 }
+  m    = { "k one" = { a = 2 } }
+}
+"#,
+    );
+    let state = serde_json::json!({
+        "version": 4,
+        "terraform_version": "1.15.5",
+        "serial": 1,
+        "lineage": "00000000-0000-0000-0000-000000000001",
+        "outputs": {},
+        "resources": [{
+            "mode": "managed",
+            "type": "fixture_nested",
+            "name": "u",
+            "provider": "provider[\"registry.terraform.io/example/fixture\"]",
+            "instances": [{
+                "schema_version": 0,
+                "attributes": {
+                    "name": "u",
+                    "id": "id-u",
+                    "x": [{"a": 1, "b": "x-b"}],
+                    "m": [{"key": "k one", "a": 2, "b": "b-k one"}]
+                },
+                "sensitive_attributes": []
+            }]
+        }],
+        "check_results": null
+    });
+    std::fs::write(
+        w.dir.path().join("cfg").join("terraform.tfstate"),
+        serde_json::to_vec_pretty(&state).expect("state JSON"),
+    )
+    .expect("write state");
+
+    let plan = w.run(&["plan", "-detailed-exitcode", "-input=false"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    let apply = w.run(&["apply", "-refresh-only", "-auto-approve", "-input=false"]);
+    assert!(apply.status.success(), "{}", text(&apply));
+    let show = w.run(&["show", "-json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&show.stdout).expect("show JSON");
+    let r = &shown["values"]["root_module"]["resources"][0];
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["values"]["x"], serde_json::json!({"a": 1, "b": "x-b"}));
+    assert_eq!(
+        r["values"]["m"],
+        serde_json::json!({"k one": {"a": 2, "b": "b-k one"}})
+    );
+    // The read after the upgrade gave the old state its first identity.
+    assert_eq!(
+        r["identity"],
+        serde_json::json!({"name": "u", "region": "r1"})
+    );
+}

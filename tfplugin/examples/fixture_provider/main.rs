@@ -97,6 +97,7 @@ impl Resource for Thing {
         ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity: None,
         }
     }
 
@@ -113,6 +114,7 @@ impl Resource for Thing {
             planned_state: planned,
             requires_replace: Vec::new(),
             planned_private: b"planned".to_vec(),
+            identity: None,
         }
     }
 
@@ -121,6 +123,7 @@ impl Resource for Thing {
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
+                identity: None,
             };
         }
         let name = req
@@ -152,6 +155,7 @@ impl Resource for Thing {
         ApplyResponse {
             new_state: Value::Object(m),
             private: req.planned_private,
+            identity: None,
         }
     }
 
@@ -162,6 +166,7 @@ impl Resource for Thing {
         vec![ImportedResource {
             state: Value::Object(m),
             private: Vec::new(),
+            identity: None,
         }]
     }
 }

@@ -5,14 +5,24 @@
 //!   `x.b` and every `m[key].b` are computed: planned unknown, set by apply
 //!   to `x-b` and `b-KEY`;
 //! - apply leaves null inner attributes out of its result: the server fills
-//!   in every inner key.
+//!   in every inner key;
+//! - identity (version 1): `name` (required for import) and `region`
+//!   (optional, `r1` when not given; a version-0 identity had no region);
+//!   set at create or import and returned unchanged afterwards;
+//! - schema version 1; version 0 had `x` and `m` as list blocks (`m` with
+//!   a `key` attribute), which `upgrade_state` turns into a single object
+//!   and a map by key.
 
 use std::collections::BTreeMap;
 
 use tfplugin::{
-    ApplyRequest, ApplyResponse, Attribute, Block, Diagnostics, ImportedResource, PlanRequest,
-    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Type, Value,
+    ApplyRequest, ApplyResponse, Attribute, Block, Diagnostics, IdentityAttribute, IdentitySchema,
+    ImportedResource, NestedBlock, Nesting, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    Resource, Schema, Type, Value,
 };
+
+/// The region an identity names when not told otherwise.
+const REGION: &str = "r1";
 
 pub struct Nested;
 
@@ -39,6 +49,73 @@ pub fn nested_schema() -> Schema {
                 vec![Attribute::optional("a", Type::Number)],
             )),
     }
+}
+
+/// Schema version 0: `x` and `m` were list blocks.
+fn schema_v0() -> Schema {
+    let ab = |extra: Option<&str>| {
+        let mut b = Block::new("")
+            .attr(Attribute::optional("a", Type::Number))
+            .attr(Attribute::computed("b", Type::String));
+        if let Some(k) = extra {
+            b = b.attr(Attribute::required(k, Type::String));
+        }
+        b
+    };
+    Schema {
+        version: 0,
+        block: Block::new("")
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::computed("id", Type::String))
+            .block(NestedBlock::new("x", Nesting::List, ab(None)).max_items(1))
+            .block(NestedBlock::new("m", Nesting::List, ab(Some("key")))),
+    }
+}
+
+/// A version-0 state in the version-1 shape: the first `x` block as the
+/// object, the `m` blocks as a map by their `key`.
+fn upgrade_v0(v0: Value) -> Value {
+    let Value::Object(mut m) = v0 else {
+        return v0;
+    };
+    let x = m
+        .remove("x")
+        .and_then(|x| x.as_elements().and_then(|e| e.first().cloned()))
+        .unwrap_or(Value::Null);
+    let entries: BTreeMap<String, Value> = m
+        .remove("m")
+        .and_then(|l| l.as_elements().map(<[Value]>::to_vec))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|mut e| {
+            let Value::Object(o) = &mut e else {
+                return None;
+            };
+            let key = o.remove("key")?.as_str()?.to_string();
+            Some((key, e))
+        })
+        .collect();
+    m.insert("x".to_string(), x);
+    let map = if entries.is_empty() {
+        Value::Null
+    } else {
+        Value::Map(entries)
+    };
+    m.insert("m".to_string(), map);
+    Value::Object(m)
+}
+
+fn identity(name: &str, region: &str) -> Value {
+    let mut m = BTreeMap::new();
+    m.insert("name".to_string(), Value::string(name));
+    m.insert("region".to_string(), Value::string(region));
+    Value::Object(m)
+}
+
+/// The identity of a state that has none yet: its name, in [`REGION`].
+fn identity_of(state: &Value) -> Option<Value> {
+    let name = state.get("name")?.as_str()?;
+    Some(identity(name, REGION))
 }
 
 /// `v` with the attribute `key` of object `v` changed by `f`.
@@ -118,20 +195,60 @@ impl Resource for Nested {
         nested_schema()
     }
 
+    fn schema_for_version(&self, version: i64) -> Option<Schema> {
+        match version {
+            0 => Some(schema_v0()),
+            1 => Some(nested_schema()),
+            _ => None,
+        }
+    }
+
+    fn upgrade_state(&self, version: i64, state: Value, _diags: &mut Diagnostics) -> Value {
+        if version == 0 {
+            upgrade_v0(state)
+        } else {
+            state
+        }
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(
+            1,
+            vec![
+                IdentityAttribute::required_for_import("name", Type::String)
+                    .describe("The thing's name."),
+                IdentityAttribute::optional_for_import("region", Type::String)
+                    .describe("Its region; `r1` when not given."),
+            ],
+        ))
+    }
+
+    fn upgrade_identity(&self, version: i64, identity: Value, _diags: &mut Diagnostics) -> Value {
+        let mut identity = identity;
+        if version == 0 {
+            update(&mut identity, "region", |r| *r = Value::string(REGION));
+        }
+        identity
+    }
+
     async fn read(&self, req: ReadRequest, _diags: &mut Diagnostics) -> ReadResponse {
+        let identity = req.identity.or_else(|| identity_of(&req.current_state));
         ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity,
         }
     }
 
     async fn plan(&self, req: PlanRequest, _diags: &mut Diagnostics) -> PlanResponse {
         let mut planned = req.proposed_new_state;
         fill_computed(&mut planned, |_| Value::unknown());
+        let identity = req.identity.or_else(|| identity_of(&planned));
         PlanResponse {
             planned_state: planned,
             requires_replace: Vec::new(),
             planned_private: Vec::new(),
+            identity,
         }
     }
 
@@ -140,6 +257,7 @@ impl Resource for Nested {
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
+                identity: None,
             };
         }
         let mut state = req.planned_state;
@@ -149,19 +267,46 @@ impl Resource for Nested {
             .unwrap_or("")
             .to_string();
         resolve(&mut state, &name);
+        let identity = req.identity.or_else(|| identity_of(&state));
         ApplyResponse {
             new_state: sparse(state),
             private: Vec::new(),
+            identity,
         }
     }
 
     async fn import(&self, id: &str, _diags: &mut Diagnostics) -> Vec<ImportedResource> {
-        let mut m = BTreeMap::new();
-        m.insert("id".to_string(), Value::string(format!("id-{id}")));
-        m.insert("name".to_string(), Value::string(id));
-        vec![ImportedResource {
-            state: Value::Object(m),
-            private: Vec::new(),
-        }]
+        imported(id, REGION)
     }
+
+    async fn import_by_identity(
+        &self,
+        identity: Value,
+        diags: &mut Diagnostics,
+    ) -> Vec<ImportedResource> {
+        let Some(name) = identity.get("name").and_then(Value::as_str) else {
+            diags.attribute_error(
+                tfplugin::AttributePath::attr("name"),
+                "Missing name",
+                "An identity import needs the thing's name.",
+            );
+            return Vec::new();
+        };
+        let region = identity
+            .get("region")
+            .and_then(Value::as_str)
+            .unwrap_or(REGION);
+        imported(name, region)
+    }
+}
+
+fn imported(name: &str, region: &str) -> Vec<ImportedResource> {
+    let mut m = BTreeMap::new();
+    m.insert("id".to_string(), Value::string(format!("id-{name}")));
+    m.insert("name".to_string(), Value::string(name));
+    vec![ImportedResource {
+        state: Value::Object(m),
+        private: Vec::new(),
+        identity: Some(identity(name, region)),
+    }]
 }
