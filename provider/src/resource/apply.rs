@@ -40,6 +40,7 @@ pub async fn apply(
     let keep = |req: &ApplyRequest| ApplyResponse {
         new_state: req.prior_state.clone(),
         private: req.planned_private.clone(),
+        identity: None,
     };
     let Some(aws) = configured.aws(diags) else {
         return keep(&req);
@@ -95,6 +96,7 @@ pub async fn apply(
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
+                identity: None,
             };
         }
         // Keep in state only the blocks still to be restored, with their
@@ -102,6 +104,7 @@ pub async fn apply(
         return ApplyResponse {
             new_state: super::parts::only_unrestored(&req.prior_state, &outcome.errors),
             private: outcome.private.to_bytes(),
+            identity: None,
         };
     }
 
@@ -153,5 +156,6 @@ pub async fn apply(
     ApplyResponse {
         new_state: state::unknowns_to_null(new_state),
         private: outcome.private.to_bytes(),
+        identity: None,
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use scaling::model::{self, Described};
-use tfplugin::Value;
+use tfplugin::{IdentityAttribute, IdentitySchema, Type, Value};
 
 /// The identity's attributes: (name, is a list, required for import, description).
 pub const ATTRIBUTES: &[(&str, bool, bool, &str)] = &[
@@ -55,6 +55,28 @@ pub const ATTRIBUTES: &[(&str, bool, bool, &str)] = &[
         "The quota requests, each `SERVICE_CODE/QUOTA_CODE@KEY`.",
     ),
 ];
+
+/// The identity schema (version 0).
+pub fn schema() -> IdentitySchema {
+    IdentitySchema::new(
+        0,
+        ATTRIBUTES
+            .iter()
+            .map(|(name, list, required, what)| {
+                let ty = if *list { Type::list(Type::String) } else { Type::String };
+                let a = if *required {
+                    IdentityAttribute::required_for_import(name, ty)
+                } else {
+                    IdentityAttribute::optional_for_import(name, ty)
+                };
+                IdentityAttribute {
+                    description: format!("{what} Set by the provider when the profile is created or imported, and unchanged after: it names the parts the profile was created or imported with."),
+                    ..a
+                }
+            })
+            .collect(),
+    )
+}
 
 fn s(v: Option<&Value>, k: &str) -> Option<String> {
     v?.get(k)?.as_str().map(str::to_string)
@@ -217,6 +239,46 @@ mod tests {
             from_state(&by_identity, Some("123456789012"), Some("us-east-1")),
             identity
         );
+    }
+
+    #[test]
+    fn the_identity_schema_follows_the_surface() {
+        let s = schema();
+        assert_eq!(s.version, 0);
+        let names: Vec<&str> = s.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "account_id",
+                "region",
+                "name",
+                "api_gateway",
+                "cache_policy",
+                "dashboard",
+                "global_accelerator",
+                "lambda_pools",
+                "dynamodb_tables",
+                "quota_requests"
+            ]
+        );
+        for a in &s.attributes {
+            assert_eq!(a.required_for_import, a.name == "name", "{}", a.name);
+            assert_eq!(a.optional_for_import, a.name != "name", "{}", a.name);
+            let list = matches!(
+                a.name.as_str(),
+                "lambda_pools" | "dynamodb_tables" | "quota_requests"
+            );
+            assert_eq!(a.ty == Type::list(Type::String), list, "{}", a.name);
+            assert!(a.description.contains("created or imported with"));
+        }
+        // The map attributes' names are the schema's.
+        for b in [
+            &model::LAMBDA as &dyn Described,
+            &model::DYNAMODB,
+            &model::QUOTA,
+        ] {
+            assert!(s.attribute(b.name()).is_some(), "{}", b.name());
+        }
     }
 
     #[test]

@@ -140,6 +140,7 @@ pub fn import(id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {
     vec![ImportedResource {
         state: crate::shape::from_lists(&Value::Object(top), &shapes),
         private: Vec::new(),
+        identity: None,
     }]
 }
 

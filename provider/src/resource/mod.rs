@@ -15,8 +15,9 @@ pub mod validate;
 use std::sync::Arc;
 
 use tfplugin::{
-    ApplyRequest, ApplyResponse, Block, Diagnostics, ImportedResource, PlanRequest, PlanResponse,
-    ReadRequest, ReadResponse, Resource, Schema, Value,
+    ApplyRequest, ApplyResponse, AttributePath, Block, Diagnostics, IdentitySchema,
+    ImportedResource, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
+    Value,
 };
 
 use crate::provider::Configured;
@@ -50,6 +51,35 @@ pub fn empty_object(block: &Block) -> Value {
     Value::Object(m)
 }
 
+impl ScalingProfile {
+    /// The account and region the provider works in, when it can tell.
+    async fn account_and_region(&self) -> (Option<String>, Option<String>) {
+        let Some(aws) = self.configured.aws(&mut Diagnostics::new()) else {
+            return (None, self.configured.region());
+        };
+        let account = aws.caller_account().await.ok();
+        (account, Some(aws.region().to_string()))
+    }
+
+    /// The identity to hand back: the prior one, unchanged, when there is
+    /// one (Terraform refuses an identity that changes); else the one of
+    /// `state` (create, import, a state written before identities).
+    async fn keep_identity(&self, prior: Option<Value>, state: &Value) -> Option<Value> {
+        if let Some(p) = prior.filter(|p| !p.is_null()) {
+            return Some(p);
+        }
+        if state.is_null() {
+            return None;
+        }
+        let (account, region) = self.account_and_region().await;
+        Some(identity::from_state(
+            state,
+            account.as_deref(),
+            region.as_deref(),
+        ))
+    }
+}
+
 /// Runs a verb on the verbs' shape: its diagnostics come back with the
 /// paths Terraform knows (map keys, single objects).
 fn in_shape<T>(
@@ -69,6 +99,10 @@ impl Resource for ScalingProfile {
         schema::resource_schema()
     }
 
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity::schema())
+    }
+
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         let (cfg, shapes) = shape::to_lists(config);
         in_shape(&shapes, diags, |d| validate::validate_config(&cfg, d));
@@ -77,6 +111,7 @@ impl Resource for ScalingProfile {
 
     async fn read(&self, req: ReadRequest, diags: &mut Diagnostics) -> ReadResponse {
         let (current, shapes) = shape::to_lists(&req.current_state);
+        let prior_identity = req.identity.clone();
         let inner = ReadRequest {
             current_state: current,
             ..req
@@ -84,8 +119,11 @@ impl Resource for ScalingProfile {
         let mut d = Diagnostics::new();
         let resp = read::read(&self.configured, inner, &mut d).await;
         diags.extend(shape::diags_from_lists(d, &shapes));
+        let new_state = shape::from_lists(&resp.new_state, &shapes);
+        let identity = self.keep_identity(prior_identity, &new_state).await;
         ReadResponse {
-            new_state: shape::from_lists(&resp.new_state, &shapes),
+            new_state,
+            identity,
             ..resp
         }
     }
@@ -108,10 +146,15 @@ impl Resource for ScalingProfile {
         let planned = in_shape(&shapes, diags, |d| {
             plan::plan(&config, &proposed, &prior, region.as_deref(), &limits, d)
         });
+        let planned_state = shape::from_lists(&planned, &shapes);
+        let identity = self
+            .keep_identity(req.identity.clone(), &planned_state)
+            .await;
         PlanResponse {
-            planned_state: shape::from_lists(&planned, &shapes),
+            planned_state,
             requires_replace: Vec::new(),
             planned_private: req.prior_private,
+            identity,
         }
     }
 
@@ -146,10 +189,48 @@ impl Resource for ScalingProfile {
         } else {
             shape::from_lists(&resp.new_state, &shapes)
         };
-        ApplyResponse { new_state, ..resp }
+        let identity = self.keep_identity(req.identity.clone(), &new_state).await;
+        ApplyResponse {
+            new_state,
+            identity,
+            ..resp
+        }
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {
-        import::import(id, diags)
+        let mut out = import::import(id, diags);
+        for r in &mut out {
+            r.identity = self.keep_identity(None, &r.state).await;
+        }
+        out
+    }
+
+    async fn import_by_identity(
+        &self,
+        given: Value,
+        diags: &mut Diagnostics,
+    ) -> Vec<ImportedResource> {
+        let id = match identity::to_import_id(&given) {
+            Ok(id) => id,
+            Err(why) => {
+                diags.error("Invalid import identity", why);
+                return Vec::new();
+            }
+        };
+        let (account, region) = self.account_and_region().await;
+        for (attr, ours) in [("account_id", &account), ("region", &region)] {
+            let theirs = given.get(attr).and_then(Value::as_str);
+            if let (Some(t), Some(o)) = (theirs, ours.as_deref()) {
+                if t != o {
+                    diags.attribute_error(
+                        AttributePath::attr(attr),
+                        "Import identity names another place",
+                        format!("The identity's {attr} is {t:?}, but the provider works in {o:?}."),
+                    );
+                    return Vec::new();
+                }
+            }
+        }
+        self.import(&id, diags).await
     }
 }

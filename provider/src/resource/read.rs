@@ -18,12 +18,14 @@ pub async fn read(
         return ReadResponse {
             new_state: Value::Null,
             private: req.private,
+            identity: None,
         };
     }
     let Some(aws) = configured.aws(diags) else {
         return ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity: None,
         };
     };
     let profile = mapping::profile_from_value(&req.current_state, Some(aws.region()));
@@ -37,6 +39,7 @@ pub async fn read(
         return ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity: None,
         };
     }
     let mut new_state = state::apply_observed(&req.current_state, &observed);
@@ -51,5 +54,6 @@ pub async fn read(
     ReadResponse {
         new_state,
         private: req.private,
+        identity: None,
     }
 }
