@@ -90,9 +90,75 @@ fn entries<'a>(state: &'a Value, block: &dyn Described) -> Vec<(&'a String, &'a 
     }
 }
 
+/// Whether a value holds an unknown anywhere.
+pub fn has_unknown(v: &Value) -> bool {
+    match v {
+        Value::Unknown(_) => true,
+        Value::List(e) | Value::Set(e) | Value::Tuple(e) => e.iter().any(has_unknown),
+        Value::Map(m) | Value::Object(m) => m.values().any(has_unknown),
+        _ => false,
+    }
+}
+
 /// The identity of a 1.0 state value: what it manages now, each repeatable
-/// part with its key.
+/// part with its key. In a plan, a part not known yet (a cache policy's
+/// id before its create) is unknown: apply fills it in.
 pub fn from_state(state: &Value, account_id: Option<&str>, region: Option<&str>) -> Value {
+    let known = known_parts(state, account_id, region);
+    let Value::Object(mut m) = known else {
+        return known;
+    };
+    for (attr, block, inner) in [
+        ("name", None, "name"),
+        ("cache_policy", Some(model::CACHE_POLICY.name), "id"),
+        ("global_accelerator", Some(model::ACCELERATOR.name), "arn"),
+        ("dashboard", Some(model::DASHBOARD.name), "name"),
+    ] {
+        let v = match block {
+            Some(b) => state.get(b).and_then(|o| o.get(inner)),
+            None => state.get(inner),
+        };
+        if v.is_some_and(Value::is_unknown)
+            || block.is_some_and(|b| state.get(b).is_some_and(Value::is_unknown))
+        {
+            m.insert(attr.to_string(), Value::unknown());
+        }
+    }
+    for b in [
+        &model::LAMBDA as &dyn Described,
+        &model::DYNAMODB,
+        &model::QUOTA,
+        &model::API_GATEWAY,
+    ] {
+        if state.get(b.name()).is_some_and(has_unknown_name) {
+            m.insert(b.name().to_string(), Value::unknown());
+        }
+    }
+    Value::Object(m)
+}
+
+/// Whether a part's names (not its settings) are unknown.
+fn has_unknown_name(v: &Value) -> bool {
+    const NAMES: [&str; 6] = [
+        "function_name",
+        "qualifier",
+        "table_name",
+        "service_code",
+        "quota_code",
+        "rest_api_id",
+    ];
+    match v {
+        Value::Unknown(_) => true,
+        Value::Map(m) => m.values().any(has_unknown_name),
+        Value::Object(o) => NAMES
+            .iter()
+            .chain(["stage_name"].iter())
+            .any(|n| o.get(*n).is_some_and(Value::is_unknown)),
+        _ => false,
+    }
+}
+
+fn known_parts(state: &Value, account_id: Option<&str>, region: Option<&str>) -> Value {
     let str_or_null = |v: Option<String>| v.map_or(Value::Null, Value::String);
     let list = |items: Vec<String>| Value::List(items.into_iter().map(Value::String).collect());
     let agw = state.get(model::API_GATEWAY.name);
@@ -279,6 +345,40 @@ mod tests {
         ] {
             assert!(s.attribute(b.name()).is_some(), "{}", b.name());
         }
+    }
+
+    /// A create's planned identity leaves what AWS has yet to give unknown,
+    /// and knows the names the configuration gives.
+    #[test]
+    fn a_planned_create_leaves_ids_unknown() {
+        let planned = Value::Object(BTreeMap::from([
+            ("name".to_string(), Value::string("p")),
+            (
+                "cache_policy".to_string(),
+                Value::Object(BTreeMap::from([
+                    ("name".to_string(), Value::string("c")),
+                    ("id".to_string(), Value::unknown()),
+                ])),
+            ),
+            (
+                "dynamodb_tables".to_string(),
+                Value::Map(BTreeMap::from([(
+                    "feeds".to_string(),
+                    Value::Object(BTreeMap::from([(
+                        "table_name".to_string(),
+                        Value::string("t"),
+                    )])),
+                )])),
+            ),
+        ]));
+        let id = from_state(&planned, None, Some("us-east-1"));
+        assert!(id.get("cache_policy").is_some_and(Value::is_unknown));
+        assert_eq!(
+            id.get("dynamodb_tables"),
+            Some(&Value::List(vec![Value::string("t@feeds")]))
+        );
+        assert_eq!(id.get("name"), Some(&Value::string("p")));
+        assert!(has_unknown(&id));
     }
 
     #[test]

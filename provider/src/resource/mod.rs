@@ -189,7 +189,10 @@ impl Resource for ScalingProfile {
         } else {
             shape::from_lists(&resp.new_state, &shapes)
         };
-        let identity = self.keep_identity(req.identity.clone(), &new_state).await;
+        // A create's planned identity may hold unknowns (ids AWS gives):
+        // the identity is then the one of the state reached.
+        let planned_identity = req.identity.clone().filter(|i| !identity::has_unknown(i));
+        let identity = self.keep_identity(planned_identity, &new_state).await;
         ApplyResponse {
             new_state,
             identity,
