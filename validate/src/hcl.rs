@@ -386,6 +386,7 @@ fn load_module(
                     )?;
                     let profile = profile_from_tree(&address, &tree, true)?;
                     let (first, last) = f.lines(b.span());
+                    crate::mapping::location_lines(&tree, &mut lines);
                     out.push(LoadedProfile {
                         address,
                         file: Some(f.name.clone()),

@@ -31,7 +31,7 @@ pub async fn read(
     let profile = mapping::profile_from_value(&req.current_state, Some(aws.region()));
     let known = state::known_from_state(&req.current_state);
     let (observed, errors) = scaling_aws::read_profile(&aws, &profile, &known).await;
-    let schema = crate::schema::resource_schema().block;
+    let schema = crate::schema::internal_schema().block;
     for e in &errors {
         crate::diagnostics::push_component(e, &schema, false, diags);
     }

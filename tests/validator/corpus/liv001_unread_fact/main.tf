@@ -2,7 +2,7 @@
 # the published default is assumed and said so.
 resource "smuppy_scaling_profile" "api" {
   name = "liv001-unread-fact"
-  dashboard {
+  dashboard = {
     name = "Only"
   }
 }
