@@ -7,11 +7,13 @@ pub mod diagnostics;
 pub mod docs;
 pub mod fields;
 pub mod journal;
+pub mod keys;
 pub mod mapping;
 pub mod provider;
 pub mod provider_config;
 pub mod resource;
 pub mod schema;
+pub mod schema_v0;
 pub mod state;
 
 /// The provider's source address, as users write it in `required_providers`.

@@ -8,6 +8,7 @@ pub mod import_id;
 pub mod parts;
 pub mod plan;
 pub mod read;
+pub mod upgrade;
 pub mod validate;
 
 use std::sync::Arc;
