@@ -21,9 +21,40 @@
 
 use std::collections::BTreeMap;
 
-use tfplugin::Value;
+use tfplugin::{Diagnostics, Schema, Value};
 
 use crate::keys::{default_keys, Part};
+use crate::{schema, schema_v0};
+
+/// The schema a state of an older `version` was written with, to decode it
+/// before [`upgrade_state`] (the resource's `schema_for_version`). None for
+/// the current version and for versions this provider never wrote.
+pub fn schema_for_version(version: i64) -> Option<Schema> {
+    (version == schema_v0::VERSION && version != schema::RESOURCE_SCHEMA_VERSION)
+        .then(schema_v0::resource_schema)
+}
+
+/// UpgradeResourceState: `state`, decoded with the schema of `version`,
+/// turned into the current version's shape. A state written by a newer
+/// provider cannot be read back: an error, and the state is returned as is.
+pub fn upgrade_state(version: i64, state: Value, diags: &mut Diagnostics) -> Value {
+    if version == schema::RESOURCE_SCHEMA_VERSION {
+        state
+    } else if version == schema_v0::VERSION {
+        upgrade_v0(state)
+    } else {
+        diags.error(
+            "State written by another provider version",
+            format!(
+                "This state of {} has schema version {version}; this provider reads versions {} to {}. Use the provider version that wrote it.",
+                schema::RESOURCE_TYPE,
+                schema_v0::VERSION,
+                schema::RESOURCE_SCHEMA_VERSION
+            ),
+        );
+        state
+    }
+}
 
 /// 0.x list blocks of at most one item, at the top level.
 const SINGLE_BLOCKS: &[&str] = &[

@@ -225,3 +225,49 @@ fn every_value_is_kept() {
         assert_eq!(before, after, "fixture {name}");
     }
 }
+
+#[test]
+fn an_unknown_version_is_an_error_and_keeps_the_state() {
+    let mut diags = tfplugin::Diagnostics::new();
+    let state = fixture("minimal");
+    assert_eq!(super::upgrade_state(7, state.clone(), &mut diags), state);
+    assert!(diags.has_errors());
+    assert!(super::schema_for_version(7).is_none());
+}
+
+#[test]
+fn version_0_is_decoded_with_the_frozen_schema_once_the_current_one_moved_on() {
+    let current = crate::schema::RESOURCE_SCHEMA_VERSION;
+    assert_eq!(super::schema_for_version(current), None);
+    if current > 0 {
+        let mut diags = tfplugin::Diagnostics::new();
+        let v0 = super::schema_for_version(0).expect("version 0 has a schema");
+        assert_eq!(v0.version, 0);
+        let upgraded = super::upgrade_state(0, fixture("full"), &mut diags);
+        assert!(diags.is_empty());
+        assert_eq!(upgraded, upgrade_v0(fixture("full")));
+    }
+}
+
+#[test]
+fn every_upgraded_fixture_conforms_to_the_current_schema() {
+    if crate::schema::RESOURCE_SCHEMA_VERSION == 0 {
+        return; // still the 0.x schema: nothing to conform to
+    }
+    let ty = crate::schema::resource_schema().block.implied_type();
+    for (name, text) in FIXTURES {
+        let upgraded = upgrade_v0(decoded(text));
+        // What the protocol layer does with the answer of UpgradeResourceState.
+        let conformed = upgraded
+            .conform(&ty)
+            .unwrap_or_else(|e| panic!("fixture {name}: {e:?}"));
+        json::encode(&conformed, &ty).unwrap_or_else(|e| panic!("fixture {name}: {e:?}"));
+        // Conforming only adds the attributes 1.0 has and 0.x had not (as nulls).
+        let Value::Object(up) = &upgraded else {
+            panic!()
+        };
+        for (k, v) in up {
+            assert_eq!(conformed.get(k), Some(v), "fixture {name}: {k} changed");
+        }
+    }
+}
