@@ -26,12 +26,18 @@ use tfplugin::{Diagnostics, Schema, Value};
 use crate::keys::{default_keys, Part};
 use crate::{schema, schema_v0};
 
-/// The schema a state of an older `version` was written with, to decode it
-/// before [`upgrade_state`] (the resource's `schema_for_version`). None for
-/// the current version and for versions this provider never wrote.
+/// The schema a state of `version` was written with, to decode it before
+/// [`upgrade_state`] (the resource's `schema_for_version`): the current
+/// schema, the frozen 0.x one, or None for a version this provider never
+/// wrote.
 pub fn schema_for_version(version: i64) -> Option<Schema> {
-    (version == schema_v0::VERSION && version != schema::RESOURCE_SCHEMA_VERSION)
-        .then(schema_v0::resource_schema)
+    if version == schema::RESOURCE_SCHEMA_VERSION {
+        Some(schema::resource_schema())
+    } else if version == schema_v0::VERSION {
+        Some(schema_v0::resource_schema())
+    } else {
+        None
+    }
 }
 
 /// UpgradeResourceState: `state`, decoded with the schema of `version`,
