@@ -75,7 +75,7 @@ def config(world: dict[str, Any], tables: tuple[str, ...] = ("table",)) -> str:
     api: fx.RestApi = world["api"]
     entries = "".join(
         f"""
-    {key} = {{
+    "{world[key].name}" = {{
       table_name     = "{world[key].name}"
       billing_mode   = "PROVISIONED"
       read_capacity  = 5

@@ -218,7 +218,8 @@ def test_lambda_import(tf: Terraform, sandbox: Any, function: fx.LambdaFunction)
     expected = settings(sandbox, function.name)
 
     tf.write_config(config(function.name, memory=384, timeout=25, reserved=40, provisioned=5, publish=None))
-    tf.import_(ADDRESS, f"name=lambda-acc;lambda={function.name}:{ALIAS}", check=True)
+    # The configuration keys the pool "main": the ID says so with @main.
+    tf.import_(ADDRESS, f"name=lambda-acc;lambda={function.name}:{ALIAS}@main", check=True)
     plan = tf.plan()
     assert not plan.changes, plan.result.output
     state = tf.resource(ADDRESS)["values"]["lambda_pools"]["main"]

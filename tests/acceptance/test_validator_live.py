@@ -207,7 +207,7 @@ def test_live_region_flag_and_unreachable_account(sandbox: Sandbox, tmp_path: Pa
     profile_dir = tmp_path / "p"
     profile_dir.mkdir()
     (profile_dir / "main.tf").write_text(
-        'resource "smuppy_scaling_profile" "p" {\n  name = "p"\n  lambda {\n    function_name = "f"\n  }\n}\n'
+        'resource "smuppy_scaling_profile" "p" {\n  name = "p"\n  lambda_pools = {\n    f = { function_name = "f" }\n  }\n}\n'
     )
     env = sandbox.subprocess_env()
     eps = [a for key, url in sandbox.provider_endpoints.items() for a in ("--endpoint", f"{key}={url}")]
