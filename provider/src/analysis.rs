@@ -136,7 +136,7 @@ pub const VALIDATE_TIME_RULES: &[&str] = &[
 /// Reports the errors of [`VALIDATE_TIME_RULES`] for a configuration, with
 /// the rule id in the summary, on the attribute concerned.
 pub fn validate_time_findings(config: &Value, diags: &mut Diagnostics) {
-    let schema = crate::schema::resource_schema().block;
+    let schema = crate::schema::internal_schema().block;
     let profile = crate::mapping::profile_from_value(config, None);
     let analysis = scaling::analyze(&profile, &Limits::default(), &PriceTable::us_east_1());
     for f in &analysis.findings {

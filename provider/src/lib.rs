@@ -14,6 +14,7 @@ pub mod provider_config;
 pub mod resource;
 pub mod schema;
 pub mod schema_v0;
+pub mod shape;
 pub mod state;
 
 /// The provider's source address, as users write it in `required_providers`.

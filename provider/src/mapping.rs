@@ -2,155 +2,80 @@
 //! become `None`: the rule engine skips them and components leave those
 //! settings alone.
 
-use scaling::{
-    Accelerator, AutoScaling, BillingMode, Budget, CachePolicy, Dashboard, LambdaPool, Location,
-    LocationStep, Profile, QuotaRequest, StageThrottle, TableCapacity, Traffic,
-};
-use tfplugin::{AttributePath, PathStep, Value};
+use std::convert::Infallible;
 
-use crate::fields::Obj;
+use scaling::model::{self, Described, FieldInfo, Kind, Source, Val};
+use scaling::{Location, LocationStep, Profile};
+use tfplugin::{AttributePath, Number, PathStep, Value};
 
 /// Builds the profile a resource value (config, planned or state) describes.
 pub fn profile_from_value(v: &Value, region: Option<&str>) -> Profile {
-    let root_path = AttributePath::root();
-    let root = Obj::new(v, &root_path);
-    Profile {
-        name: root.str("name").unwrap_or_default().to_string(),
-        region: region.map(str::to_string),
-        traffic: root
-            .single("traffic")
-            .map(|(p, v)| traffic(Obj::new(v, &p)))
-            .unwrap_or_default(),
-        quota_requests: root
-            .blocks("quota_request")
-            .iter()
-            .map(|(p, v)| {
-                let q = Obj::new(v, p);
-                QuotaRequest {
-                    service_code: q.str("service_code").unwrap_or_default().to_string(),
-                    quota_code: q.str("quota_code").unwrap_or_default().to_string(),
-                    desired_value: q.f64("desired_value"),
-                }
-            })
-            .collect(),
-        api_gateway: root.single("api_gateway").map(|(p, v)| {
-            let a = Obj::new(v, &p);
-            StageThrottle {
-                rest_api_id: a.str("rest_api_id").map(str::to_string),
-                stage_name: a.str("stage_name").map(str::to_string),
-                rate_limit: a.f64("rate_limit"),
-                burst_limit: a.i64("burst_limit"),
-                integration_timeout_ms: a.i64("integration_timeout_ms"),
-            }
-        }),
-        lambdas: root
-            .blocks("lambda")
-            .iter()
-            .map(|(p, v)| {
-                let l = Obj::new(v, p);
-                LambdaPool {
-                    function_name: l.str("function_name").unwrap_or_default().to_string(),
-                    reserved_concurrency: l.i64("reserved_concurrency"),
-                    provisioned_concurrency: l.i64("provisioned_concurrency"),
-                    qualifier: l.str("qualifier").map(str::to_string),
-                    memory_size: l.i64("memory_size"),
-                    timeout: l.i64("timeout"),
-                    publish_on_change: l.bool("publish_on_change").unwrap_or(false),
-                }
-            })
-            .collect(),
-        dynamodb: root
-            .blocks("dynamodb")
-            .iter()
-            .map(|(p, v)| {
-                let d = Obj::new(v, p);
-                let auto = d.single("autoscaling");
-                let dim = |name: &str| {
-                    let (ap, av) = auto.as_ref()?;
-                    let a = Obj::new(av, ap);
-                    let (sp, sv) = a.single(name)?;
-                    let s = Obj::new(sv, &sp);
-                    Some(AutoScaling {
-                        min_capacity: s.i64("min_capacity"),
-                        max_capacity: s.i64("max_capacity"),
-                        target_utilization: s.f64("target_utilization"),
-                        scale_in_cooldown: s.i64("scale_in_cooldown"),
-                        scale_out_cooldown: s.i64("scale_out_cooldown"),
-                    })
-                };
-                TableCapacity {
-                    table_name: d.str("table_name").unwrap_or_default().to_string(),
-                    billing_mode: d.str("billing_mode").and_then(BillingMode::parse),
-                    read_capacity: d.i64("read_capacity"),
-                    write_capacity: d.i64("write_capacity"),
-                    read_autoscaling: dim("read"),
-                    write_autoscaling: dim("write"),
-                }
-            })
-            .collect(),
-        cache_policy: root.single("cache_policy").map(|(p, v)| {
-            let c = Obj::new(v, &p);
-            CachePolicy {
-                name: c.str("name").unwrap_or_default().to_string(),
-                comment: c.str("comment").map(str::to_string),
-                min_ttl: c.i64("min_ttl"),
-                default_ttl: c.i64("default_ttl"),
-                max_ttl: c.i64("max_ttl"),
-                enable_gzip: c.bool("enable_accept_encoding_gzip").unwrap_or(false),
-                enable_brotli: c.bool("enable_accept_encoding_brotli").unwrap_or(false),
-                header_behavior: c.str("header_behavior").unwrap_or("none").to_string(),
-                headers: c.strings("headers"),
-                cookie_behavior: c.str("cookie_behavior").unwrap_or("none").to_string(),
-                cookies: c.strings("cookies"),
-                query_string_behavior: c.str("query_string_behavior").unwrap_or("none").to_string(),
-                query_strings: c.strings("query_strings"),
-            }
-        }),
-        dashboard: root.single("dashboard").and_then(|(p, v)| {
-            let d = Obj::new(v, &p);
-            Some(Dashboard {
-                name: d.str("name")?.to_string(),
-            })
-        }),
-        global_accelerator: root.single("global_accelerator").map(|(p, v)| {
-            let g = Obj::new(v, &p);
-            let ports: Vec<i64> = g.numbers("ports").iter().map(|p| *p as i64).collect();
-            Accelerator {
-                name: g.str("name").unwrap_or_default().to_string(),
-                enabled: g.bool("enabled").unwrap_or(true),
-                ip_address_type: g.str("ip_address_type").unwrap_or("IPV4").to_string(),
-                ports: if ports.is_empty() { vec![443] } else { ports },
-                protocol: g.str("protocol").unwrap_or("TCP").to_string(),
-                endpoint_group_region: g
-                    .str("endpoint_group_region")
-                    .map(str::to_string)
-                    .or_else(|| region.map(str::to_string)),
-                endpoint_id: g.str("endpoint_id").map(str::to_string),
-            }
-        }),
-        budget: root.single("budget").and_then(|(p, v)| {
-            let b = Obj::new(v, &p);
-            Some(Budget {
-                monthly_usd: b.f64("monthly_usd")?,
-                enforce: b.bool("enforce").unwrap_or(false),
-            })
-        }),
+    match model::read_profile(&Src(v), region) {
+        Ok(p) => p,
+        Err(never) => match never {},
     }
 }
 
-fn traffic(t: Obj<'_>) -> Traffic {
-    Traffic {
-        peak_rps: t.f64("peak_rps"),
-        latency_ms: t.f64("latency_ms"),
-        cache_hit_ratio: t.f64("cache_hit_ratio"),
-        reads_per_request: t.f64("reads_per_request"),
-        writes_per_request: t.f64("writes_per_request"),
-        average_to_peak_ratio: t.f64("average_to_peak_ratio"),
-        monthly_requests: t.f64("monthly_requests"),
-        response_bytes: t.f64("response_bytes"),
-        item_size_kb: t.f64("item_size_kb"),
-        strongly_consistent_reads: t.bool("strongly_consistent_reads"),
-        architecture: t.str("architecture").map(str::to_string),
+/// One object of a resource value, read through the model.
+struct Src<'a>(&'a Value);
+
+/// A known Terraform value as a model value; null and unknown read as
+/// `Val::Null`, a fraction where a whole number is needed too (validation
+/// reports it).
+pub fn val_of(v: Option<&Value>, kind: Kind) -> Val {
+    let v = match v {
+        None | Some(Value::Null) | Some(Value::Unknown(_)) => return Val::Null,
+        Some(v) => v,
+    };
+    let known = |e: &&Value| !matches!(e, Value::Null | Value::Unknown(_));
+    let num = |v: &Value| v.as_number().map(Number::as_f64);
+    match kind {
+        Kind::String => v.as_str().map_or(Val::Null, |s| Val::Str(s.to_string())),
+        Kind::Bool => v.as_bool().map_or(Val::Null, Val::Bool),
+        Kind::Number => num(v).map_or(Val::Null, Val::Num),
+        Kind::Int => v
+            .as_number()
+            .and_then(Number::as_i64)
+            .map_or(Val::Null, Val::Int),
+        Kind::Strings => Val::Strs(
+            v.as_elements()
+                .unwrap_or(&[])
+                .iter()
+                .filter(known)
+                .filter_map(|e| e.as_str().map(str::to_string))
+                .collect(),
+        ),
+        Kind::Ints => Val::Ints(
+            v.as_elements()
+                .unwrap_or(&[])
+                .iter()
+                .filter(known)
+                .filter_map(|e| num(e).map(|f| f as i64))
+                .collect(),
+        ),
+    }
+}
+
+impl Source for Src<'_> {
+    type Error = Infallible;
+
+    fn value(&self, field: &FieldInfo) -> Result<Val, Infallible> {
+        Ok(val_of(self.0.get(field.name), field.kind))
+    }
+
+    fn single(&self, block: &dyn Described) -> Result<Option<Self>, Infallible> {
+        Ok(self.entries(block)?.into_iter().next())
+    }
+
+    fn entries(&self, block: &dyn Described) -> Result<Vec<Self>, Infallible> {
+        Ok(self
+            .0
+            .get(block.location())
+            .and_then(Value::as_elements)
+            .unwrap_or(&[])
+            .iter()
+            .map(Src)
+            .collect())
     }
 }
 

@@ -9,14 +9,14 @@
 //! ([`planned_default`]): apply sends it, state records what AWS reports,
 //! and any other value on AWS is drift.
 
-use scaling::AutoScaling;
+use scaling::model::{self, DefaultValue, Described, FieldInfo, Kind, Mode};
 use tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema, Type, Value};
 
 /// Name of the one resource type.
 pub const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
 
 /// Current schema version of `smuppy_scaling_profile` state.
-pub const RESOURCE_SCHEMA_VERSION: i64 = 0;
+pub const RESOURCE_SCHEMA_VERSION: i64 = 1;
 
 /// The AWS services whose endpoints the provider block can override, in the
 /// order the docs list them. Keys are the official AWS provider's names.
@@ -136,169 +136,83 @@ pub fn provider_schema() -> Schema {
     }
 }
 
-fn num(name: &str, what: &str) -> Attribute {
-    Attribute::optional_computed(name, Type::Number).describe(what)
+/// The Terraform type of a model attribute.
+pub fn field_type(kind: Kind) -> Type {
+    match kind {
+        Kind::String => Type::String,
+        Kind::Int | Kind::Number => Type::Number,
+        Kind::Bool => Type::Bool,
+        Kind::Strings => Type::list(Type::String),
+        Kind::Ints => Type::list(Type::Number),
+    }
 }
 
-fn traffic_block() -> NestedBlock {
-    let b = Block::new(
-        "The traffic model the profile must carry. The rule engine checks capacity, limits and cost against it at plan time; nothing here is sent to AWS.",
-    )
-    .attr(Attribute::optional("peak_rps", Type::Number).describe("Target peak requests per second at the edge (CloudFront), e.g. `100000`."))
-    .attr(Attribute::optional("latency_ms", Type::Number).describe("Average origin latency (Lambda duration) in milliseconds, e.g. the measured `55`. Drives the concurrency needed (Little's law)."))
-    .attr(Attribute::optional("cache_hit_ratio", Type::Number).describe("Share of requests CloudFront answers from its cache, 0 to 1. Only the rest reaches API Gateway."))
-    .attr(Attribute::optional("reads_per_request", Type::Number).describe("DynamoDB reads per origin request. Default 1."))
-    .attr(Attribute::optional("writes_per_request", Type::Number).describe("DynamoDB writes per origin request. Default 0."))
-    .attr(Attribute::optional("average_to_peak_ratio", Type::Number).describe("Average traffic over a month divided by the peak, 0 to 1; the cost estimate uses it. Default 1 (peak sustained all month)."))
-    .attr(Attribute::optional("monthly_requests", Type::Number).describe("Requests per month, when known directly; overrides `peak_rps × average_to_peak_ratio` for cost."))
-    .attr(Attribute::optional("response_bytes", Type::Number).describe("Average response size in bytes (CloudFront data transfer). Default 1024."))
-    .attr(Attribute::optional("item_size_kb", Type::Number).describe("Size of a DynamoDB item read, in KB (one read unit per 4 KB). Default 4."))
-    .attr(Attribute::optional("strongly_consistent_reads", Type::Bool).describe("Whether reads are strongly consistent (1 unit per 4 KB) or eventually consistent (0.5). Default true."))
-    .attr(Attribute::optional("architecture", Type::String).describe("Lambda architecture for pricing: `x86_64` (default) or `arm64`."));
-    NestedBlock::new("traffic", Nesting::List, b).max_items(1)
+/// The schema attribute of a model attribute: its mode, type and
+/// description (its documented default included).
+pub fn field_attribute(f: &FieldInfo) -> Attribute {
+    let ty = field_type(f.kind);
+    let a = match f.mode {
+        Mode::Required => Attribute::required(f.name, ty),
+        Mode::Optional => Attribute::optional(f.name, ty),
+        Mode::Computed => Attribute::computed(f.name, ty),
+        Mode::OptionalComputed => Attribute::optional_computed(f.name, ty),
+    };
+    a.describe(&f.description())
 }
 
-fn quota_block() -> NestedBlock {
-    let b = Block::new(
-        "A Service Quotas increase request, e.g. API Gateway's account throttle `apigateway`/`L-8A5B8E43` or Lambda's concurrent executions `lambda`/`L-B99A9384`. A request is filed only when the applied value is below `desired_value` and no request for that quota is open; an open request is adopted, so re-applies never file twice. When the last request is closed (denied, for instance) and the quota is still below `desired_value`, the plan warns and the apply files a new one. A request cannot be withdrawn: destroy only forgets it, with a warning.",
-    )
-    .attr(Attribute::required("service_code", Type::String).describe("Service Quotas service code, e.g. `apigateway`."))
-    .attr(Attribute::required("quota_code", Type::String).describe("Quota code, e.g. `L-8A5B8E43`."))
-    .attr(Attribute::required("desired_value", Type::Number).describe("The value to ask for. Must not be below the applied value."))
-    .attr(Attribute::computed("applied_value", Type::Number).describe("The value in force now (the AWS default when the quota was never raised)."))
-    .attr(Attribute::computed("request_id", Type::String).describe("Id of the increase request filed or adopted, if any."))
-    .attr(Attribute::computed("status", Type::String).describe("Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed."));
-    NestedBlock::new("quota_request", Nesting::List, b)
+/// The schema block of a model block: its attributes and nested blocks.
+fn model_block(b: &dyn Described) -> Block {
+    let mut out = Block::new(b.description());
+    for f in b.fields() {
+        out = out.attr(field_attribute(&f));
+    }
+    for c in b.blocks() {
+        out = out.block(model_nested(*c));
+    }
+    out
 }
 
-fn api_gateway_block() -> NestedBlock {
-    let b = Block::new(
-        "The stage-wide throttle of a REST API stage, set as the `*/*` method setting (patch paths `/*/*/throttling/rateLimit` and `/*/*/throttling/burstLimit`). Destroy restores the throttle that was there before and leaves the stage's other method settings (logging, metrics, caching) alone.",
-    )
-    .attr(Attribute::required("rest_api_id", Type::String).describe("Id of the REST API, e.g. `bmkd8zayee`."))
-    .attr(Attribute::required("stage_name", Type::String).describe("Name of the stage, e.g. `staging`."))
-    .attr(num("rate_limit", "Steady-state requests per second for the whole stage. It cannot exceed the account throttle (10,000 by default; quota `L-8A5B8E43`)."))
-    .attr(num("burst_limit", "Token-bucket burst for the whole stage. AWS caps it at the account burst (5,000 by default), which customers cannot raise. Requires `rate_limit`."))
-    .attr(Attribute::optional("integration_timeout_ms", Type::Number).describe("The integration timeout in milliseconds the API uses; 29,000 unless raised by a quota. The rule engine checks Lambda timeouts against it; nothing is sent to AWS."));
-    NestedBlock::new("api_gateway", Nesting::List, b).max_items(1)
+fn model_nested(b: &dyn Described) -> NestedBlock {
+    let n = NestedBlock::new(b.location(), Nesting::List, model_block(b));
+    match b.nesting() {
+        model::Nesting::Single => n.max_items(1),
+        model::Nesting::Map => n,
+    }
 }
 
-fn lambda_block() -> NestedBlock {
-    let b = Block::new(
-        "One Lambda function (a pool of the architecture). Order of changes: memory and timeout (then, with `publish_on_change`, a new version and the alias moved to it), reserved concurrency, provisioned concurrency (waited on until READY). Destroy removes provisioned and reserved concurrency and restores the memory and timeout that were there before.",
-    )
-    .attr(Attribute::required("function_name", Type::String).describe("Name of the function, e.g. `smuppy-api-handler`."))
-    .attr(num("reserved_concurrency", "Reserved concurrent executions for the function (`PutFunctionConcurrency`). The account must keep 100 unreserved."))
-    .attr(num("provisioned_concurrency", "Provisioned concurrent executions on `qualifier`. Must not exceed `reserved_concurrency`."))
-    .attr(Attribute::optional("qualifier", Type::String).describe("Alias or published version that carries the provisioned concurrency, e.g. `prod`. `$LATEST` is not accepted by AWS."))
-    .attr(num("memory_size", "Memory in MB, 128 to 10,240. A change reaches `$LATEST` only: the alias keeps its published version's memory unless `publish_on_change` is set."))
-    .attr(num("timeout", "Timeout in seconds, 1 to 900. Behind API Gateway it should stay under the integration timeout (29 s)."))
-    .attr(Attribute::optional("publish_on_change", Type::Bool).describe("When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default false: the plan warns that the alias keeps its old settings."))
-    .attr(Attribute::computed("qualifier_version", Type::String).describe("The published version the qualifier points to."))
-    .attr(Attribute::computed("provisioned_status", Type::String).describe("Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`."));
-    NestedBlock::new("lambda", Nesting::List, b)
+/// The 1.0 nested attribute of a model block: a single object or a map of
+/// objects keyed by a name the user chooses.
+fn model_attribute(b: &dyn Described) -> Attribute {
+    let mut attrs: Vec<Attribute> = b.fields().iter().map(field_attribute).collect();
+    attrs.extend(b.blocks().iter().map(|c| model_attribute(*c)));
+    let a = match b.nesting() {
+        model::Nesting::Single => Attribute::nested_single(b.name(), attrs),
+        model::Nesting::Map => Attribute::nested_map(b.name(), attrs),
+    };
+    a.describe(b.description())
 }
 
 /// The value the plan fills in for an attribute of the block `block` (the
 /// type name of a nested block) that the configuration leaves out, where the
-/// schema documents a default AWS would not apply by itself: apply sends it,
-/// state records what AWS reports, and a different value on AWS is drift.
-/// The constants are the one source; the descriptions quote them.
+/// model documents a default AWS would not apply by itself
+/// ([`scaling::model::DefaultUse::Planned`]): apply sends it, state records
+/// what AWS reports, and a different value on AWS is drift.
 pub fn planned_default(block: &str, attr: &str) -> Option<Value> {
-    match (block, attr) {
-        ("read" | "write", "target_utilization") => {
-            Some(Value::float(AutoScaling::DEFAULT_TARGET_UTILIZATION))
-        }
-        ("read" | "write", "scale_in_cooldown" | "scale_out_cooldown") => {
-            Some(Value::int(AutoScaling::DEFAULT_COOLDOWN_SECONDS))
-        }
-        _ => None,
-    }
+    let (_, b) = model::all_blocks()
+        .into_iter()
+        .find(|(_, b)| b.location() == block)?;
+    default_value(b.field(attr)?.planned_default()?)
 }
 
-fn autoscaling_dimension(name: &str, what: &str) -> NestedBlock {
-    let b = Block::new(&format!(
-        "Target tracking auto scaling of the table's {what} capacity (Application Auto Scaling scalable target and policy)."
-    ))
-    .attr(Attribute::required("min_capacity", Type::Number).describe("Minimum provisioned units (at least 1)."))
-    .attr(Attribute::required("max_capacity", Type::Number).describe("Maximum provisioned units. The default per-table quota is 40,000."))
-    .attr(Attribute::optional_computed("target_utilization", Type::Number).describe(&format!("Target utilization in percent, 20 to 90. Default {}.", AutoScaling::DEFAULT_TARGET_UTILIZATION)))
-    .attr(Attribute::optional_computed("scale_in_cooldown", Type::Number).describe(&format!("Seconds between scale-in activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)))
-    .attr(Attribute::optional_computed("scale_out_cooldown", Type::Number).describe(&format!("Seconds between scale-out activities. Default {}.", AutoScaling::DEFAULT_COOLDOWN_SECONDS)));
-    NestedBlock::new(name, Nesting::List, b).max_items(1)
-}
-
-fn dynamodb_block() -> NestedBlock {
-    let autoscaling = Block::new(
-        "Auto scaling for a PROVISIONED table. Switching the table to PAY_PER_REQUEST deregisters it, since AWS would otherwise keep the settings.",
-    )
-    .block(autoscaling_dimension("read", "read"))
-    .block(autoscaling_dimension("write", "write"));
-    let b = Block::new(
-        "One DynamoDB table's capacity mode. AWS limits switches to on-demand (4 per rolling 24 h); a refused switch is reported as such. Destroy restores the mode and throughput that were there before and deregisters the auto scaling the profile added.",
-    )
-    .attr(Attribute::required("table_name", Type::String).describe("Name of the table, e.g. `smuppy-feeds-staging`."))
-    .attr(Attribute::required("billing_mode", Type::String).describe("`PAY_PER_REQUEST` (on-demand) or `PROVISIONED`."))
-    .attr(num("read_capacity", "Provisioned read units when `PROVISIONED` (the starting point under auto scaling)."))
-    .attr(num("write_capacity", "Provisioned write units when `PROVISIONED`."))
-    .block(NestedBlock::new("autoscaling", Nesting::List, autoscaling).max_items(1));
-    NestedBlock::new("dynamodb", Nesting::List, b)
-}
-
-fn cache_policy_block() -> NestedBlock {
-    let b = Block::new(
-        "A CloudFront cache policy. It has no effect until a distribution's cache behaviour uses it. Updates use the policy's ETag; destroy deletes it, and says which distributions still use it if AWS refuses.",
-    )
-    .attr(Attribute::required("name", Type::String).describe("Unique name of the policy in the account, e.g. `SmuppyAPICache`."))
-    .attr(Attribute::optional_computed("comment", Type::String).describe("Comment, up to 128 characters."))
-    .attr(Attribute::required("min_ttl", Type::Number).describe("Minimum TTL in seconds. Above 0, CloudFront caches even `no-store` and `private` responses."))
-    .attr(num("default_ttl", "Default TTL in seconds (AWS default 86,400)."))
-    .attr(num("max_ttl", "Maximum TTL in seconds (AWS default 31,536,000)."))
-    .attr(Attribute::optional_computed("enable_accept_encoding_gzip", Type::Bool).describe("Normalise `Accept-Encoding: gzip` into the cache key. Default false."))
-    .attr(Attribute::optional_computed("enable_accept_encoding_brotli", Type::Bool).describe("Normalise `Accept-Encoding: br` into the cache key. Default false."))
-    .attr(Attribute::optional_computed("header_behavior", Type::String).describe("`none` (default) or `whitelist`. Whitelisted headers are part of the cache key: `Authorization` there means one cache entry per token."))
-    .attr(Attribute::optional_computed("headers", Type::list(Type::String)).describe("Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."))
-    .attr(Attribute::optional_computed("cookie_behavior", Type::String).describe("`none` (default), `whitelist`, `allExcept` or `all`."))
-    .attr(Attribute::optional_computed("cookies", Type::list(Type::String)).describe("Cookie names for `whitelist` or `allExcept`."))
-    .attr(Attribute::optional_computed("query_string_behavior", Type::String).describe("`none` (default), `whitelist`, `allExcept` or `all`."))
-    .attr(Attribute::optional_computed("query_strings", Type::list(Type::String)).describe("Query string names for `whitelist` or `allExcept`."))
-    .attr(Attribute::computed("id", Type::String).describe("Id of the cache policy."))
-    .attr(Attribute::computed("etag", Type::String).describe("Current ETag of the policy (its version)."));
-    NestedBlock::new("cache_policy", Nesting::List, b).max_items(1)
-}
-
-fn dashboard_block() -> NestedBlock {
-    let b = Block::new(
-        "A CloudWatch dashboard generated from the profile's components: API Gateway 5XXError, Latency and Count; Lambda ConcurrentExecutions, Duration, Errors and Throttles; DynamoDB ConsumedReadCapacityUnits and ThrottledRequests. The body is generated deterministically, so it never shows a spurious diff.",
-    )
-    .attr(Attribute::required("name", Type::String).describe("Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`."))
-    .attr(Attribute::computed("arn", Type::String).describe("ARN of the dashboard."))
-    .attr(Attribute::computed("body_in_sync", Type::Bool).describe("Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back."));
-    NestedBlock::new("dashboard", Nesting::List, b).max_items(1)
-}
-
-fn accelerator_block() -> NestedBlock {
-    let b = Block::new(
-        "An optional Global Accelerator (accelerator, one listener, one endpoint group). Its endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs: it cannot front API Gateway. Its API lives in us-west-2 whatever the provider's region. Destroy disables it, then deletes the endpoint group, listener and accelerator; its static IPs are lost.",
-    )
-    .attr(Attribute::required("name", Type::String).describe("Accelerator name (up to 64 letters, digits, `.` and `-`)."))
-    .attr(Attribute::optional_computed("enabled", Type::Bool).describe("Whether the accelerator is enabled. Default true."))
-    .attr(Attribute::optional_computed("ip_address_type", Type::String).describe("`IPV4` (default) or `DUAL_STACK`."))
-    .attr(Attribute::optional_computed("ports", Type::list(Type::Number)).describe("Listener ports. Default `[443]`."))
-    .attr(Attribute::optional_computed("protocol", Type::String).describe("Listener protocol, `TCP` (default) or `UDP`."))
-    .attr(Attribute::optional_computed("endpoint_group_region", Type::String).describe("Region of the endpoint group. Defaults to the provider's region."))
-    .attr(Attribute::required("endpoint_id", Type::String).describe("ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`)."))
-    .attr(Attribute::computed("arn", Type::String).describe("ARN of the accelerator."))
-    .attr(Attribute::computed("dns_name", Type::String).describe("DNS name of the accelerator."))
-    .attr(Attribute::computed("ip_addresses", Type::list(Type::String)).describe("Static IP addresses of the accelerator."));
-    NestedBlock::new("global_accelerator", Nesting::List, b).max_items(1)
-}
-
-fn budget_block() -> NestedBlock {
-    let b = Block::new("A monthly budget the cost estimate is held against.")
-        .attr(Attribute::required("monthly_usd", Type::Number).describe("Monthly budget in US dollars."))
-        .attr(Attribute::optional("enforce", Type::Bool).describe("Fail the plan (instead of warning) when the estimate exceeds the budget. Default false."));
-    NestedBlock::new("budget", Nesting::List, b).max_items(1)
+/// A model default as a Terraform value.
+pub fn default_value(d: DefaultValue) -> Option<Value> {
+    Some(match d {
+        DefaultValue::Bool(b) => Value::Bool(b),
+        DefaultValue::Int(i) => Value::int(i),
+        DefaultValue::Number(n) => Value::float(n),
+        DefaultValue::Str(s) => Value::String(s.to_string()),
+        DefaultValue::Ints(v) => Value::List(v.iter().map(|i| Value::int(*i)).collect()),
+    })
 }
 
 /// The type of the computed `capacity` attribute.
@@ -312,33 +226,74 @@ pub fn capacity_type() -> Type {
     ])
 }
 
+/// The resource's own attributes that are not the model's: the analysis
+/// the plan computes.
+fn analysis_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::computed("capacity", capacity_type()).describe("Capacity analysis of the traffic model against the profile: origin requests per second after the cache, Lambda concurrency needed (Little's law), the highest sustainable rate of the whole chain, its bottleneck, and headroom (sustainable ÷ target)."),
+        Attribute::computed("estimated_monthly_cost_usd", Type::Number).describe("Estimated monthly cost of the traffic model, from the dated price table."),
+        Attribute::computed("cost_breakdown", Type::map(Type::Number)).describe("The monthly cost estimate per service, in US dollars."),
+    ]
+}
+
+/// The name of the `timeouts` block and its operations.
+pub const TIMEOUTS: &str = "timeouts";
+pub const TIMEOUT_OPERATIONS: [&str; 3] = ["create", "update", "delete"];
+
+fn timeouts_block() -> NestedBlock {
+    let mut b = Block::new("How long an operation waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) before failing, as Terraform's `timeouts` blocks.");
+    for op in TIMEOUT_OPERATIONS {
+        b = b.attr(Attribute::optional(op, Type::String).describe(&format!(
+            "How long {op} waits, as a duration string of numbers with units `h`, `m`, `s` (also `ms`, `us`, `ns`), e.g. `\"30m\"`. Default `{}s`.",
+            scaling_aws::run::DEFAULT_WAIT.as_secs()
+        )));
+    }
+    NestedBlock::new(TIMEOUTS, Nesting::Single, b)
+}
+
+/// The schema of `smuppy_scaling_profile` (1.0): single objects and keyed
+/// maps as protocol-6 nested attributes, and a `timeouts` block.
 pub fn resource_schema() -> Schema {
+    let mut block = Block::new(model::RESOURCE.description());
+    for f in model::RESOURCE.fields() {
+        block = block.attr(field_attribute(&f));
+    }
+    for a in analysis_attributes() {
+        block = block.attr(a);
+    }
+    for b in model::RESOURCE.blocks() {
+        block = block.attr(model_attribute(*b));
+    }
     Schema {
         version: RESOURCE_SCHEMA_VERSION,
-        block: Block::new(
-            "Everything that must hold for an API (CloudFront → API Gateway → Lambda → DynamoDB) to carry a target load, as one resource: Service Quotas requests, the stage throttle, Lambda concurrency and memory, DynamoDB capacity, a CloudFront cache policy, a CloudWatch dashboard and optionally a Global Accelerator. The plan checks capacity, AWS limits, safety and cost; apply changes only what differs and runs independent components concurrently; destroy returns every setting to what it was before the profile took over.",
-        )
-        .attr(Attribute::computed("id", Type::String).describe("The profile's name."))
-        .attr(Attribute::required("name", Type::String).describe("Name of the profile, e.g. `staging`."))
-        .attr(Attribute::optional("wait_timeout_seconds", Type::Number).describe(&format!("How long apply waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) before failing. Default {}.", scaling_aws::run::DEFAULT_WAIT.as_secs())))
-        .attr(Attribute::computed("capacity", capacity_type()).describe("Capacity analysis of the traffic model against the profile: origin requests per second after the cache, Lambda concurrency needed (Little's law), the highest sustainable rate of the whole chain, its bottleneck, and headroom (sustainable ÷ target)."))
-        .attr(Attribute::computed("estimated_monthly_cost_usd", Type::Number).describe("Estimated monthly cost of the traffic model, from the dated price table."))
-        .attr(Attribute::computed("cost_breakdown", Type::map(Type::Number)).describe("The monthly cost estimate per service, in US dollars."))
-        .block(traffic_block())
-        .block(quota_block())
-        .block(api_gateway_block())
-        .block(lambda_block())
-        .block(dynamodb_block())
-        .block(cache_policy_block())
-        .block(dashboard_block())
-        .block(accelerator_block())
-        .block(budget_block()),
+        block: block.block(timeouts_block()),
+    }
+}
+
+/// The shape the resource's verbs work on (see [`crate::shape`]): every
+/// model block as a list block under its location name, as the rule
+/// engine's and the AWS side's locations address it.
+pub fn internal_schema() -> Schema {
+    let mut block = Block::new(model::RESOURCE.description());
+    for f in model::RESOURCE.fields() {
+        block = block.attr(field_attribute(&f));
+    }
+    for a in analysis_attributes() {
+        block = block.attr(a);
+    }
+    for b in model::RESOURCE.blocks() {
+        block = block.block(model_nested(*b));
+    }
+    Schema {
+        version: RESOURCE_SCHEMA_VERSION,
+        block,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scaling::AutoScaling;
 
     fn all_described(block: &Block, path: &str, missing: &mut Vec<String>) {
         for a in &block.attributes {
@@ -360,6 +315,102 @@ mod tests {
         all_described(&resource_schema().block, "", &mut missing);
         all_described(&provider_schema().block, "provider.", &mut missing);
         assert!(missing.is_empty(), "undescribed: {missing:?}");
+    }
+
+    fn check_field(f: &FieldInfo, a: &Attribute, at: &str) {
+        let mode = (a.required, a.optional, a.computed);
+        let want = match f.mode {
+            Mode::Required => (true, false, false),
+            Mode::Optional => (false, true, false),
+            Mode::Computed => (false, false, true),
+            Mode::OptionalComputed => (false, true, true),
+        };
+        assert_eq!(mode, want, "{at}{}", f.name);
+        assert_eq!(a.ty, field_type(f.kind), "{at}{}", f.name);
+        assert_eq!(a.description, f.description(), "{at}{}", f.name);
+    }
+
+    /// Every attribute of the model is in the 1.0 schema with its mode, type
+    /// and description; every block is a nested attribute of its nesting
+    /// (single object or map), optional, described.
+    #[test]
+    fn the_schema_is_the_model() {
+        fn walk(m: &dyn Described, attrs: &[Attribute], at: &str) {
+            for f in m.fields() {
+                let a = attrs
+                    .iter()
+                    .find(|a| a.name == f.name)
+                    .unwrap_or_else(|| panic!("{at}{} missing", f.name));
+                check_field(&f, a, at);
+            }
+            for c in m.blocks() {
+                let a = attrs
+                    .iter()
+                    .find(|a| a.name == c.name())
+                    .unwrap_or_else(|| panic!("{at}{} missing", c.name()));
+                assert_eq!(a.description, c.description());
+                assert!(a.optional && !a.required && !a.computed, "{at}{}", c.name());
+                let n = a.nested.as_ref().expect("a nested attribute");
+                let want = match c.nesting() {
+                    model::Nesting::Single => tfplugin::ObjectNesting::Single,
+                    model::Nesting::Map => tfplugin::ObjectNesting::Map,
+                };
+                assert_eq!(n.nesting, want, "{at}{}", c.name());
+                assert_eq!(n.attributes.len(), c.fields().len() + c.blocks().len());
+                walk(*c, &n.attributes, &format!("{at}{}.", c.name()));
+            }
+        }
+        let s = resource_schema();
+        assert_eq!(s.version, 1);
+        walk(&model::RESOURCE, &s.block.attributes, "");
+        let own = model::RESOURCE.fields().len() + model::RESOURCE.blocks().len();
+        assert_eq!(s.block.attributes.len(), own + analysis_attributes().len());
+        // The one block left: timeouts, single.
+        assert_eq!(s.block.blocks.len(), 1);
+        assert_eq!(s.block.blocks[0].type_name, TIMEOUTS);
+        assert_eq!(s.block.blocks[0].nesting, Nesting::Single);
+        let names: Vec<&str> = s.block.blocks[0]
+            .block
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, TIMEOUT_OPERATIONS);
+    }
+
+    /// The verbs' shape has the same attributes, blocks as lists under their
+    /// location names.
+    #[test]
+    fn the_internal_schema_is_the_model_in_lists() {
+        fn walk(m: &dyn Described, b: &Block, at: &str) {
+            for f in m.fields() {
+                check_field(&f, b.attribute(f.name).expect("attribute"), at);
+            }
+            for c in m.blocks() {
+                let n = b
+                    .nested(c.location())
+                    .unwrap_or_else(|| panic!("{at}{} missing", c.location()));
+                assert_eq!(n.nesting, Nesting::List);
+                assert_eq!(n.max_items == 1, c.nesting() == model::Nesting::Single);
+                walk(*c, &n.block, &format!("{at}{}.", c.location()));
+            }
+        }
+        walk(&model::RESOURCE, &internal_schema().block, "");
+    }
+
+    #[test]
+    fn planned_defaults_come_from_the_model() {
+        assert_eq!(
+            planned_default("read", "scale_in_cooldown"),
+            Some(Value::int(AutoScaling::DEFAULT_COOLDOWN_SECONDS))
+        );
+        assert_eq!(
+            planned_default("write", "target_utilization"),
+            Some(Value::float(AutoScaling::DEFAULT_TARGET_UTILIZATION))
+        );
+        // A default only the profile takes is not planned.
+        assert_eq!(planned_default("global_accelerator", "protocol"), None);
+        assert_eq!(planned_default("lambda", "memory_size"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use scaling::TrafficModel;
 use scaling_aws::ApplyOptions;
-use terraform_provider_smuppy::{mapping, schema};
+use terraform_provider_smuppy::{mapping, schema, shape};
 use tfplugin::{Block, Value};
 
 /// (attribute path, documented default) for every description saying
@@ -37,6 +37,15 @@ fn documented(block: &Block, prefix: &str, out: &mut BTreeMap<String, String>) {
     for b in &block.blocks {
         documented(&b.block, &format!("{prefix}{}.", b.type_name), out);
     }
+    for a in &block.attributes {
+        if let Some(n) = &a.nested {
+            let inner = Block {
+                attributes: n.attributes.clone(),
+                ..Block::default()
+            };
+            documented(&inner, &format!("{prefix}{}.", a.name), out);
+        }
+    }
 }
 
 fn obj(pairs: Vec<(&str, Value)>) -> Value {
@@ -44,7 +53,11 @@ fn obj(pairs: Vec<(&str, Value)>) -> Value {
 }
 
 fn block(v: Value) -> Value {
-    Value::List(vec![v])
+    v
+}
+
+fn keyed(key: &str, v: Value) -> Value {
+    Value::Map(BTreeMap::from([(key.to_string(), v)]))
 }
 
 fn num(n: f64) -> Value {
@@ -64,18 +77,21 @@ fn minimal_config() -> Value {
         ("name", Value::String("p".into())),
         ("traffic", block(obj(vec![("peak_rps", num(1000.0))]))),
         (
-            "lambda",
-            block(obj(vec![("function_name", Value::String("f".into()))])),
+            "lambda_pools",
+            keyed("f", obj(vec![("function_name", Value::String("f".into()))])),
         ),
         (
-            "dynamodb",
-            block(obj(vec![
-                ("table_name", Value::String("t".into())),
-                (
-                    "autoscaling",
-                    block(obj(vec![("read", dim()), ("write", dim())])),
-                ),
-            ])),
+            "dynamodb_tables",
+            keyed(
+                "t",
+                obj(vec![
+                    ("table_name", Value::String("t".into())),
+                    (
+                        "autoscaling",
+                        block(obj(vec![("read", dim()), ("write", dim())])),
+                    ),
+                ]),
+            ),
         ),
         (
             "cache_policy",
@@ -105,7 +121,8 @@ fn every_documented_default_is_the_value_applied() {
     );
     docs.extend(provider_docs);
 
-    let p = mapping::profile_from_value(&minimal_config(), Some("us-east-1"));
+    let (internal, _) = shape::to_lists(&minimal_config());
+    let p = mapping::profile_from_value(&internal, Some("us-east-1"));
     let traffic = TrafficModel::from_profile(&p, None);
     let table = &p.dynamodb[0];
     let read = table
@@ -150,31 +167,35 @@ fn every_documented_default_is_the_value_applied() {
             traffic.strongly_consistent_reads.to_string(),
         ),
         (
-            "lambda.publish_on_change",
+            "traffic.architecture",
+            traffic.architecture.as_str().to_string(),
+        ),
+        (
+            "lambda_pools.publish_on_change",
             p.lambdas[0].publish_on_change.to_string(),
         ),
         (
-            "dynamodb.autoscaling.read.target_utilization",
+            "dynamodb_tables.autoscaling.read.target_utilization",
             show(read.target()),
         ),
         (
-            "dynamodb.autoscaling.read.scale_in_cooldown",
+            "dynamodb_tables.autoscaling.read.scale_in_cooldown",
             read.scale_in().to_string(),
         ),
         (
-            "dynamodb.autoscaling.read.scale_out_cooldown",
+            "dynamodb_tables.autoscaling.read.scale_out_cooldown",
             read.scale_out().to_string(),
         ),
         (
-            "dynamodb.autoscaling.write.target_utilization",
+            "dynamodb_tables.autoscaling.write.target_utilization",
             show(write.target()),
         ),
         (
-            "dynamodb.autoscaling.write.scale_in_cooldown",
+            "dynamodb_tables.autoscaling.write.scale_in_cooldown",
             write.scale_in().to_string(),
         ),
         (
-            "dynamodb.autoscaling.write.scale_out_cooldown",
+            "dynamodb_tables.autoscaling.write.scale_out_cooldown",
             write.scale_out().to_string(),
         ),
         (
@@ -185,10 +206,24 @@ fn every_documented_default_is_the_value_applied() {
             "cache_policy.enable_accept_encoding_brotli",
             cp.enable_brotli.to_string(),
         ),
+        ("cache_policy.header_behavior", cp.header_behavior.clone()),
+        ("cache_policy.cookie_behavior", cp.cookie_behavior.clone()),
+        (
+            "cache_policy.query_string_behavior",
+            cp.query_string_behavior.clone(),
+        ),
         ("global_accelerator.enabled", ga.enabled.to_string()),
+        (
+            "global_accelerator.ip_address_type",
+            ga.ip_address_type.clone(),
+        ),
+        ("global_accelerator.protocol", ga.protocol.clone()),
         ("global_accelerator.ports", format!("{:?}", ga.ports)),
         ("budget.enforce", budget.enforce.to_string()),
-        ("wait_timeout_seconds", wait(opts.settle_timeout)),
+        // What the components wait when no timeout is set.
+        ("timeouts.create", format!("{}s", wait(opts.settle_timeout))),
+        ("timeouts.update", format!("{}s", wait(opts.settle_timeout))),
+        ("timeouts.delete", format!("{}s", wait(opts.settle_timeout))),
         (
             "provider.max_retries",
             scaling_aws::client::DEFAULT_MAX_RETRIES.to_string(),
@@ -226,7 +261,7 @@ fn the_parser_finds_defaults() {
     let mut docs = BTreeMap::new();
     documented(&schema::resource_schema().block, "", &mut docs);
     assert_eq!(
-        docs.get("dynamodb.autoscaling.read.scale_in_cooldown")
+        docs.get("dynamodb_tables.autoscaling.read.scale_in_cooldown")
             .map(String::as_str),
         Some("60")
     );
@@ -235,4 +270,54 @@ fn the_parser_finds_defaults() {
         Some("[443]")
     );
     assert!(!docs.contains_key("cache_policy.default_ttl"), "{docs:?}");
+}
+
+/// Every default the plan shows for a setting left out (the model's
+/// `DefaultUse::Planned`) is the value apply sends: the plan of a minimal
+/// configuration, mapped to the profile apply works from, carries it.
+#[test]
+fn planned_defaults_are_the_values_applied() {
+    let (cfg, _) = shape::to_lists(&minimal_config());
+    let mut diags = tfplugin::Diagnostics::new();
+    let planned = terraform_provider_smuppy::resource::plan::plan(
+        &cfg,
+        &cfg,
+        &Value::Null,
+        Some("us-east-1"),
+        &scaling::Limits::default(),
+        &mut diags,
+    );
+    let dims = |v: &Value| -> Vec<Value> {
+        let t = &v.get("dynamodb").and_then(Value::as_elements).unwrap()[0];
+        let a = &t.get("autoscaling").and_then(Value::as_elements).unwrap()[0];
+        ["read", "write"]
+            .iter()
+            .map(|d| a.get(d).and_then(Value::as_elements).unwrap()[0].clone())
+            .collect()
+    };
+    let p = mapping::profile_from_value(&planned, Some("us-east-1"));
+    let t = &p.dynamodb[0];
+    let applied = [
+        t.read_autoscaling.as_ref().unwrap(),
+        t.write_autoscaling.as_ref().unwrap(),
+    ];
+    let mut checked = 0;
+    for (dim, sent) in dims(&planned).iter().zip(applied) {
+        for f in scaling::model::SCALING_READ.fields.iter() {
+            let Some(d) = f.info().planned_default() else {
+                continue;
+            };
+            let shown = dim.get(f.name).cloned().unwrap_or(Value::Null);
+            assert_eq!(Some(shown), schema::default_value(d), "{} planned", f.name);
+            let send = match f.name {
+                "target_utilization" => Value::float(sent.target()),
+                "scale_in_cooldown" => Value::int(sent.scale_in()),
+                "scale_out_cooldown" => Value::int(sent.scale_out()),
+                other => panic!("planned default {other} not checked here"),
+            };
+            assert_eq!(Some(send), schema::default_value(d), "{} sent", f.name);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
 }

@@ -7,82 +7,14 @@
 //! `data/<service>/<version>/service-2.json`), cited beside it: the shape's
 //! `pattern`, `min` and `max`, or the member's documentation where the shape
 //! carries none. One place, used by the provider's ValidateResourceConfig and
-//! its import ID parser, and by `smuppy-validate`, through [`ATTRIBUTES`].
+//! its import ID parser, and by `smuppy-validate`, through the model
+//! ([`crate::model`]), which names the rule of each attribute.
 //!
 //! Every check returns `Err(detail)`: one sentence saying what AWS accepts,
 //! ending with the value given, ready for a diagnostic's detail.
 
 /// One id check: `Err(detail)` says what AWS accepts there.
 pub type Rule = fn(&str) -> Result<(), String>;
-
-/// Every attribute of a profile that names something in AWS: its block, its
-/// name, what AWS accepts there, and the summary of the error that refuses
-/// it. Both front ends (the provider's ValidateResourceConfig and
-/// `smuppy-validate`) check a configuration through this one table.
-pub const ATTRIBUTES: &[(&str, &str, Rule, &str)] = &[
-    (
-        "quota_request",
-        "service_code",
-        service_code,
-        "Invalid service_code",
-    ),
-    (
-        "quota_request",
-        "quota_code",
-        quota_code,
-        "Invalid quota_code",
-    ),
-    (
-        "api_gateway",
-        "rest_api_id",
-        rest_api_id,
-        "Invalid rest_api_id",
-    ),
-    (
-        "api_gateway",
-        "stage_name",
-        stage_name,
-        "Invalid stage_name",
-    ),
-    (
-        "lambda",
-        "function_name",
-        function_name,
-        "Invalid function_name",
-    ),
-    ("lambda", "qualifier", qualifier, "Invalid qualifier"),
-    ("dynamodb", "table_name", table_name, "Invalid table_name"),
-    (
-        "cache_policy",
-        "name",
-        cache_policy_name,
-        "Invalid cache policy name",
-    ),
-    (
-        "dashboard",
-        "name",
-        dashboard_name,
-        "Invalid dashboard name",
-    ),
-    (
-        "global_accelerator",
-        "name",
-        accelerator_name,
-        "Invalid accelerator name",
-    ),
-    (
-        "global_accelerator",
-        "endpoint_id",
-        endpoint_id,
-        "Invalid endpoint_id",
-    ),
-    (
-        "global_accelerator",
-        "endpoint_group_region",
-        region,
-        "Invalid endpoint_group_region",
-    ),
-];
 
 fn fail(rule: &str, got: &str) -> Result<(), String> {
     Err(format!("{rule}; got {got:?}."))

@@ -15,6 +15,7 @@ pub mod cost;
 pub mod finding;
 pub mod ids;
 pub mod limits;
+pub mod model;
 pub mod prices;
 pub mod profile;
 pub mod rules;

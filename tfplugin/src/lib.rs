@@ -29,13 +29,28 @@
 //! - values Terraform sends that cannot be decoded become ERROR diagnostics
 //!   ("Invalid value from Terraform: …"); the trait method is not called;
 //! - values returned are passed through [`convert::conform`] (every schema
-//!   key present, nested block lists empty rather than null) before being
-//!   encoded as msgpack;
+//!   key present, nested block lists empty rather than null, every inner
+//!   key of a nested attribute's objects present) before being encoded as
+//!   msgpack;
+//! - schemas may use protocol-6 nested attributes ([`ObjectNesting`]:
+//!   single, list, set, map; builders in [`schema`]); they are sent as
+//!   `nested_type` and their values are objects or collections of objects;
 //! - unknown resource type names are ERROR diagnostics; there are no data
 //!   sources;
-//! - UpgradeResourceState decodes the raw JSON state against the current
-//!   schema and calls [`Resource::upgrade_state`]; a state version newer
-//!   than the schema's is refused.
+//! - UpgradeResourceState decodes the raw JSON state against the schema of
+//!   the version it was written with ([`Resource::schema_for_version`]),
+//!   calls [`Resource::upgrade_state`] and conforms the result to the
+//!   current schema; a version newer than the schema's, or one the
+//!   resource has no schema for, is refused. Private state is not part of
+//!   that call (the protocol does not send it); a read may rewrite it;
+//! - resource identity (Terraform ≥ 1.12): [`Resource::identity_schema`]
+//!   answers GetResourceIdentitySchemas; identities travel in the
+//!   `identity` fields of the read, plan, apply and import types, encoded
+//!   against the identity schema; an import request carrying an identity
+//!   goes to [`Resource::import_by_identity`], one carrying an ID to
+//!   [`Resource::import`]; UpgradeResourceIdentity decodes the raw JSON
+//!   against the current identity schema and calls
+//!   [`Resource::upgrade_identity`].
 
 pub mod convert;
 pub mod diag;
@@ -55,7 +70,10 @@ pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportedResource, PlanRequest, PlanResponse,
     Provider, ReadRequest, ReadResponse, Resource,
 };
-pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use schema::{
+    Attribute, Block, IdentityAttribute, IdentitySchema, NestedAttributes, NestedBlock, Nesting,
+    ObjectNesting, Schema,
+};
 pub use server::{main_entry, serve, ServeError, ServeOptions};
 pub use tls::TlsError;
 pub use value::{Number, Type, Value};

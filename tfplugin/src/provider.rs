@@ -9,13 +9,20 @@
 //!   prior;
 //! - apply returns every planned known value unchanged, and no unknowns;
 //! - on a partial failure apply still returns what it reached, beside an
-//!   error diagnostic, so nothing done is lost.
+//!   error diagnostic, so nothing done is lost;
+//! - a resource with an identity schema returns an identity from read,
+//!   plan, apply and import, and keeps it the same for the object's whole
+//!   life (Terraform fails a read whose identity changed: "Unexpected
+//!   Identity Change"). The `identity` fields are None when the resource
+//!   has no identity schema or Terraform sent none (e.g. a state written
+//!   before the resource had one, or by Terraform < 1.12); a response's
+//!   None sends no identity.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diag::{AttributePath, Diagnostics};
-use crate::schema::Schema;
+use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
 
 /// ConfigureProvider: the provider block's configuration.
@@ -31,6 +38,8 @@ pub struct ReadRequest {
     pub type_name: String,
     pub current_state: Value,
     pub private: Vec<u8>,
+    /// The identity stored with the state (ReadResource.current_identity).
+    pub identity: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +48,9 @@ pub struct ReadResponse {
     /// object is gone and Terraform drops it from state.
     pub new_state: Value,
     pub private: Vec<u8>,
+    /// The identity to store (new_identity): the prior one, unchanged, or
+    /// a first one for a state that had none.
+    pub identity: Option<Value>,
 }
 
 /// PlanResourceChange. `prior_state` is null on create; `proposed_new_state`
@@ -51,6 +63,8 @@ pub struct PlanRequest {
     pub proposed_new_state: Value,
     pub config: Value,
     pub prior_private: Vec<u8>,
+    /// The identity stored with the prior state (prior_identity).
+    pub identity: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +72,9 @@ pub struct PlanResponse {
     pub planned_state: Value,
     pub requires_replace: Vec<AttributePath>,
     pub planned_private: Vec<u8>,
+    /// The identity planned (planned_identity); may contain unknowns on
+    /// create.
+    pub identity: Option<Value>,
 }
 
 /// ApplyResourceChange. `planned_state` null means destroy.
@@ -68,6 +85,8 @@ pub struct ApplyRequest {
     pub planned_state: Value,
     pub config: Value,
     pub planned_private: Vec<u8>,
+    /// The identity the plan returned (planned_identity).
+    pub identity: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,12 +95,16 @@ pub struct ApplyResponse {
     /// keep the prior state).
     pub new_state: Value,
     pub private: Vec<u8>,
+    /// The identity of the object (new_identity); None after a destroy.
+    pub identity: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ImportedResource {
     pub state: Value,
     pub private: Vec<u8>,
+    /// The identity of the imported object.
+    pub identity: Option<Value>,
 }
 
 /// A provider: its configuration schema and its resource types.
@@ -112,11 +135,42 @@ pub trait Resource: Send + Sync + 'static {
     /// ValidateResourceConfig. Unknown values may appear anywhere.
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
+    /// The schema a state of `version` was written with, to read stored
+    /// state of that version. The default knows only the current version;
+    /// a resource whose schema changed shape returns its older schemas
+    /// here (None: that version cannot be read, and UpgradeResourceState
+    /// answers an error naming it).
+    fn schema_for_version(&self, version: i64) -> Option<Schema> {
+        let current = self.schema();
+        (current.version == version).then_some(current)
+    }
+
     /// UpgradeResourceState. `state` has already been decoded from the raw
-    /// JSON against the current schema (unknown keys dropped, missing ones
-    /// null); `version` is the schema version recorded in state.
+    /// JSON against [`Resource::schema_for_version`]`(version)` (unknown
+    /// keys dropped, missing ones null); `version` is the schema version
+    /// recorded in state. Return the value in the current schema's shape;
+    /// the server conforms it to the current schema (missing keys null,
+    /// block lists empty) and encodes it.
+    ///
+    /// The protocol gives this call no private state: Terraform keeps the
+    /// stored private bytes as they are and hands them to the next read,
+    /// which may rewrite them ([`ReadResponse::private`]).
     fn upgrade_state(&self, _version: i64, state: Value, _diags: &mut Diagnostics) -> Value {
         state
+    }
+
+    /// The identity schema (GetResourceIdentitySchemas); None (the
+    /// default) for a resource type without identity.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// UpgradeResourceIdentity: an identity stored with identity schema
+    /// `version`, decoded from its raw JSON against the current identity
+    /// schema (unknown keys dropped, missing ones null). Return it in the
+    /// current shape; the default returns it unchanged.
+    fn upgrade_identity(&self, _version: i64, identity: Value, _diags: &mut Diagnostics) -> Value {
+        identity
     }
 
     async fn read(&self, req: ReadRequest, diags: &mut Diagnostics) -> ReadResponse;
@@ -125,6 +179,25 @@ pub trait Resource: Send + Sync + 'static {
 
     async fn apply(&self, req: ApplyRequest, diags: &mut Diagnostics) -> ApplyResponse;
 
-    /// ImportResourceState. Terraform reads each imported resource next.
+    /// ImportResourceState by string ID (`terraform import ADDR ID`, or an
+    /// `import` block with `id`). Terraform reads each imported resource
+    /// next.
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource>;
+
+    /// ImportResourceState by identity (an `import` block with
+    /// `identity = { … }`, Terraform ≥ 1.12). `identity` is an object of
+    /// the identity schema's type, every attribute present (null when not
+    /// given). The default refuses.
+    async fn import_by_identity(
+        &self,
+        _identity: Value,
+        diags: &mut Diagnostics,
+    ) -> Vec<ImportedResource> {
+        diags.error(
+            "Import by identity is not supported",
+            "import by identity is not supported by this resource type: import it by its ID \
+             instead.",
+        );
+        Vec::new()
+    }
 }

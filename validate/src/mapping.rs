@@ -5,10 +5,8 @@
 
 use serde_json::{Map, Value};
 
-use scaling::{
-    Accelerator, AutoScaling, BillingMode, Budget, CachePolicy, Dashboard, LambdaPool, Profile,
-    QuotaRequest, StageThrottle, TableCapacity, Traffic,
-};
+use scaling::model::{self, Check, Described, FieldInfo, Kind, Mode, Source, Val};
+use scaling::Profile;
 
 use crate::error::InputError;
 
@@ -146,18 +144,6 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// A required name: missing is an error in configuration; null means unknown.
-    fn name(&self, key: &str) -> Result<String, InputError> {
-        match self.map.get(key) {
-            None if self.strict => Err(InputError::schema(
-                &self.at,
-                format!("missing required argument \"{key}\""),
-            )),
-            None | Some(Value::Null) => Ok(UNKNOWN.to_string()),
-            Some(_) => Ok(self.str(key)?.unwrap_or_default()),
-        }
-    }
-
     fn strings(&self, key: &str) -> Result<Vec<String>, InputError> {
         match self.get(key) {
             None => Ok(Vec::new()),
@@ -228,6 +214,9 @@ impl<'a> Obj<'a> {
     }
 
     fn single(&self, key: &str) -> Result<Option<Nested<'a>>, InputError> {
+        if let Some(Value::Object(m)) = self.get(key) {
+            return Ok(Some((self.here(key), m)));
+        }
         let mut b = self.blocks(key)?;
         if b.len() > 1 {
             return Err(InputError::schema(
@@ -237,30 +226,6 @@ impl<'a> Obj<'a> {
         }
         Ok(b.pop())
     }
-}
-
-/// Ids, names and codes AWS cannot take (an empty function name, a table
-/// name of two characters), refused on their attribute as the provider
-/// refuses them at validate time: one table, [`scaling::ids::ATTRIBUTES`].
-fn check_ids(address: &str, tree: &Map<String, Value>) -> Result<(), InputError> {
-    for (block, attr, rule, summary) in scaling::ids::ATTRIBUTES {
-        let items: Vec<&Value> = match tree.get(*block) {
-            Some(Value::Array(items)) => items.iter().collect(),
-            Some(v @ Value::Object(_)) => vec![v],
-            _ => continue,
-        };
-        for (i, item) in items.into_iter().enumerate() {
-            if let Some(Value::String(s)) = item.get(*attr) {
-                if let Err(detail) = rule(s) {
-                    return Err(InputError::schema(
-                        format!("{address}.{block}[{i}].{attr}"),
-                        format!("{summary}: {detail}"),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -274,313 +239,128 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// What the resource has beside the model: how long operations wait.
+const PROVIDER_ONLY: &[&str] = &["timeouts"];
+
+impl<'a> Obj<'a> {
+    /// What the configuration says for one model attribute, checked in
+    /// configuration (`strict`) as the provider checks it at validate time:
+    /// allowed values and what AWS accepts as ids, names and codes
+    /// ([`scaling::ids`]).
+    fn model_value(&self, f: &FieldInfo) -> Result<Val, InputError> {
+        let key = f.name;
+        let v = match f.kind {
+            Kind::String => self.str(key)?.map_or(Val::Null, Val::Str),
+            Kind::Int => self.int(key)?.map_or(Val::Null, Val::Int),
+            Kind::Number => self.num(key)?.map_or(Val::Null, Val::Num),
+            Kind::Bool => self.bool(key)?.map_or(Val::Null, Val::Bool),
+            Kind::Strings => Val::Strs(self.strings(key)?),
+            Kind::Ints => Val::Ints(self.ints(key)?),
+        };
+        if f.mode == Mode::Required {
+            if self.strict && !self.map.contains_key(key) {
+                return Err(InputError::schema(
+                    &self.at,
+                    format!("missing required argument \"{key}\""),
+                ));
+            }
+            if v.is_null() && f.kind == Kind::String {
+                return Ok(Val::Str(UNKNOWN.to_string()));
+            }
+        }
+        if let (true, Val::Str(s)) = (self.strict, &v) {
+            match f.check {
+                Check::OneOf(allowed) if !allowed.contains(&s.as_str()) => {
+                    return Err(InputError::schema(
+                        self.here(key),
+                        format!(
+                            "must be one of {}, got \"{s}\"",
+                            allowed
+                                .iter()
+                                .map(|a| format!("\"{a}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ))
+                }
+                Check::Id(rule, summary) => {
+                    if let Err(detail) = rule(s) {
+                        return Err(InputError::schema(
+                            self.here(key),
+                            format!("{summary}: {detail}"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(v)
+    }
+
+    fn child(&self, (at, map): Nested<'a>, block: &dyn Described) -> Result<Self, InputError> {
+        Obj::new(map, at, self.strict, &block.names())
+    }
+}
+
+impl Source for Obj<'_> {
+    type Error = InputError;
+
+    fn value(&self, field: &FieldInfo) -> Result<Val, InputError> {
+        self.model_value(field)
+    }
+
+    fn single(&self, block: &dyn Described) -> Result<Option<Self>, InputError> {
+        self.single(block.name())?
+            .map(|n| self.child(n, block))
+            .transpose()
+    }
+
+    fn entries(&self, block: &dyn Described) -> Result<Vec<Self>, InputError> {
+        let key = block.name();
+        let entries: Vec<Nested<'_>> = match self.get(key) {
+            None => Vec::new(),
+            // A map of objects, keyed by a name the user chooses, in key
+            // order (serde_json's maps are sorted).
+            Some(Value::Object(m)) => {
+                let mut sorted: Vec<(&String, &Value)> = m.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(b.0));
+                sorted
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let at = format!("{}[{k:?}]", self.here(key));
+                        match v {
+                            Value::Object(o) => Ok((at, o)),
+                            other => Err(InputError::schema(
+                                at,
+                                format!("expected an object, got {}", kind(other)),
+                            )),
+                        }
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            Some(other) => {
+                return Err(InputError::schema(
+                    self.here(key),
+                    format!("expected a map of objects, got {}", kind(other)),
+                ))
+            }
+        };
+        entries.into_iter().map(|n| self.child(n, block)).collect()
+    }
+}
+
 /// Maps one resource's attribute tree. `address` names it in errors;
-/// `strict` (configuration) rejects unknown arguments and missing required ones.
+/// `strict` (configuration) rejects unknown arguments and missing required
+/// ones, and values AWS or the provider would refuse.
 pub fn profile_from_tree(
     address: &str,
     tree: &Map<String, Value>,
     strict: bool,
 ) -> Result<Profile, InputError> {
-    let root = Obj::new(
-        tree,
-        address.to_string(),
-        strict,
-        &[
-            "name",
-            "wait_timeout_seconds",
-            "traffic",
-            "quota_request",
-            "api_gateway",
-            "lambda",
-            "dynamodb",
-            "cache_policy",
-            "dashboard",
-            "global_accelerator",
-            "budget",
-        ],
-    )?;
-    if strict {
-        check_ids(address, tree)?;
-    }
-    let mut p = Profile {
-        name: root.name("name")?,
-        ..Profile::default()
-    };
-    if let Some((at, m)) = root.single("traffic")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &[
-                "peak_rps",
-                "latency_ms",
-                "cache_hit_ratio",
-                "reads_per_request",
-                "writes_per_request",
-                "average_to_peak_ratio",
-                "monthly_requests",
-                "response_bytes",
-                "item_size_kb",
-                "strongly_consistent_reads",
-                "architecture",
-            ],
-        )?;
-        p.traffic = Traffic {
-            peak_rps: o.num("peak_rps")?,
-            latency_ms: o.num("latency_ms")?,
-            cache_hit_ratio: o.num("cache_hit_ratio")?,
-            reads_per_request: o.num("reads_per_request")?,
-            writes_per_request: o.num("writes_per_request")?,
-            average_to_peak_ratio: o.num("average_to_peak_ratio")?,
-            monthly_requests: o.num("monthly_requests")?,
-            response_bytes: o.num("response_bytes")?,
-            item_size_kb: o.num("item_size_kb")?,
-            strongly_consistent_reads: o.bool("strongly_consistent_reads")?,
-            architecture: o.str("architecture")?,
-        };
-        if let Some(a) = &p.traffic.architecture {
-            if scaling::Architecture::parse(a).is_none() {
-                return Err(InputError::schema(
-                    o.here("architecture"),
-                    format!("must be \"x86_64\" or \"arm64\", got \"{a}\""),
-                ));
-            }
-        }
-    }
-    for (at, m) in root.blocks("quota_request")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &["service_code", "quota_code", "desired_value"],
-        )?;
-        p.quota_requests.push(QuotaRequest {
-            service_code: o.name("service_code")?,
-            quota_code: o.name("quota_code")?,
-            desired_value: o.num("desired_value")?,
-        });
-    }
-    if let Some((at, m)) = root.single("api_gateway")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &[
-                "rest_api_id",
-                "stage_name",
-                "rate_limit",
-                "burst_limit",
-                "integration_timeout_ms",
-            ],
-        )?;
-        p.api_gateway = Some(StageThrottle {
-            rest_api_id: o.str("rest_api_id")?,
-            stage_name: o.str("stage_name")?,
-            rate_limit: o.num("rate_limit")?,
-            burst_limit: o.int("burst_limit")?,
-            integration_timeout_ms: o.int("integration_timeout_ms")?,
-        });
-    }
-    for (at, m) in root.blocks("lambda")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &[
-                "function_name",
-                "reserved_concurrency",
-                "provisioned_concurrency",
-                "qualifier",
-                "memory_size",
-                "timeout",
-                "publish_on_change",
-            ],
-        )?;
-        p.lambdas.push(LambdaPool {
-            function_name: o.name("function_name")?,
-            reserved_concurrency: o.int("reserved_concurrency")?,
-            provisioned_concurrency: o.int("provisioned_concurrency")?,
-            qualifier: o.str("qualifier")?,
-            memory_size: o.int("memory_size")?,
-            timeout: o.int("timeout")?,
-            publish_on_change: o.bool("publish_on_change")?.unwrap_or(false),
-        });
-    }
-    for (at, m) in root.blocks("dynamodb")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &[
-                "table_name",
-                "billing_mode",
-                "read_capacity",
-                "write_capacity",
-                "autoscaling",
-            ],
-        )?;
-        let billing_mode = match o.str("billing_mode")? {
-            None => None,
-            Some(s) => Some(BillingMode::parse(&s).ok_or_else(|| {
-                InputError::schema(
-                    o.here("billing_mode"),
-                    format!("must be \"PAY_PER_REQUEST\" or \"PROVISIONED\", got \"{s}\""),
-                )
-            })?),
-        };
-        let mut t = TableCapacity {
-            table_name: o.name("table_name")?,
-            billing_mode,
-            read_capacity: o.int("read_capacity")?,
-            write_capacity: o.int("write_capacity")?,
-            read_autoscaling: None,
-            write_autoscaling: None,
-        };
-        if let Some((at, m)) = o.single("autoscaling")? {
-            let a = Obj::new(m, at, strict, &["read", "write"])?;
-            t.read_autoscaling = a
-                .single("read")?
-                .map(|(at, m)| autoscaling(at, m, strict))
-                .transpose()?;
-            t.write_autoscaling = a
-                .single("write")?
-                .map(|(at, m)| autoscaling(at, m, strict))
-                .transpose()?;
-        }
-        p.dynamodb.push(t);
-    }
-    if let Some((at, m)) = root.single("cache_policy")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &[
-                "name",
-                "comment",
-                "min_ttl",
-                "default_ttl",
-                "max_ttl",
-                "enable_accept_encoding_gzip",
-                "enable_accept_encoding_brotli",
-                "header_behavior",
-                "headers",
-                "cookie_behavior",
-                "cookies",
-                "query_string_behavior",
-                "query_strings",
-            ],
-        )?;
-        let headers = o.strings("headers")?;
-        let cookies = o.strings("cookies")?;
-        let query_strings = o.strings("query_strings")?;
-        let behavior =
-            |key: &str, items: &[String], allowed: &[&str]| -> Result<String, InputError> {
-                let v = o.str(key)?.unwrap_or_else(|| {
-                    if items.is_empty() {
-                        "none"
-                    } else {
-                        "whitelist"
-                    }
-                    .to_string()
-                });
-                if !allowed.contains(&v.as_str()) {
-                    return Err(InputError::schema(
-                        o.here(key),
-                        format!("must be one of {}, got \"{v}\"", allowed.join(", ")),
-                    ));
-                }
-                Ok(v)
-            };
-        let all = ["none", "whitelist", "allExcept", "all"];
-        p.cache_policy = Some(CachePolicy {
-            name: o.name("name")?,
-            comment: o.str("comment")?,
-            min_ttl: o.int("min_ttl")?,
-            default_ttl: o.int("default_ttl")?,
-            max_ttl: o.int("max_ttl")?,
-            enable_gzip: o.bool("enable_accept_encoding_gzip")?.unwrap_or(false),
-            enable_brotli: o.bool("enable_accept_encoding_brotli")?.unwrap_or(false),
-            header_behavior: behavior("header_behavior", &headers, &["none", "whitelist"])?,
-            cookie_behavior: behavior("cookie_behavior", &cookies, &all)?,
-            query_string_behavior: behavior("query_string_behavior", &query_strings, &all)?,
-            headers,
-            cookies,
-            query_strings,
-        });
-    }
-    if let Some((at, m)) = root.single("dashboard")? {
-        let o = Obj::new(m, at, strict, &["name"])?;
-        p.dashboard = Some(Dashboard {
-            name: o.name("name")?,
-        });
-    }
-    if let Some((at, m)) = root.single("global_accelerator")? {
-        let o = Obj::new(
-            m,
-            at,
-            strict,
-            &[
-                "name",
-                "enabled",
-                "ip_address_type",
-                "ports",
-                "protocol",
-                "endpoint_group_region",
-                "endpoint_id",
-            ],
-        )?;
-        let ports = o.ints("ports")?;
-        p.global_accelerator = Some(Accelerator {
-            name: o.name("name")?,
-            enabled: o.bool("enabled")?.unwrap_or(true),
-            ip_address_type: o.str("ip_address_type")?.unwrap_or_else(|| "IPV4".into()),
-            ports: if ports.is_empty() { vec![443] } else { ports },
-            protocol: o.str("protocol")?.unwrap_or_else(|| "TCP".into()),
-            endpoint_group_region: o.str("endpoint_group_region")?,
-            endpoint_id: o.str("endpoint_id")?,
-        });
-    }
-    if let Some((at, m)) = root.single("budget")? {
-        let o = Obj::new(m, at, strict, &["monthly_usd", "enforce"])?;
-        if let Some(monthly_usd) = o.num("monthly_usd")? {
-            p.budget = Some(Budget {
-                monthly_usd,
-                enforce: o.bool("enforce")?.unwrap_or(false),
-            });
-        } else if strict && !o.map.contains_key("monthly_usd") {
-            return Err(InputError::schema(
-                o.at,
-                "missing required argument \"monthly_usd\"",
-            ));
-        }
-    }
-    Ok(p)
-}
-
-fn autoscaling(
-    at: String,
-    m: &Map<String, Value>,
-    strict: bool,
-) -> Result<AutoScaling, InputError> {
-    let o = Obj::new(
-        m,
-        at,
-        strict,
-        &[
-            "min_capacity",
-            "max_capacity",
-            "target_utilization",
-            "scale_in_cooldown",
-            "scale_out_cooldown",
-        ],
-    )?;
-    Ok(AutoScaling {
-        min_capacity: o.int("min_capacity")?,
-        max_capacity: o.int("max_capacity")?,
-        target_utilization: o.num("target_utilization")?,
-        scale_in_cooldown: o.int("scale_in_cooldown")?,
-        scale_out_cooldown: o.int("scale_out_cooldown")?,
-    })
+    let mut allowed = model::RESOURCE.names();
+    allowed.extend_from_slice(PROVIDER_ONLY);
+    let root = Obj::new(tree, address.to_string(), strict, &allowed)?;
+    model::read_profile(&root, None)
 }
 
 #[cfg(test)]
@@ -595,17 +375,19 @@ mod tests {
     }
 
     #[test]
-    fn maps_blocks_as_lists() {
+    fn maps_objects_and_keyed_maps() {
         let t = tree(serde_json::json!({
             "name": "x",
-            "traffic": [{"peak_rps": 1000, "latency_ms": "55"}],
-            "lambda": [{"function_name": "a", "reserved_concurrency": 10}, {"function_name": "b"}],
-            "dynamodb": [{"table_name": "tbl", "billing_mode": "PROVISIONED",
-                          "autoscaling": [{"read": [{"min_capacity": 1, "max_capacity": 10}]}]}]
+            "traffic": {"peak_rps": 1000, "latency_ms": "55"},
+            "lambda_pools": {"web": {"function_name": "b"}, "api": {"function_name": "a", "reserved_concurrency": 10}},
+            "dynamodb_tables": {"feeds": {"table_name": "tbl", "billing_mode": "PROVISIONED",
+                          "autoscaling": {"read": {"min_capacity": 1, "max_capacity": 10}}}}
         }));
         let p = profile_from_tree("r", &t, true).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.traffic.latency_ms, Some(55.0));
-        assert_eq!(p.lambdas.len(), 2);
+        // In key order: api, web.
+        let names: Vec<&str> = p.lambdas.iter().map(|l| l.function_name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
         assert_eq!(
             p.dynamodb[0]
                 .read_autoscaling
@@ -618,19 +400,19 @@ mod tests {
     #[test]
     fn rejects_unknown_arguments_and_bad_types() {
         let t = tree(
-            serde_json::json!({"name": "x", "lambda": [{"function_name": "a", "memroy_size": 1}]}),
+            serde_json::json!({"name": "x", "lambda_pools": {"api": {"function_name": "a", "memroy_size": 1}}}),
         );
         let e = profile_from_tree("r", &t, true)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            e.contains("r.lambda[0]") && e.contains("memroy_size"),
+            e.contains("r.lambda_pools[\"api\"]") && e.contains("memroy_size"),
             "{e}"
         );
-        let t = tree(serde_json::json!({"name": "x", "traffic": [{"peak_rps": "lots"}]}));
+        let t = tree(serde_json::json!({"name": "x", "traffic": {"peak_rps": "lots"}}));
         assert!(profile_from_tree("r", &t, true).is_err());
-        let t = tree(serde_json::json!({"lambda": [{"function_name": "a"}]}));
+        let t = tree(serde_json::json!({"lambda_pools": {"a": {"function_name": "a"}}}));
         assert!(
             profile_from_tree("r", &t, true).is_err(),
             "name is required in configuration"

@@ -29,14 +29,18 @@ fn private_state(bytes: &[u8], diags: &mut Diagnostics) -> Option<PrivateState> 
     }
 }
 
+/// Applies `req` (in the verbs' shape, see [`crate::shape`]); `wait` is how
+/// long asynchronous AWS work may take (the `timeouts` of the operation).
 pub async fn apply(
     configured: &Configured,
     req: ApplyRequest,
+    wait: Option<Duration>,
     diags: &mut Diagnostics,
 ) -> ApplyResponse {
     let keep = |req: &ApplyRequest| ApplyResponse {
         new_state: req.prior_state.clone(),
         private: req.planned_private.clone(),
+        identity: None,
     };
     let Some(aws) = configured.aws(diags) else {
         return keep(&req);
@@ -51,7 +55,7 @@ pub async fn apply(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let schema = crate::schema::resource_schema().block;
+    let schema = crate::schema::internal_schema().block;
     let region = aws.region().to_string();
     // Captures a killed earlier apply of this instance persisted but never
     // handed to Terraform; only what this profile (now or in prior state)
@@ -92,6 +96,7 @@ pub async fn apply(
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
+                identity: None,
             };
         }
         // Keep in state only the blocks still to be restored, with their
@@ -99,6 +104,7 @@ pub async fn apply(
         return ApplyResponse {
             new_state: super::parts::only_unrestored(&req.prior_state, &outcome.errors),
             private: outcome.private.to_bytes(),
+            identity: None,
         };
     }
 
@@ -112,13 +118,6 @@ pub async fn apply(
     let previous = (!req.prior_state.is_null())
         .then(|| mapping::profile_from_value(&req.prior_state, Some(&region)));
     let known = state::known_from_state(&req.prior_state);
-    let wait = req
-        .planned_state
-        .get("wait_timeout_seconds")
-        .and_then(Value::as_number)
-        .and_then(|n| n.as_i64())
-        .filter(|s| *s > 0)
-        .map(|s| Duration::from_secs(s as u64));
     let mut opts = ApplyOptions {
         cancel: configured.cancel.clone(),
         ..ApplyOptions::default()
@@ -157,5 +156,6 @@ pub async fn apply(
     ApplyResponse {
         new_state: state::unknowns_to_null(new_state),
         private: outcome.private.to_bytes(),
+        identity: None,
     }
 }

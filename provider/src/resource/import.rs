@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 
 use tfplugin::{AttributePath, Diagnostics, ImportedResource, Value};
 
+use scaling::model::{self, Described};
+
 use super::empty_object;
 use super::import_id;
+use crate::keys::{self, Part};
 use crate::schema;
+use crate::shape::{Shape, Shapes};
 
 fn element(block: &tfplugin::Block, name: &str, pairs: Vec<(&str, Value)>) -> Value {
     let mut obj = match block.nested(name).map(|n| empty_object(&n.block)) {
@@ -29,7 +33,7 @@ pub fn import(id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {
             return Vec::new();
         }
     };
-    let block = schema::resource_schema().block;
+    let block = schema::internal_schema().block;
     let Value::Object(mut top) = empty_object(&block) else {
         return Vec::new();
     };
@@ -126,8 +130,69 @@ pub fn import(id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {
             )]),
         );
     }
+    let shapes = match import_keys(&parsed) {
+        Ok(s) => s,
+        Err(why) => {
+            diags.attribute_error(AttributePath::root(), "Invalid import ID", why);
+            return Vec::new();
+        }
+    };
     vec![ImportedResource {
-        state: Value::Object(top),
+        state: crate::shape::from_lists(&Value::Object(top), &shapes),
         private: Vec::new(),
+        identity: None,
     }]
+}
+
+/// The map key of every repeatable entry the import ID names: its `@KEY`,
+/// or the default key of its AWS object. Two entries on one key are refused.
+fn import_keys(id: &import_id::ImportId) -> Result<Shapes, String> {
+    let lambdas: Vec<Part<'_>> = id
+        .lambdas
+        .iter()
+        .map(|(f, q)| Part::Lambda {
+            function_name: f,
+            qualifier: q.as_deref(),
+        })
+        .collect();
+    let tables: Vec<Part<'_>> = id
+        .tables
+        .iter()
+        .map(|t| Part::Dynamodb { table_name: t })
+        .collect();
+    let quotas: Vec<Part<'_>> = id
+        .quotas
+        .iter()
+        .map(|(s, q)| Part::Quota {
+            service_code: s,
+            quota_code: q,
+        })
+        .collect();
+    let mut shapes = Shapes::default();
+    for (block, parts, explicit) in [
+        (&model::LAMBDA as &dyn Described, lambdas, &id.lambda_keys),
+        (&model::DYNAMODB, tables, &id.table_keys),
+        (&model::QUOTA, quotas, &id.quota_keys),
+    ] {
+        if parts.is_empty() {
+            continue;
+        }
+        let keys: Vec<String> = explicit
+            .iter()
+            .zip(keys::default_keys(&parts))
+            .map(|(e, d)| e.clone().unwrap_or(d))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(dup) = keys.iter().find(|k| !seen.insert(*k)) {
+            return Err(format!(
+                "two entries of {} get the key {dup:?}: give one another key with @KEY. Expected an import ID of the form {}.",
+                block.name(),
+                import_id::FORMAT
+            ));
+        }
+        shapes
+            .blocks
+            .insert(block.location().to_string(), Shape::Present(keys));
+    }
+    Ok(shapes)
 }

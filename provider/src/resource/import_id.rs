@@ -15,6 +15,11 @@
 //! | `cache_policy` | the cache policy id | no |
 //! | `dashboard` | the dashboard name | no |
 //! | `global_accelerator` | the accelerator ARN | no |
+//!
+//! A repeatable value may end in `@KEY`, the map key its entry gets
+//! (`lambda=smuppy-api-handler:prod@api`); without it the entry gets the
+//! default key ([`crate::keys::default_keys`]). `@` is valid in none of
+//! those AWS names.
 
 /// What an import ID names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,10 +32,24 @@ pub struct ImportId {
     pub cache_policy: Option<String>,
     pub dashboard: Option<String>,
     pub global_accelerator: Option<String>,
+    /// The `@KEY` of each entry of `lambdas`, `tables` and `quotas`.
+    pub lambda_keys: Vec<Option<String>>,
+    pub table_keys: Vec<Option<String>>,
+    pub quota_keys: Vec<Option<String>>,
 }
 
 /// The expected format, shown in every parse error.
-pub const FORMAT: &str = "name=NAME[;api_gateway=REST_API_ID/STAGE][;lambda=FUNCTION[:QUALIFIER]]…[;dynamodb=TABLE]…[;quota_request=SERVICE/QUOTA_CODE]…[;cache_policy=ID][;dashboard=NAME][;global_accelerator=ARN]";
+pub const FORMAT: &str = "name=NAME[;api_gateway=REST_API_ID/STAGE][;lambda=FUNCTION[:QUALIFIER][@KEY]]…[;dynamodb=TABLE[@KEY]]…[;quota_request=SERVICE/QUOTA_CODE[@KEY]]…[;cache_policy=ID][;dashboard=NAME][;global_accelerator=ARN]";
+
+/// A repeatable value and its `@KEY`, if any.
+fn keyed<'a>(key: &str, value: &'a str) -> Result<(&'a str, Option<String>), String> {
+    // AWS names hold no `@`; a key may.
+    match value.split_once('@') {
+        None => Ok((value, None)),
+        Some((v, k)) if !v.is_empty() && !k.is_empty() => Ok((v, Some(k.to_string()))),
+        Some(_) => Err(err(format!("{key}={value:?} has an empty value or @KEY"))),
+    }
+}
 
 fn err(why: String) -> String {
     format!("{why}. Expected an import ID of the form {FORMAT}, e.g. \"name=staging;api_gateway=bmkd8zayee/staging;lambda=smuppy-api-handler:prod\".")
@@ -77,6 +96,7 @@ pub fn parse(id: &str) -> Result<ImportId, String> {
                 agw = Some(pair(key, value, '/', "REST_API_ID/STAGE_NAME")?);
             }
             "lambda" => {
+                let (value, k) = keyed(key, value)?;
                 let (f, q) = match value.split_once(':') {
                     Some((f, q)) if !f.is_empty() && !q.is_empty() => {
                         (f.to_string(), Some(q.to_string()))
@@ -86,23 +106,28 @@ pub fn parse(id: &str) -> Result<ImportId, String> {
                     }
                     None => (value.to_string(), None),
                 };
-                if out.lambdas.iter().any(|(g, _)| *g == f) {
-                    return Err(err(format!("lambda {f:?} appears twice")));
+                if out.lambdas.iter().any(|(g, r)| *g == f && *r == q) {
+                    return Err(err(format!("lambda {value:?} appears twice")));
                 }
                 out.lambdas.push((f, q));
+                out.lambda_keys.push(k);
             }
             "dynamodb" => {
+                let (value, k) = keyed(key, value)?;
                 if out.tables.iter().any(|t| t == value) {
                     return Err(err(format!("dynamodb {value:?} appears twice")));
                 }
                 out.tables.push(value.to_string());
+                out.table_keys.push(k);
             }
             "quota_request" => {
+                let (value, k) = keyed(key, value)?;
                 let q = pair(key, value, '/', "SERVICE_CODE/QUOTA_CODE")?;
                 if out.quotas.contains(&q) {
                     return Err(err(format!("quota_request {value:?} appears twice")));
                 }
                 out.quotas.push(q);
+                out.quota_keys.push(k);
             }
             "cache_policy" => once(&mut cp, key, value)?,
             "dashboard" => once(&mut dash, key, value)?,
@@ -178,6 +203,29 @@ mod tests {
         assert!(id
             .global_accelerator
             .is_some_and(|a| a.ends_with("accelerator/x")));
+    }
+
+    #[test]
+    fn repeatable_values_take_a_key() {
+        let id = parse("name=p;lambda=f:prod@api;lambda=f:live;dynamodb=tbl@feeds;quota_request=lambda/L-B99A9384@conc").unwrap();
+        assert_eq!(
+            id.lambdas,
+            vec![
+                ("f".into(), Some("prod".into())),
+                ("f".into(), Some("live".into()))
+            ]
+        );
+        assert_eq!(id.lambda_keys, vec![Some("api".to_string()), None]);
+        assert_eq!(id.table_keys, vec![Some("feeds".to_string())]);
+        assert_eq!(id.tables, vec!["tbl".to_string()]);
+        assert_eq!(id.quota_keys, vec![Some("conc".to_string())]);
+        for bad in [
+            "name=p;lambda=f@",
+            "name=p;dynamodb=@k",
+            "name=p;lambda=f:q;lambda=f:q@x",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -168,7 +168,8 @@ fn plan_object(
                         &nb.block,
                         cfg_elems.get(i).unwrap_or(&Value::Null),
                         e,
-                        prior_elems.get(i),
+                        // A null element: an entry (map key) new in this plan.
+                        prior_elems.get(i).filter(|p| !p.is_null()),
                     )
                 })
                 .collect();
@@ -191,7 +192,7 @@ pub fn plan(
     if proposed.is_null() {
         return Value::Null;
     }
-    let schema = schema::resource_schema().block;
+    let schema = schema::internal_schema().block;
     let prior_opt = (!prior.is_null()).then_some(prior);
     let mut planned = plan_object("", &schema, config, proposed, prior_opt);
 
@@ -387,7 +388,7 @@ mod tests {
 
     #[test]
     fn optional_computed_left_null_on_create_becomes_unknown() {
-        let block = schema::resource_schema().block;
+        let block = schema::internal_schema().block;
         let agw = block
             .nested("api_gateway")
             .map(|n| n.block.clone())
@@ -408,7 +409,7 @@ mod tests {
 
     #[test]
     fn computed_values_stay_known_when_nothing_they_depend_on_changes() {
-        let block = schema::resource_schema().block;
+        let block = schema::internal_schema().block;
         let q = block
             .nested("quota_request")
             .map(|n| n.block.clone())
@@ -574,7 +575,7 @@ mod extreme_numbers {
     /// the plan says nothing wrong about them and computes no NaN.
     #[test]
     fn huge_traffic_numbers_plan_without_nan() {
-        let block = schema::resource_schema().block;
+        let block = schema::internal_schema().block;
         let tblock = block.nested("traffic").unwrap().block.clone();
         let lblock = block.nested("lambda").unwrap().block.clone();
         let num = |t: &str| Value::Number(tfplugin::Number::parse(t).unwrap());

@@ -18,18 +18,20 @@ pub async fn read(
         return ReadResponse {
             new_state: Value::Null,
             private: req.private,
+            identity: None,
         };
     }
     let Some(aws) = configured.aws(diags) else {
         return ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity: None,
         };
     };
     let profile = mapping::profile_from_value(&req.current_state, Some(aws.region()));
     let known = state::known_from_state(&req.current_state);
     let (observed, errors) = scaling_aws::read_profile(&aws, &profile, &known).await;
-    let schema = crate::schema::resource_schema().block;
+    let schema = crate::schema::internal_schema().block;
     for e in &errors {
         crate::diagnostics::push_component(e, &schema, false, diags);
     }
@@ -37,6 +39,7 @@ pub async fn read(
         return ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity: None,
         };
     }
     let mut new_state = state::apply_observed(&req.current_state, &observed);
@@ -51,5 +54,6 @@ pub async fn read(
     ReadResponse {
         new_state,
         private: req.private,
+        identity: None,
     }
 }

@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 
 use tfplugin::{AttributePath, Diagnostics, Value};
 
-use scaling::bounds::AWS_INTEGER_MAX;
 use scaling::ids;
+use scaling::model::{self, Check, Described};
 
 use crate::fields::{check_enum, check_int, check_range, Obj};
-
-const BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", "all"];
 
 pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
     // The rule engine's verdicts come first; a check of ours on an attribute
@@ -33,7 +31,7 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
 fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
-    id_checks(config, diags);
+    model_checks(&model::RESOURCE, &root, diags);
 
     if let Some(name) = root.str("name") {
         if name.trim().is_empty() {
@@ -44,46 +42,9 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    check_int(
-        &root,
-        "wait_timeout_seconds",
-        1,
-        Some(86_400),
-        "wait_timeout_seconds",
-        diags,
-    );
 
-    if let Some((p, v)) = root.single("traffic") {
+    if let Some((p, v)) = root.single(model::TRAFFIC.location) {
         let t = Obj::new(v, &p);
-        check_range(&t, "peak_rps", 0.0, None, "peak_rps", diags);
-        check_range(&t, "latency_ms", 0.0, Some(900_000.0), "latency_ms", diags);
-        check_range(
-            &t,
-            "cache_hit_ratio",
-            0.0,
-            Some(1.0),
-            "cache_hit_ratio",
-            diags,
-        );
-        check_range(
-            &t,
-            "reads_per_request",
-            0.0,
-            None,
-            "reads_per_request",
-            diags,
-        );
-        check_range(
-            &t,
-            "writes_per_request",
-            0.0,
-            None,
-            "writes_per_request",
-            diags,
-        );
-        check_range(&t, "monthly_requests", 0.0, None, "monthly_requests", diags);
-        check_range(&t, "response_bytes", 0.0, None, "response_bytes", diags);
-        check_range(&t, "item_size_kb", 0.0, Some(400.0), "item_size_kb", diags);
         if let Some(r) = t.f64("average_to_peak_ratio") {
             if !(r > 0.0 && r <= 1.0) {
                 diags.attribute_error(
@@ -93,19 +54,17 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
                 );
             }
         }
-        check_enum(&t, "architecture", &["x86_64", "arm64"], diags);
     }
 
     let mut quotas: BTreeMap<(String, String), AttributePath> = BTreeMap::new();
-    for (p, v) in root.blocks("quota_request") {
+    for (p, v) in root.blocks(model::QUOTA.location) {
         let q = Obj::new(v, &p);
-        check_range(&q, "desired_value", 0.0, Some(1e10), "desired_value", diags);
         if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
             let key = (s.to_string(), c.to_string());
             if let Some(first) = quotas.get(&key) {
                 diags.attribute_error(
                     p.clone(),
-                    "Duplicate quota_request",
+                    format!("Duplicate {} entry", model::QUOTA.name),
                     format!("Quota {s}/{c} is already requested by {first}; AWS allows one open request per quota."),
                 );
             } else {
@@ -114,25 +73,8 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single("api_gateway") {
+    if let Some((p, v)) = root.single(model::API_GATEWAY.location) {
         let a = Obj::new(v, &p);
-        check_range(&a, "rate_limit", 0.0, None, "rate_limit", diags);
-        check_int(
-            &a,
-            "burst_limit",
-            0,
-            Some(i32::MAX as i64),
-            "burst_limit",
-            diags,
-        );
-        check_int(
-            &a,
-            "integration_timeout_ms",
-            50,
-            Some(300_000),
-            "integration_timeout_ms",
-            diags,
-        );
         let burst_set = !matches!(a.field("burst_limit"), crate::fields::Field::Null);
         let rate_set = !matches!(a.field("rate_limit"), crate::fields::Field::Null);
         if burst_set && !rate_set {
@@ -144,102 +86,36 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    let mut functions: BTreeMap<String, AttributePath> = BTreeMap::new();
-    for (p, v) in root.blocks("lambda") {
+    // One function may carry two pools on two qualifiers.
+    let mut functions: BTreeMap<(String, Option<String>), AttributePath> = BTreeMap::new();
+    for (p, v) in root.blocks(model::LAMBDA.location) {
         let l = Obj::new(v, &p);
-        // Lambda takes these as `integer` shapes (32-bit).
-        check_int(
-            &l,
-            "reserved_concurrency",
-            0,
-            Some(AWS_INTEGER_MAX),
-            "reserved_concurrency",
-            diags,
-        );
-        check_int(
-            &l,
-            "provisioned_concurrency",
-            1,
-            Some(AWS_INTEGER_MAX),
-            "provisioned_concurrency",
-            diags,
-        );
-        // Ranges (128–10,240 MB, 1–900 s), the qualifier and provisioned ≤
-        // reserved are the rule engine's (LIM002, LIM004, LIM006, LIM010).
-        check_int(
-            &l,
-            "memory_size",
-            1,
-            Some(AWS_INTEGER_MAX),
-            "memory_size (MB)",
-            diags,
-        );
-        check_int(
-            &l,
-            "timeout",
-            1,
-            Some(AWS_INTEGER_MAX),
-            "timeout (seconds)",
-            diags,
-        );
         if let Some(name) = l.str("function_name") {
-            if let Some(first) = functions.get(name) {
+            let key = (name.to_string(), l.str("qualifier").map(str::to_string));
+            if let Some(first) = functions.get(&key) {
+                let what = match &key.1 {
+                    Some(q) => format!("{name}:{q}"),
+                    None => name.to_string(),
+                };
                 diags.attribute_error(
                     l.path_of("function_name"),
-                    "Duplicate lambda block",
-                    format!("Function {name:?} is already managed by {first}."),
+                    format!("Duplicate {} entry", model::LAMBDA.name),
+                    format!("Function {what:?} is already managed by {first}."),
                 );
             } else {
-                functions.insert(name.to_string(), p.clone());
+                functions.insert(key, p.clone());
             }
         }
     }
 
     let mut tables: BTreeMap<String, AttributePath> = BTreeMap::new();
-    for (p, v) in root.blocks("dynamodb") {
+    for (p, v) in root.blocks(model::DYNAMODB.location) {
         let d = Obj::new(v, &p);
-        check_enum(
-            &d,
-            "billing_mode",
-            &["PAY_PER_REQUEST", "PROVISIONED"],
-            diags,
-        );
-        check_int(&d, "read_capacity", 1, None, "read_capacity", diags);
-        check_int(&d, "write_capacity", 1, None, "write_capacity", diags);
-        if let Some((ap, av)) = d.single("autoscaling") {
-            let a = Obj::new(av, &ap);
-            for dim in ["read", "write"] {
-                if let Some((dp, dv)) = a.single(dim) {
-                    let s = Obj::new(dv, &dp);
-                    // Application Auto Scaling `integer` shapes (32-bit).
-                    let max = Some(AWS_INTEGER_MAX);
-                    check_int(&s, "min_capacity", 1, max, "min_capacity", diags);
-                    check_int(&s, "max_capacity", 1, max, "max_capacity", diags);
-                    check_range(
-                        &s,
-                        "target_utilization",
-                        0.0,
-                        None,
-                        "target_utilization (percent)",
-                        diags,
-                    );
-                    check_int(&s, "scale_in_cooldown", 0, max, "scale_in_cooldown", diags);
-                    check_int(
-                        &s,
-                        "scale_out_cooldown",
-                        0,
-                        max,
-                        "scale_out_cooldown",
-                        diags,
-                    );
-                }
-            }
-        }
         if let Some(name) = d.str("table_name") {
             if let Some(first) = tables.get(name) {
                 diags.attribute_error(
                     d.path_of("table_name"),
-                    "Duplicate dynamodb block",
+                    format!("Duplicate {} entry", model::DYNAMODB.name),
                     format!("Table {name:?} is already managed by {first}."),
                 );
             } else {
@@ -248,11 +124,8 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    if let Some((p, v)) = root.single("cache_policy") {
+    if let Some((p, v)) = root.single(model::CACHE_POLICY.location) {
         let c = Obj::new(v, &p);
-        for ttl in ["min_ttl", "default_ttl", "max_ttl"] {
-            check_int(&c, ttl, 0, Some(31_536_000 * 100), ttl, diags);
-        }
         if let Some(comment) = c.str("comment") {
             if comment.chars().count() > 128 {
                 diags.attribute_error(
@@ -262,18 +135,12 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
                 );
             }
         }
-        check_enum(&c, "header_behavior", &["none", "whitelist"], diags);
-        check_enum(&c, "cookie_behavior", BEHAVIORS, diags);
-        check_enum(&c, "query_string_behavior", BEHAVIORS, diags);
         for (behavior, list) in [
-            ("header_behavior", "headers"),
             ("cookie_behavior", "cookies"),
             ("query_string_behavior", "query_strings"),
         ] {
-            // More than 10 items is LIM018; headers without "whitelist" is SEC003.
-            if list == "headers" {
-                continue;
-            }
+            // More than 10 items is LIM018; headers without "whitelist" is
+            // SEC003, so headers are the rule engine's.
             let items = c.strings(list);
             let b = c.str(behavior).unwrap_or("none");
             let needs_list = matches!(b, "whitelist" | "allExcept");
@@ -294,12 +161,8 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
     }
 
-    // The dashboard's only check is its name's (scaling::ids::ATTRIBUTES).
-
-    if let Some((p, v)) = root.single("global_accelerator") {
+    if let Some((p, v)) = root.single(model::ACCELERATOR.location) {
         let g = Obj::new(v, &p);
-        check_enum(&g, "ip_address_type", &["IPV4", "DUAL_STACK"], diags);
-        check_enum(&g, "protocol", &["TCP", "UDP"], diags);
         for port in g.number_elements("ports") {
             if !(port.is_integer() && port.as_i64().is_some_and(|p| (1..=65535).contains(&p))) {
                 diags.attribute_error(
@@ -311,21 +174,24 @@ fn own_checks(config: &Value, diags: &mut Diagnostics) {
         }
         // An API Gateway endpoint is LIM014.
     }
-
-    if let Some((p, v)) = root.single("budget") {
-        let b = Obj::new(v, &p);
-        check_range(&b, "monthly_usd", 0.0, None, "monthly_usd", diags);
-    }
 }
 
-/// The ids, names and codes of a resource value that AWS cannot take, each
-/// reported on its attribute.
-fn id_checks(value: &Value, diags: &mut Diagnostics) {
-    let root_path = AttributePath::root();
-    let root = Obj::new(value, &root_path);
-    for (block, attr, rule, summary) in ids::ATTRIBUTES {
-        for (p, v) in root.blocks(block) {
-            check_id(&Obj::new(v, &p), attr, *rule, summary, diags);
+/// The checks the model states for every attribute of `block` (and of its
+/// nested blocks), on the object `obj`: ranges, whole numbers, allowed
+/// values, and what AWS accepts as ids, names and codes.
+fn model_checks(block: &dyn Described, obj: &Obj<'_>, diags: &mut Diagnostics) {
+    for f in block.fields() {
+        match f.check {
+            Check::None => {}
+            Check::Int { min, max, what } => check_int(obj, f.name, min, max, what, diags),
+            Check::Range { min, max, what } => check_range(obj, f.name, min, max, what, diags),
+            Check::OneOf(allowed) => check_enum(obj, f.name, allowed, diags),
+            Check::Id(rule, summary) => check_id(obj, f.name, rule, summary, diags),
+        }
+    }
+    for child in block.blocks() {
+        for (p, v) in obj.blocks(child.location()) {
+            model_checks(*child, &Obj::new(v, &p), diags);
         }
     }
 }
@@ -505,7 +371,10 @@ mod tests {
                     ("provisioned_concurrency", Value::int(20)),
                     ("memory_size", Value::int(64)),
                 ]),
-                obj(vec![("function_name", "g".into())]),
+                obj(vec![
+                    ("function_name", "g".into()),
+                    ("qualifier", "prod".into()),
+                ]),
             ]),
         )]);
         let mut d = Diagnostics::new();

@@ -366,3 +366,58 @@ pub async fn get_schema(
         Err(_) => Err("call timed out".to_string()),
     }
 }
+
+/// The value type of a block as the server reports it, rebuilt from the
+/// wire alone: attribute types from their type JSON or `nested_type`,
+/// nested blocks by their nesting.
+pub fn block_type_from_proto(b: &tfplugin::proto::tfplugin6::schema::Block) -> tfplugin::Type {
+    use tfplugin::proto::tfplugin6::schema::nested_block::NestingMode;
+    use tfplugin::Type;
+    let mut attrs = std::collections::BTreeMap::new();
+    for a in &b.attributes {
+        attrs.insert(a.name.clone(), attribute_type_from_proto(a));
+    }
+    for nb in &b.block_types {
+        let inner = block_type_from_proto(nb.block.as_ref().expect("nested block"));
+        let ty = match NestingMode::try_from(nb.nesting).expect("nesting mode") {
+            NestingMode::Single | NestingMode::Group => inner,
+            NestingMode::List => Type::list(inner),
+            NestingMode::Set => Type::set(inner),
+            NestingMode::Map => Type::map(inner),
+            NestingMode::Invalid => panic!("invalid nesting of {}", nb.type_name),
+        };
+        attrs.insert(nb.type_name.clone(), ty);
+    }
+    Type::Object {
+        attributes: attrs,
+        optional: vec![],
+    }
+}
+
+/// An attribute's value type from the wire: its type JSON, or the type its
+/// `nested_type` implies (exactly one of the two must be set).
+pub fn attribute_type_from_proto(
+    a: &tfplugin::proto::tfplugin6::schema::Attribute,
+) -> tfplugin::Type {
+    use tfplugin::proto::tfplugin6::schema::object::NestingMode;
+    use tfplugin::Type;
+    match &a.nested_type {
+        Some(obj) => {
+            assert!(a.r#type.is_empty(), "{}: both type and nested_type", a.name);
+            let object = Type::object(
+                obj.attributes
+                    .iter()
+                    .map(|i| (i.name.clone(), attribute_type_from_proto(i))),
+            );
+            match NestingMode::try_from(obj.nesting).expect("nesting mode") {
+                NestingMode::Single => object,
+                NestingMode::List => Type::list(object),
+                NestingMode::Set => Type::set(object),
+                NestingMode::Map => Type::map(object),
+                NestingMode::Invalid => panic!("invalid nesting of {}", a.name),
+            }
+        }
+        None => tfplugin::value::json::type_from_json(&String::from_utf8_lossy(&a.r#type))
+            .unwrap_or_else(|e| panic!("{}: attribute type JSON: {e}", a.name)),
+    }
+}

@@ -1,11 +1,15 @@
 //! A minimal provider served with `tfplugin`, used by the crate's
-//! integration tests and as a template: one resource type,
-//! `fixture_thing`, that keeps everything in state.
+//! integration tests and as a template. Resource types keep everything in
+//! state: `fixture_thing` (typed attributes and a block list, below) and
+//! `fixture_nested` (nested attributes, in `nested.rs`).
 //!
+//! `fixture_thing`:
 //! - planning a thing named `boom` panics (to exercise the panic guard);
 //! - apply leaves null attributes and empty block lists out of its result:
 //!   the server fills in every schema key;
 //! - a `size` of 13 in apply yields a partial state with an error.
+
+mod nested;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -35,6 +39,7 @@ impl Provider for FixtureProvider {
     fn resources(&self) -> BTreeMap<String, Arc<dyn Resource>> {
         let mut m: BTreeMap<String, Arc<dyn Resource>> = BTreeMap::new();
         m.insert("fixture_thing".to_string(), Arc::new(Thing));
+        m.insert("fixture_nested".to_string(), Arc::new(nested::Nested));
         m
     }
 
@@ -92,6 +97,7 @@ impl Resource for Thing {
         ReadResponse {
             new_state: req.current_state,
             private: req.private,
+            identity: None,
         }
     }
 
@@ -108,6 +114,7 @@ impl Resource for Thing {
             planned_state: planned,
             requires_replace: Vec::new(),
             planned_private: b"planned".to_vec(),
+            identity: None,
         }
     }
 
@@ -116,6 +123,7 @@ impl Resource for Thing {
             return ApplyResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
+                identity: None,
             };
         }
         let name = req
@@ -147,6 +155,7 @@ impl Resource for Thing {
         ApplyResponse {
             new_state: Value::Object(m),
             private: req.planned_private,
+            identity: None,
         }
     }
 
@@ -157,6 +166,7 @@ impl Resource for Thing {
         vec![ImportedResource {
             state: Value::Object(m),
             private: Vec::new(),
+            identity: None,
         }]
     }
 }

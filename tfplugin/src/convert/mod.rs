@@ -5,17 +5,25 @@
 //! crate always answers in msgpack. Decoding follows Terraform's own rule:
 //! msgpack if non-empty, else JSON if non-empty, else null.
 
+mod identity;
+
+pub use identity::identity_schema_to_proto;
+pub(crate) use identity::{decode_identity, encode_identity};
+
 use crate::diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 use crate::proto::tfplugin6 as pb;
-use crate::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::schema::{
+    Attribute, Block, NestedAttributes, NestedBlock, Nesting, ObjectNesting, Schema,
+};
 use crate::value::{self, CodecError, Type, Value};
 
 // ---------------------------------------------------------------------------
 // Schemas
 
 /// A schema as GetProviderSchema reports it. Attribute types are the compact
-/// cty type JSON (`"string"`, `["list","number"]`, …); descriptions are
-/// markdown.
+/// cty type JSON (`"string"`, `["list","number"]`, …); a nested attribute
+/// sends `nested_type` (its inner attributes and nesting) and an empty
+/// `type`, as the protocol requires; descriptions are markdown.
 pub fn schema_to_proto(schema: &Schema) -> pb::Schema {
     pb::Schema {
         version: schema.version,
@@ -35,10 +43,14 @@ fn block_to_proto(block: &Block, version: i64) -> pb::schema::Block {
 }
 
 fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
+    let (r#type, nested_type) = match &a.nested {
+        Some(n) => (Vec::new(), Some(object_to_proto(n))),
+        None => (value::json::type_to_json(&a.ty).into_bytes(), None),
+    };
     pb::schema::Attribute {
         name: a.name.clone(),
-        r#type: value::json::type_to_json(&a.ty).into_bytes(),
-        nested_type: None,
+        r#type,
+        nested_type,
         description: a.description.clone(),
         required: a.required,
         optional: a.optional,
@@ -47,6 +59,23 @@ fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
         description_kind: pb::StringKind::Markdown as i32,
         deprecated: a.deprecated,
         write_only: a.write_only,
+    }
+}
+
+fn object_to_proto(n: &NestedAttributes) -> pb::schema::Object {
+    use pb::schema::object::NestingMode;
+    let nesting = match n.nesting {
+        ObjectNesting::Single => NestingMode::Single,
+        ObjectNesting::List => NestingMode::List,
+        ObjectNesting::Set => NestingMode::Set,
+        ObjectNesting::Map => NestingMode::Map,
+    };
+    #[allow(deprecated)]
+    pb::schema::Object {
+        attributes: n.attributes.iter().map(attribute_to_proto).collect(),
+        nesting: nesting as i32,
+        min_items: 0,
+        max_items: 0,
     }
 }
 
@@ -231,23 +260,58 @@ pub(crate) fn encode_response_value(
 ///   collection (Terraform rejects null for those);
 /// - a missing single nested block becomes null; a missing or null group
 ///   block becomes an object whose own keys are filled the same way;
-/// - nested block values are conformed recursively.
+/// - nested block values are conformed recursively;
+/// - a nested attribute stays null when null (unlike a block, it may be),
+///   and otherwise each of its objects carries every inner attribute, the
+///   same way, recursively; a map nested attribute becomes a map and a list
+///   or set one takes the kind of its nesting.
 ///
 /// Keys the schema does not know are left alone (encoding then reports
 /// them), and values that are null, unknown or not objects are returned
 /// unchanged: only structure is filled in, nothing is invented.
 pub fn conform(value: Value, block: &Block) -> Value {
+    let value = conform_attributes(value, &block.attributes);
     let Value::Object(mut m) = value else {
         return value;
     };
-    for a in &block.attributes {
-        m.entry(a.name.clone()).or_insert(Value::Null);
-    }
     for nb in &block.blocks {
         let current = m.remove(&nb.type_name).unwrap_or(Value::Null);
         m.insert(nb.type_name.clone(), conform_nested(current, nb));
     }
     Value::Object(m)
+}
+
+/// Fills in the attributes of an object (see [`conform`]).
+fn conform_attributes(value: Value, attributes: &[Attribute]) -> Value {
+    let Value::Object(mut m) = value else {
+        return value;
+    };
+    for a in attributes {
+        let current = m.remove(&a.name).unwrap_or(Value::Null);
+        let v = match &a.nested {
+            Some(n) => conform_nested_attribute(current, n),
+            None => current,
+        };
+        m.insert(a.name.clone(), v);
+    }
+    Value::Object(m)
+}
+
+fn conform_nested_attribute(v: Value, n: &NestedAttributes) -> Value {
+    let inner = |e: Value| conform_attributes(e, &n.attributes);
+    match (n.nesting, v) {
+        (_, Value::Null) => Value::Null,
+        (ObjectNesting::List, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+            Value::List(items.into_iter().map(inner).collect())
+        }
+        (ObjectNesting::Set, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+            Value::Set(items.into_iter().map(inner).collect())
+        }
+        (ObjectNesting::Map, Value::Map(entries) | Value::Object(entries)) => {
+            Value::Map(entries.into_iter().map(|(k, e)| (k, inner(e))).collect())
+        }
+        (_, other) => inner(other),
+    }
 }
 
 fn conform_nested(v: Value, nb: &NestedBlock) -> Value {
@@ -284,179 +348,4 @@ fn conform_nested(v: Value, nb: &NestedBlock) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeMap;
-
-    fn schema() -> Block {
-        Block::new("root")
-            .attr(Attribute::required("name", Type::String))
-            .attr(Attribute::computed("id", Type::String))
-            .block(NestedBlock::new(
-                "rule",
-                Nesting::List,
-                Block::new("").attr(Attribute::optional("n", Type::Number)),
-            ))
-            .block(NestedBlock::new(
-                "tags",
-                Nesting::Map,
-                Block::new("").attr(Attribute::optional("v", Type::String)),
-            ))
-            .block(NestedBlock::new(
-                "one",
-                Nesting::Single,
-                Block::new("").attr(Attribute::optional("x", Type::Bool)),
-            ))
-            .block(NestedBlock::new(
-                "grp",
-                Nesting::Group,
-                Block::new("").attr(Attribute::optional("y", Type::Bool)),
-            ))
-            .block(NestedBlock::new(
-                "st",
-                Nesting::Set,
-                Block::new("").attr(Attribute::optional("z", Type::String)),
-            ))
-    }
-
-    fn obj(pairs: Vec<(&str, Value)>) -> Value {
-        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-    }
-
-    #[test]
-    fn conform_fills_every_key() {
-        let v = conform(obj(vec![("name", Value::string("a"))]), &schema());
-        let expected = obj(vec![
-            ("name", Value::string("a")),
-            ("id", Value::Null),
-            ("rule", Value::List(vec![])),
-            ("tags", Value::Map(BTreeMap::new())),
-            ("one", Value::Null),
-            ("grp", obj(vec![("y", Value::Null)])),
-            ("st", Value::Set(vec![])),
-        ]);
-        assert_eq!(v, expected);
-    }
-
-    #[test]
-    fn conform_recurses_into_blocks_and_keeps_values() {
-        let v = conform(
-            obj(vec![
-                ("name", Value::string("a")),
-                ("id", Value::unknown()),
-                (
-                    "rule",
-                    Value::List(vec![obj(vec![]), obj(vec![("n", Value::int(3))])]),
-                ),
-                ("one", obj(vec![])),
-                ("st", Value::Null),
-            ]),
-            &schema(),
-        );
-        let rule = v
-            .get("rule")
-            .and_then(Value::as_elements)
-            .map(<[Value]>::to_vec);
-        assert_eq!(
-            rule,
-            Some(vec![
-                obj(vec![("n", Value::Null)]),
-                obj(vec![("n", Value::int(3))])
-            ])
-        );
-        assert_eq!(v.get("one"), Some(&obj(vec![("x", Value::Null)])));
-        assert_eq!(v.get("id"), Some(&Value::unknown()));
-        assert_eq!(v.get("st"), Some(&Value::Set(vec![])));
-    }
-
-    #[test]
-    fn conform_leaves_null_and_unknown_roots() {
-        assert_eq!(conform(Value::Null, &schema()), Value::Null);
-        assert_eq!(conform(Value::unknown(), &schema()), Value::unknown());
-    }
-
-    #[test]
-    fn paths_round_trip() {
-        let p = AttributePath::attr("lambda")
-            .then_index(2)
-            .then_attr("tags")
-            .then_key("env");
-        assert_eq!(path_from_proto(&path_to_proto(&p)), p);
-        assert_eq!(path_to_proto(&p).steps.len(), 4);
-    }
-
-    #[test]
-    fn diagnostics_convert_severity_and_path() {
-        let mut d = Diagnostics::new();
-        d.attribute_warning(AttributePath::attr("x"), "w", "detail");
-        d.error("e", "");
-        let pbd = diagnostics_to_proto(&d);
-        assert_eq!(pbd[0].severity, pb::diagnostic::Severity::Warning as i32);
-        assert_eq!(pbd[1].severity, pb::diagnostic::Severity::Error as i32);
-        assert!(pbd[1].attribute.is_none());
-        assert_eq!(diagnostic_from_proto(&pbd[0]), d.0[0]);
-        let invalid = pb::Diagnostic {
-            severity: 0,
-            ..Default::default()
-        };
-        assert_eq!(diagnostic_from_proto(&invalid).severity, Severity::Error);
-    }
-
-    #[test]
-    fn schema_conversion_sets_kinds_and_nesting() {
-        let s = Schema {
-            version: 3,
-            block: schema(),
-        };
-        let p = schema_to_proto(&s);
-        assert_eq!(p.version, 3);
-        let b = p.block.as_ref().map(|b| b.block_types.len());
-        assert_eq!(b, Some(5));
-        let blk = p.block.unwrap_or_default();
-        assert_eq!(blk.description_kind, pb::StringKind::Markdown as i32);
-        let name = &blk.attributes[0];
-        assert_eq!(name.name, "name");
-        assert!(name.required && !name.optional);
-        assert_eq!(
-            name.r#type,
-            value::json::type_to_json(&Type::String).into_bytes()
-        );
-        let nestings: Vec<i32> = blk.block_types.iter().map(|b| b.nesting).collect();
-        use pb::schema::nested_block::NestingMode as N;
-        assert_eq!(
-            nestings,
-            vec![
-                N::List as i32,
-                N::Map as i32,
-                N::Single as i32,
-                N::Group as i32,
-                N::Set as i32
-            ]
-        );
-    }
-
-    #[test]
-    fn absent_and_empty_dynamic_values_are_null() {
-        let ty = schema().implied_type();
-        assert_eq!(decode_dynamic(None, &ty), Ok(Value::Null));
-        assert_eq!(
-            decode_dynamic(Some(&pb::DynamicValue::default()), &ty),
-            Ok(Value::Null)
-        );
-    }
-
-    #[test]
-    fn malformed_bytes_become_a_diagnostic() {
-        let ty = schema().implied_type();
-        let mut diags = Diagnostics::new();
-        let dv = pb::DynamicValue {
-            msgpack: vec![0xc1, 0xff, 0x00],
-            json: vec![],
-        };
-        assert!(decode_request_value(Some(&dv), &ty, "config", &mut diags).is_none());
-        assert!(diags.has_errors());
-        assert!(diags.0[0]
-            .summary
-            .starts_with("Invalid value from Terraform"));
-    }
-}
+mod tests;

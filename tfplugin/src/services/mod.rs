@@ -2,8 +2,8 @@
 //!
 //! - `tfplugin6.Provider`, translated to the [`Provider`] and [`Resource`]
 //!   traits. RPCs for features this crate does not offer (ephemeral, list,
-//!   action and state-store resources, functions, moves, config generation,
-//!   identity upgrades) answer Unimplemented, which Terraform accepts as
+//!   action and state-store resources, functions, moves, config
+//!   generation) answer Unimplemented, which Terraform accepts as
 //!   long as the schema does not advertise them.
 //! - `plugin.GRPCController` (Shutdown), `plugin.GRPCStdio` (a stream that
 //!   stays open and sends nothing), `plugin.GRPCBroker` (accepted, idle).
@@ -13,29 +13,30 @@
 //! process keeps serving. Errors are always diagnostics, never gRPC errors.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
 
-use futures::{FutureExt, StreamExt};
-use tokio::sync::watch;
-use tonic::codegen::BoxStream;
-use tonic::{Request, Response, Status, Streaming};
-use tracing::Instrument;
+use tonic::{Request, Response, Status};
 
 use crate::convert::{
-    decode_request_value, diagnostics_to_proto, encode_response_value, path_to_proto,
-    schema_to_proto, server_capabilities,
+    decode_identity, decode_request_value, diagnostics_to_proto, encode_identity,
+    encode_response_value, identity_schema_to_proto, path_to_proto, schema_to_proto,
+    server_capabilities,
 };
-use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::proto::plugin;
+use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
 use crate::provider::{
     ApplyRequest, ConfigureRequest, PlanRequest, Provider, ReadRequest, Resource,
 };
-use crate::schema::Schema;
+use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
+
+mod go_plugin;
+mod guard;
+mod state;
+
+use guard::guard;
+
+pub(crate) use go_plugin::{Broker, Controller, ShutdownSignal, Stdio};
 
 /// Largest message accepted or sent (terraform-plugin-go uses the same).
 pub(crate) const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
@@ -43,7 +44,15 @@ pub(crate) const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
 /// The schemas, computed once (lazily, inside the panic guard).
 struct Catalog {
     provider_schema: Schema,
-    resources: BTreeMap<String, (Arc<dyn Resource>, Schema)>,
+    resources: BTreeMap<String, Entry>,
+}
+
+/// A resource type with its schemas.
+#[derive(Clone)]
+struct Entry {
+    resource: Arc<dyn Resource>,
+    schema: Schema,
+    identity: Option<IdentitySchema>,
 }
 
 struct Inner<P> {
@@ -75,8 +84,12 @@ impl<P: Provider> ProviderService<P> {
                 .resources()
                 .into_iter()
                 .map(|(name, r)| {
-                    let schema = r.schema();
-                    (name, (r, schema))
+                    let entry = Entry {
+                        schema: r.schema(),
+                        identity: r.identity_schema(),
+                        resource: r,
+                    };
+                    (name, entry)
                 })
                 .collect();
             Catalog {
@@ -86,14 +99,10 @@ impl<P: Provider> ProviderService<P> {
         })
     }
 
-    /// The resource and its schema, or an error diagnostic.
-    fn resource(
-        &self,
-        type_name: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<(Arc<dyn Resource>, Schema)> {
+    /// The resource and its schemas, or an error diagnostic.
+    fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<Entry> {
         match self.catalog().resources.get(type_name) {
-            Some((r, s)) => Some((Arc::clone(r), s.clone())),
+            Some(entry) => Some(entry.clone()),
             None => {
                 diags.error(
                     "Unknown resource type",
@@ -112,93 +121,6 @@ fn unknown_data_source(type_name: &str) -> Vec<pb::Diagnostic> {
         format!("This provider does not implement the data source {type_name:?}."),
     );
     diagnostics_to_proto(&d)
-}
-
-/// A response that can report a panic in its handler.
-trait PanicResponse: Default {
-    fn from_panic(d: pb::Diagnostic) -> Self;
-}
-
-macro_rules! panic_response {
-    ($($t:ty => $field:ident),* $(,)?) => {
-        $(impl PanicResponse for $t {
-            fn from_panic(d: pb::Diagnostic) -> Self {
-                let mut r = Self::default();
-                r.$field.push(d);
-                r
-            }
-        })*
-    };
-}
-
-panic_response! {
-    pb::get_metadata::Response => diagnostics,
-    pb::get_provider_schema::Response => diagnostics,
-    pb::validate_provider_config::Response => diagnostics,
-    pb::validate_resource_config::Response => diagnostics,
-    pb::validate_data_resource_config::Response => diagnostics,
-    pb::upgrade_resource_state::Response => diagnostics,
-    pb::get_resource_identity_schemas::Response => diagnostics,
-    pb::configure_provider::Response => diagnostics,
-    pb::read_resource::Response => diagnostics,
-    pb::plan_resource_change::Response => diagnostics,
-    pb::apply_resource_change::Response => diagnostics,
-    pb::import_resource_state::Response => diagnostics,
-    pb::read_data_source::Response => diagnostics,
-}
-
-impl PanicResponse for pb::stop_provider::Response {
-    fn from_panic(d: pb::Diagnostic) -> Self {
-        Self { error: d.summary }
-    }
-}
-
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic with a non-text payload".to_string()
-    }
-}
-
-/// Runs a handler: logs its name and duration (never its values), and turns
-/// a panic into an error diagnostic.
-async fn guard<T, F>(rpc: &'static str, handler: F) -> Result<Response<T>, Status>
-where
-    T: PanicResponse,
-    F: Future<Output = T>,
-{
-    let span = tracing::debug_span!("rpc", tf_rpc = rpc);
-    async move {
-        let started = Instant::now();
-        tracing::debug!("received request");
-        let result = AssertUnwindSafe(handler).catch_unwind().await;
-        let response = match result {
-            Ok(r) => r,
-            Err(payload) => {
-                let text = panic_text(payload.as_ref());
-                tracing::error!(panic = %text, "handler panicked");
-                T::from_panic(crate::convert::diagnostic_to_proto(&Diagnostic {
-                    severity: Severity::Error,
-                    summary: format!("provider internal error: {text}"),
-                    detail: format!(
-                        "The provider panicked while handling {rpc}. This is a bug in the \
-                         provider; its log (TF_LOG_PROVIDER=DEBUG) has the details."
-                    ),
-                    attribute: None,
-                }))
-            }
-        };
-        tracing::debug!(
-            duration_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "served request"
-        );
-        Ok(Response::new(response))
-    }
-    .instrument(span)
-    .await
 }
 
 #[tonic::async_trait]
@@ -235,7 +157,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 resource_schemas: catalog
                     .resources
                     .iter()
-                    .map(|(name, (_, schema))| (name.clone(), schema_to_proto(schema)))
+                    .map(|(name, e)| (name.clone(), schema_to_proto(&e.schema)))
                     .collect(),
                 server_capabilities: Some(server_capabilities()),
                 ..Default::default()
@@ -273,12 +195,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = request.into_inner();
         guard("ValidateResourceConfig", async {
             let mut diags = Diagnostics::new();
-            if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-                let ty = schema.block.implied_type();
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                let ty = entry.schema.block.implied_type();
                 if let Some(config) =
                     decode_request_value(req.config.as_ref(), &ty, "config", &mut diags)
                 {
-                    resource.validate(&config, &mut diags);
+                    entry.resource.validate(&config, &mut diags);
                 }
             }
             pb::validate_resource_config::Response {
@@ -309,8 +231,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("UpgradeResourceState", async {
             let mut diags = Diagnostics::new();
             let mut upgraded_state = None;
-            if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-                upgraded_state = upgrade_state(resource.as_ref(), &schema, &req, &mut diags);
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                upgraded_state =
+                    state::upgrade_state(entry.resource.as_ref(), &entry.schema, &req, &mut diags);
             }
             pb::upgrade_resource_state::Response {
                 upgraded_state,
@@ -324,10 +247,44 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        // No resource identities: an empty map, as Terraform expects from
-        // providers without them.
+        // Resource types without identity are left out (an empty map when
+        // none has one, as Terraform expects of such providers).
         guard("GetResourceIdentitySchemas", async {
-            pb::get_resource_identity_schemas::Response::default()
+            pb::get_resource_identity_schemas::Response {
+                identity_schemas: self
+                    .catalog()
+                    .resources
+                    .iter()
+                    .filter_map(|(name, e)| {
+                        Some((name.clone(), identity_schema_to_proto(e.identity.as_ref()?)))
+                    })
+                    .collect(),
+                diagnostics: Vec::new(),
+            }
+        })
+        .await
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = request.into_inner();
+        guard("UpgradeResourceIdentity", async {
+            let mut diags = Diagnostics::new();
+            let mut upgraded_identity = None;
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                upgraded_identity = state::upgrade_identity(
+                    entry.resource.as_ref(),
+                    entry.identity.as_ref(),
+                    &req,
+                    &mut diags,
+                );
+            }
+            pb::upgrade_resource_identity::Response {
+                upgraded_identity,
+                diagnostics: diagnostics_to_proto(&diags),
+            }
         })
         .await
     }
@@ -364,23 +321,37 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("ReadResource", async {
             let mut diags = Diagnostics::new();
             let mut out = pb::read_resource::Response::default();
-            if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-                let ty = schema.block.implied_type();
-                if let Some(current_state) = decode_request_value(
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                let ty = entry.schema.block.implied_type();
+                let current = decode_request_value(
                     req.current_state.as_ref(),
                     &ty,
                     "current state",
                     &mut diags,
-                ) {
+                );
+                let identity = decode_identity(
+                    req.current_identity.as_ref(),
+                    entry.identity.as_ref(),
+                    "current identity",
+                    &mut diags,
+                );
+                if let (Some(current_state), Some(identity)) = (current, identity) {
                     let read = ReadRequest {
                         type_name: req.type_name.clone(),
                         current_state,
                         private: req.private.clone(),
+                        identity,
                     };
-                    let resp = resource.read(read, &mut diags).await;
-                    out.new_state =
-                        encode_response_value(resp.new_state, &schema.block, "state", &mut diags);
+                    let resp = entry.resource.read(read, &mut diags).await;
+                    out.new_state = encode_response_value(
+                        resp.new_state,
+                        &entry.schema.block,
+                        "state",
+                        &mut diags,
+                    );
                     out.private = resp.private;
+                    out.new_identity =
+                        encode_identity(resp.identity, entry.identity.as_ref(), &mut diags);
                 }
             }
             out.diagnostics = diagnostics_to_proto(&diags);
@@ -397,10 +368,17 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("PlanResourceChange", async {
             let mut diags = Diagnostics::new();
             let mut out = pb::plan_resource_change::Response::default();
-            if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                let (resource, schema) = (&entry.resource, &entry.schema);
                 let ty = schema.block.implied_type();
                 let prior =
                     decode_request_value(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
+                let prior_identity = decode_identity(
+                    req.prior_identity.as_ref(),
+                    entry.identity.as_ref(),
+                    "prior identity",
+                    &mut diags,
+                );
                 let proposed = decode_request_value(
                     req.proposed_new_state.as_ref(),
                     &ty,
@@ -408,8 +386,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     &mut diags,
                 );
                 let config = decode_request_value(req.config.as_ref(), &ty, "config", &mut diags);
-                if let (Some(prior_state), Some(proposed_new_state), Some(config)) =
-                    (prior, proposed, config)
+                if let (Some(prior_state), Some(proposed_new_state), Some(config), Some(identity)) =
+                    (prior, proposed, config, prior_identity)
                 {
                     if proposed_new_state.is_null() {
                         // A destroy plan (only sent if a provider asked for
@@ -424,6 +402,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                             proposed_new_state,
                             config,
                             prior_private: req.prior_private.clone(),
+                            identity,
                         };
                         let resp = resource.plan(plan, &mut diags).await;
                         out.planned_state = encode_response_value(
@@ -435,6 +414,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                         out.requires_replace =
                             resp.requires_replace.iter().map(path_to_proto).collect();
                         out.planned_private = resp.planned_private;
+                        out.planned_identity =
+                            encode_identity(resp.identity, entry.identity.as_ref(), &mut diags);
                     }
                 }
             }
@@ -452,10 +433,17 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("ApplyResourceChange", async {
             let mut diags = Diagnostics::new();
             let mut out = pb::apply_resource_change::Response::default();
-            if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                let (resource, schema) = (&entry.resource, &entry.schema);
                 let ty = schema.block.implied_type();
                 let prior =
                     decode_request_value(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
+                let planned_identity = decode_identity(
+                    req.planned_identity.as_ref(),
+                    entry.identity.as_ref(),
+                    "planned identity",
+                    &mut diags,
+                );
                 let planned = decode_request_value(
                     req.planned_state.as_ref(),
                     &ty,
@@ -463,8 +451,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     &mut diags,
                 );
                 let config = decode_request_value(req.config.as_ref(), &ty, "config", &mut diags);
-                if let (Some(prior_state), Some(planned_state), Some(config)) =
-                    (prior, planned, config)
+                if let (Some(prior_state), Some(planned_state), Some(config), Some(identity)) =
+                    (prior, planned, config, planned_identity)
                 {
                     let apply = ApplyRequest {
                         type_name: req.type_name.clone(),
@@ -472,11 +460,14 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                         planned_state,
                         config,
                         planned_private: req.planned_private.clone(),
+                        identity,
                     };
                     let resp = resource.apply(apply, &mut diags).await;
                     out.new_state =
                         encode_response_value(resp.new_state, &schema.block, "state", &mut diags);
                     out.private = resp.private;
+                    out.new_identity =
+                        encode_identity(resp.identity, entry.identity.as_ref(), &mut diags);
                 }
             }
             out.diagnostics = diagnostics_to_proto(&diags);
@@ -493,17 +484,44 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         guard("ImportResourceState", async {
             let mut diags = Diagnostics::new();
             let mut out = pb::import_resource_state::Response::default();
-            if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-                let imported = resource.import(&req.id, &mut diags).await;
+            if let Some(entry) = self.resource(&req.type_name, &mut diags) {
+                let imported = match decode_identity(
+                    req.identity.as_ref(),
+                    entry.identity.as_ref(),
+                    "identity",
+                    &mut diags,
+                ) {
+                    None => Vec::new(),
+                    Some(Some(identity)) => {
+                        entry
+                            .resource
+                            .import_by_identity(identity, &mut diags)
+                            .await
+                    }
+                    Some(None) if req.id.is_empty() && req.identity.is_some() => {
+                        diags.error(
+                            "Import by identity is not supported",
+                            format!(
+                                "import by identity is not supported: the resource type {} \
+                                 has no identity schema. Import it by its ID instead.",
+                                req.type_name
+                            ),
+                        );
+                        Vec::new()
+                    }
+                    Some(None) => entry.resource.import(&req.id, &mut diags).await,
+                };
                 for item in imported {
                     let state =
-                        encode_response_value(item.state, &schema.block, "state", &mut diags);
+                        encode_response_value(item.state, &entry.schema.block, "state", &mut diags);
+                    let identity =
+                        encode_identity(item.identity, entry.identity.as_ref(), &mut diags);
                     out.imported_resources
                         .push(pb::import_resource_state::ImportedResource {
                             type_name: req.type_name.clone(),
                             state,
                             private: item.private,
-                            identity: None,
+                            identity,
                         });
                 }
             }
@@ -536,155 +554,5 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             pb::stop_provider::Response::default()
         })
         .await
-    }
-}
-
-/// UpgradeResourceState: the raw JSON state is decoded against the current
-/// schema (tolerantly: keys that no longer exist are dropped, missing keys
-/// become null), handed to [`Resource::upgrade_state`], conformed and
-/// encoded. A state written by a newer schema version is refused.
-fn upgrade_state(
-    resource: &dyn Resource,
-    schema: &Schema,
-    req: &pb::upgrade_resource_state::Request,
-    diags: &mut Diagnostics,
-) -> Option<pb::DynamicValue> {
-    if req.version > schema.version {
-        diags.error(
-            "Resource instance managed by newer provider version",
-            format!(
-                "The state of this {} was written with schema version {}, but this provider \
-                 only knows versions up to {}. Use the newer provider version that wrote it.",
-                req.type_name, req.version, schema.version
-            ),
-        );
-        return None;
-    }
-    let raw = req.raw_state.as_ref();
-    let json = raw.map(|r| r.json.as_slice()).unwrap_or_default();
-    let state = if json.is_empty() {
-        if raw.is_some_and(|r| !r.flatmap.is_empty()) {
-            diags.error(
-                "Unsupported state format",
-                "The state is in the legacy flatmap format (Terraform 0.11 and earlier), \
-                 which this provider cannot read. Upgrade the state with a Terraform 0.12+ \
-                 release first.",
-            );
-            return None;
-        }
-        Value::Null
-    } else {
-        match crate::value::json::decode(json, &schema.block.implied_type()) {
-            Ok(v) => v,
-            Err(e) => {
-                diags.push(Diagnostic {
-                    severity: Severity::Error,
-                    summary: format!("Invalid value from Terraform: {e}"),
-                    detail: format!(
-                        "The stored state of this {} cannot be read: {e}",
-                        req.type_name
-                    ),
-                    attribute: Some(e.path.clone()).filter(|p| !p.is_root()),
-                });
-                return None;
-            }
-        }
-    };
-    let upgraded = resource.upgrade_state(req.version, state, diags);
-    encode_response_value(upgraded, &schema.block, "upgraded state", diags)
-}
-
-// ---------------------------------------------------------------------------
-// go-plugin services
-
-/// Signals the end of the process: Shutdown sets it, the server and the
-/// long-lived streams watch it.
-#[derive(Clone)]
-pub(crate) struct ShutdownSignal {
-    tx: Arc<watch::Sender<bool>>,
-}
-
-impl ShutdownSignal {
-    pub(crate) fn new() -> Self {
-        ShutdownSignal {
-            tx: Arc::new(watch::channel(false).0),
-        }
-    }
-
-    pub(crate) fn trigger(&self) {
-        self.tx.send_replace(true);
-    }
-
-    /// Resolves once shutdown was triggered.
-    pub(crate) fn wait(&self) -> impl Future<Output = ()> + Send + 'static {
-        let mut rx = self.tx.subscribe();
-        async move {
-            let _ = rx.wait_for(|stopped| *stopped).await;
-        }
-    }
-
-    /// A stream that sends nothing and ends at shutdown.
-    fn idle_stream<T: Send + 'static>(&self) -> BoxStream<T> {
-        futures::stream::once(self.wait())
-            .filter_map(|()| async { None })
-            .boxed()
-    }
-}
-
-/// `plugin.GRPCController`: Shutdown ends the process.
-pub(crate) struct Controller {
-    pub(crate) shutdown: ShutdownSignal,
-}
-
-#[tonic::async_trait]
-impl plugin::grpc_controller_server::GrpcController for Controller {
-    async fn shutdown(
-        &self,
-        _request: Request<plugin::Empty>,
-    ) -> Result<Response<plugin::Empty>, Status> {
-        tracing::debug!("shutdown requested");
-        self.shutdown.trigger();
-        Ok(Response::new(plugin::Empty {}))
-    }
-}
-
-/// `plugin.GRPCStdio`: this crate never writes to stdout or stderr through
-/// go-plugin (logs go to stderr directly), so the stream stays empty until
-/// shutdown.
-pub(crate) struct Stdio {
-    pub(crate) shutdown: ShutdownSignal,
-}
-
-#[tonic::async_trait]
-impl plugin::grpc_stdio_server::GrpcStdio for Stdio {
-    async fn stream_stdio(
-        &self,
-        _request: Request<()>,
-    ) -> Result<Response<BoxStream<plugin::StdioData>>, Status> {
-        Ok(Response::new(self.shutdown.idle_stream()))
-    }
-}
-
-/// `plugin.GRPCBroker`: no sub-plugins are brokered; the stream is accepted,
-/// anything received is ignored, and it ends at shutdown.
-pub(crate) struct Broker {
-    pub(crate) shutdown: ShutdownSignal,
-}
-
-#[tonic::async_trait]
-impl plugin::grpc_broker_server::GrpcBroker for Broker {
-    async fn start_stream(
-        &self,
-        request: Request<Streaming<plugin::ConnInfo>>,
-    ) -> Result<Response<BoxStream<plugin::ConnInfo>>, Status> {
-        let mut inbound = request.into_inner();
-        let stop = self.shutdown.wait();
-        tokio::spawn(async move {
-            tokio::select! {
-                () = stop => {}
-                () = async { while let Some(Ok(_)) = inbound.next().await {} } => {}
-            }
-        });
-        Ok(Response::new(self.shutdown.idle_stream()))
     }
 }
