@@ -387,25 +387,27 @@ def terraform_data_config(count: int) -> str:
 
 # The runbook's values that the provider's plan refuses (the rule engine runs in plan and
 # the example keeps the runbook's mistakes on purpose), corrected the way the CLI commands
-# are corrected: an override file replaces the `traffic` and `lambda` blocks. The stage,
+# are corrected: an override file replaces the `traffic` and `lambda_pools` attributes. The stage,
 # quota, table, cache policy and dashboard stay as the runbook has them.
 RUNBOOK_CORRECTIONS = """\
 resource "smuppy_scaling_profile" "runbook" {
   # 100k req/s needs 1,100 concurrent executions; the sandbox account has 1,000.
-  traffic {
+  traffic = {
     peak_rps        = 10000
     latency_ms      = 55
     cache_hit_ratio = 0.8
   }
 
   # Reserved 10,000 > account 1,000; timeout 30 s > the 29 s integration timeout.
-  lambda {
-    function_name           = "smuppy-api-handler"
-    reserved_concurrency    = 800
-    provisioned_concurrency = 100
-    qualifier               = "prod"
-    memory_size             = 1024
-    timeout                 = 20
+  lambda_pools = {
+    api = {
+      function_name           = "smuppy-api-handler"
+      reserved_concurrency    = 800
+      provisioned_concurrency = 100
+      qualifier               = "prod"
+      memory_size             = 1024
+      timeout                 = 20
+    }
   }
 }
 """
@@ -413,7 +415,7 @@ resource "smuppy_scaling_profile" "runbook" {
 
 def STEADY_FUNCTION(corrections: str) -> str:
     out = corrections.replace("memory_size             = 1024", "memory_size             = 256")
-    out = out.replace("    timeout                 = 20\n", "")
+    out = out.replace("      timeout                 = 20\n", "")
     if out == corrections:
         raise BenchError("the runbook corrections changed: cannot derive the variant without a function update")
     return out

@@ -14,7 +14,7 @@ output "cost_breakdown" {
 }
 
 output "quota_request_statuses" {
-  description = "Status of each quota increase request, keyed SERVICE_CODE/QUOTA_CODE."
+  description = "Status of each quota increase request, keyed like var.quota_requests."
   value       = module.scaling.quota_request_statuses
 }
 

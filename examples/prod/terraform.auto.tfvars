@@ -17,10 +17,10 @@ traffic = {
   monthly_requests = 100000000
 }
 
-quota_requests = [
-  { service_code = "apigateway", quota_code = "L-8A5B8E43", desired_value = 100000 },
-  { service_code = "lambda", quota_code = "L-B99A9384", desired_value = 12000 },
-]
+quota_requests = {
+  api_throttle       = { service_code = "apigateway", quota_code = "L-8A5B8E43", desired_value = 100000 }
+  lambda_concurrency = { service_code = "lambda", quota_code = "L-B99A9384", desired_value = 12000 }
+}
 
 api_gateway = {
   rest_api_id = "bmkd8zayee"
@@ -29,8 +29,8 @@ api_gateway = {
   burst_limit = 5000
 }
 
-lambda_pools = [
-  {
+lambda_pools = {
+  api = {
     function_name           = "smuppy-api-handler"
     qualifier               = "prod"
     reserved_concurrency    = 3000
@@ -38,8 +38,8 @@ lambda_pools = [
     memory_size             = 1024
     timeout                 = 29
     publish_on_change       = true
-  },
-  {
+  }
+  pool_2 = {
     function_name           = "smuppy-api-pool-2"
     qualifier               = "prod"
     reserved_concurrency    = 3000
@@ -47,8 +47,8 @@ lambda_pools = [
     memory_size             = 1024
     timeout                 = 29
     publish_on_change       = true
-  },
-  {
+  }
+  pool_3 = {
     function_name           = "smuppy-api-pool-3"
     qualifier               = "prod"
     reserved_concurrency    = 4000
@@ -56,15 +56,15 @@ lambda_pools = [
     memory_size             = 1024
     timeout                 = 29
     publish_on_change       = true
-  },
-]
+  }
+}
 
-dynamodb_tables = [
-  {
+dynamodb_tables = {
+  feeds = {
     table_name   = "smuppy-feeds-prod"
     billing_mode = "PAY_PER_REQUEST"
-  },
-]
+  }
+}
 
 cache_policy = {
   name                          = "SmuppyAPICache"

@@ -12,7 +12,7 @@ resource "smuppy_scaling_profile" "runbook" {
 
   # Target: 100,000 req/s at the edge; 55 ms is the latency measured at
   # 27,535 req/s with 2,000 VUs; "80% hit" is the runbook's CloudFront claim.
-  traffic {
+  traffic = {
     peak_rps        = 100000
     latency_ms      = 55
     cache_hit_ratio = 0.8
@@ -20,15 +20,17 @@ resource "smuppy_scaling_profile" "runbook" {
 
   # aws service-quotas request-service-quota-increase --service-code apigateway
   #   --quota-code L-8A5B8E43 --desired-value 100000
-  quota_request {
-    service_code  = "apigateway"
-    quota_code    = "L-8A5B8E43"
-    desired_value = 100000
+  quota_requests = {
+    api_throttle = {
+      service_code  = "apigateway"
+      quota_code    = "L-8A5B8E43"
+      desired_value = 100000
+    }
   }
 
   # aws apigateway update-stage --rest-api-id bmkd8zayee --stage-name staging
   #   rateLimit=100000 burstLimit=50000
-  api_gateway {
+  api_gateway = {
     rest_api_id = "bmkd8zayee"
     stage_name  = "staging"
     rate_limit  = 100000
@@ -37,23 +39,27 @@ resource "smuppy_scaling_profile" "runbook" {
 
   # put-function-concurrency 10000; provisioned 1000 on prod; memory 1024.
   # The 30 s timeout is the runbook's "Actuel" setting.
-  lambda {
-    function_name           = "smuppy-api-handler"
-    reserved_concurrency    = 10000
-    provisioned_concurrency = 1000
-    qualifier               = "prod"
-    memory_size             = 1024
-    timeout                 = 30
+  lambda_pools = {
+    api = {
+      function_name           = "smuppy-api-handler"
+      reserved_concurrency    = 10000
+      provisioned_concurrency = 1000
+      qualifier               = "prod"
+      memory_size             = 1024
+      timeout                 = 30
+    }
   }
 
   # Option A (recommended by the runbook): on-demand.
-  dynamodb {
-    table_name   = "smuppy-feeds-staging"
-    billing_mode = "PAY_PER_REQUEST"
+  dynamodb_tables = {
+    feeds = {
+      table_name   = "smuppy-feeds-staging"
+      billing_mode = "PAY_PER_REQUEST"
+    }
   }
 
   # aws cloudfront create-cache-policy SmuppyAPICache
-  cache_policy {
+  cache_policy = {
     name                          = "SmuppyAPICache"
     min_ttl                       = 1
     default_ttl                   = 60
@@ -67,12 +73,12 @@ resource "smuppy_scaling_profile" "runbook" {
   }
 
   # aws cloudwatch put-dashboard --dashboard-name SmuppyScaling
-  dashboard {
+  dashboard = {
     name = "SmuppyScaling"
   }
 
   # The runbook's cost table: "~$2,050/mois" at 100k req/s.
-  budget {
+  budget = {
     monthly_usd = 2050
   }
 }

@@ -25,8 +25,8 @@ api_gateway = {
   burst_limit = 5000
 }
 
-lambda_pools = [
-  {
+lambda_pools = {
+  api = {
     function_name           = "smuppy-api-handler"
     qualifier               = "prod"
     reserved_concurrency    = 800
@@ -34,15 +34,15 @@ lambda_pools = [
     memory_size             = 512
     timeout                 = 29
     publish_on_change       = true
-  },
-]
+  }
+}
 
-dynamodb_tables = [
-  {
+dynamodb_tables = {
+  feeds = {
     table_name   = "smuppy-feeds-staging"
     billing_mode = "PAY_PER_REQUEST"
-  },
-]
+  }
+}
 
 dashboard = {
   name = "SmuppyScalingStaging"

@@ -13,9 +13,9 @@ variable "profile_name" {
   type        = string
 }
 
-variable "wait_timeout_seconds" {
-  description = "How long apply waits for asynchronous AWS work; null keeps the provider's default."
-  type        = number
+variable "timeouts" {
+  description = "How long apply waits for asynchronous AWS work on create, update and delete (module input `timeouts`); null keeps the provider's default."
+  type        = any
   default     = null
 }
 
@@ -26,9 +26,9 @@ variable "traffic" {
 }
 
 variable "quota_requests" {
-  description = "Service Quotas increase requests (module input `quota_requests`)."
+  description = "Service Quotas increase requests keyed by a name you choose (module input `quota_requests`)."
   type        = any
-  default     = []
+  default     = {}
 }
 
 variable "api_gateway" {
@@ -38,15 +38,15 @@ variable "api_gateway" {
 }
 
 variable "lambda_pools" {
-  description = "Lambda pools (module input `lambda_pools`)."
+  description = "Lambda pools keyed by a name you choose (module input `lambda_pools`)."
   type        = any
-  default     = []
+  default     = {}
 }
 
 variable "dynamodb_tables" {
-  description = "DynamoDB tables (module input `dynamodb_tables`)."
+  description = "DynamoDB tables keyed by a name you choose (module input `dynamodb_tables`)."
   type        = any
-  default     = []
+  default     = {}
 }
 
 variable "cache_policy" {

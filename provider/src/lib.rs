@@ -13,6 +13,7 @@ pub mod provider;
 pub mod provider_config;
 pub mod resource;
 pub mod schema;
+pub mod schema_v0;
 pub mod shape;
 pub mod state;
 

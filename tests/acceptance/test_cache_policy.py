@@ -92,7 +92,7 @@ def config(name: str, *, default_ttl: int = 60, max_ttl: int = 300, headers: tup
 resource "smuppy_scaling_profile" "cache" {{
   name = "cache-acc"
 
-  cache_policy {{
+  cache_policy = {{
     name                          = "{name}"
     min_ttl                       = 1
     default_ttl                   = {default_ttl}
@@ -109,7 +109,7 @@ resource "smuppy_scaling_profile" "cache" {{
 
 
 def state_policy(tf: Terraform) -> dict[str, Any]:
-    return dict(tf.resource(ADDRESS)["values"]["cache_policy"][0])
+    return dict(tf.resource(ADDRESS)["values"]["cache_policy"])
 
 
 def test_cache_policy_basic(tf: Terraform, sandbox: Any, policy_name: str) -> None:
@@ -336,7 +336,7 @@ def test_cache_policy_in_use_is_kept_and_the_rest_restored(tf: Terraform, sandbo
     tf.write_config(
         body
         + f"""
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{fx.DEFAULT_API_ID}"
     stage_name  = "{fx.DEFAULT_STAGE}"
     rate_limit  = 500

@@ -73,31 +73,33 @@ def expected_metrics(world: dict[str, Any], tables: tuple[str, ...] = ("table",)
 
 def config(world: dict[str, Any], tables: tuple[str, ...] = ("table",)) -> str:
     api: fx.RestApi = world["api"]
-    blocks = "".join(
+    entries = "".join(
         f"""
-  dynamodb {{
-    table_name     = "{world[key].name}"
-    billing_mode   = "PROVISIONED"
-    read_capacity  = 5
-    write_capacity = 5
-  }}
-"""
+    "{world[key].name}" = {{
+      table_name     = "{world[key].name}"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 5
+      write_capacity = 5
+    }}"""
         for key in tables
     )
+    blocks = f"\n  dynamodb_tables = {{{entries}\n  }}\n"
     return f"""
 resource "smuppy_scaling_profile" "dash" {{
   name = "dashboard-acc"
 
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api.api_id}"
     stage_name  = "{api.stage_name}"
   }}
 
-  lambda {{
-    function_name = "{world["function"].name}"
+  lambda_pools = {{
+    "{world["function"].name}" = {{
+      function_name = "{world["function"].name}"
+    }}
   }}
 {blocks}
-  dashboard {{
+  dashboard = {{
     name = "{world["dashboard"]}"
   }}
 }}
@@ -113,7 +115,7 @@ def test_dashboard_basic(tf: Terraform, sandbox: Any, world: dict[str, Any]) -> 
     doc = body(sandbox, name)
     assert doc is not None
     assert metrics(doc) == expected_metrics(world), doc
-    arn = tf.resource(ADDRESS)["values"]["dashboard"][0]["arn"]
+    arn = tf.resource(ADDRESS)["values"]["dashboard"]["arn"]
     assert arn and arn.endswith(f"dashboard/{name}"), arn
 
     # The body is deterministic: re-plans show nothing, a re-apply writes the same body.

@@ -1,4 +1,4 @@
-"""smuppy_scaling_profile's dynamodb block through the real Terraform core.
+"""smuppy_scaling_profile's dynamodb_tables through the real Terraform core.
 
 Checks read the table through DynamoDB DescribeTable and its auto scaling through
 Application Auto Scaling's DescribeScalableTargets and DescribeScalingPolicies,
@@ -69,7 +69,7 @@ def scaling_block(dim: str, lo: int, hi: int, target: int | None = None, cooldow
         lines.append(f"        scale_in_cooldown  = {cooldown}")
         lines.append(f"        scale_out_cooldown = {cooldown}")
     body = "\n".join(lines)
-    return f"      {dim} {{\n{body}\n      }}\n"
+    return f"      {dim} = {{\n{body}\n      }}\n"
 
 
 def config(
@@ -93,14 +93,16 @@ def config(
         if write_scaling:
             blocks += scaling_block("write", *write_scaling)
         if blocks:
-            lines.append("    autoscaling {\n" + blocks + "    }")
+            lines.append("    autoscaling = {\n" + blocks + "    }")
     body = "\n".join(lines)
     return f"""
 resource "smuppy_scaling_profile" "tables" {{
   name = "dynamodb-acc"
 
-  dynamodb {{
+  dynamodb_tables = {{
+    main = {{
 {body}
+    }}
   }}
 }}
 """
@@ -227,16 +229,17 @@ def test_dynamodb_import(tf: Terraform, sandbox: Any, table: fx.Table, on_demand
 resource "smuppy_scaling_profile" "tables" {{
   name = "dynamodb-acc"
 
-  dynamodb {{
-    table_name     = "{table.name}"
-    billing_mode   = "PROVISIONED"
-    read_capacity  = 8
-    write_capacity = 4
-  }}
-
-  dynamodb {{
-    table_name   = "{on_demand_table.name}"
-    billing_mode = "PAY_PER_REQUEST"
+  dynamodb_tables = {{
+    "{table.name}" = {{
+      table_name     = "{table.name}"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 8
+      write_capacity = 4
+    }}
+    "{on_demand_table.name}" = {{
+      table_name   = "{on_demand_table.name}"
+      billing_mode = "PAY_PER_REQUEST"
+    }}
   }}
 }}
 """
@@ -246,12 +249,12 @@ resource "smuppy_scaling_profile" "tables" {{
     )
     plan = tf.plan()
     assert not plan.changes, plan.result.output
-    state = tf.resource(ADDRESS)["values"]["dynamodb"]
-    assert [(t["table_name"], t["billing_mode"]) for t in state] == [
-        (table.name, "PROVISIONED"),
-        (on_demand_table.name, "PAY_PER_REQUEST"),
-    ], state
-    assert (state[0]["read_capacity"], state[0]["write_capacity"]) == (8, 4), state
+    state = tf.resource(ADDRESS)["values"]["dynamodb_tables"]
+    assert {k: (t["table_name"], t["billing_mode"]) for k, t in state.items()} == {
+        table.name: (table.name, "PROVISIONED"),
+        on_demand_table.name: (on_demand_table.name, "PAY_PER_REQUEST"),
+    }, state
+    assert (state[table.name]["read_capacity"], state[table.name]["write_capacity"]) == (8, 4), state
     assert (settings(sandbox, table.name), settings(sandbox, on_demand_table.name)) == expected
 
 
@@ -302,9 +305,9 @@ def test_dynamodb_capacity_alongside_autoscaling_is_refused(tf: Terraform, sandb
 
 
 def state_scaling(tf: Terraform, dim: str) -> dict[str, Any]:
-    """The ``read`` or ``write`` auto scaling block as ``terraform show -json`` records it."""
-    table = tf.resource(ADDRESS)["values"]["dynamodb"][0]
-    return dict(table["autoscaling"][0][dim][0])
+    """The ``read`` or ``write`` auto scaling object as ``terraform show -json`` records it."""
+    table = tf.resource(ADDRESS)["values"]["dynamodb_tables"]["main"]
+    return dict(table["autoscaling"][dim])
 
 
 def test_dynamodb_left_out_cooldowns_are_the_documented_default_and_drift_shows(
@@ -316,7 +319,7 @@ def test_dynamodb_left_out_cooldowns_are_the_documented_default_and_drift_shows(
     before = settings(sandbox, table.name)
     tf.write_config(config(table.name))
     planned = tf.plan_json()["resource_changes"][0]["change"]["after"]
-    write = planned["dynamodb"][0]["autoscaling"][0]["write"][0]
+    write = planned["dynamodb_tables"]["main"]["autoscaling"]["write"]
     assert (write["scale_in_cooldown"], write["scale_out_cooldown"]) == (60, 60), write
     tf.apply(check=True)
     assert settings(sandbox, table.name)["policies"][WRITE][2:4] == (60, 60)

@@ -99,7 +99,7 @@ def config(acc: dict[str, str], region: str, *, ports: tuple[int, ...] = (443,),
 resource "smuppy_scaling_profile" "ga" {{
   name = "accelerator-acc"
 
-  global_accelerator {{
+  global_accelerator = {{
     name                  = "{acc['name']}"
     ip_address_type       = "IPV4"
     ports                 = [{port_list}]
@@ -123,7 +123,7 @@ def test_global_accelerator_basic(tf: Terraform, sandbox: Any, accelerator: dict
     assert found["listeners"] == [("TCP", ((443, 443),))], found
     assert found["groups"] == [(region, (accelerator["endpoint"],))], found
     assert ":globalaccelerator::" in found["arn"] or "globalaccelerator" in found["arn"], found
-    state = tf.resource(ADDRESS)["values"]["global_accelerator"][0]
+    state = tf.resource(ADDRESS)["values"]["global_accelerator"]
     assert (state["arn"], state["dns_name"]) == (found["arn"], found["dns_name"]), state
     assert state["ip_addresses"], state
 

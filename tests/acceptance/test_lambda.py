@@ -1,4 +1,4 @@
-"""smuppy_scaling_profile's lambda block through the real Terraform core.
+"""smuppy_scaling_profile's lambda_pools through the real Terraform core.
 
 Every check of what changed reads the function back through the Lambda API (boto3),
 never through state: memory and timeout of ``$LATEST``, reserved concurrency, the
@@ -84,8 +84,10 @@ def config(
 resource "smuppy_scaling_profile" "fn" {{
   name = "lambda-acc"
 
-  lambda {{
+  lambda_pools = {{
+    main = {{
 {body}
+    }}
   }}
 }}
 """
@@ -110,7 +112,7 @@ def test_lambda_basic(tf: Terraform, sandbox: Any, function: fx.LambdaFunction) 
     # publish_on_change: the alias moved to a version carrying the new settings.
     assert now["alias_version"] != before["alias_version"], now
     assert (now["alias_memory"], now["alias_timeout"]) == (512, 20), now
-    state = tf.resource(ADDRESS)["values"]["lambda"][0]
+    state = tf.resource(ADDRESS)["values"]["lambda_pools"]["main"]
     assert state["provisioned_status"] == "READY"
     assert state["qualifier_version"] == now["alias_version"]
 
@@ -216,10 +218,11 @@ def test_lambda_import(tf: Terraform, sandbox: Any, function: fx.LambdaFunction)
     expected = settings(sandbox, function.name)
 
     tf.write_config(config(function.name, memory=384, timeout=25, reserved=40, provisioned=5, publish=None))
-    tf.import_(ADDRESS, f"name=lambda-acc;lambda={function.name}:{ALIAS}", check=True)
+    # The configuration keys the pool "main": the ID says so with @main.
+    tf.import_(ADDRESS, f"name=lambda-acc;lambda={function.name}:{ALIAS}@main", check=True)
     plan = tf.plan()
     assert not plan.changes, plan.result.output
-    state = tf.resource(ADDRESS)["values"]["lambda"][0]
+    state = tf.resource(ADDRESS)["values"]["lambda_pools"]["main"]
     assert (state["memory_size"], state["timeout"], state["reserved_concurrency"]) == (384, 25, 40), state
     assert state["provisioned_concurrency"] == 5 and state["qualifier_version"] == version, state
     # Import changed nothing in AWS.

@@ -12,7 +12,7 @@ def profile(label: str, name: str, api: str, stage: str, rate: int) -> str:
     return f"""
 resource "smuppy_scaling_profile" "{label}" {{
   name = "{name}"
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api}"
     stage_name  = "{stage}"
     rate_limit  = {rate}

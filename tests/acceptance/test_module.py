@@ -274,3 +274,73 @@ def test_prod_example_plans_with_quota_requests_pending(sandbox: Sandbox, tmp_pa
         # The stage rate and the reservations rely on requests only asked for: warnings.
         assert "LIM013" in result.output and "LIM016" in result.output, result.output
         assert "Plan: 1 to add" in result.output
+
+
+def prod_pool_keys() -> dict[str, str]:
+    """Key -> function name of the pools examples/prod/terraform.auto.tfvars declares."""
+    text = (EXAMPLES / "prod" / "terraform.auto.tfvars").read_text()
+    pools = text.split("lambda_pools = {", 1)[1].split("\n}\n", 1)[0]
+    return dict(re.findall(r'^  (\w+) = \{\n\s+function_name\s+= "([^"]+)"', pools, re.MULTILINE))
+
+
+def sandbox_pools_tfvars(order: list[str]) -> str:
+    """examples/prod's pools, in ``order``, with the concurrency a 1,000-execution sandbox
+    account grants; the other parts are left out, so the pools are all the profile holds."""
+    keys = prod_pool_keys()
+    lines = ["quota_requests = {}", "api_gateway    = null", "traffic        = null", "budget         = null",
+             "cache_policy   = null", "dashboard      = null", "lambda_pools = {"]
+    for key in order:
+        lines.append(
+            f'  {key} = {{ function_name = "{keys[key]}", qualifier = "prod", reserved_concurrency = 100, '
+            "memory_size = 1024, timeout = 29, publish_on_change = true }"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.slow
+def test_prod_pools_reordered_plan_nothing_and_a_removed_pool_changes_only_itself(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    keys = prod_pool_keys()
+    assert list(keys) == ["api", "pool_2", "pool_3"], keys
+    assert tuple(keys.values()) == PROD_POOLS
+    ensure_prod_fixtures(sandbox)
+    lam = sandbox.client("lambda")
+    root = copy_env_root("prod", tmp_path / "repo")
+    (root / "sandbox_override.tf").write_text(sandbox_override(sandbox))
+    overrides = root / "sandbox.tfvars"
+    with Terraform(root, sandbox) as tf:
+        tf.run("init", "-input=false", "-no-color").check()
+        overrides.write_text(sandbox_pools_tfvars(["api", "pool_2", "pool_3"]))
+        try:
+            tf.apply(f"-var-file={overrides}", check=True)
+            for name in PROD_POOLS:
+                assert lam.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions") == 100
+
+            overrides.write_text(sandbox_pools_tfvars(["pool_3", "api", "pool_2"]))
+            plan = tf.plan(f"-var-file={overrides}")
+            assert not plan.changes, f"reordered pools plan changes:\n{plan.result.output}"
+
+            overrides.write_text(sandbox_pools_tfvars(["pool_2", "pool_3"]))
+            doc = tf.plan_json(f"-var-file={overrides}")
+            (change,) = [c for c in doc["resource_changes"] if c["change"]["actions"] != ["no-op"]]
+            assert change["change"]["actions"] == ["update"], change["change"]["actions"]
+            before, after = change["change"]["before"], change["change"]["after"]
+            assert sorted(before["lambda_pools"]) == ["api", "pool_2", "pool_3"]
+            assert sorted(after["lambda_pools"]) == ["pool_2", "pool_3"]
+            for key in ("pool_2", "pool_3"):
+                assert after["lambda_pools"][key] == before["lambda_pools"][key], key
+            analysis = {"capacity", "estimated_monthly_cost_usd", "cost_breakdown", "lambda_pools"}
+            moved = sorted(k for k in before if k not in analysis and before.get(k) != after.get(k))
+            assert moved == [], f"removing one pool changed {moved}"
+
+            tf.apply(f"-var-file={overrides}", check=True)
+            assert lam.get_function_concurrency(FunctionName=PROD_POOLS[0]).get("ReservedConcurrentExecutions") is None
+            for name in PROD_POOLS[1:]:
+                assert lam.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions") == 100
+        finally:
+            destroyed = tf.destroy(f"-var-file={overrides}")
+        assert destroyed.rc == 0, destroyed.output
+    for name in PROD_POOLS:
+        assert lam.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions") is None

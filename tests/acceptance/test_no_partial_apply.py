@@ -45,21 +45,21 @@ def aws_settings(sb: Any, api: fx.RestApi, functions: list[str]) -> dict[str, An
 
 
 def profile(api: fx.RestApi, *functions: str) -> str:
-    blocks = "".join(
+    pools = "".join(
         f"""
-  lambda {{
-    function_name        = "{fn}"
-    memory_size          = 640
-    reserved_concurrency = 25
-  }}
-"""
-        for fn in functions
+    pool{i} = {{
+      function_name        = "{fn}"
+      memory_size          = 640
+      reserved_concurrency = 25
+    }}"""
+        for i, fn in enumerate(functions)
     )
+    blocks = f"\n  lambda_pools = {{{pools}\n  }}\n"
     return f"""
 resource "smuppy_scaling_profile" "api" {{
   name = "guards"
 
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api.api_id}"
     stage_name  = "{api.stage_name}"
     rate_limit  = 2500
@@ -121,7 +121,7 @@ def test_destroy_of_a_state_with_an_id_aws_cannot_take(
     path = tf.workdir / "terraform.tfstate"
     doc = json.loads(path.read_text())
     values = doc["resources"][0]["instances"][0]["attributes"]
-    values["lambda"][1]["function_name"] = ""
+    values["lambda_pools"]["pool1"]["function_name"] = ""
     doc["resources"][0]["instances"][0]["status"] = "tainted"
     doc["serial"] += 1
     path.write_text(json.dumps(doc))

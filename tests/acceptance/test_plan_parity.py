@@ -247,14 +247,16 @@ def test_plan_reports_what_the_cli_reports(
 LIVE_PROFILE = """
 resource "smuppy_scaling_profile" "live" {{
   name = "live"
-  traffic {{
+  traffic = {{
     peak_rps        = 6500
     latency_ms      = 100
     cache_hit_ratio = 0
   }}
-  lambda {{
-    function_name        = "{function}"
-    reserved_concurrency = 700
+  lambda_pools = {{
+    "{function}" = {{
+      function_name        = "{function}"
+      reserved_concurrency = 700
+    }}
   }}
 }}
 """

@@ -53,7 +53,7 @@ def stage_profile(api_id: str, stage: str, rate: float, burst: int) -> str:
     return f"""
 resource "smuppy_scaling_profile" "api" {{
   name = "accounts"
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api_id}"
     stage_name  = "{stage}"
     rate_limit  = {rate}
@@ -117,7 +117,7 @@ def test_matching_allowed_account_applies(tf: Terraform, sandbox: Sandbox, stage
 TRAFFIC_ONLY = """
 resource "smuppy_scaling_profile" "model" {
   name = "assumed"
-  traffic {
+  traffic = {
     peak_rps   = 100
     latency_ms = 50
   }

@@ -1,4 +1,4 @@
-"""smuppy_scaling_profile's quota_request block through the real Terraform core.
+"""smuppy_scaling_profile's quota_requests through the real Terraform core.
 
 What was filed is read through Service Quotas (ListRequestedServiceQuotaChangeHistoryByQuota,
 GetServiceQuota); in the sandbox the count of every request ever filed is also read from
@@ -60,17 +60,19 @@ def config(desired: int) -> str:
 resource "smuppy_scaling_profile" "quotas" {{
   name = "quota-acc"
 
-  quota_request {{
-    service_code  = "{SERVICE}"
-    quota_code    = "{QUOTA}"
-    desired_value = {desired}
+  quota_requests = {{
+    "{SERVICE}/{QUOTA}" = {{
+      service_code  = "{SERVICE}"
+      quota_code    = "{QUOTA}"
+      desired_value = {desired}
+    }}
   }}
 }}
 """
 
 
 def state_quota(tf: Terraform) -> dict[str, Any]:
-    return dict(tf.resource(ADDRESS)["values"]["quota_request"][0])
+    return dict(tf.resource(ADDRESS)["values"]["quota_requests"][f"{SERVICE}/{QUOTA}"])
 
 
 def test_quota_request_basic(tf: Terraform, account: Any) -> None:

@@ -70,16 +70,16 @@ def runbook_copy(sb: Any, into: Path, *, corrected: bool) -> Path:
         text = main.read_text()
         fixed = re.sub(r"(\n\s*timeout\s*=\s*)30\b", r"\g<1>29", text, count=1)
         assert fixed != text, "the runbook's timeout = 30 is no longer in examples/runbook/main.tf"
-        anchor = "  # aws apigateway update-stage"
+        anchor = "  quota_requests = {\n"
         assert anchor in fixed, "examples/runbook/main.tf changed its layout"
         fixed = fixed.replace(
             anchor,
-            "  # The quota the runbook forgot: 10,000 reserved + the 100 AWS keeps unreserved.\n"
-            "  quota_request {\n"
-            '    service_code  = "lambda"\n'
-            f'    quota_code    = "{LAMBDA_QUOTA}"\n'
-            "    desired_value = 10100\n"
-            "  }\n\n" + anchor,
+            anchor + "    # The quota the runbook forgot: 10,000 reserved + the 100 AWS keeps unreserved.\n"
+            "    lambda_concurrency = {\n"
+            '      service_code  = "lambda"\n'
+            f'      quota_code    = "{LAMBDA_QUOTA}"\n'
+            "      desired_value = 10100\n"
+            "    }\n",
             1,
         )
         main.write_text(fixed)

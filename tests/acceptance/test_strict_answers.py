@@ -47,11 +47,13 @@ def test_failed_provisioned_concurrency_names_the_lambda_block_and_aws_reason(
     tf.write_config(
         profile(
             f"""
-  lambda {{
-    function_name           = "{fn.name}"
-    qualifier               = "{fn.alias}"
-    reserved_concurrency    = 20
-    provisioned_concurrency = 5
+  lambda_pools = {{
+    "{fn.name}" = {{
+      function_name           = "{fn.name}"
+      qualifier               = "{fn.alias}"
+      reserved_concurrency    = 20
+      provisioned_concurrency = 5
+    }}
   }}
 """
         )
@@ -82,11 +84,13 @@ def test_table_updating_when_apply_starts_is_waited_for(strict: Any, scenario: f
         tf.write_config(
             profile(
                 f"""
-  dynamodb {{
-    table_name     = "{table}"
-    billing_mode   = "PROVISIONED"
-    read_capacity  = 12
-    write_capacity = 7
+  dynamodb_tables = {{
+    "{table}" = {{
+      table_name     = "{table}"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 12
+      write_capacity = 7
+    }}
   }}
 """
             )
@@ -114,7 +118,7 @@ def test_stage_write_acknowledged_but_not_applied_is_an_error_naming_the_setting
     tf.write_config(
         profile(
             f"""
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api.api_id}"
     stage_name  = "{api.stage_name}"
     rate_limit  = 700

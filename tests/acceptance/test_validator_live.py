@@ -74,7 +74,7 @@ def profile_tf(function: str, api: fx.RestApi, table: str) -> str:
     return f"""
 resource "smuppy_scaling_profile" "live" {{
   name = "live"
-  traffic {{
+  traffic = {{
     peak_rps              = 6500
     latency_ms            = 100
     cache_hit_ratio       = 0
@@ -83,28 +83,34 @@ resource "smuppy_scaling_profile" "live" {{
     average_to_peak_ratio = 0.3
     architecture          = "arm64"
   }}
-  quota_request {{
-    service_code  = "{QUOTA[0]}"
-    quota_code    = "{QUOTA[1]}"
-    desired_value = 20000
+  quota_requests = {{
+    "{QUOTA[0]}/{QUOTA[1]}" = {{
+      service_code  = "{QUOTA[0]}"
+      quota_code    = "{QUOTA[1]}"
+      desired_value = 20000
+    }}
   }}
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api.api_id}"
     stage_name  = "{api.stage_name}"
     rate_limit  = 8000
     burst_limit = 4000
   }}
-  lambda {{
-    function_name           = "{function}"
-    reserved_concurrency    = 700
-    provisioned_concurrency = 100
-    qualifier               = "prod"
-    memory_size             = 512
-    timeout                 = 10
+  lambda_pools = {{
+    "{function}" = {{
+      function_name           = "{function}"
+      reserved_concurrency    = 700
+      provisioned_concurrency = 100
+      qualifier               = "prod"
+      memory_size             = 512
+      timeout                 = 10
+    }}
   }}
-  dynamodb {{
-    table_name   = "{table}"
-    billing_mode = "PAY_PER_REQUEST"
+  dynamodb_tables = {{
+    "{table}" = {{
+      table_name   = "{table}"
+      billing_mode = "PAY_PER_REQUEST"
+    }}
   }}
 }}
 """
@@ -201,7 +207,7 @@ def test_live_region_flag_and_unreachable_account(sandbox: Sandbox, tmp_path: Pa
     profile_dir = tmp_path / "p"
     profile_dir.mkdir()
     (profile_dir / "main.tf").write_text(
-        'resource "smuppy_scaling_profile" "p" {\n  name = "p"\n  lambda {\n    function_name = "f"\n  }\n}\n'
+        'resource "smuppy_scaling_profile" "p" {\n  name = "p"\n  lambda_pools = {\n    f = { function_name = "f" }\n  }\n}\n'
     )
     env = sandbox.subprocess_env()
     eps = [a for key, url in sandbox.provider_endpoints.items() for a in ("--endpoint", f"{key}={url}")]

@@ -80,10 +80,12 @@ class Settings:
 def profile_hcl(n: Names, s: Settings = Settings(), *, quota: bool = True) -> str:
     quota_block = (
         f"""
-  quota_request {{
-    service_code  = "{QUOTA_SERVICE}"
-    quota_code    = "{QUOTA_CODE}"
-    desired_value = {QUOTA_DESIRED}
+  quota_requests = {{
+    "{QUOTA_SERVICE}/{QUOTA_CODE}" = {{
+      service_code  = "{QUOTA_SERVICE}"
+      quota_code    = "{QUOTA_CODE}"
+      desired_value = {QUOTA_DESIRED}
+    }}
   }}
 """
         if quota
@@ -96,44 +98,52 @@ def profile_hcl(n: Names, s: Settings = Settings(), *, quota: bool = True) -> st
         capacity += f"\n    write_capacity = {s.wcu}"
     return f"""
 resource "smuppy_scaling_profile" "api" {{
-  name                 = "rel-{n.scenario.suffix}"
-  wait_timeout_seconds = 60
+  name = "rel-{n.scenario.suffix}"
+  timeouts {{
+    create = "60s"
+    update = "60s"
+    delete = "60s"
+  }}
 {quota_block}
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{n.scenario.api.api_id}"
     stage_name  = "{n.scenario.api.stage_name}"
     rate_limit  = {s.rate}
     burst_limit = {s.burst}
   }}
 
-  lambda {{
-    function_name           = "{n.function}"
-    qualifier               = "{n.alias}"
-    reserved_concurrency    = {s.reserved}
-    provisioned_concurrency = {s.provisioned}
-    memory_size             = {s.memory}
-    timeout                 = {s.timeout}
+  lambda_pools = {{
+    "{n.function}" = {{
+      function_name           = "{n.function}"
+      qualifier               = "{n.alias}"
+      reserved_concurrency    = {s.reserved}
+      provisioned_concurrency = {s.provisioned}
+      memory_size             = {s.memory}
+      timeout                 = {s.timeout}
+    }}
   }}
 
-  dynamodb {{
-    table_name     = "{n.table}"
-    billing_mode   = "PROVISIONED"{capacity}
+  dynamodb_tables = {{
+    "{n.table}" = {{
+      table_name     = "{n.table}"
+      billing_mode   = "PROVISIONED"{capacity}
 
-    autoscaling {{
-      read {{
-        min_capacity       = {s.read_min}
-        max_capacity       = {s.read_max}
-        target_utilization = {s.target}
-      }}
-      write {{
-        min_capacity       = {s.write_min}
-        max_capacity       = {s.write_max}
-        target_utilization = {s.target}
+      autoscaling = {{
+        read = {{
+          min_capacity       = {s.read_min}
+          max_capacity       = {s.read_max}
+          target_utilization = {s.target}
+        }}
+        write = {{
+          min_capacity       = {s.write_min}
+          max_capacity       = {s.write_max}
+          target_utilization = {s.target}
+        }}
       }}
     }}
   }}
 
-  cache_policy {{
+  cache_policy = {{
     name                          = "{n.cache_policy}"
     min_ttl                       = 1
     default_ttl                   = {s.default_ttl}
@@ -143,7 +153,7 @@ resource "smuppy_scaling_profile" "api" {{
     query_string_behavior         = "all"
   }}
 
-  dashboard {{
+  dashboard = {{
     name = "{n.dashboard}"
   }}
 }}
@@ -257,16 +267,16 @@ def read_state(tf: Terraform) -> dict[str, Any] | None:
     if res is None:
         return None
     v = res["values"]
-    ag = (v.get("api_gateway") or [{}])[0]
-    la = (v.get("lambda") or [{}])[0]
-    dd = (v.get("dynamodb") or [{}])[0]
-    cp = (v.get("cache_policy") or [None])[0]
-    da = (v.get("dashboard") or [None])[0]
-    qr = v.get("quota_request") or []
-    auto = (dd.get("autoscaling") or [{}])[0]
+    ag = v.get("api_gateway") or {}
+    la = next(iter((v.get("lambda_pools") or {}).values()), {})
+    dd = next(iter((v.get("dynamodb_tables") or {}).values()), {})
+    cp = v.get("cache_policy")
+    da = v.get("dashboard")
+    qr = list((v.get("quota_requests") or {}).values())
+    auto = dd.get("autoscaling") or {}
     scaling = {}
     for dim in ("read", "write"):
-        blk = (auto.get(dim) or [None])[0]
+        blk = auto.get(dim)
         if blk:
             scaling[dim] = {
                 "min": blk.get("min_capacity"),

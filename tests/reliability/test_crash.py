@@ -430,7 +430,7 @@ def reset_to(sb: Sandbox, names: rc.Names, before: dict[str, Any]) -> None:
 
 
 def test_a_dropped_block_stays_released(clean_sandbox: Sandbox, names: rc.Names, tf: Terraform) -> None:
-    """No crash at all: drop the lambda block, let someone else tune the function, apply a stage change."""
+    """No crash at all: drop the Lambda pool, let someone else tune the function, apply a stage change."""
     sb, sc = clean_sandbox, names.scenario
     lam = sb.client("lambda")
 
@@ -438,10 +438,10 @@ def test_a_dropped_block_stays_released(clean_sandbox: Sandbox, names: rc.Names,
         return int(lam.get_function_configuration(FunctionName=names.function)["MemorySize"])
 
     def profile(rate: int, with_lambda: bool) -> str:
-        block = f'  lambda {{\n    function_name = "{names.function}"\n    memory_size   = 512\n  }}\n' if with_lambda else ""
+        block = f'  lambda_pools = {{\n    fn = {{ function_name = "{names.function}", memory_size = 512 }}\n  }}\n' if with_lambda else ""
         return (
             f'resource "smuppy_scaling_profile" "api" {{\n  name = "drop-{sc.suffix}"\n'
-            f'  api_gateway {{\n    rest_api_id = "{sc.api.api_id}"\n    stage_name  = "{sc.api.stage_name}"\n'
+            f'  api_gateway = {{\n    rest_api_id = "{sc.api.api_id}"\n    stage_name  = "{sc.api.stage_name}"\n'
             f"    rate_limit  = {rate}\n    burst_limit = 100\n  }}\n{block}}}\n"
         )
 

@@ -40,19 +40,10 @@ variable "also" {
 resource "smuppy_scaling_profile" "api" {
   name = "%s"
 
-  lambda {
-    function_name        = var.fn
-    memory_size          = 640
-    reserved_concurrency = 25
-  }
-
-  dynamic "lambda" {
-    for_each = var.also == "" ? [] : [var.also]
-    content {
-      function_name = lambda.value
-      memory_size   = 384
-    }
-  }
+  lambda_pools = merge(
+    { fn = { function_name = var.fn, memory_size = 640, reserved_concurrency = 25 } },
+    var.also == "" ? {} : { also = { function_name = var.also, memory_size = 384 } },
+  )
 }
 """ % NAME
 
@@ -210,10 +201,12 @@ def two_profiles(first: tuple[str, str], second: tuple[str, str] | None) -> str:
 resource "smuppy_scaling_profile" "p{i}" {{
   name = "{p[0]}"
 
-  lambda {{
-    function_name        = "{p[1]}"
-    memory_size          = 640
-    reserved_concurrency = 25
+  lambda_pools = {{
+    "{p[1]}" = {{
+      function_name        = "{p[1]}"
+      memory_size          = 640
+      reserved_concurrency = 25
+    }}
   }}
 }}
 """

@@ -24,13 +24,15 @@ def quota_profile(sc: fx.Scenario, desired: int = rc.QUOTA_DESIRED) -> str:
 resource "smuppy_scaling_profile" "api" {{
   name = "quota-{sc.suffix}"
 
-  quota_request {{
-    service_code  = "{rc.QUOTA_SERVICE}"
-    quota_code    = "{rc.QUOTA_CODE}"
-    desired_value = {desired}
+  quota_requests = {{
+    "{rc.QUOTA_SERVICE}/{rc.QUOTA_CODE}" = {{
+      service_code  = "{rc.QUOTA_SERVICE}"
+      quota_code    = "{rc.QUOTA_CODE}"
+      desired_value = {desired}
+    }}
   }}
 
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{sc.api.api_id}"
     stage_name  = "{sc.api.stage_name}"
     rate_limit  = 1000
@@ -45,7 +47,7 @@ def filed(sb: Sandbox) -> list[dict[str, Any]]:
 
 
 def state_request(tf: Terraform) -> tuple[str | None, str | None]:
-    q = tf.resource(rc.ADDRESS)["values"]["quota_request"][0]
+    (q,) = tf.resource(rc.ADDRESS)["values"]["quota_requests"].values()
     return q.get("request_id"), q.get("status")
 
 

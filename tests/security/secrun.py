@@ -28,59 +28,65 @@ def profile(sc: fx.Scenario, *, rate: int, stage: str | None = None) -> str:
 resource "smuppy_scaling_profile" "sec" {{
   name = "security-{sc.suffix}"
 
-  traffic {{
+  traffic = {{
     peak_rps        = 5000
     latency_ms      = 55
     cache_hit_ratio = 0.8
   }}
 
-  quota_request {{
-    service_code  = "lambda"
-    quota_code    = "L-B99A9384"
-    desired_value = 2000
+  quota_requests = {{
+    "lambda/L-B99A9384" = {{
+      service_code  = "lambda"
+      quota_code    = "L-B99A9384"
+      desired_value = 2000
+    }}
   }}
 
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{sc.api.api_id}"
     stage_name  = "{stage or sc.api.stage_name}"
     rate_limit  = {rate}
     burst_limit = 500
   }}
 
-  lambda {{
-    function_name           = "{sc.function.name}"
-    qualifier               = "{sc.function.alias}"
-    reserved_concurrency    = 200
-    provisioned_concurrency = 10
-    memory_size             = 512
-    publish_on_change       = true
+  lambda_pools = {{
+    "{sc.function.name}" = {{
+      function_name           = "{sc.function.name}"
+      qualifier               = "{sc.function.alias}"
+      reserved_concurrency    = 200
+      provisioned_concurrency = 10
+      memory_size             = 512
+      publish_on_change       = true
+    }}
   }}
 
-  dynamodb {{
-    table_name     = "{sc.table.name}"
-    billing_mode   = "PROVISIONED"
-    write_capacity = 10
+  dynamodb_tables = {{
+    "{sc.table.name}" = {{
+      table_name     = "{sc.table.name}"
+      billing_mode   = "PROVISIONED"
+      write_capacity = 10
 
-    autoscaling {{
-      read {{
-        min_capacity = 10
-        max_capacity = 5000
+      autoscaling = {{
+        read = {{
+          min_capacity = 10
+          max_capacity = 5000
+        }}
       }}
     }}
   }}
 
-  cache_policy {{
+  cache_policy = {{
     name        = "SmuppySecurity{sc.suffix}"
     min_ttl     = 0
     default_ttl = 60
     max_ttl     = 300
   }}
 
-  dashboard {{
+  dashboard = {{
     name = "SmuppySecurity-{sc.suffix}"
   }}
 
-  global_accelerator {{
+  global_accelerator = {{
     name        = "smuppy-security-{sc.suffix}"
     endpoint_id = "{ALB_ARN}"
   }}

@@ -126,7 +126,7 @@ PROXY_PASSWORD = "smuppy-proxy-pass-2a9d41"
 TRAFFIC_ONLY = """
 resource "smuppy_scaling_profile" "sec" {
   name = "security-provider-block"
-  traffic {
+  traffic = {
     peak_rps   = 100
     latency_ms = 50
   }

@@ -4,7 +4,7 @@
 resource "smuppy_scaling_profile" "stage" {
   name = "staging-stage"
 
-  api_gateway {
+  api_gateway = {
     rest_api_id = "bmkd8zayee"
     stage_name  = "staging"
     rate_limit  = 10000

@@ -3,7 +3,7 @@
 resource "smuppy_scaling_profile" "cache" {
   name = "prod-cache"
 
-  cache_policy {
+  cache_policy = {
     name                          = "SmuppyAPICache"
     min_ttl                       = 1
     default_ttl                   = 60
@@ -18,5 +18,5 @@ resource "smuppy_scaling_profile" "cache" {
 }
 
 output "cache_policy_id" {
-  value = smuppy_scaling_profile.cache.cache_policy[0].id
+  value = smuppy_scaling_profile.cache.cache_policy.id
 }

@@ -3,16 +3,18 @@
 resource "smuppy_scaling_profile" "dashboard" {
   name = "staging-dashboard"
 
-  api_gateway {
+  api_gateway = {
     rest_api_id = "bmkd8zayee"
     stage_name  = "staging"
   }
 
-  lambda {
-    function_name = "smuppy-api-handler"
+  lambda_pools = {
+    api = {
+      function_name = "smuppy-api-handler"
+    }
   }
 
-  dashboard {
+  dashboard = {
     name = "SmuppyScaling"
   }
 }

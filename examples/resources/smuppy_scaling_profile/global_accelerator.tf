@@ -3,7 +3,7 @@
 resource "smuppy_scaling_profile" "accelerator" {
   name = "prod-accelerator"
 
-  global_accelerator {
+  global_accelerator = {
     name                  = "smuppy-global"
     ip_address_type       = "IPV4"
     ports                 = [443]

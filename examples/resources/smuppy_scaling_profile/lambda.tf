@@ -5,19 +5,21 @@
 resource "smuppy_scaling_profile" "lambda" {
   name = "staging-lambda"
 
-  traffic {
+  traffic = {
     peak_rps        = 27535
     latency_ms      = 55
     cache_hit_ratio = 0.7
   }
 
-  lambda {
-    function_name           = "smuppy-api-handler"
-    qualifier               = "prod"
-    reserved_concurrency    = 800
-    provisioned_concurrency = 50
-    memory_size             = 1024
-    timeout                 = 29
-    publish_on_change       = true
+  lambda_pools = {
+    api = {
+      function_name           = "smuppy-api-handler"
+      qualifier               = "prod"
+      reserved_concurrency    = 800
+      provisioned_concurrency = 50
+      memory_size             = 1024
+      timeout                 = 29
+      publish_on_change       = true
+    }
   }
 }

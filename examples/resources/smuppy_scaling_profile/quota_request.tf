@@ -4,19 +4,20 @@
 resource "smuppy_scaling_profile" "quotas" {
   name = "prod-quotas"
 
-  quota_request {
-    service_code  = "apigateway"
-    quota_code    = "L-8A5B8E43"
-    desired_value = 100000
-  }
-
-  quota_request {
-    service_code  = "lambda"
-    quota_code    = "L-B99A9384"
-    desired_value = 12000
+  quota_requests = {
+    api_throttle = {
+      service_code  = "apigateway"
+      quota_code    = "L-8A5B8E43"
+      desired_value = 100000
+    }
+    lambda_concurrency = {
+      service_code  = "lambda"
+      quota_code    = "L-B99A9384"
+      desired_value = 12000
+    }
   }
 }
 
 output "quota_statuses" {
-  value = { for q in smuppy_scaling_profile.quotas.quota_request : q.quota_code => q.status }
+  value = { for key, q in smuppy_scaling_profile.quotas.quota_requests : key => q.status }
 }

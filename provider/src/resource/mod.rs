@@ -10,6 +10,7 @@ pub mod parts;
 pub mod plan;
 pub mod read;
 pub mod timeouts;
+pub mod upgrade;
 pub mod validate;
 
 use std::sync::Arc;

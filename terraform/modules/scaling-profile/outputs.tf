@@ -4,24 +4,24 @@ output "id" {
 }
 
 output "quota_request_ids" {
-  description = "Id of the increase request filed or adopted per quota, keyed `SERVICE_CODE/QUOTA_CODE` (null when none was needed)."
-  value       = { for q in smuppy_scaling_profile.this.quota_request : "${q.service_code}/${q.quota_code}" => q.request_id }
+  description = "Id of the increase request filed or adopted per quota, keyed like `var.quota_requests` (null when none was needed)."
+  value       = { for k, q in coalesce(smuppy_scaling_profile.this.quota_requests, {}) : k => q.request_id }
 }
 
 output "quota_request_statuses" {
-  description = "Status per quota, keyed `SERVICE_CODE/QUOTA_CODE`: the request's status as AWS reports it (`PENDING`, `CASE_OPENED`, `APPROVED`, ...) or `APPLIED` when no request was needed."
-  value       = { for q in smuppy_scaling_profile.this.quota_request : "${q.service_code}/${q.quota_code}" => q.status }
+  description = "Status per quota, keyed like `var.quota_requests`: the request's status as AWS reports it (`PENDING`, `CASE_OPENED`, `APPROVED`, ...) or `APPLIED` when no request was needed."
+  value       = { for k, q in coalesce(smuppy_scaling_profile.this.quota_requests, {}) : k => q.status }
 }
 
 output "quota_applied_values" {
-  description = "Value in force per quota, keyed `SERVICE_CODE/QUOTA_CODE`."
-  value       = { for q in smuppy_scaling_profile.this.quota_request : "${q.service_code}/${q.quota_code}" => q.applied_value }
+  description = "Value in force per quota, keyed like `var.quota_requests`."
+  value       = { for k, q in coalesce(smuppy_scaling_profile.this.quota_requests, {}) : k => q.applied_value }
 }
 
 output "lambda_pools" {
-  description = "Per function: the version the qualifier points to and the provisioned concurrency status (`READY`, `IN_PROGRESS`, `FAILED`)."
+  description = "Per pool, keyed like `var.lambda_pools`: the version the qualifier points to and the provisioned concurrency status (`READY`, `IN_PROGRESS`, `FAILED`)."
   value = {
-    for l in smuppy_scaling_profile.this.lambda : l.function_name => {
+    for k, l in coalesce(smuppy_scaling_profile.this.lambda_pools, {}) : k => {
       qualifier_version  = l.qualifier_version
       provisioned_status = l.provisioned_status
     }
@@ -30,22 +30,22 @@ output "lambda_pools" {
 
 output "cache_policy_id" {
   description = "Id of the CloudFront cache policy (null when none is managed)."
-  value       = try(smuppy_scaling_profile.this.cache_policy[0].id, null)
+  value       = try(smuppy_scaling_profile.this.cache_policy.id, null)
 }
 
 output "cache_policy_etag" {
   description = "Current ETag of the CloudFront cache policy (null when none is managed)."
-  value       = try(smuppy_scaling_profile.this.cache_policy[0].etag, null)
+  value       = try(smuppy_scaling_profile.this.cache_policy.etag, null)
 }
 
 output "dashboard_arn" {
   description = "ARN of the CloudWatch dashboard (null when none is managed)."
-  value       = try(smuppy_scaling_profile.this.dashboard[0].arn, null)
+  value       = try(smuppy_scaling_profile.this.dashboard.arn, null)
 }
 
 output "global_accelerator_dns_name" {
   description = "DNS name of the Global Accelerator (null when none is managed)."
-  value       = try(smuppy_scaling_profile.this.global_accelerator[0].dns_name, null)
+  value       = try(smuppy_scaling_profile.this.global_accelerator.dns_name, null)
 }
 
 output "capacity" {

@@ -8,15 +8,14 @@ variable "name" {
   }
 }
 
-variable "wait_timeout_seconds" {
-  description = "How long apply waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates). `null` keeps the provider's default (900)."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.wait_timeout_seconds == null ? true : var.wait_timeout_seconds > 0
-    error_message = "wait_timeout_seconds must be positive."
-  }
+variable "timeouts" {
+  description = "How long apply waits for asynchronous AWS work (provisioned concurrency allocation, table and function updates) on create, update and delete, as duration strings such as `\"30m\"`. `null`, or a null operation, keeps the provider's default (15 minutes)."
+  type = object({
+    create = optional(string)
+    update = optional(string)
+    delete = optional(string)
+  })
+  default = null
 }
 
 variable "traffic" {
@@ -55,13 +54,13 @@ variable "traffic" {
 }
 
 variable "quota_requests" {
-  description = "Service Quotas increase requests, e.g. `{ service_code = \"apigateway\", quota_code = \"L-8A5B8E43\", desired_value = 100000 }` for API Gateway's account throttle or `lambda`/`L-B99A9384` for Lambda concurrent executions. A request is filed only when the applied value is below `desired_value` and none is open."
-  type = list(object({
+  description = "Service Quotas increase requests keyed by a name you choose, e.g. `api_throttle = { service_code = \"apigateway\", quota_code = \"L-8A5B8E43\", desired_value = 100000 }` for API Gateway's account throttle or `lambda`/`L-B99A9384` for Lambda concurrent executions. A request is filed only when the applied value is below `desired_value` and none is open."
+  type = map(object({
     service_code  = string
     quota_code    = string
     desired_value = number
   }))
-  default  = []
+  default  = {}
   nullable = false
 
   validation {
@@ -70,7 +69,7 @@ variable "quota_requests" {
   }
 
   validation {
-    condition     = length(distinct([for q in var.quota_requests : "${q.service_code}/${q.quota_code}"])) == length(var.quota_requests)
+    condition     = length(distinct([for q in values(var.quota_requests) : "${q.service_code}/${q.quota_code}"])) == length(var.quota_requests)
     error_message = "Each quota (service_code/quota_code) may be requested once."
   }
 }
@@ -105,8 +104,8 @@ variable "api_gateway" {
 }
 
 variable "lambda_pools" {
-  description = "Lambda functions (the architecture's pools) with reserved and provisioned concurrency, memory and timeout. Left-out settings stay as AWS has them. `publish_on_change` publishes a new version and moves the `qualifier` alias when memory or timeout change."
-  type = list(object({
+  description = "Lambda functions (the architecture's pools) keyed by a name you choose, with reserved and provisioned concurrency, memory and timeout. Left-out settings stay as AWS has them. `publish_on_change` publishes a new version and moves the `qualifier` alias when memory or timeout change."
+  type = map(object({
     function_name           = string
     reserved_concurrency    = optional(number)
     provisioned_concurrency = optional(number)
@@ -115,12 +114,12 @@ variable "lambda_pools" {
     timeout                 = optional(number)
     publish_on_change       = optional(bool, false)
   }))
-  default  = []
+  default  = {}
   nullable = false
 
   validation {
-    condition     = length(distinct([for p in var.lambda_pools : p.function_name])) == length(var.lambda_pools)
-    error_message = "Each function may appear in one pool only."
+    condition     = length(distinct([for p in values(var.lambda_pools) : "${p.function_name}:${coalesce(p.qualifier, "-")}"])) == length(var.lambda_pools)
+    error_message = "Each function and qualifier may appear in one pool only."
   }
 
   validation {
@@ -161,8 +160,8 @@ variable "lambda_pools" {
 }
 
 variable "dynamodb_tables" {
-  description = "DynamoDB tables and their capacity mode: `PAY_PER_REQUEST` (on-demand, the default here) or `PROVISIONED` with optional target-tracking `autoscaling` of reads and writes."
-  type = list(object({
+  description = "DynamoDB tables keyed by a name you choose, and their capacity mode: `PAY_PER_REQUEST` (on-demand, the default here) or `PROVISIONED` with optional target-tracking `autoscaling` of reads and writes."
+  type = map(object({
     table_name     = string
     billing_mode   = optional(string, "PAY_PER_REQUEST")
     read_capacity  = optional(number)
@@ -184,11 +183,11 @@ variable "dynamodb_tables" {
       }))
     }))
   }))
-  default  = []
+  default  = {}
   nullable = false
 
   validation {
-    condition     = length(distinct([for t in var.dynamodb_tables : t.table_name])) == length(var.dynamodb_tables)
+    condition     = length(distinct([for t in values(var.dynamodb_tables) : t.table_name])) == length(var.dynamodb_tables)
     error_message = "Each table may appear once."
   }
 

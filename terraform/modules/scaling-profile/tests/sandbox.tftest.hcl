@@ -61,18 +61,18 @@ variables {
     burst_limit = 4321
   }
 
-  lambda_pools = [
-    {
+  lambda_pools = {
+    api = {
       function_name           = var.scenario.function
       qualifier               = var.scenario.alias
       reserved_concurrency    = 800
       provisioned_concurrency = 5
     },
-  ]
+  }
 
-  dynamodb_tables = [
-    { table_name = var.scenario.table, billing_mode = "PAY_PER_REQUEST" },
-  ]
+  dynamodb_tables = {
+    feeds = { table_name = var.scenario.table, billing_mode = "PAY_PER_REQUEST" },
+  }
 }
 
 run "plan_computes_capacity" {
@@ -109,13 +109,13 @@ run "apply_converges_the_stage_function_and_table" {
 
   # Computed: the provider reads them from Lambda (GetAlias, GetProvisionedConcurrencyConfig).
   assert {
-    condition     = smuppy_scaling_profile.this.lambda[0].qualifier_version == var.scenario.version
-    error_message = "the alias ${var.scenario.alias} points to version ${var.scenario.version}, the provider read ${jsonencode(smuppy_scaling_profile.this.lambda[0].qualifier_version)}"
+    condition     = smuppy_scaling_profile.this.lambda_pools["api"].qualifier_version == var.scenario.version
+    error_message = "the alias ${var.scenario.alias} points to version ${var.scenario.version}, the provider read ${jsonencode(smuppy_scaling_profile.this.lambda_pools["api"].qualifier_version)}"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.lambda[0].provisioned_status == "READY"
-    error_message = "provisioned concurrency is not READY after apply: ${jsonencode(smuppy_scaling_profile.this.lambda[0].provisioned_status)}"
+    condition     = smuppy_scaling_profile.this.lambda_pools["api"].provisioned_status == "READY"
+    error_message = "provisioned concurrency is not READY after apply: ${jsonencode(smuppy_scaling_profile.this.lambda_pools["api"].provisioned_status)}"
   }
 
   assert {
@@ -134,17 +134,17 @@ run "refresh_reads_back_what_aws_holds" {
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.api_gateway[0].rate_limit == 9321 && smuppy_scaling_profile.this.api_gateway[0].burst_limit == 4321
-    error_message = "the stage throttle read from AWS: ${jsonencode(smuppy_scaling_profile.this.api_gateway[0])}"
+    condition     = smuppy_scaling_profile.this.api_gateway.rate_limit == 9321 && smuppy_scaling_profile.this.api_gateway.burst_limit == 4321
+    error_message = "the stage throttle read from AWS: ${jsonencode(smuppy_scaling_profile.this.api_gateway)}"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.lambda[0].reserved_concurrency == 800 && smuppy_scaling_profile.this.lambda[0].provisioned_concurrency == 5
-    error_message = "the concurrency read from AWS: ${jsonencode(smuppy_scaling_profile.this.lambda[0])}"
+    condition     = smuppy_scaling_profile.this.lambda_pools["api"].reserved_concurrency == 800 && smuppy_scaling_profile.this.lambda_pools["api"].provisioned_concurrency == 5
+    error_message = "the concurrency read from AWS: ${jsonencode(smuppy_scaling_profile.this.lambda_pools["api"])}"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.dynamodb[0].billing_mode == "PAY_PER_REQUEST"
-    error_message = "the table's mode read from AWS: ${jsonencode(smuppy_scaling_profile.this.dynamodb[0])}"
+    condition     = smuppy_scaling_profile.this.dynamodb_tables["feeds"].billing_mode == "PAY_PER_REQUEST"
+    error_message = "the table's mode read from AWS: ${jsonencode(smuppy_scaling_profile.this.dynamodb_tables["feeds"])}"
   }
 }

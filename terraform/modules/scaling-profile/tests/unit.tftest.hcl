@@ -14,10 +14,10 @@ variables {
     cache_hit_ratio = 0.8
   }
 
-  quota_requests = [
-    { service_code = "apigateway", quota_code = "L-8A5B8E43", desired_value = 100000 },
-    { service_code = "lambda", quota_code = "L-B99A9384", desired_value = 12000 },
-  ]
+  quota_requests = {
+    api_throttle       = { service_code = "apigateway", quota_code = "L-8A5B8E43", desired_value = 100000 },
+    lambda_concurrency = { service_code = "lambda", quota_code = "L-B99A9384", desired_value = 12000 },
+  }
 
   api_gateway = {
     rest_api_id = "bmkd8zayee"
@@ -26,15 +26,15 @@ variables {
     burst_limit = 5000
   }
 
-  lambda_pools = [
-    { function_name = "pool-1", reserved_concurrency = 3000, provisioned_concurrency = 1000, qualifier = "prod", memory_size = 1024 },
-    { function_name = "pool-2", reserved_concurrency = 3000 },
-    { function_name = "pool-3", reserved_concurrency = 4000, publish_on_change = true, qualifier = "prod", timeout = 29 },
-  ]
+  lambda_pools = {
+    one   = { function_name = "pool-1", reserved_concurrency = 3000, provisioned_concurrency = 1000, qualifier = "prod", memory_size = 1024 },
+    two   = { function_name = "pool-2", reserved_concurrency = 3000 },
+    three = { function_name = "pool-3", reserved_concurrency = 4000, publish_on_change = true, qualifier = "prod", timeout = 29 },
+  }
 
-  dynamodb_tables = [
-    { table_name = "feeds" },
-    {
+  dynamodb_tables = {
+    feeds = { table_name = "feeds" },
+    sessions = {
       table_name     = "sessions"
       billing_mode   = "PROVISIONED"
       write_capacity = 100
@@ -42,7 +42,7 @@ variables {
         read = { min_capacity = 1000, max_capacity = 40000, target_utilization = 70 }
       }
     },
-  ]
+  }
 
   cache_policy = {
     name                  = "SmuppyAPICache"
@@ -66,90 +66,90 @@ run "renders_every_block" {
   }
 
   assert {
-    condition     = length(smuppy_scaling_profile.this.traffic) == 1 && smuppy_scaling_profile.this.traffic[0].peak_rps == 100000 && smuppy_scaling_profile.this.traffic[0].cache_hit_ratio == 0.8
-    error_message = "traffic block is not rendered from var.traffic"
+    condition     = smuppy_scaling_profile.this.traffic.peak_rps == 100000 && smuppy_scaling_profile.this.traffic.cache_hit_ratio == 0.8
+    error_message = "traffic is not passed from var.traffic"
   }
 
   assert {
-    condition     = [for q in smuppy_scaling_profile.this.quota_request : "${q.service_code}/${q.quota_code}=${q.desired_value}"] == ["apigateway/L-8A5B8E43=100000", "lambda/L-B99A9384=12000"]
-    error_message = "quota_request blocks do not follow var.quota_requests"
+    condition     = { for k, q in smuppy_scaling_profile.this.quota_requests : k => "${q.service_code}/${q.quota_code}=${q.desired_value}" } == { api_throttle = "apigateway/L-8A5B8E43=100000", lambda_concurrency = "lambda/L-B99A9384=12000" }
+    error_message = "quota_requests do not follow var.quota_requests, key for key"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.api_gateway[0].rate_limit == 100000 && smuppy_scaling_profile.this.api_gateway[0].burst_limit == 5000 && smuppy_scaling_profile.this.api_gateway[0].integration_timeout_ms == null
-    error_message = "api_gateway block is not rendered from var.api_gateway"
+    condition     = smuppy_scaling_profile.this.api_gateway.rate_limit == 100000 && smuppy_scaling_profile.this.api_gateway.burst_limit == 5000 && smuppy_scaling_profile.this.api_gateway.integration_timeout_ms == null
+    error_message = "api_gateway is not passed from var.api_gateway"
   }
 
   assert {
-    condition     = [for l in smuppy_scaling_profile.this.lambda : l.function_name] == ["pool-1", "pool-2", "pool-3"]
-    error_message = "one lambda block per pool, in order"
+    condition     = { for k, l in smuppy_scaling_profile.this.lambda_pools : k => l.function_name } == { one = "pool-1", two = "pool-2", three = "pool-3" }
+    error_message = "one pool per key of var.lambda_pools"
   }
 
   assert {
-    condition     = sum([for l in smuppy_scaling_profile.this.lambda : l.reserved_concurrency]) == 10000
+    condition     = sum([for l in values(smuppy_scaling_profile.this.lambda_pools) : l.reserved_concurrency]) == 10000
     error_message = "the three pools reserve 3000 + 3000 + 4000"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.lambda[0].publish_on_change == false && smuppy_scaling_profile.this.lambda[2].publish_on_change == true
+    condition     = smuppy_scaling_profile.this.lambda_pools["one"].publish_on_change == false && smuppy_scaling_profile.this.lambda_pools["three"].publish_on_change == true
     error_message = "publish_on_change defaults to false and passes true through"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.lambda[1].qualifier == null && smuppy_scaling_profile.this.lambda[2].timeout == 29
+    condition     = smuppy_scaling_profile.this.lambda_pools["two"].qualifier == null && smuppy_scaling_profile.this.lambda_pools["three"].timeout == 29
     error_message = "optional pool settings are not passed through"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.dynamodb[0].billing_mode == "PAY_PER_REQUEST" && length(smuppy_scaling_profile.this.dynamodb[0].autoscaling) == 0
+    condition     = smuppy_scaling_profile.this.dynamodb_tables["feeds"].billing_mode == "PAY_PER_REQUEST" && smuppy_scaling_profile.this.dynamodb_tables["feeds"].autoscaling == null
     error_message = "a table defaults to on-demand without auto scaling"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.dynamodb[1].autoscaling[0].read[0].max_capacity == 40000 && length(smuppy_scaling_profile.this.dynamodb[1].autoscaling[0].write) == 0
+    condition     = smuppy_scaling_profile.this.dynamodb_tables["sessions"].autoscaling.read.max_capacity == 40000 && smuppy_scaling_profile.this.dynamodb_tables["sessions"].autoscaling.write == null
     error_message = "auto scaling renders the read dimension only"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.cache_policy[0].headers == tolist(["Authorization"])
-    error_message = "cache_policy block is not rendered from var.cache_policy"
+    condition     = smuppy_scaling_profile.this.cache_policy.headers == tolist(["Authorization"])
+    error_message = "cache_policy is not passed from var.cache_policy"
   }
 
   assert {
-    condition     = smuppy_scaling_profile.this.dashboard[0].name == "SmuppyScaling"
-    error_message = "dashboard block is not rendered"
+    condition     = smuppy_scaling_profile.this.dashboard.name == "SmuppyScaling"
+    error_message = "dashboard is not passed"
   }
 
   assert {
-    condition     = length(smuppy_scaling_profile.this.global_accelerator) == 0 && length(smuppy_scaling_profile.this.budget) == 0
-    error_message = "null objects must render no block"
+    condition     = smuppy_scaling_profile.this.global_accelerator == null && smuppy_scaling_profile.this.budget == null && smuppy_scaling_profile.this.timeouts == null
+    error_message = "null objects must stay null, and no timeouts block without var.timeouts"
   }
 }
 
-run "null_inputs_render_no_blocks" {
+run "empty_inputs_render_nulls" {
   command = plan
 
   variables {
     traffic         = null
-    quota_requests  = []
+    quota_requests  = {}
     api_gateway     = null
-    lambda_pools    = []
-    dynamodb_tables = []
+    lambda_pools    = {}
+    dynamodb_tables = {}
     cache_policy    = null
     dashboard       = null
   }
 
   assert {
-    condition = alltrue([for n in [
-      length(smuppy_scaling_profile.this.traffic),
-      length(smuppy_scaling_profile.this.quota_request),
-      length(smuppy_scaling_profile.this.api_gateway),
-      length(smuppy_scaling_profile.this.lambda),
-      length(smuppy_scaling_profile.this.dynamodb),
-      length(smuppy_scaling_profile.this.cache_policy),
-      length(smuppy_scaling_profile.this.dashboard),
-    ] : n == 0])
-    error_message = "empty inputs must render no blocks"
+    condition = alltrue([for v in [
+      smuppy_scaling_profile.this.traffic,
+      smuppy_scaling_profile.this.api_gateway,
+      smuppy_scaling_profile.this.cache_policy,
+      smuppy_scaling_profile.this.dashboard,
+      smuppy_scaling_profile.this.quota_requests,
+      smuppy_scaling_profile.this.lambda_pools,
+      smuppy_scaling_profile.this.dynamodb_tables,
+    ] : v == null])
+    error_message = "empty inputs must render nulls"
   }
 }
 
@@ -157,7 +157,7 @@ run "latest_qualifier_is_rejected" {
   command = plan
 
   variables {
-    lambda_pools = [{ function_name = "pool-1", provisioned_concurrency = 10, qualifier = "$LATEST" }]
+    lambda_pools = { p = { function_name = "pool-1", provisioned_concurrency = 10, qualifier = "$LATEST" } }
   }
 
   expect_failures = [var.lambda_pools]
@@ -167,7 +167,7 @@ run "provisioned_needs_a_qualifier" {
   command = plan
 
   variables {
-    lambda_pools = [{ function_name = "pool-1", provisioned_concurrency = 10 }]
+    lambda_pools = { p = { function_name = "pool-1", provisioned_concurrency = 10 } }
   }
 
   expect_failures = [var.lambda_pools]
@@ -177,7 +177,7 @@ run "provisioned_above_reserved_is_rejected" {
   command = plan
 
   variables {
-    lambda_pools = [{ function_name = "pool-1", reserved_concurrency = 10, provisioned_concurrency = 20, qualifier = "prod" }]
+    lambda_pools = { p = { function_name = "pool-1", reserved_concurrency = 10, provisioned_concurrency = 20, qualifier = "prod" } }
   }
 
   expect_failures = [var.lambda_pools]
@@ -187,17 +187,43 @@ run "memory_out_of_range_is_rejected" {
   command = plan
 
   variables {
-    lambda_pools = [{ function_name = "pool-1", memory_size = 64 }]
+    lambda_pools = { p = { function_name = "pool-1", memory_size = 64 } }
   }
 
   expect_failures = [var.lambda_pools]
+}
+
+run "same_function_on_another_qualifier_is_accepted" {
+  command = plan
+
+  variables {
+    lambda_pools = { live = { function_name = "pool-1", qualifier = "prod" }, canary = { function_name = "pool-1", qualifier = "canary" } }
+  }
+
+  assert {
+    condition     = length(smuppy_scaling_profile.this.lambda_pools) == 2
+    error_message = "two qualifiers of one function are two pools"
+  }
+}
+
+run "timeouts_render_the_block" {
+  command = plan
+
+  variables {
+    timeouts = { create = "45m", delete = "10m" }
+  }
+
+  assert {
+    condition     = smuppy_scaling_profile.this.timeouts.create == "45m" && smuppy_scaling_profile.this.timeouts.update == null && smuppy_scaling_profile.this.timeouts.delete == "10m"
+    error_message = "var.timeouts is not rendered into the timeouts block"
+  }
 }
 
 run "duplicate_function_is_rejected" {
   command = plan
 
   variables {
-    lambda_pools = [{ function_name = "pool-1" }, { function_name = "pool-1" }]
+    lambda_pools = { a = { function_name = "pool-1" }, b = { function_name = "pool-1" } }
   }
 
   expect_failures = [var.lambda_pools]
@@ -217,7 +243,7 @@ run "unknown_billing_mode_is_rejected" {
   command = plan
 
   variables {
-    dynamodb_tables = [{ table_name = "feeds", billing_mode = "ON_DEMAND" }]
+    dynamodb_tables = { t = { table_name = "feeds", billing_mode = "ON_DEMAND" } }
   }
 
   expect_failures = [var.dynamodb_tables]
@@ -227,7 +253,7 @@ run "autoscaling_on_demand_is_rejected" {
   command = plan
 
   variables {
-    dynamodb_tables = [{ table_name = "feeds", autoscaling = { read = { min_capacity = 1, max_capacity = 10 } } }]
+    dynamodb_tables = { t = { table_name = "feeds", autoscaling = { read = { min_capacity = 1, max_capacity = 10 } } } }
   }
 
   expect_failures = [var.dynamodb_tables]
@@ -237,7 +263,7 @@ run "autoscaling_min_above_max_is_rejected" {
   command = plan
 
   variables {
-    dynamodb_tables = [{ table_name = "feeds", billing_mode = "PROVISIONED", read_capacity = 5, write_capacity = 5, autoscaling = { write = { min_capacity = 50, max_capacity = 10 } } }]
+    dynamodb_tables = { t = { table_name = "feeds", billing_mode = "PROVISIONED", read_capacity = 5, write_capacity = 5, autoscaling = { write = { min_capacity = 50, max_capacity = 10 } } } }
   }
 
   expect_failures = [var.dynamodb_tables]
@@ -277,7 +303,7 @@ run "malformed_quota_code_is_rejected" {
   command = plan
 
   variables {
-    quota_requests = [{ service_code = "apigateway", quota_code = "8A5B8E43", desired_value = 100000 }]
+    quota_requests = { q = { service_code = "apigateway", quota_code = "8A5B8E43", desired_value = 100000 } }
   }
 
   expect_failures = [var.quota_requests]
