@@ -1,8 +1,9 @@
 //! The gRPC services a Terraform provider process serves:
 //!
 //! - `tfplugin6.Provider`, translated to the [`Provider`] and [`Resource`]
-//!   traits. RPCs for features this crate does not offer (ephemeral, list,
-//!   action and state-store resources, functions, moves, config
+//!   traits, and CallFunction / GetFunctions to [`crate::Function`]. RPCs
+//!   for features this crate does not offer (ephemeral, list,
+//!   action and state-store resources, moves, config
 //!   generation) answer Unimplemented, which Terraform accepts as
 //!   long as the schema does not advertise them.
 //! - `plugin.GRPCController` (Shutdown), `plugin.GRPCStdio` (a stream that
@@ -19,8 +20,8 @@ use tonic::{Request, Response, Status};
 
 use crate::convert::{
     decode_identity, decode_request_value, diagnostics_to_proto, encode_identity,
-    encode_response_value, identity_schema_to_proto, path_to_proto, schema_to_proto,
-    server_capabilities,
+    encode_response_value, function_to_proto, identity_schema_to_proto, path_to_proto,
+    schema_to_proto, server_capabilities,
 };
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
@@ -30,10 +31,12 @@ use crate::provider::{
 use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
 
+mod functions;
 mod go_plugin;
 mod guard;
 mod state;
 
+use functions::FunctionEntry;
 use guard::guard;
 
 pub(crate) use go_plugin::{Broker, Controller, ShutdownSignal, Stdio};
@@ -45,6 +48,7 @@ pub(crate) const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
 struct Catalog {
     provider_schema: Schema,
     resources: BTreeMap<String, Entry>,
+    functions: BTreeMap<String, FunctionEntry>,
 }
 
 /// A resource type with its schemas.
@@ -92,11 +96,31 @@ impl<P: Provider> ProviderService<P> {
                     (name, entry)
                 })
                 .collect();
+            let functions = self
+                .inner
+                .provider
+                .functions()
+                .into_iter()
+                .map(|(name, function)| {
+                    let def = function.definition();
+                    (name, FunctionEntry { function, def })
+                })
+                .collect();
             Catalog {
                 provider_schema,
                 resources,
+                functions,
             }
         })
+    }
+
+    /// The functions as the protocol describes them.
+    fn function_protos(&self) -> std::collections::HashMap<String, pb::Function> {
+        self.catalog()
+            .functions
+            .iter()
+            .map(|(name, f)| (name.clone(), function_to_proto(&f.def)))
+            .collect()
     }
 
     /// The resource and its schemas, or an error diagnostic.
@@ -140,8 +164,38 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                         type_name: name.clone(),
                     })
                     .collect(),
+                functions: catalog
+                    .functions
+                    .keys()
+                    .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
+                    .collect(),
                 ..Default::default()
             }
+        })
+        .await
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        guard("GetFunctions", async {
+            pb::get_functions::Response {
+                functions: self.function_protos(),
+                diagnostics: Vec::new(),
+            }
+        })
+        .await
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = request.into_inner();
+        guard("CallFunction", async {
+            let entry = self.catalog().functions.get(&req.name);
+            functions::call(&req.name, entry, &req.arguments)
         })
         .await
     }
@@ -160,6 +214,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     .map(|(name, e)| (name.clone(), schema_to_proto(&e.schema)))
                     .collect(),
                 server_capabilities: Some(server_capabilities()),
+                functions: self.function_protos(),
                 ..Default::default()
             }
         })
