@@ -45,6 +45,12 @@ pub fn all() -> BTreeMap<String, Arc<dyn Function>> {
         .collect()
 }
 
+/// `text` without its final period: Terraform shows a function error as
+/// `Invalid value for "NAME" parameter: TEXT.`
+pub(crate) fn sentence(text: &str) -> String {
+    text.trim_end().trim_end_matches('.').to_string()
+}
+
 /// A number argument within `min`..=`max`, or an error on argument `index`
 /// naming `name` with the range, worded as the resource's checks word it.
 pub(crate) fn number_arg(
@@ -57,7 +63,7 @@ pub(crate) fn number_arg(
     let fmt = |f: f64| scaling::finding::num(f);
     let err = |problem: Problem, got: String| {
         let text = bounds::message(name, problem, &fmt(min), max.map(fmt).as_deref(), &got);
-        FunctionError::argument(index, text)
+        FunctionError::argument(index, sentence(&text))
     };
     let v = match args.get(index) {
         Some(Value::Number(n)) => n,

@@ -74,7 +74,7 @@ fn kind(v: &Value) -> &'static str {
 /// Argument `index`, named `name`, as a profile; every problem is an error
 /// on the argument.
 pub fn profile_arg(args: &[Value], index: usize, name: &str) -> Result<ProfileArg, FunctionError> {
-    let err = |text: String| FunctionError::argument(index, text);
+    let err = |text: String| FunctionError::argument(index, super::sentence(&text));
     let raw = args.get(index).unwrap_or(&Value::Null);
     let inner = match raw {
         Value::Dynamic(_, v) => v.as_ref(),
@@ -87,10 +87,15 @@ pub fn profile_arg(args: &[Value], index: usize, name: &str) -> Result<ProfileAr
         )));
     }
     let value = inner.conform(&input_type()).map_err(|e| {
-        if e.path.is_root() {
-            err(format!("{name}: {}.", e.message))
+        let what = if e.message.starts_with("unsupported attribute") {
+            "smuppy_scaling_profile has no such attribute to set (or only computes it)".to_string()
         } else {
-            err(format!("{name}.{}: {}.", e.path, e.message))
+            e.message.clone()
+        };
+        if e.path.is_root() {
+            err(format!("{name}: {what}"))
+        } else {
+            err(format!("{name}.{}: {what}", e.path))
         }
     })?;
     let (lists, shapes) = shape::to_lists(&value);

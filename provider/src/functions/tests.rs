@@ -212,11 +212,11 @@ fn profile_shape_errors_name_the_argument_and_attribute() {
         (Value::string("x"), "profile must be an object"),
         (
             obj(&[("trafic", obj(&[]))]),
-            "profile.trafic: unsupported attribute",
+            "profile.trafic: smuppy_scaling_profile has no such attribute",
         ),
         (
             obj(&[("capacity", obj(&[]))]),
-            "profile.capacity: unsupported attribute",
+            "profile.capacity: smuppy_scaling_profile has no such attribute",
         ),
         (
             obj(&[("traffic", obj(&[("peak_rps", Value::string("many"))]))]),
