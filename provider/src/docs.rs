@@ -1,6 +1,8 @@
 //! Registry-style documentation rendered from the schemas and the module
-//! sources: `docs/index.md`, `docs/resources/scaling_profile.md` and the
-//! Inputs/Outputs tables of the scaling-profile module's README.
+//! sources: `docs/index.md`, `docs/resources/scaling_profile.md`, one page
+//! per function under `docs/functions/` (rendered by
+//! [`crate::docs_functions`]) and the Inputs/Outputs tables of the
+//! scaling-profile module's README.
 //!
 //! The rendering functions are pure (strings in, strings out). [`generate`]
 //! reads the hand-written templates under `docs/templates/`, the examples they
@@ -658,6 +660,8 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, DocsError> {
             content: render_template(template, &text, &schema, &read)?,
         });
     }
+
+    files.extend(crate::docs_functions::pages(&read)?);
 
     let vars_path = format!("{MODULE_DIR}/variables.tf");
     let outs_path = format!("{MODULE_DIR}/outputs.tf");

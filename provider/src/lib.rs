@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod diagnostics;
 pub mod docs;
+pub mod docs_functions;
 pub mod fields;
 pub mod functions;
 pub mod journal;

@@ -187,3 +187,43 @@ def test_a_bad_argument_fails_the_plan_naming_it(tmp_path: Path, call: str, para
     assert "Error: Invalid function argument" in flat, result.output
     assert f'Invalid value for "{parameter}" parameter: {text}' in flat, result.output
     assert "provider internal error" not in flat
+
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples" / "functions"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES_DIR.iterdir() if p.is_dir()))
+def test_each_documented_example_plans_as_it_says(tmp_path: Path, name: str) -> None:
+    """The examples embedded in docs/functions/ run in the real core; the check example's
+    precondition fails the plan with the findings it describes."""
+    with _tf(tmp_path, (EXAMPLES_DIR / name / "function.tf").read_text()) as tf:
+        result = tf.apply()
+        flat = " ".join(result.output.split())
+        if name == "check":
+            assert result.rc == 1, result.output
+            assert 'CAP002 at lambda_pools["api"].reserved_concurrency: 20,000 rps × 0.055 s needs 1,100' in flat, result.output
+            return
+        assert result.rc == 0, result.output
+        assert "Check block assertion failed" not in flat, result.output
+        out = _outputs(tf)
+    expected = {
+        "required_concurrency": {
+            "concurrency_needed": 16_000 * 0.5 * 0.050,
+            "reserved_concurrency": -(-round(100_000 * (1 - 0.8) * 0.055) * 12 // 10),
+        },
+        "origin_rps": {"origin_rps": 100_000 * (1 - 0.8)},
+        "monthly_cost": {
+            "monthly_cost": {
+                "total_usd": round(100 * 0.5 * SECONDS_PER_MONTH / 1e6 * APIGW_USD_PER_MILLION, 2),
+                "per_service": {"API Gateway": round(100 * 0.5 * SECONDS_PER_MONTH / 1e6 * APIGW_USD_PER_MILLION, 2)},
+            }
+        },
+    }
+    if name == "max_sustainable_rps":
+        cap = out["capacity"]
+        assert cap["rps"] == pytest.approx(ACCOUNT_THROTTLE_RPS / (1 - 0.95))
+        assert cap["headroom"] == pytest.approx(ACCOUNT_THROTTLE_RPS / (1 - 0.95) / 100_000)
+        assert cap["bottleneck"].startswith("API Gateway"), cap
+        return
+    for key, value in expected[name].items():
+        assert out[key] == pytest.approx(value) if isinstance(value, float) else out[key] == value, (key, out)
