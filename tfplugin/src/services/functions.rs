@@ -2,15 +2,39 @@
 //! called, its result encoded against the return type (see
 //! [`crate::function`]).
 
-use crate::convert::{decode_dynamic, encode_dynamic, function_error_to_proto};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::convert::{decode_dynamic, encode_dynamic, function_error_to_proto, function_to_proto};
 use crate::function::{Function, FunctionDef, FunctionError};
 use crate::proto::tfplugin6 as pb;
 
 /// A function with its definition, computed once.
 #[derive(Clone)]
 pub(super) struct FunctionEntry {
-    pub function: std::sync::Arc<dyn Function>,
+    pub function: Arc<dyn Function>,
     pub def: FunctionDef,
+}
+
+/// The provider's functions with their definitions.
+pub(super) fn entries(
+    functions: BTreeMap<String, Arc<dyn Function>>,
+) -> BTreeMap<String, FunctionEntry> {
+    functions
+        .into_iter()
+        .map(|(name, function)| {
+            let def = function.definition();
+            (name, FunctionEntry { function, def })
+        })
+        .collect()
+}
+
+/// The functions as GetProviderSchema and GetFunctions describe them.
+pub(super) fn protos(entries: &BTreeMap<String, FunctionEntry>) -> HashMap<String, pb::Function> {
+    entries
+        .iter()
+        .map(|(name, f)| (name.clone(), function_to_proto(&f.def)))
+        .collect()
 }
 
 /// The response to a call of `entry` (None: the provider has no function

@@ -20,8 +20,8 @@ use tonic::{Request, Response, Status};
 
 use crate::convert::{
     decode_identity, decode_request_value, diagnostics_to_proto, encode_identity,
-    encode_response_value, function_to_proto, identity_schema_to_proto, path_to_proto,
-    schema_to_proto, server_capabilities,
+    encode_response_value, identity_schema_to_proto, path_to_proto, schema_to_proto,
+    server_capabilities,
 };
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
@@ -96,31 +96,12 @@ impl<P: Provider> ProviderService<P> {
                     (name, entry)
                 })
                 .collect();
-            let functions = self
-                .inner
-                .provider
-                .functions()
-                .into_iter()
-                .map(|(name, function)| {
-                    let def = function.definition();
-                    (name, FunctionEntry { function, def })
-                })
-                .collect();
             Catalog {
                 provider_schema,
                 resources,
-                functions,
+                functions: functions::entries(self.inner.provider.functions()),
             }
         })
-    }
-
-    /// The functions as the protocol describes them.
-    fn function_protos(&self) -> std::collections::HashMap<String, pb::Function> {
-        self.catalog()
-            .functions
-            .iter()
-            .map(|(name, f)| (name.clone(), function_to_proto(&f.def)))
-            .collect()
     }
 
     /// The resource and its schemas, or an error diagnostic.
@@ -181,7 +162,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         guard("GetFunctions", async {
             pb::get_functions::Response {
-                functions: self.function_protos(),
+                functions: functions::protos(&self.catalog().functions),
                 diagnostics: Vec::new(),
             }
         })
@@ -214,7 +195,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     .map(|(name, e)| (name.clone(), schema_to_proto(&e.schema)))
                     .collect(),
                 server_capabilities: Some(server_capabilities()),
-                functions: self.function_protos(),
+                functions: functions::protos(&self.catalog().functions),
                 ..Default::default()
             }
         })
