@@ -67,14 +67,10 @@ pub(crate) fn number_arg(
     };
     let v = match args.get(index) {
         Some(Value::Number(n)) => n,
-        Some(Value::Dynamic(_, inner)) => {
-            return number_arg(&[*inner.clone()], 0, name, min, max)
-                .map_err(|e| FunctionError::argument(index, e.text))
-        }
         _ => {
             return Err(FunctionError::argument(
                 index,
-                format!("{name} must be a number."),
+                format!("{name} must be a number"),
             ))
         }
     };
