@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use terraform_provider_smuppy::schema::{provider_schema, resource_schema};
 
+pub mod functions;
 pub mod module;
 pub mod reference;
 pub mod template;
@@ -125,6 +126,8 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, DocsError> {
 
     let vars_path = format!("{MODULE_DIR}/variables.tf");
     let outs_path = format!("{MODULE_DIR}/outputs.tf");
+    files.extend(functions::pages(&read)?);
+
     let readme_path = format!("{MODULE_DIR}/README.md");
     let vars = parse_variables(&vars_path, &read(&vars_path)?)?;
     let outs = parse_outputs(&outs_path, &read(&outs_path)?)?;

@@ -21,6 +21,11 @@ fn committed_docs_are_fresh() {
         "docs/index.md",
         "docs/resources/scaling_profile.md",
         "terraform/modules/scaling-profile/README.md",
+        "docs/functions/required_concurrency.md",
+        "docs/functions/origin_rps.md",
+        "docs/functions/monthly_cost.md",
+        "docs/functions/max_sustainable_rps.md",
+        "docs/functions/check.md",
     ];
     for path in expected {
         assert!(

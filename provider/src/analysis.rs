@@ -83,7 +83,7 @@ pub fn push_finding(f: &Finding, schema: &Block, diags: &mut Diagnostics) {
 
 /// Numbers are rounded to cents/hundredths so that the plan shows stable,
 /// readable figures and the final plan at apply time matches exactly.
-fn number(v: f64) -> Value {
+pub(crate) fn number(v: f64) -> Value {
     if !v.is_finite() {
         return Value::Null;
     }
@@ -91,7 +91,7 @@ fn number(v: f64) -> Value {
     Value::Number(Number::from_f64(rounded))
 }
 
-fn opt_number(v: Option<f64>) -> Value {
+pub(crate) fn opt_number(v: Option<f64>) -> Value {
     v.map(number).unwrap_or(Value::Null)
 }
 

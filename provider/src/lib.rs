@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod diagnostics;
 pub mod fields;
+pub mod functions;
 pub mod journal;
 pub mod keys;
 pub mod mapping;

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use scaling_aws::{AccountCheckError, Aws, Cancel};
-use tfplugin::{AttributePath, ConfigureRequest, Diagnostics, Provider, Resource, Schema, Value};
+use tfplugin::{
+    AttributePath, ConfigureRequest, Diagnostics, Function, Provider, Resource, Schema, Value,
+};
 
 pub use crate::provider_config::settings_from_config;
 use crate::resource::ScalingProfile;
@@ -125,6 +127,10 @@ impl Provider for SmuppyProvider {
     fn resources(&self) -> BTreeMap<String, Arc<dyn Resource>> {
         let r: Arc<dyn Resource> = self.profile.clone();
         BTreeMap::from([(schema::RESOURCE_TYPE.to_string(), r)])
+    }
+
+    fn functions(&self) -> BTreeMap<String, Arc<dyn Function>> {
+        crate::functions::all()
     }
 
     fn validate_provider_config(&self, config: &Value, diags: &mut Diagnostics) {

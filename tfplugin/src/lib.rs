@@ -50,10 +50,18 @@
 //!   goes to [`Resource::import_by_identity`], one carrying an ID to
 //!   [`Resource::import`]; UpgradeResourceIdentity decodes the raw JSON
 //!   against the current identity schema and calls
-//!   [`Resource::upgrade_identity`].
+//!   [`Resource::upgrade_identity`];
+//! - provider-defined functions ([`Provider::functions`], [`Function`]):
+//!   advertised in GetProviderSchema and GetFunctions, called through
+//!   CallFunction with each argument decoded against its parameter's type
+//!   and the result encoded against the return type; every failure (an
+//!   argument that does not decode, a wrong count, an unknown name, a
+//!   panic) is a FunctionError, with the argument's index when one is at
+//!   fault.
 
 pub mod convert;
 pub mod diag;
+pub mod function;
 mod handshake;
 pub mod logging;
 pub mod proto;
@@ -65,6 +73,7 @@ mod tls;
 pub mod value;
 
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use function::{Function, FunctionDef, FunctionError, Parameter};
 pub use handshake::NOT_A_PLUGIN_MESSAGE;
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportedResource, PlanRequest, PlanResponse,

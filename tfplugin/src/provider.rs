@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diag::{AttributePath, Diagnostics};
+use crate::function::Function;
 use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
 
@@ -116,6 +117,14 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Resource types by name, e.g. `smuppy_scaling_profile`.
     fn resources(&self) -> BTreeMap<String, Arc<dyn Resource>>;
+
+    /// Provider-defined functions by name (`provider::NAME::FUNC` in
+    /// Terraform ≥ 1.8). Terraform calls them without configuring the
+    /// provider: a function must not need [`Provider::configure`]. The
+    /// default has none.
+    fn functions(&self) -> BTreeMap<String, Arc<dyn Function>> {
+        BTreeMap::new()
+    }
 
     /// ValidateProviderConfig. The config may contain unknowns.
     fn validate_provider_config(&self, _config: &Value, _diags: &mut Diagnostics) {}

@@ -604,10 +604,15 @@ async fn metadata_identity_and_unimplemented_rpcs() {
     let with_identity: Vec<&String> = ids.identity_schemas.keys().collect();
     assert_eq!(with_identity, vec!["fixture_nested"]);
     assert!(ids.diagnostics.is_empty());
+    let functions: Vec<String> = meta.functions.into_iter().map(|f| f.name).collect();
+    assert_eq!(functions, vec!["divide".to_string(), "explode".to_string()]);
     let status = client
-        .get_functions(pb::get_functions::Request {})
+        .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+            type_name: "fixture_secret".into(),
+            config: None,
+        })
         .await
-        .expect_err("functions are not offered");
+        .expect_err("ephemeral resources are not offered");
     assert_eq!(status.code(), tonic::Code::Unimplemented);
 
     // Health: "plugin" is SERVING.

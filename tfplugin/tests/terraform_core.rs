@@ -302,3 +302,24 @@ resource "fixture_nested" "u" {
         serde_json::json!({"name": "u", "region": "r1", "parts": ["u"]})
     );
 }
+
+#[test]
+fn terraform_calls_provider_functions_and_points_at_the_bad_argument() {
+    let w = Workdir::new();
+    w.write("output \"q\" { value = provider::fixture::divide(16000, 40) }\n");
+    let apply = w.run(&["apply", "-auto-approve", "-input=false"]);
+    assert!(apply.status.success(), "apply failed:\n{}", text(&apply));
+    let out = w.run(&["output", "-json"]);
+    let outputs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("output JSON");
+    assert_eq!(outputs["q"]["value"], 400);
+
+    w.write("output \"bad\" { value = provider::fixture::divide(1, 0) }\n");
+    let plan = w.run(&["plan", "-input=false"]);
+    assert_eq!(plan.status.code(), Some(1), "{}", text(&plan));
+    let t = text(&plan);
+    assert!(t.contains("Invalid function argument"), "{t}");
+    assert!(
+        t.contains("Invalid value for \"divisor\" parameter: divisor must not be zero."),
+        "{t}"
+    );
+}

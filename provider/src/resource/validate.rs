@@ -28,7 +28,10 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
     diags.extend(rules);
 }
 
-fn own_checks(config: &Value, diags: &mut Diagnostics) {
+/// The checks of the configuration beside the rule engine's (ids, names,
+/// ranges, duplicates); the provider's functions check their profile-like
+/// arguments with them too.
+pub(crate) fn own_checks(config: &Value, diags: &mut Diagnostics) {
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
     model_checks(&model::RESOURCE, &root, diags);

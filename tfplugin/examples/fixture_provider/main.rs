@@ -8,6 +8,10 @@
 //! - apply leaves null attributes and empty block lists out of its result:
 //!   the server fills in every schema key;
 //! - a `size` of 13 in apply yields a partial state with an error.
+//!
+//! Functions: `divide(dividend number, divisor number) -> number`, whose
+//! zero divisor is an error on argument 1, and `explode() -> string`, which
+//! panics (the panic guard).
 
 mod nested;
 
@@ -17,9 +21,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tfplugin::{
-    ApplyRequest, ApplyResponse, Attribute, Block, ConfigureRequest, Diagnostics, ImportedResource,
-    NestedBlock, Nesting, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
-    Schema, ServeOptions, Type, Value,
+    ApplyRequest, ApplyResponse, Attribute, Block, ConfigureRequest, Diagnostics, Function,
+    FunctionDef, FunctionError, ImportedResource, NestedBlock, Nesting, Parameter, PlanRequest,
+    PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema, ServeOptions, Type, Value,
 };
 
 struct FixtureProvider {
@@ -43,12 +47,51 @@ impl Provider for FixtureProvider {
         m
     }
 
+    fn functions(&self) -> BTreeMap<String, Arc<dyn Function>> {
+        let mut m: BTreeMap<String, Arc<dyn Function>> = BTreeMap::new();
+        m.insert("divide".to_string(), Arc::new(Divide));
+        m.insert("explode".to_string(), Arc::new(Explode));
+        m
+    }
+
     async fn configure(&self, req: ConfigureRequest, diags: &mut Diagnostics) {
         let n = self.configured.fetch_add(1, Ordering::SeqCst) + 1;
         tracing::debug!(times = n, "configured");
         if req.config.get("region").and_then(Value::as_str) == Some("nowhere") {
             diags.error("Unknown region", "There is no region called nowhere.");
         }
+    }
+}
+
+struct Divide;
+
+impl Function for Divide {
+    fn definition(&self) -> FunctionDef {
+        FunctionDef::new(Type::Number, "Divides one number by another.")
+            .describe("The quotient of `dividend` and `divisor`.")
+            .param(Parameter::new("dividend", Type::Number).describe("The number divided."))
+            .param(Parameter::new("divisor", Type::Number).describe("Not zero."))
+    }
+
+    fn call(&self, args: Vec<Value>) -> Result<Value, FunctionError> {
+        let num = |v: &Value| v.as_number().map(|n| n.as_f64()).unwrap_or(f64::NAN);
+        let (a, b) = (num(&args[0]), num(&args[1]));
+        if b == 0.0 {
+            return Err(FunctionError::argument(1, "divisor must not be zero"));
+        }
+        Ok(Value::float(a / b))
+    }
+}
+
+struct Explode;
+
+impl Function for Explode {
+    fn definition(&self) -> FunctionDef {
+        FunctionDef::new(Type::String, "Panics.")
+    }
+
+    fn call(&self, _args: Vec<Value>) -> Result<Value, FunctionError> {
+        panic!("explode was called")
     }
 }
 

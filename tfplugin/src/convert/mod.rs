@@ -5,8 +5,10 @@
 //! crate always answers in msgpack. Decoding follows Terraform's own rule:
 //! msgpack if non-empty, else JSON if non-empty, else null.
 
+mod function;
 mod identity;
 
+pub use function::{function_error_to_proto, function_to_proto};
 pub use identity::identity_schema_to_proto;
 pub(crate) use identity::{decode_identity, encode_identity};
 

@@ -47,6 +47,22 @@ panic_response! {
     pb::read_data_source::Response => diagnostics,
 }
 
+panic_response! {
+    pb::get_functions::Response => diagnostics,
+}
+
+impl PanicResponse for pb::call_function::Response {
+    fn from_panic(d: pb::Diagnostic) -> Self {
+        Self {
+            result: None,
+            error: Some(pb::FunctionError {
+                text: format!("{}: {}", d.summary, d.detail),
+                function_argument: None,
+            }),
+        }
+    }
+}
+
 impl PanicResponse for pb::stop_provider::Response {
     fn from_panic(d: pb::Diagnostic) -> Self {
         Self { error: d.summary }

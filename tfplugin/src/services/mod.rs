@@ -1,8 +1,9 @@
 //! The gRPC services a Terraform provider process serves:
 //!
 //! - `tfplugin6.Provider`, translated to the [`Provider`] and [`Resource`]
-//!   traits. RPCs for features this crate does not offer (ephemeral, list,
-//!   action and state-store resources, functions, moves, config
+//!   traits, and CallFunction / GetFunctions to [`crate::Function`]. RPCs
+//!   for features this crate does not offer (ephemeral, list,
+//!   action and state-store resources, moves, config
 //!   generation) answer Unimplemented, which Terraform accepts as
 //!   long as the schema does not advertise them.
 //! - `plugin.GRPCController` (Shutdown), `plugin.GRPCStdio` (a stream that
@@ -30,10 +31,12 @@ use crate::provider::{
 use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
 
+mod functions;
 mod go_plugin;
 mod guard;
 mod state;
 
+use functions::FunctionEntry;
 use guard::guard;
 
 pub(crate) use go_plugin::{Broker, Controller, ShutdownSignal, Stdio};
@@ -45,6 +48,7 @@ pub(crate) const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
 struct Catalog {
     provider_schema: Schema,
     resources: BTreeMap<String, Entry>,
+    functions: BTreeMap<String, FunctionEntry>,
 }
 
 /// A resource type with its schemas.
@@ -95,6 +99,7 @@ impl<P: Provider> ProviderService<P> {
             Catalog {
                 provider_schema,
                 resources,
+                functions: functions::entries(self.inner.provider.functions()),
             }
         })
     }
@@ -140,8 +145,38 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                         type_name: name.clone(),
                     })
                     .collect(),
+                functions: catalog
+                    .functions
+                    .keys()
+                    .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
+                    .collect(),
                 ..Default::default()
             }
+        })
+        .await
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        guard("GetFunctions", async {
+            pb::get_functions::Response {
+                functions: functions::protos(&self.catalog().functions),
+                diagnostics: Vec::new(),
+            }
+        })
+        .await
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = request.into_inner();
+        guard("CallFunction", async {
+            let entry = self.catalog().functions.get(&req.name);
+            functions::call(&req.name, entry, &req.arguments)
         })
         .await
     }
@@ -160,6 +195,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     .map(|(name, e)| (name.clone(), schema_to_proto(&e.schema)))
                     .collect(),
                 server_capabilities: Some(server_capabilities()),
+                functions: functions::protos(&self.catalog().functions),
                 ..Default::default()
             }
         })
