@@ -354,16 +354,16 @@ mod tests {
         let resource = resource_schema();
         let md = schema_markdown(&resource.block);
         let dynamodb = md
-            .find("### Nested Schema for `dynamodb`")
-            .expect("dynamodb");
+            .find("### Nested Schema for `dynamodb_tables`")
+            .expect("dynamodb_tables");
         let autoscaling = md
-            .find("<a id=\"nestedblock--dynamodb--autoscaling\"></a>")
+            .find("<a id=\"nestedatt--dynamodb_tables--autoscaling\"></a>")
             .expect("autoscaling");
         let read = md
-            .find("<a id=\"nestedblock--dynamodb--autoscaling--read\"></a>")
+            .find("<a id=\"nestedatt--dynamodb_tables--autoscaling--read\"></a>")
             .expect("read");
         assert!(dynamodb < autoscaling && autoscaling < read);
-        assert!(md.contains("### Nested Schema for `dynamodb.autoscaling.read`"));
+        assert!(md.contains("### Nested Schema for `dynamodb_tables.autoscaling.read`"));
         // Every link has its anchor.
         for part in md.split("(#").skip(1) {
             let id = &part[..part.find(')').expect("closing parenthesis")];
