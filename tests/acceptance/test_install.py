@@ -58,7 +58,7 @@ terraform {{
 resource "smuppy_scaling_profile" "api" {{
   name = "installed"
 
-  api_gateway {{
+  api_gateway = {{
     rest_api_id = "{api_id}"
     stage_name  = "{stage}"
     rate_limit  = {RATE}

@@ -120,7 +120,7 @@ def test_provider_plan_degrades_when_service_quotas_is_unreachable(sandbox: Sand
         tf.write_config(
             'resource "smuppy_scaling_profile" "p" {\n'
             '  name = "degraded"\n'
-            "  traffic {\n    peak_rps   = 500\n    latency_ms = 100\n  }\n"
+            "  traffic = {\n    peak_rps   = 500\n    latency_ms = 100\n  }\n"
             "}\n",
             with_provider=False,
         )
