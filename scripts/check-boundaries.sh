@@ -3,7 +3,9 @@
 # - scaling (the model and the rule engine) depends on no AWS SDK and no
 #   protocol crate;
 # - tfplugin (the protocol) depends on no AWS crate;
-# - scaling-aws (the AWS side) depends on no protocol crate.
+# - scaling-aws (the AWS side) depends on no protocol crate;
+# - the provider library carries no docs rendering (docs-gen/, the
+#   smuppy-docs crate, does; its HCL parser stays out of the provider).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 fail=0
@@ -44,4 +46,5 @@ check() {
 check scaling '^(aws-|tonic|prost|tfplugin)' "AWS SDK or protocol dependency"
 check tfplugin '^(aws-sdk|aws-config|aws-smithy|aws-types|scaling)' "AWS or smuppy dependency"
 check scaling-aws '^(tonic|prost|tfplugin)' "protocol dependency"
+check terraform-provider-smuppy '^(hcl-rs|smuppy-docs)$' "docs generator dependency"
 exit $fail

@@ -1,10 +1,10 @@
 //! The smuppy/smuppy provider: mapping between Terraform values and scaling
 //! profiles, and the `smuppy_scaling_profile` resource. The binary
-//! `terraform-provider-smuppy` serves it; `smuppy-docs` renders its docs.
+//! `terraform-provider-smuppy` serves it; the `smuppy-docs` crate
+//! (`docs-gen/`) renders its docs from [`schema`].
 
 pub mod analysis;
 pub mod diagnostics;
-pub mod docs;
 pub mod fields;
 pub mod journal;
 pub mod keys;

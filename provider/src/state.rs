@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use scaling::model;
 use scaling_aws::{
     AcceleratorObserved, CachePolicyObserved, DashboardObserved, Observed, QuotaObserved,
 };
@@ -46,24 +47,24 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
     };
     let mut top = top.clone();
 
-    let mut quotas = elements_mut(&mut top, "quota_request");
+    let mut quotas = elements_mut(&mut top, model::QUOTA.location);
     for (i, q) in quotas.iter_mut().enumerate() {
         if let Value::Object(o) = q {
             let obs = observed.quota_requests.get(i).and_then(Option::as_ref);
             fill_quota(o, obs);
         }
     }
-    set(&mut top, "quota_request", Value::List(quotas));
+    set(&mut top, model::QUOTA.location, Value::List(quotas));
 
-    let mut agw = elements_mut(&mut top, "api_gateway");
+    let mut agw = elements_mut(&mut top, model::API_GATEWAY.location);
     if let Some(Value::Object(o)) = agw.first_mut() {
         let obs = observed.api_gateway.as_ref();
         set(o, "rate_limit", num_f(obs.and_then(|s| s.rate_limit)));
         set(o, "burst_limit", num_i(obs.and_then(|s| s.burst_limit)));
     }
-    set(&mut top, "api_gateway", Value::List(agw));
+    set(&mut top, model::API_GATEWAY.location, Value::List(agw));
 
-    let mut lambdas = elements_mut(&mut top, "lambda");
+    let mut lambdas = elements_mut(&mut top, model::LAMBDA.location);
     for (i, l) in lambdas.iter_mut().enumerate() {
         let Value::Object(o) = l else { continue };
         let obs = observed.lambdas.get(i).and_then(Option::as_ref);
@@ -87,9 +88,9 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
             Value::opt(obs.and_then(|l| l.qualifier_version.clone())),
         );
     }
-    set(&mut top, "lambda", Value::List(lambdas));
+    set(&mut top, model::LAMBDA.location, Value::List(lambdas));
 
-    let mut tables = elements_mut(&mut top, "dynamodb");
+    let mut tables = elements_mut(&mut top, model::DYNAMODB.location);
     for (i, t) in tables.iter_mut().enumerate() {
         let Value::Object(o) = t else { continue };
         let Some(obs) = observed.dynamodb.get(i).and_then(Option::as_ref) else {
@@ -139,25 +140,25 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
         }
         set(o, "autoscaling", Value::List(auto));
     }
-    set(&mut top, "dynamodb", Value::List(tables));
+    set(&mut top, model::DYNAMODB.location, Value::List(tables));
 
-    let mut cps = elements_mut(&mut top, "cache_policy");
+    let mut cps = elements_mut(&mut top, model::CACHE_POLICY.location);
     if let Some(Value::Object(o)) = cps.first_mut() {
         fill_cache_policy(o, observed.cache_policy.as_ref());
     }
-    set(&mut top, "cache_policy", Value::List(cps));
+    set(&mut top, model::CACHE_POLICY.location, Value::List(cps));
 
-    let mut dashes = elements_mut(&mut top, "dashboard");
+    let mut dashes = elements_mut(&mut top, model::DASHBOARD.location);
     if let Some(Value::Object(o)) = dashes.first_mut() {
         fill_dashboard(o, observed.dashboard.as_ref());
     }
-    set(&mut top, "dashboard", Value::List(dashes));
+    set(&mut top, model::DASHBOARD.location, Value::List(dashes));
 
-    let mut gas = elements_mut(&mut top, "global_accelerator");
+    let mut gas = elements_mut(&mut top, model::ACCELERATOR.location);
     if let Some(Value::Object(o)) = gas.first_mut() {
         fill_accelerator(o, observed.global_accelerator.as_ref());
     }
-    set(&mut top, "global_accelerator", Value::List(gas));
+    set(&mut top, model::ACCELERATOR.location, Value::List(gas));
 
     Value::Object(top)
 }
@@ -312,7 +313,7 @@ pub fn known_from_state(state: &Value) -> Observed {
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    let cache_policy = first("cache_policy").and_then(|c| {
+    let cache_policy = first(model::CACHE_POLICY.location).and_then(|c| {
         Some(CachePolicyObserved {
             id: s(Some(c), "id")?,
             etag: s(Some(c), "etag"),
@@ -320,14 +321,14 @@ pub fn known_from_state(state: &Value) -> Observed {
             ..Default::default()
         })
     });
-    let global_accelerator = first("global_accelerator").and_then(|g| {
+    let global_accelerator = first(model::ACCELERATOR.location).and_then(|g| {
         Some(AcceleratorObserved {
             arn: s(Some(g), "arn")?,
             name: s(Some(g), "name").unwrap_or_default(),
             ..Default::default()
         })
     });
-    let dashboard = first("dashboard").and_then(|d| {
+    let dashboard = first(model::DASHBOARD.location).and_then(|d| {
         Some(DashboardObserved {
             name: s(Some(d), "name")?,
             arn: s(Some(d), "arn"),
@@ -335,7 +336,7 @@ pub fn known_from_state(state: &Value) -> Observed {
         })
     });
     let quota_requests = state
-        .get("quota_request")
+        .get(model::QUOTA.location)
         .and_then(Value::as_elements)
         .unwrap_or(&[])
         .iter()

@@ -72,8 +72,9 @@ pub struct PlanResponse {
     pub planned_state: Value,
     pub requires_replace: Vec<AttributePath>,
     pub planned_private: Vec<u8>,
-    /// The identity planned (planned_identity); may contain unknowns on
-    /// create.
+    /// The identity planned (planned_identity). Plan it wholly known, on
+    /// create too: with an unknown in it, Terraform 1.15's `terraform plan`
+    /// fails ("Failed to marshal plan to json: value is not known").
     pub identity: Option<Value>,
 }
 

@@ -19,13 +19,23 @@ fn obj<const N: usize>(items: [(&str, Value); N]) -> Value {
 }
 
 fn identity_type() -> Type {
-    Type::object([("name", Type::String), ("region", Type::String)])
+    Type::object([
+        ("name", Type::String),
+        ("region", Type::String),
+        ("parts", Type::list(Type::String)),
+    ])
 }
 
+fn strings(items: &[&str]) -> Value {
+    Value::List(items.iter().map(|s| Value::string(*s)).collect())
+}
+
+/// An identity whose parts are `[name]`, as the fixture sets them.
 fn ident(name: &str, region: Option<&str>) -> Value {
     obj([
         ("name", Value::string(name)),
         ("region", Value::opt(region)),
+        ("parts", strings(&[name])),
     ])
 }
 
@@ -131,6 +141,13 @@ async fn identity_schemas_list_only_resource_types_with_one() {
                 false,
                 true,
                 "Its region; `r1` when not given.".into()
+            ),
+            (
+                "parts".into(),
+                br#"["list","string"]"#.to_vec(),
+                false,
+                true,
+                "Its parts; `[name]` when not given.".into()
             ),
         ]
     );
@@ -319,10 +336,27 @@ async fn import_by_id_or_by_identity() {
         Some(ident("a", Some("r1")))
     );
 
-    // By identity, with and without the optional attribute.
+    // By identity, with and without the optional attributes.
+    let without_parts = obj([
+        ("name", Value::string("d")),
+        ("region", Value::Null),
+        ("parts", Value::Null),
+    ]);
+    let with_parts = obj([
+        ("name", Value::string("e")),
+        ("region", Value::Null),
+        ("parts", strings(&["p", "q"])),
+    ]);
+    let with_parts_filled = obj([
+        ("name", Value::string("e")),
+        ("region", Value::string("r1")),
+        ("parts", strings(&["p", "q"])),
+    ]);
     for (given, expected) in [
         (ident("b", None), ident("b", Some("r1"))),
         (ident("c", Some("r2")), ident("c", Some("r2"))),
+        (without_parts, ident("d", Some("r1"))),
+        (with_parts, with_parts_filled),
     ] {
         let resp = import("", Some(given), NESTED).await;
         assert!(
@@ -344,6 +378,7 @@ async fn import_by_id_or_by_identity() {
         Some(obj([
             ("name", Value::Null),
             ("region", Value::string("r2")),
+            ("parts", Value::Null),
         ])),
         NESTED,
     )
@@ -398,7 +433,8 @@ async fn upgrade_resource_identity_reads_raw_json() {
         Some(ident("a", Some("r1")))
     );
     // The current version passes through; unknown keys are dropped.
-    let resp = upgrade(NESTED, 1, r#"{"name": "a", "region": "r5", "gone": 1}"#).await;
+    let raw = r#"{"name": "a", "region": "r5", "parts": ["x", "y"], "gone": 1}"#;
+    let resp = upgrade(NESTED, 1, raw).await;
     assert!(
         errors(&resp.diagnostics).is_empty(),
         "{:?}",
@@ -406,7 +442,11 @@ async fn upgrade_resource_identity_reads_raw_json() {
     );
     assert_eq!(
         identity_of(resp.upgraded_identity),
-        Some(ident("a", Some("r5")))
+        Some(obj([
+            ("name", Value::string("a")),
+            ("region", Value::string("r5")),
+            ("parts", strings(&["x", "y"])),
+        ]))
     );
     // A state stored before the type had an identity: Terraform sends no
     // JSON, and gets no identity and no error (the next read sets one).

@@ -180,7 +180,7 @@ fn terraform_imports_by_identity_and_stores_identities() {
         r#"
 import {
   to       = fixture_nested.i
-  identity = { name = "imp" }
+  identity = { name = "imp", parts = ["a", "b"] }
 }
 resource "fixture_nested" "i" {
   name = "imp"
@@ -221,12 +221,12 @@ resource "fixture_nested" "c" {
         vec![
             (
                 "fixture_nested.c".to_string(),
-                serde_json::json!({"name": "created", "region": "r1"}),
+                serde_json::json!({"name": "created", "region": "r1", "parts": ["created"]}),
                 serde_json::json!(1)
             ),
             (
                 "fixture_nested.i".to_string(),
-                serde_json::json!({"name": "imp", "region": "r1"}),
+                serde_json::json!({"name": "imp", "region": "r1", "parts": ["a", "b"]}),
                 serde_json::json!(1)
             ),
         ]
@@ -299,6 +299,6 @@ resource "fixture_nested" "u" {
     // The read after the upgrade gave the old state its first identity.
     assert_eq!(
         r["identity"],
-        serde_json::json!({"name": "u", "region": "r1"})
+        serde_json::json!({"name": "u", "region": "r1", "parts": ["u"]})
     );
 }

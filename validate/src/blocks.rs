@@ -40,6 +40,7 @@ pub(crate) fn block_tree(
                 let here = join(key);
                 let line = f.line(a.span());
                 lines.insert(here.clone(), line);
+                object_lines(&a.value, f, &here, lines);
                 let at = format!("{}:{line}: {address}.{here}", f.name);
                 let v = match eval(&a.value, scope, iters, &at)? {
                     Eval::Known(v) => to_json(v, &at)?,
@@ -76,6 +77,30 @@ pub(crate) fn block_tree(
         }
     }
     Ok(map)
+}
+
+/// Records the line of every entry of an object expression (`lambda_pools =
+/// { api = { timeout = 10 } }` gives `lambda_pools.api` and
+/// `lambda_pools.api.timeout`), so findings on nested attributes point at
+/// their line.
+fn object_lines(
+    e: &hcl::edit::expr::Expression,
+    f: &SourceFile,
+    here: &str,
+    lines: &mut BTreeMap<String, usize>,
+) {
+    use hcl::edit::expr::{Expression, ObjectKey};
+    let Expression::Object(o) = e else { return };
+    for (k, v) in o.iter() {
+        let key = match k {
+            ObjectKey::Ident(id) => id.as_str().to_string(),
+            ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+            _ => continue,
+        };
+        let at = format!("{here}.{key}");
+        lines.insert(at.clone(), f.line(k.span()));
+        object_lines(v.expr(), f, &at, lines);
+    }
 }
 
 /// Expands `dynamic "NAME" { for_each = ...  iterator = ...  content { ... } }`

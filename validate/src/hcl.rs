@@ -365,6 +365,7 @@ fn load_module(
                         true,
                     )?;
                     let profile = profile_from_tree(&address, &tree, true)?;
+                    crate::mapping::location_lines(&tree, &mut lines);
                     out.push(LoadedProfile {
                         address,
                         file: Some(f.name.clone()),

@@ -17,7 +17,7 @@ use crate::util::{assert_unusable, run_in, temp_with, Run};
 /// A profile whose reserved concurrency is `expr`.
 fn profile(expr: &str) -> String {
     format!(
-        "resource \"smuppy_scaling_profile\" \"p\" {{\n  name = \"p\"\n  traffic {{\n    peak_rps = 100\n  }}\n  lambda {{\n    function_name        = \"f\"\n    reserved_concurrency = {expr}\n  }}\n}}\n"
+        "resource \"smuppy_scaling_profile\" \"p\" {{\n  name = \"p\"\n  traffic = {{\n    peak_rps = 100\n  }}\n  lambda_pools = {{\n    f = {{\n      function_name        = \"f\"\n      reserved_concurrency = {expr}\n    }}\n  }}\n}}\n"
     )
 }
 
@@ -146,24 +146,20 @@ fn arithmetic_errors_on_every_evaluation_path_are_input_errors() {
     );
     let dynamic = |for_each: &str, value: &str| {
         format!(
-            "resource \"smuppy_scaling_profile\" \"p\" {{\n  name = \"p\"\n  traffic {{\n    peak_rps = 100\n  }}\n  dynamic \"lambda\" {{\n    for_each = {for_each}\n    content {{\n      function_name        = \"f\"\n      reserved_concurrency = {value}\n    }}\n  }}\n}}\n"
+            "resource \"smuppy_scaling_profile\" \"p\" {{\n  name = \"p\"\n  traffic = {{\n    peak_rps = 100\n  }}\n  lambda_pools = {{\n    for lambda in {for_each} : \"f\" => {{\n      function_name        = \"f\"\n      reserved_concurrency = {value}\n    }}\n  }}\n}}\n"
         )
     };
     refused(
-        "dynamic for_each",
-        &[("main.tf", &dynamic("[1/0]", "lambda.value"))],
+        "for expression's collection",
+        &[("main.tf", &dynamic("[1/0]", "lambda"))],
         &[],
-        &["main.tf:7", "division by zero"],
+        &["main.tf:6", "lambda_pools", "division by zero"],
     );
     refused(
-        "dynamic content",
-        &[("main.tf", &dynamic("[0]", "5 % lambda.value"))],
+        "for expression's values",
+        &[("main.tf", &dynamic("[0]", "5 % lambda"))],
         &[],
-        &[
-            "main.tf:10",
-            "lambda[0].reserved_concurrency",
-            "modulo by zero",
-        ],
+        &["main.tf:6", "lambda_pools", "modulo by zero"],
     );
     refused(
         "template",
@@ -212,7 +208,7 @@ fn whole_numbers_are_not_wrapped() {
 fn extreme_numbers_say_what_is_wrong() {
     let stage = |v: &str| {
         format!(
-            "resource \"smuppy_scaling_profile\" \"p\" {{\n  name = \"p\"\n  traffic {{\n    peak_rps = 100\n  }}\n  api_gateway {{\n    rest_api_id = \"a\"\n    stage_name  = \"s\"\n    rate_limit  = {v}\n  }}\n}}\n"
+            "resource \"smuppy_scaling_profile\" \"p\" {{\n  name = \"p\"\n  traffic = {{\n    peak_rps = 100\n  }}\n  api_gateway = {{\n    rest_api_id = \"a\"\n    stage_name  = \"s\"\n    rate_limit  = {v}\n  }}\n}}\n"
         )
     };
     refused(

@@ -37,7 +37,7 @@ fn json_that_is_not_a_plan() {
 fn missing_variables() {
     let d = temp_with(&[(
         "main.tf",
-        "variable \"timeout\" {\n  type = number\n}\n\nresource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n  lambda {\n    function_name = \"f\"\n    timeout = var.timeout\n  }\n}\n",
+        "variable \"timeout\" {\n  type = number\n}\n\nresource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n  lambda_pools = {\n    f = {\n      function_name = \"f\"\n      timeout = var.timeout\n    }\n  }\n}\n",
     )]);
     assert_unusable(
         &run_in(d.path(), &["."]),
@@ -88,7 +88,7 @@ fn no_profiles_in_configuration() {
 fn unsupported_argument() {
     let d = temp_with(&[(
         "main.tf",
-        "resource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n  lambda {\n    function_name = \"f\"\n    memroy_size = 1\n  }\n}\n",
+        "resource \"smuppy_scaling_profile\" \"x\" {\n  name = \"x\"\n  lambda_pools = {\n    f = {\n      function_name = \"f\"\n      memroy_size = 1\n    }\n  }\n}\n",
     )]);
     assert_unusable(&run_in(d.path(), &["."]), &["memroy_size"]);
 }
@@ -244,7 +244,7 @@ fn arithmetic_the_hcl_evaluator_panics_on_is_an_input_error() {
     // Found by fuzzing: the HCL library panics on these; the CLI must not.
     let file = |expr: &str| {
         format!(
-            "resource \"smuppy_scaling_profile\" \"x\" {{\n  name = \"a\"\n  traffic {{\n    peak_rps = {expr}\n  }}\n}}\n"
+            "resource \"smuppy_scaling_profile\" \"x\" {{\n  name = \"a\"\n  traffic = {{\n    peak_rps = {expr}\n  }}\n}}\n"
         )
     };
     for (expr, why) in [("1/0", "division by zero"), ("1 % 0", "modulo by zero")] {
@@ -265,28 +265,35 @@ fn ids_aws_cannot_take_are_refused_on_their_attribute() {
         "main.tf",
         r#"resource "smuppy_scaling_profile" "x" {
   name = "ids"
-  lambda {
-    function_name = "fn-a"
-  }
-  lambda {
-    function_name = ""
+  lambda_pools = {
+    a = {
+      function_name = "fn-a"
+    }
+    b = {
+      function_name = ""
+    }
   }
 }
 "#,
     )]);
     assert_unusable(
         &run_in(d.path(), &["."]),
-        &["smuppy_scaling_profile.x.lambda[1].function_name: Invalid function_name"],
+        &["smuppy_scaling_profile.x.lambda_pools[\"b\"].function_name: Invalid function_name"],
     );
     let d = temp_with(&[(
         "main.tf",
         r#"resource "smuppy_scaling_profile" "x" {
   name = "ids"
-  dynamodb {
-    table_name = "ab"
+  dynamodb_tables = {
+    t = {
+      table_name = "ab"
+    }
   }
 }
 "#,
     )]);
-    assert_unusable(&run_in(d.path(), &["."]), &["dynamodb[0].table_name"]);
+    assert_unusable(
+        &run_in(d.path(), &["."]),
+        &["dynamodb_tables[\"t\"].table_name"],
+    );
 }

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use scaling::model;
 use tfplugin::{AttributePath, Diagnostics, Value};
 
 use crate::fields::Obj;
@@ -22,7 +23,7 @@ fn things(config: &Value) -> Vec<(String, String, AttributePath)> {
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
     let mut out = Vec::new();
-    if let Some((p, v)) = root.single("api_gateway") {
+    if let Some((p, v)) = root.single(model::API_GATEWAY.location) {
         let a = Obj::new(v, &p);
         if let (Some(api), Some(stage)) = (a.str("rest_api_id"), a.str("stage_name")) {
             out.push((
@@ -32,7 +33,7 @@ fn things(config: &Value) -> Vec<(String, String, AttributePath)> {
             ));
         }
     }
-    for (p, v) in root.blocks("lambda") {
+    for (p, v) in root.blocks(model::LAMBDA.location) {
         let l = Obj::new(v, &p);
         if let Some(f) = l.str("function_name") {
             out.push((
@@ -42,7 +43,7 @@ fn things(config: &Value) -> Vec<(String, String, AttributePath)> {
             ));
         }
     }
-    for (p, v) in root.blocks("dynamodb") {
+    for (p, v) in root.blocks(model::DYNAMODB.location) {
         let d = Obj::new(v, &p);
         if let Some(t) = d.str("table_name") {
             out.push((
@@ -52,7 +53,7 @@ fn things(config: &Value) -> Vec<(String, String, AttributePath)> {
             ));
         }
     }
-    for (p, v) in root.blocks("quota_request") {
+    for (p, v) in root.blocks(model::QUOTA.location) {
         let q = Obj::new(v, &p);
         if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
             out.push((

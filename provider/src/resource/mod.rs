@@ -148,9 +148,13 @@ impl Resource for ScalingProfile {
             plan::plan(&config, &proposed, &prior, region.as_deref(), &limits, d)
         });
         let planned_state = shape::from_lists(&planned, &shapes);
+        // Terraform cannot store a planned identity with unknowns (its
+        // JSON plan refuses them): a create whose ids AWS has yet to give
+        // plans none, and apply gives the identity of the state reached.
         let identity = self
             .keep_identity(req.identity.clone(), &planned_state)
-            .await;
+            .await
+            .filter(|i| !identity::has_unknown(i));
         PlanResponse {
             planned_state,
             requires_replace: Vec::new(),

@@ -6,8 +6,9 @@
 //!   to `x-b` and `b-KEY`;
 //! - apply leaves null inner attributes out of its result: the server fills
 //!   in every inner key;
-//! - identity (version 1): `name` (required for import) and `region`
-//!   (optional, `r1` when not given; a version-0 identity had no region);
+//! - identity (version 1): `name` (required for import), `region`
+//!   (optional, `r1` when not given; a version-0 identity had no region)
+//!   and `parts` (a list of strings, optional, `[name]` when not given);
 //!   set at create or import and returned unchanged afterwards;
 //! - schema version 1; version 0 had `x` and `m` as list blocks (`m` with
 //!   a `key` attribute), which `upgrade_state` turns into a single object
@@ -105,17 +106,19 @@ fn upgrade_v0(v0: Value) -> Value {
     Value::Object(m)
 }
 
-fn identity(name: &str, region: &str) -> Value {
+fn identity(name: &str, region: &str, parts: Option<Value>) -> Value {
     let mut m = BTreeMap::new();
     m.insert("name".to_string(), Value::string(name));
     m.insert("region".to_string(), Value::string(region));
+    let parts = parts.unwrap_or_else(|| Value::List(vec![Value::string(name)]));
+    m.insert("parts".to_string(), parts);
     Value::Object(m)
 }
 
 /// The identity of a state that has none yet: its name, in [`REGION`].
 fn identity_of(state: &Value) -> Option<Value> {
     let name = state.get("name")?.as_str()?;
-    Some(identity(name, REGION))
+    Some(identity(name, REGION, None))
 }
 
 /// `v` with the attribute `key` of object `v` changed by `f`.
@@ -219,6 +222,8 @@ impl Resource for Nested {
                     .describe("The thing's name."),
                 IdentityAttribute::optional_for_import("region", Type::String)
                     .describe("Its region; `r1` when not given."),
+                IdentityAttribute::optional_for_import("parts", Type::list(Type::String))
+                    .describe("Its parts; `[name]` when not given."),
             ],
         ))
     }
@@ -226,7 +231,9 @@ impl Resource for Nested {
     fn upgrade_identity(&self, version: i64, identity: Value, _diags: &mut Diagnostics) -> Value {
         let mut identity = identity;
         if version == 0 {
+            let name = identity.get("name").cloned().unwrap_or(Value::Null);
             update(&mut identity, "region", |r| *r = Value::string(REGION));
+            update(&mut identity, "parts", |p| *p = Value::List(vec![name]));
         }
         identity
     }
@@ -276,7 +283,7 @@ impl Resource for Nested {
     }
 
     async fn import(&self, id: &str, _diags: &mut Diagnostics) -> Vec<ImportedResource> {
-        imported(id, REGION)
+        imported(id, REGION, None)
     }
 
     async fn import_by_identity(
@@ -296,17 +303,18 @@ impl Resource for Nested {
             .get("region")
             .and_then(Value::as_str)
             .unwrap_or(REGION);
-        imported(name, region)
+        let parts = identity.get("parts").cloned().filter(|p| !p.is_null());
+        imported(name, region, parts)
     }
 }
 
-fn imported(name: &str, region: &str) -> Vec<ImportedResource> {
+fn imported(name: &str, region: &str, parts: Option<Value>) -> Vec<ImportedResource> {
     let mut m = BTreeMap::new();
     m.insert("id".to_string(), Value::string(format!("id-{name}")));
     m.insert("name".to_string(), Value::string(name));
     vec![ImportedResource {
         state: Value::Object(m),
         private: Vec::new(),
-        identity: Some(identity(name, region)),
+        identity: Some(identity(name, region, parts)),
     }]
 }

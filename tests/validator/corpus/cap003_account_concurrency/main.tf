@@ -1,7 +1,7 @@
 # 30,000 rps at 50 ms with no cache needs 1,500 executions; the account has 1,000.
 resource "smuppy_scaling_profile" "api" {
   name = "cap003-account-concurrency"
-  traffic {
+  traffic = {
     peak_rps = 30000
     latency_ms = 50
     cache_hit_ratio = 0
@@ -13,10 +13,12 @@ resource "smuppy_scaling_profile" "api" {
     strongly_consistent_reads = false
     architecture = "arm64"
   }
-  lambda {
-    function_name = "api"
-    memory_size = 1024
-    timeout = 20
-    publish_on_change = true
+  lambda_pools = {
+    pool00 = {
+      function_name = "api"
+      memory_size = 1024
+      timeout = 20
+      publish_on_change = true
+    }
   }
 }

@@ -1,7 +1,7 @@
 # 3,000 executions needed, 100 provisioned: 30 s of ramp (account raised to 5,000 and 50,000 rps).
 resource "smuppy_scaling_profile" "api" {
   name = "cap007-ramp"
-  traffic {
+  traffic = {
     peak_rps = 60000
     latency_ms = 50
     cache_hit_ratio = 0
@@ -13,19 +13,21 @@ resource "smuppy_scaling_profile" "api" {
     strongly_consistent_reads = false
     architecture = "arm64"
   }
-  api_gateway {
+  api_gateway = {
     rest_api_id = "a1b2c3d4e5"
     stage_name = "prod"
     rate_limit = 70000
     burst_limit = 5000
   }
-  lambda {
-    function_name = "api"
-    reserved_concurrency = 3500
-    provisioned_concurrency = 100
-    qualifier = "live"
-    memory_size = 1024
-    timeout = 20
-    publish_on_change = true
+  lambda_pools = {
+    pool00 = {
+      function_name = "api"
+      reserved_concurrency = 3500
+      provisioned_concurrency = 100
+      qualifier = "live"
+      memory_size = 1024
+      timeout = 20
+      publish_on_change = true
+    }
   }
 }

@@ -1,4 +1,5 @@
-# Blocks generated with `dynamic` from typed variables, as the shared module does.
+# Maps built with `for` expressions from typed variables over optional()
+# defaults, as the shared module builds its keyed attributes.
 variable "pools" {
   type = list(object({
     function_name        = string
@@ -25,34 +26,24 @@ variable "tables" {
 resource "smuppy_scaling_profile" "api" {
   name = "dynamic"
 
-  dynamic "lambda" {
-    for_each = var.pools
-    iterator = pool
-    content {
-      function_name        = pool.value.function_name
-      reserved_concurrency = pool.value.reserved_concurrency
-      memory_size          = pool.value.memory_size
+  lambda_pools = {
+    for pool in var.pools : pool.function_name => {
+      function_name        = pool.function_name
+      reserved_concurrency = pool.reserved_concurrency
+      memory_size          = pool.memory_size
     }
   }
 
-  dynamic "dynamodb" {
-    for_each = var.tables
-    content {
-      table_name     = dynamodb.value.table_name
-      billing_mode   = dynamodb.value.billing_mode
+  dynamodb_tables = {
+    for t in var.tables : t.table_name => {
+      table_name     = t.table_name
+      billing_mode   = t.billing_mode
       write_capacity = 5
-
-      dynamic "autoscaling" {
-        for_each = dynamodb.value.autoscaling == null ? [] : [dynamodb.value.autoscaling]
-        content {
-          dynamic "read" {
-            for_each = autoscaling.value.read == null ? [] : [autoscaling.value.read]
-            content {
-              min_capacity       = read.value.min_capacity
-              max_capacity       = read.value.max_capacity
-              target_utilization = read.value.target_utilization
-            }
-          }
+      autoscaling = t.autoscaling == null ? null : {
+        read = t.autoscaling.read == null ? null : {
+          min_capacity       = t.autoscaling.read.min_capacity
+          max_capacity       = t.autoscaling.read.max_capacity
+          target_utilization = t.autoscaling.read.target_utilization
         }
       }
     }

@@ -1,7 +1,7 @@
 # 2,000 reserved, relying on a request for 3,000 concurrent executions.
 resource "smuppy_scaling_profile" "api" {
   name = "lim016-lambda-quota-asked"
-  traffic {
+  traffic = {
     peak_rps = 16000
     latency_ms = 50
     cache_hit_ratio = 0.5
@@ -13,26 +13,30 @@ resource "smuppy_scaling_profile" "api" {
     strongly_consistent_reads = false
     architecture = "arm64"
   }
-  api_gateway {
+  api_gateway = {
     rest_api_id = "a1b2c3d4e5"
     stage_name = "prod"
     rate_limit = 9000
     burst_limit = 5000
   }
-  lambda {
-    function_name = "api"
-    reserved_concurrency = 2000
-    provisioned_concurrency = 400
-    qualifier = "live"
-    memory_size = 1024
-    timeout = 20
-    publish_on_change = true
+  lambda_pools = {
+    pool00 = {
+      function_name = "api"
+      reserved_concurrency = 2000
+      provisioned_concurrency = 400
+      qualifier = "live"
+      memory_size = 1024
+      timeout = 20
+      publish_on_change = true
+    }
   }
-  dynamodb {
-    table_name = "feeds"
-    billing_mode = "PAY_PER_REQUEST"
+  dynamodb_tables = {
+    table00 = {
+      table_name = "feeds"
+      billing_mode = "PAY_PER_REQUEST"
+    }
   }
-  cache_policy {
+  cache_policy = {
     name = "ApiCache"
     min_ttl = 0
     default_ttl = 60
@@ -44,16 +48,18 @@ resource "smuppy_scaling_profile" "api" {
     query_string_behavior = "whitelist"
     query_strings = ["page"]
   }
-  dashboard {
+  dashboard = {
     name = "ApiScaling"
   }
-  budget {
+  budget = {
     monthly_usd = 100000
     enforce = true
   }
-  quota_request {
-    service_code = "lambda"
-    quota_code = "L-B99A9384"
-    desired_value = 3000
+  quota_requests = {
+    quota00 = {
+      service_code = "lambda"
+      quota_code = "L-B99A9384"
+      desired_value = 3000
+    }
   }
 }

@@ -1,7 +1,7 @@
 # A 60 s integration timeout.
 resource "smuppy_scaling_profile" "api" {
   name = "lim019-integration-timeout"
-  traffic {
+  traffic = {
     peak_rps = 16000
     latency_ms = 50
     cache_hit_ratio = 0.5
@@ -13,27 +13,31 @@ resource "smuppy_scaling_profile" "api" {
     strongly_consistent_reads = false
     architecture = "arm64"
   }
-  api_gateway {
+  api_gateway = {
     rest_api_id = "a1b2c3d4e5"
     stage_name = "prod"
     rate_limit = 9000
     burst_limit = 5000
     integration_timeout_ms = 60000
   }
-  lambda {
-    function_name = "api"
-    reserved_concurrency = 800
-    provisioned_concurrency = 400
-    qualifier = "live"
-    memory_size = 1024
-    timeout = 20
-    publish_on_change = true
+  lambda_pools = {
+    pool00 = {
+      function_name = "api"
+      reserved_concurrency = 800
+      provisioned_concurrency = 400
+      qualifier = "live"
+      memory_size = 1024
+      timeout = 20
+      publish_on_change = true
+    }
   }
-  dynamodb {
-    table_name = "feeds"
-    billing_mode = "PAY_PER_REQUEST"
+  dynamodb_tables = {
+    table00 = {
+      table_name = "feeds"
+      billing_mode = "PAY_PER_REQUEST"
+    }
   }
-  cache_policy {
+  cache_policy = {
     name = "ApiCache"
     min_ttl = 0
     default_ttl = 60
@@ -45,10 +49,10 @@ resource "smuppy_scaling_profile" "api" {
     query_string_behavior = "whitelist"
     query_strings = ["page"]
   }
-  dashboard {
+  dashboard = {
     name = "ApiScaling"
   }
-  budget {
+  budget = {
     monthly_usd = 100000
     enforce = true
   }

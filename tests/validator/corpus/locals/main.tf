@@ -9,8 +9,10 @@ locals {
 resource "smuppy_scaling_profile" "api" {
   name = local.name
 
-  lambda {
-    function_name = "api"
-    memory_size   = local.memory
+  lambda_pools = {
+    pool00 = {
+      function_name = "api"
+      memory_size   = local.memory
+    }
   }
 }

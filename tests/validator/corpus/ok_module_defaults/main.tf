@@ -11,7 +11,7 @@ variable "reserved" {
 resource "smuppy_scaling_profile" "api" {
   name = "defaults"
 
-  traffic {
+  traffic = {
     peak_rps                  = var.peak
     latency_ms                = 40
     cache_hit_ratio           = 0
@@ -24,8 +24,10 @@ resource "smuppy_scaling_profile" "api" {
     architecture              = "arm64"
   }
 
-  lambda {
-    function_name        = "api"
-    reserved_concurrency = var.reserved
+  lambda_pools = {
+    pool00 = {
+      function_name        = "api"
+      reserved_concurrency = var.reserved
+    }
   }
 }

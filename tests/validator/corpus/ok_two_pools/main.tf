@@ -1,7 +1,7 @@
 # Two functions sharing the load, each with reserved and provisioned concurrency.
 resource "smuppy_scaling_profile" "api" {
   name = "ok-two-pools"
-  traffic {
+  traffic = {
     peak_rps = 16000
     latency_ms = 50
     cache_hit_ratio = 0.5
@@ -13,35 +13,39 @@ resource "smuppy_scaling_profile" "api" {
     strongly_consistent_reads = false
     architecture = "arm64"
   }
-  api_gateway {
+  api_gateway = {
     rest_api_id = "a1b2c3d4e5"
     stage_name = "prod"
     rate_limit = 9000
     burst_limit = 5000
   }
-  lambda {
-    function_name = "read"
-    reserved_concurrency = 300
-    provisioned_concurrency = 200
-    qualifier = "live"
-    memory_size = 512
-    timeout = 10
-    publish_on_change = true
+  lambda_pools = {
+    pool00 = {
+      function_name = "read"
+      reserved_concurrency = 300
+      provisioned_concurrency = 200
+      qualifier = "live"
+      memory_size = 512
+      timeout = 10
+      publish_on_change = true
+    }
+    pool01 = {
+      function_name = "write"
+      reserved_concurrency = 300
+      provisioned_concurrency = 200
+      qualifier = "live"
+      memory_size = 512
+      timeout = 10
+      publish_on_change = true
+    }
   }
-  lambda {
-    function_name = "write"
-    reserved_concurrency = 300
-    provisioned_concurrency = 200
-    qualifier = "live"
-    memory_size = 512
-    timeout = 10
-    publish_on_change = true
+  dynamodb_tables = {
+    table00 = {
+      table_name = "feeds"
+      billing_mode = "PAY_PER_REQUEST"
+    }
   }
-  dynamodb {
-    table_name = "feeds"
-    billing_mode = "PAY_PER_REQUEST"
-  }
-  cache_policy {
+  cache_policy = {
     name = "ApiCache"
     min_ttl = 0
     default_ttl = 60
@@ -53,10 +57,10 @@ resource "smuppy_scaling_profile" "api" {
     query_string_behavior = "whitelist"
     query_strings = ["page"]
   }
-  dashboard {
+  dashboard = {
     name = "ApiScaling"
   }
-  budget {
+  budget = {
     monthly_usd = 100000
     enforce = true
   }

@@ -18,10 +18,12 @@ variable "function_arn" {
 resource "smuppy_scaling_profile" "this" {
   name = var.name
 
-  lambda {
-    function_name           = "api"
-    reserved_concurrency    = var.reserved
-    provisioned_concurrency = var.provisioned
-    qualifier               = "live"
+  lambda_pools = {
+    pool00 = {
+      function_name           = "api"
+      reserved_concurrency    = var.reserved
+      provisioned_concurrency = var.provisioned
+      qualifier               = "live"
+    }
   }
 }

@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use terraform_provider_smuppy::docs;
+use smuppy_docs as docs;
 
 const USAGE: &str = "usage: smuppy-docs [--check] [--root DIR]";
 

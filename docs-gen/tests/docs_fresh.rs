@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use terraform_provider_smuppy::docs;
+use smuppy_docs as docs;
 
 fn repo_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
