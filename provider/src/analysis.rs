@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use scaling::{Finding, Limits, PriceTable, Profile, Severity};
-use tfplugin::{Block, Diagnostics, Number, Value};
+use scaling::{
+    acknowledge, Acknowledgement, Finding, Limits, Location, PriceTable, Profile, Severity,
+};
+use tfplugin::{AttributePath, Block, Diagnostics, Number, Value};
 
 use crate::mapping::location_to_path;
 
@@ -26,8 +28,23 @@ pub fn analyze(
     diags: &mut Diagnostics,
 ) -> PlanAnalysis {
     let analysis = scaling::analyze(profile, limits, &PriceTable::us_east_1());
-    for f in &analysis.findings {
+    let acks = acknowledgements(config);
+    for f in &acknowledge::apply(&analysis.findings, &acks) {
         push_finding(f, schema, diags);
+    }
+    for (i, problem) in acknowledge::check(&acks) {
+        let f = problem.finding(Location::root());
+        let path = AttributePath::root()
+            .then_attr(acknowledge::ATTRIBUTE)
+            .then_key(acks[i].rule_id.clone());
+        let title = acknowledge::rule_info(f.rule_id)
+            .map(|r| r.title)
+            .unwrap_or("");
+        let summary = format!("{} {title}", f.rule_id);
+        match f.severity {
+            Severity::Error => diags.attribute_error(path, summary, f.message),
+            _ => diags.attribute_warning(path, summary, f.message),
+        }
     }
     if inputs_unknown(config) {
         return PlanAnalysis {
@@ -63,6 +80,22 @@ pub fn analyze(
         capacity,
         monthly_cost: number(analysis.cost.monthly_total_usd),
         cost_breakdown: Value::Map(breakdown),
+    }
+}
+
+/// The configuration's `acknowledge` entries (known ones; an unknown map
+/// or value acknowledges nothing until it is known).
+fn acknowledgements(config: &Value) -> Vec<Acknowledgement> {
+    match config.get(acknowledge::ATTRIBUTE) {
+        Some(Value::Map(m)) | Some(Value::Object(m)) => m
+            .iter()
+            .filter_map(|(id, reason)| match reason {
+                Value::String(r) => Some(Acknowledgement::new(id, r)),
+                Value::Null => Some(Acknowledgement::new(id, "")),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -236,6 +236,13 @@ fn analysis_attributes() -> Vec<Attribute> {
     ]
 }
 
+/// `acknowledge`: findings the team accepts, rule id to reason.
+fn acknowledge_attribute() -> Attribute {
+    Attribute::optional(scaling::acknowledge::ATTRIBUTE, Type::map(Type::String)).describe(
+        "Findings the team accepts, on the record: rule id to the reason, e.g. `{ CAP004 = \"stage quota increase approved, OPS-42\" }`. An acknowledged error becomes a warning and an acknowledged warning becomes info, each carrying the reason, in every plan; `smuppy-validate` honours the same attribute. An id that names no rule is an error (ACK001), an empty reason a warning (ACK002). The rules are listed in `docs/rules.md` and by `smuppy-validate --list-rules`.",
+    )
+}
+
 /// The name of the `timeouts` block and its operations.
 pub const TIMEOUTS: &str = "timeouts";
 pub const TIMEOUT_OPERATIONS: [&str; 3] = ["create", "update", "delete"];
@@ -261,6 +268,7 @@ pub fn resource_schema() -> Schema {
     for a in analysis_attributes() {
         block = block.attr(a);
     }
+    block = block.attr(acknowledge_attribute());
     for b in model::RESOURCE.blocks() {
         block = block.attr(model_attribute(*b));
     }
@@ -281,6 +289,7 @@ pub fn internal_schema() -> Schema {
     for a in analysis_attributes() {
         block = block.attr(a);
     }
+    block = block.attr(acknowledge_attribute());
     for b in model::RESOURCE.blocks() {
         block = block.block(model_nested(*b));
     }

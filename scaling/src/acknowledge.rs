@@ -14,6 +14,11 @@ use crate::profile::Location;
 use crate::rules::{RuleInfo, RULES};
 
 pub use crate::rules::catalogue::ACK_RULES;
+
+/// The resource attribute that lists a profile's acknowledgements, rule id
+/// to reason (`acknowledge = { CAP004 = "quota increase approved, OPS-42" }`),
+/// read by the provider at plan time and by `smuppy-validate` alike.
+pub const ATTRIBUTE: &str = "acknowledge";
 use crate::rules::catalogue::{ACK001, ACK002};
 
 /// Id of the error reported for an acknowledgement of an unknown rule id.

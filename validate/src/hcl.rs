@@ -387,12 +387,26 @@ fn load_module(
                     let profile = profile_from_tree(&address, &tree, true)?;
                     let (first, last) = f.lines(b.span());
                     crate::mapping::location_lines(&tree, &mut lines);
+                    let mut ignores = crate::ignore::around_block(&f.text, first, last);
+                    let ack_line = lines
+                        .get(scaling::acknowledge::ATTRIBUTE)
+                        .copied()
+                        .unwrap_or(first);
+                    ignores.extend(
+                        crate::mapping::acknowledgements(&address, &tree)?
+                            .into_iter()
+                            .map(|ack| crate::ignore::InlineIgnore {
+                                line: ack_line,
+                                ack,
+                                from_attribute: true,
+                            }),
+                    );
                     out.push(LoadedProfile {
                         address,
                         file: Some(f.name.clone()),
                         lines,
                         profile,
-                        ignores: crate::ignore::around_block(&f.text, first, last),
+                        ignores,
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {

@@ -12,6 +12,8 @@ pub const MARKER: &str = "smuppy:ignore";
 pub struct InlineIgnore {
     pub line: usize,
     pub ack: Acknowledgement,
+    /// From the resource's `acknowledge` attribute rather than a comment.
+    pub from_attribute: bool,
 }
 
 /// The acknowledgements of a block spanning lines `first..=last` (1-based)
@@ -31,11 +33,11 @@ pub fn around_block(text: &str, first: usize, last: usize) -> Vec<InlineIgnore> 
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate().take(end).skip(start) {
         if let Some(rest) = directive(line) {
-            out.extend(
-                parse(rest)
-                    .into_iter()
-                    .map(|ack| InlineIgnore { line: i + 1, ack }),
-            );
+            out.extend(parse(rest).into_iter().map(|ack| InlineIgnore {
+                line: i + 1,
+                ack,
+                from_attribute: false,
+            }));
         }
     }
     out

@@ -240,7 +240,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// What the resource has beside the model: how long operations wait.
-const PROVIDER_ONLY: &[&str] = &["timeouts"];
+const PROVIDER_ONLY: &[&str] = &["timeouts", scaling::acknowledge::ATTRIBUTE];
 
 impl<'a> Obj<'a> {
     /// What the configuration says for one model attribute, checked in
@@ -361,6 +361,48 @@ pub fn profile_from_tree(
     allowed.extend_from_slice(PROVIDER_ONLY);
     let root = Obj::new(tree, address.to_string(), strict, &allowed)?;
     model::read_profile(&root, None)
+}
+
+/// The resource's `acknowledge` entries, rule id to reason, as the provider
+/// reads them at plan time; entries not known yet acknowledge nothing.
+pub fn acknowledgements(
+    address: &str,
+    tree: &Map<String, Value>,
+) -> Result<Vec<scaling::Acknowledgement>, InputError> {
+    let key = scaling::acknowledge::ATTRIBUTE;
+    match tree.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(m)) => {
+            let mut out = Vec::new();
+            for (id, reason) in m {
+                match reason {
+                    Value::String(r) if r != UNKNOWN => {
+                        out.push(scaling::Acknowledgement::new(id, r))
+                    }
+                    Value::String(_) => {}
+                    Value::Null => out.push(scaling::Acknowledgement::new(id, "")),
+                    other => {
+                        return Err(InputError::schema(
+                            address,
+                            format!(
+                                "{key}[{id:?}] must be a string (the reason), not {}",
+                                kind(other)
+                            ),
+                        ))
+                    }
+                }
+            }
+            Ok(out)
+        }
+        Some(Value::String(s)) if s == UNKNOWN => Ok(Vec::new()),
+        Some(other) => Err(InputError::schema(
+            address,
+            format!(
+                "{key} must be a map of rule id to reason, not {}",
+                kind(other)
+            ),
+        )),
+    }
 }
 
 /// Lines of the rule engine's locations (`lambda[1].timeout`: blocks by

@@ -72,12 +72,20 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 }
             };
             let profile = profile_from_tree(&address, values, false)?;
+            let ignores = crate::mapping::acknowledgements(&address, values)?
+                .into_iter()
+                .map(|ack| crate::ignore::InlineIgnore {
+                    line: 0,
+                    ack,
+                    from_attribute: true,
+                })
+                .collect();
             out.push(LoadedProfile {
                 address,
                 file: None,
                 lines: BTreeMap::new(),
                 profile,
-                ignores: Vec::new(),
+                ignores,
             });
         }
     }

@@ -110,9 +110,19 @@ pub fn decide(config: &Config, loaded: &mut LoadedProfile, analysis: &mut Analys
     for (i, problem) in acknowledge::check(&acks) {
         let location = match i.checked_sub(from_file).and_then(|j| loaded.ignores.get(j)) {
             Some(inline) => {
-                let at = format!("# {} {}", crate::ignore::MARKER, inline.ack.rule_id);
+                let at = if inline.from_attribute {
+                    format!(
+                        "{}[{:?}]",
+                        scaling::acknowledge::ATTRIBUTE,
+                        inline.ack.rule_id
+                    )
+                } else {
+                    format!("# {} {}", crate::ignore::MARKER, inline.ack.rule_id)
+                };
                 let at = at.trim_end().to_string();
-                loaded.lines.insert(at.clone(), inline.line);
+                if inline.line > 0 {
+                    loaded.lines.insert(at.clone(), inline.line);
+                }
                 Location::attr(&at)
             }
             None => Location::root(),

@@ -104,6 +104,14 @@ impl Resource for ScalingProfile {
         Some(identity::schema())
     }
 
+    fn schema_for_version(&self, version: i64) -> Option<Schema> {
+        upgrade::schema_for_version(version)
+    }
+
+    fn upgrade_state(&self, version: i64, state: Value, diags: &mut Diagnostics) -> Value {
+        upgrade::upgrade_state(version, state, diags)
+    }
+
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         let (cfg, shapes) = shape::to_lists(config);
         in_shape(&shapes, diags, |d| validate::validate_config(&cfg, d));
