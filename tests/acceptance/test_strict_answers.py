@@ -141,3 +141,55 @@ def test_stage_write_acknowledged_but_not_applied_is_an_error_naming_the_setting
     tf.apply(check=True)
     throttle = fx.stage_method_settings(strict, api.api_id, api.stage_name)["*/*"]
     assert (throttle["throttlingRateLimit"], throttle["throttlingBurstLimit"]) == (700.0, 350), throttle
+
+
+def test_the_delete_timeout_bounds_what_destroy_waits_for(strict: Any, scenario: fx.Scenario, tf: Terraform) -> None:
+    """timeouts.delete is what destroy waits for a table AWS has UPDATING,
+    not the default 900 s (nor until the table is ACTIVE)."""
+    import time
+
+    table = scenario.table.name
+    ddb = strict.client("dynamodb")
+    before = ddb.describe_table(TableName=table)["Table"]["ProvisionedThroughput"]
+    tf.write_config(
+        profile(
+            f"""
+  dynamodb_tables = {{
+    "{table}" = {{
+      table_name     = "{table}"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 12
+      write_capacity = 7
+    }}
+  }}
+  timeouts {{
+    delete = "2s"
+  }}
+"""
+        )
+    )
+    tf.apply(check=True)
+    strict.set_strict_profile(table_update=40.0)
+    try:
+        # Someone else's UpdateTable: UPDATING for 40 s, longer than the 2 s destroy may wait.
+        ddb.update_table(TableName=table, ProvisionedThroughput={"ReadCapacityUnits": 13, "WriteCapacityUnits": 7})
+        started = time.monotonic()
+        result = tf.destroy()
+        took = time.monotonic() - started
+    finally:
+        strict.set_strict_profile(table_update=0.3)
+    assert result.rc == 1, result.output
+    assert took < 30, (took, result.output)
+    assert "table still updating" in result.output and f"table {table} not ACTIVE within 2 s" in plans.flat(result.output), result.output
+    # What could not be restored stays in state; once the table is ACTIVE again
+    # a second destroy restores it.
+    assert tf.state_list() == [ADDRESS]
+    deadline = time.monotonic() + 60
+    while ddb.describe_table(TableName=table)["Table"]["TableStatus"] != "ACTIVE" and time.monotonic() < deadline:
+        time.sleep(1)
+    tf.destroy(check=True)
+    after = ddb.describe_table(TableName=table)["Table"]["ProvisionedThroughput"]
+    assert (after["ReadCapacityUnits"], after["WriteCapacityUnits"]) == (
+        before["ReadCapacityUnits"],
+        before["WriteCapacityUnits"],
+    ), after

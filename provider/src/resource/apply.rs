@@ -29,6 +29,22 @@ fn private_state(bytes: &[u8], diags: &mut Diagnostics) -> Option<PrivateState> 
     }
 }
 
+/// How an operation waits: its `timeouts` value for every asynchronous wait
+/// (provisioned concurrency, function and table updates), and Terraform's
+/// StopProvider through the shared cancel flag. The same for create,
+/// update and delete.
+fn wait_options(configured: &Configured, wait: Option<Duration>) -> ApplyOptions {
+    let mut opts = ApplyOptions {
+        cancel: configured.cancel.clone(),
+        ..ApplyOptions::default()
+    };
+    if let Some(w) = wait {
+        opts.provisioned_concurrency_timeout = w;
+        opts.settle_timeout = w;
+    }
+    opts
+}
+
 /// Applies `req` (in the verbs' shape, see [`crate::shape`]); `wait` is how
 /// long asynchronous AWS work may take (the `timeouts` of the operation).
 pub async fn apply(
@@ -76,10 +92,12 @@ pub async fn apply(
         }
     };
 
+    let opts = wait_options(configured, wait);
     if req.planned_state.is_null() {
         let current = mapping::profile_from_value(&req.prior_state, Some(&region));
         let known = state::known_from_state(&req.prior_state);
-        let outcome = scaling_aws::destroy_profile(&aws, &current, &known, private).await;
+        let outcome =
+            scaling_aws::destroy_profile_with(&aws, &current, &known, private, &opts).await;
         for w in &outcome.warnings {
             push_component(w, &schema, false, diags);
         }
@@ -118,18 +136,11 @@ pub async fn apply(
     let previous = (!req.prior_state.is_null())
         .then(|| mapping::profile_from_value(&req.prior_state, Some(&region)));
     let known = state::known_from_state(&req.prior_state);
-    let mut opts = ApplyOptions {
-        cancel: configured.cancel.clone(),
-        ..ApplyOptions::default()
-    };
+    let mut opts = opts;
     let hook_journal = journal.clone();
     opts.on_capture = Some(scaling_aws::CaptureHook(std::sync::Arc::new(move |p| {
         hook_journal.record(p)
     })));
-    if let Some(w) = wait {
-        opts.provisioned_concurrency_timeout = w;
-        opts.settle_timeout = w;
-    }
     let outcome =
         scaling_aws::apply_profile(&aws, &desired, previous.as_ref(), &known, private, &opts).await;
     // Handed to Terraform: a success needs no entry; after a failure the

@@ -4,8 +4,8 @@
 use super::decide::{not_reached, policy_matches, table_change};
 use super::read::read;
 use super::revert::revert_dim;
-use super::shared::{loc, relocate, scalable_key, table_key, DIMS};
-use super::write::{deregister, put_policy, register, update_table, wait_active};
+use super::shared::{loc, scalable_key, table_key, DIMS};
+use super::write::{deregister, put_policy, register, update_when_active};
 use crate::error::ComponentError;
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, TableObserved};
@@ -92,27 +92,9 @@ pub(crate) async fn apply(
 
     if part.errors.is_empty() {
         if let Some(change) = &change {
-            // AWS refuses UpdateTable while the table is UPDATING (ResourceInUseException):
-            // an update started elsewhere is waited out first.
-            if let Err(m) = wait_active(ctx, name).await {
-                part.errors.push(ComponentError::message(
-                    loc(i).then("billing_mode"),
-                    "table still updating",
-                    m,
-                ));
+            if let Err(e) = update_when_active(ctx, i, name, change).await {
+                part.errors.push(e);
                 return part;
-            }
-            match update_table(ctx, name, change).await {
-                Ok(()) => {
-                    if let Err(m) = wait_active(ctx, name).await {
-                        part.errors.push(ComponentError::message(
-                            loc(i).then("billing_mode"),
-                            "table update did not settle",
-                            m,
-                        ));
-                    }
-                }
-                Err(e) => part.errors.push(relocate(e, i, "billing_mode")),
             }
         }
     }

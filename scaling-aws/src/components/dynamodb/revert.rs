@@ -2,8 +2,8 @@
 
 use super::decide::table_change;
 use super::read::read;
-use super::shared::{loc, relocate, scalable_key, table_key, Dim, DIMS};
-use super::write::{delete_policy, deregister, register, update_table, wait_active};
+use super::shared::{loc, scalable_key, table_key, Dim, DIMS};
+use super::write::{delete_policy, deregister, register, update_when_active};
 use crate::error::ComponentError;
 use crate::run::{Ctx, Part};
 use crate::state::{AutoScalingObserved, Capture, TableObserved};
@@ -124,17 +124,8 @@ pub(crate) async fn revert(ctx: &Ctx<'_>, i: usize, table: &str) -> Part<TableOb
             prior.write_capacity = None;
         }
         if let Some(change) = table_change(&prior, &now) {
-            match update_table(ctx, table, &change).await {
-                Ok(()) => {
-                    if let Err(m) = wait_active(ctx, table).await {
-                        part.errors.push(ComponentError::message(
-                            loc(i).then("billing_mode"),
-                            "table update did not settle",
-                            m,
-                        ));
-                    }
-                }
-                Err(e) => part.errors.push(relocate(e, i, "billing_mode")),
+            if let Err(e) = update_when_active(ctx, i, table, &change).await {
+                part.errors.push(e);
             }
         }
         if part.errors.is_empty() {

@@ -50,6 +50,29 @@ pub(super) async fn wait_active(ctx: &Ctx<'_>, table: &str) -> Result<(), String
     })
 }
 
+/// UpdateTable on table `i`, once the table is ACTIVE (AWS refuses an
+/// update while it is UPDATING: ResourceInUseException, so an update
+/// started elsewhere is waited out first), then the wait until it has
+/// settled. Apply and revert both go through it. Each wait is bounded by
+/// the operation's timeout.
+pub(super) async fn update_when_active(
+    ctx: &Ctx<'_>,
+    i: usize,
+    table: &str,
+    change: &TableChange,
+) -> Result<(), ComponentError> {
+    let at = || super::shared::loc(i).then("billing_mode");
+    wait_active(ctx, table)
+        .await
+        .map_err(|m| ComponentError::message(at(), "table still updating", m))?;
+    update_table(ctx, table, change)
+        .await
+        .map_err(|e| super::shared::relocate(e, i, "billing_mode"))?;
+    wait_active(ctx, table)
+        .await
+        .map_err(|m| ComponentError::message(at(), "table update did not settle", m))
+}
+
 pub(super) fn units(n: i64) -> Result<ProvisionedThroughput, AwsError> {
     ProvisionedThroughput::builder()
         .read_capacity_units(n)
