@@ -23,11 +23,12 @@ pub struct PlanAnalysis {
 pub fn analyze(
     profile: &Profile,
     limits: &Limits,
+    options: &scaling::Options,
     schema: &Block,
     config: &Value,
     diags: &mut Diagnostics,
 ) -> PlanAnalysis {
-    let analysis = scaling::analyze(profile, limits, &PriceTable::us_east_1());
+    let analysis = scaling::analyze_with(profile, limits, &PriceTable::us_east_1(), options);
     let acks = acknowledgements(config);
     for f in &acknowledge::apply(&analysis.findings, &acks) {
         push_finding(f, schema, diags);
@@ -149,7 +150,14 @@ fn inputs_unknown(config: &Value) -> bool {
 pub fn set_computed(value: &mut Value, limits: &Limits, schema: &Block, region: Option<&str>) {
     let profile = crate::mapping::profile_from_value(value, region);
     let mut ignored = Diagnostics::new();
-    let outcome = analyze(&profile, limits, schema, value, &mut ignored);
+    let outcome = analyze(
+        &profile,
+        limits,
+        &scaling::Options::default(),
+        schema,
+        value,
+        &mut ignored,
+    );
     if let Value::Object(top) = value {
         top.insert("capacity".into(), outcome.capacity);
         top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);

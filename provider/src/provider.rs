@@ -12,7 +12,7 @@ use tfplugin::{
     AttributePath, ConfigureRequest, Diagnostics, Function, Provider, Resource, Schema, Value,
 };
 
-pub use crate::provider_config::settings_from_config;
+pub use crate::provider_config::{early_warning_from_config, settings_from_config};
 use crate::resource::ScalingProfile;
 use crate::schema;
 
@@ -25,6 +25,9 @@ pub struct Configured {
     /// The account's capacity (limits and applied quotas), read once per
     /// process at the first plan.
     capacity: tokio::sync::OnceCell<Result<scaling::LiveFacts, String>>,
+    /// The provider block's `early_warning_percent`, as the share the rules
+    /// use (`None`: the default).
+    early_warning: RwLock<Option<f64>>,
 }
 
 impl Configured {
@@ -76,6 +79,26 @@ impl Configured {
             ),
         }
         limits
+    }
+
+    /// The rule engine's options from the provider block.
+    pub fn options(&self) -> scaling::Options {
+        let share = match self.early_warning.read() {
+            Ok(g) => *g,
+            Err(poisoned) => *poisoned.into_inner(),
+        };
+        scaling::Options {
+            early_warning: share.unwrap_or(scaling::DEFAULT_EARLY_WARNING),
+            ..scaling::Options::default()
+        }
+    }
+
+    fn set_early_warning(&self, share: Option<f64>) {
+        let mut guard = match self.early_warning.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = share;
     }
 
     fn set(&self, aws: Aws) {
@@ -135,13 +158,16 @@ impl Provider for SmuppyProvider {
 
     fn validate_provider_config(&self, config: &Value, diags: &mut Diagnostics) {
         settings_from_config(config, false, diags);
+        early_warning_from_config(config, diags);
     }
 
     async fn configure(&self, req: ConfigureRequest, diags: &mut Diagnostics) {
         let settings = settings_from_config(&req.config, true, diags);
+        let early_warning = early_warning_from_config(&req.config, diags);
         if diags.has_errors() {
             return;
         }
+        self.configured.set_early_warning(early_warning);
         let aws = match Aws::connect(settings).await {
             Ok(aws) => aws,
             Err(e) => return diags.error("Cannot configure AWS access", e.to_string()),

@@ -415,6 +415,27 @@ fn existing_files(root: &Obj<'_>, name: &str, diags: &mut Diagnostics) -> Vec<Pa
     out
 }
 
+/// The provider block's `early_warning_percent` as the share the rules use
+/// (0–1), checked on the attribute: above 0 and at most 100.
+pub fn early_warning_from_config(config: &Value, diags: &mut Diagnostics) -> Option<f64> {
+    let root_path = AttributePath::root();
+    let root = Obj::new(config, &root_path);
+    let p = root.f64(EARLY_WARNING_ATTRIBUTE)?;
+    if p.is_finite() && p > 0.0 && p <= 100.0 {
+        Some(p / 100.0)
+    } else {
+        diags.attribute_error(
+            root.path_of(EARLY_WARNING_ATTRIBUTE),
+            "Invalid early_warning_percent",
+            format!("early_warning_percent must be above 0 and at most 100 (100 turns the CAP013 early warning off), got {p}."),
+        );
+        None
+    }
+}
+
+/// The provider block attribute setting CAP013's threshold.
+pub const EARLY_WARNING_ATTRIBUTE: &str = "early_warning_percent";
+
 #[cfg(test)]
 #[path = "provider_config_tests.rs"]
 mod tests;

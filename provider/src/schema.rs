@@ -107,6 +107,10 @@ pub fn provider_schema() -> Schema {
             scaling_aws::client::DEFAULT_MAX_RETRIES
         ),
         ))
+        .attr(Attribute::optional(crate::provider_config::EARLY_WARNING_ATTRIBUTE, Type::Number).describe(&format!(
+            "Share of a limit, in percent, from which a plan warns that a need is getting close to it (rule CAP013: concurrency against reserved and account concurrency, requests against what API Gateway lets through, table units against the table's ceiling). Default {}; 100 turns the early warning off. `smuppy-validate --early-warning` is the same setting.",
+            scaling::finding::num(scaling::DEFAULT_EARLY_WARNING * 100.0)
+        )))
         .attr(Attribute::optional("retry_mode", Type::String).describe(
             "How retries are paced: `standard` (default: exponential backoff with jitter) or `adaptive` (standard, plus a client-side rate limiter that slows the provider down while AWS throttles).",
         ))

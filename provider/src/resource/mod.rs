@@ -152,8 +152,17 @@ impl Resource for ScalingProfile {
         } else {
             self.configured.limits(diags).await
         };
+        let options = self.configured.options();
         let planned = in_shape(&shapes, diags, |d| {
-            plan::plan(&config, &proposed, &prior, region.as_deref(), &limits, d)
+            plan::plan(
+                &config,
+                &proposed,
+                &prior,
+                region.as_deref(),
+                &limits,
+                &options,
+                d,
+            )
         });
         let planned_state = shape::from_lists(&planned, &shapes);
         // Terraform cannot store a planned identity with unknowns (its

@@ -187,6 +187,7 @@ pub fn plan(
     prior: &Value,
     region: Option<&str>,
     limits: &scaling::Limits,
+    options: &scaling::Options,
     diags: &mut Diagnostics,
 ) -> Value {
     if proposed.is_null() {
@@ -207,7 +208,7 @@ pub fn plan(
     top.insert("id".into(), id);
 
     let profile = crate::mapping::profile_from_value(config, region);
-    let outcome = analysis::analyze(&profile, limits, &schema, config, diags);
+    let outcome = analysis::analyze(&profile, limits, options, &schema, config, diags);
     top.insert("capacity".into(), outcome.capacity);
     top.insert("estimated_monthly_cost_usd".into(), outcome.monthly_cost);
     top.insert("cost_breakdown".into(), outcome.cost_breakdown);
