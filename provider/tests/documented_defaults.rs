@@ -285,6 +285,7 @@ fn planned_defaults_are_the_values_applied() {
         &Value::Null,
         Some("us-east-1"),
         &scaling::Limits::default(),
+        &scaling::Options::default(),
         &mut diags,
     );
     let dims = |v: &Value| -> Vec<Value> {

@@ -603,6 +603,7 @@ mod extreme_numbers {
             &Value::Null,
             Some("us-east-1"),
             &scaling::Limits::default(),
+            &scaling::Options::default(),
             &mut diags,
         );
         let mut bad = Vec::new();

@@ -150,6 +150,7 @@ fn plan_change(config: &Value, prior: &Value) -> Value {
         &before,
         Some("us-east-1"),
         &scaling::Limits::default(),
+        &scaling::Options::default(),
         &mut d,
     );
     from_lists(&planned, &shapes)
