@@ -377,7 +377,15 @@ mod tests {
         assert_eq!(s.version, 1);
         walk(&model::RESOURCE, &s.block.attributes, "");
         let own = model::RESOURCE.fields().len() + model::RESOURCE.blocks().len();
-        assert_eq!(s.block.attributes.len(), own + analysis_attributes().len());
+        // Beside the model: the analysis outputs and `acknowledge`.
+        assert_eq!(
+            s.block.attributes.len(),
+            own + analysis_attributes().len() + 1
+        );
+        assert!(s
+            .block
+            .attribute(scaling::acknowledge::ATTRIBUTE)
+            .is_some_and(|a| a.optional && a.ty == Type::map(Type::String)));
         // The one block left: timeouts, single.
         assert_eq!(s.block.blocks.len(), 1);
         assert_eq!(s.block.blocks[0].type_name, TIMEOUTS);

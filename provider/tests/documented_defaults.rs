@@ -228,6 +228,16 @@ fn every_documented_default_is_the_value_applied() {
             "provider.max_retries",
             scaling_aws::client::DEFAULT_MAX_RETRIES.to_string(),
         ),
+        // The threshold a configured provider's plans use when it is left out.
+        (
+            "provider.early_warning_percent",
+            scaling::finding::num(
+                terraform_provider_smuppy::provider::Configured::default()
+                    .options()
+                    .early_warning
+                    * 100.0,
+            ),
+        ),
         // What the credential providers send when these are left out.
         ("provider.assume_role.duration", role_duration.clone()),
         (
