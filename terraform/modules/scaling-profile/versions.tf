@@ -4,7 +4,7 @@ terraform {
   required_providers {
     smuppy = {
       source  = "smuppy/smuppy"
-      version = ">= 0.1.0"
+      version = ">= 1.0.0"
     }
   }
 }
