@@ -373,7 +373,16 @@ mod tests {
         assert_eq!(s.version, 1);
         walk(&model::RESOURCE, &s.block.attributes, "");
         let own = model::RESOURCE.fields().len() + model::RESOURCE.blocks().len();
-        assert_eq!(s.block.attributes.len(), own + analysis_attributes().len());
+        // `acknowledge` is the resource's own, beside the model's fields.
+        assert_eq!(
+            s.block.attributes.len(),
+            own + analysis_attributes().len() + 1
+        );
+        assert!(s
+            .block
+            .attributes
+            .iter()
+            .any(|a| a.name == scaling::acknowledge::ATTRIBUTE));
         // The one block left: timeouts, single.
         assert_eq!(s.block.blocks.len(), 1);
         assert_eq!(s.block.blocks[0].type_name, TIMEOUTS);
