@@ -390,3 +390,34 @@ fn help_documents_the_exit_codes_and_the_ci_flags() {
         );
     }
 }
+
+#[test]
+fn finding_messages_name_parts_as_the_1_0_surface_writes_them() {
+    // A message names what the user wrote (`quota_requests`, map entries by
+    // their content), never a 0.x block index such as `quota_request[0]`.
+    let r = run_in(&root(), &["--format", "json", "examples/runbook"]);
+    let doc = json(&r.stdout);
+    let mut messages = Vec::new();
+    for p in doc["profiles"].as_array().expect("profiles") {
+        for f in p["findings"].as_array().expect("findings") {
+            messages.push(f["message"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("apigateway/L-8A5B8E43 for 100,000, not applied yet")),
+        "the runbook's pending stage-rate request is mentioned: {messages:#?}"
+    );
+    for m in &messages {
+        for old in [
+            "quota_request[",
+            "lambda[",
+            "dynamodb[",
+            "api_gateway[",
+            "cache_policy[",
+        ] {
+            assert!(!m.contains(old), "{m}");
+        }
+    }
+}
