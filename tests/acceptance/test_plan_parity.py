@@ -67,7 +67,7 @@ class Seen:
     severity: str
     line: int | None
     message: str
-    attribute: str | None = None  # the CLI's location, e.g. lambda[0].timeout
+    attribute: str | None = None  # the CLI's location, e.g. lambda_pools["api"].timeout
     code: str | None = None  # the line Terraform quotes
 
 

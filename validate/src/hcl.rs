@@ -405,6 +405,7 @@ fn load_module(
                         address,
                         file: Some(f.name.clone()),
                         lines,
+                        keys: crate::mapping::map_keys(&tree),
                         profile,
                         ignores,
                     });

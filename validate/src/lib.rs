@@ -248,6 +248,11 @@ pub fn run_config(
         .map(|mut l| {
             let mut analysis = analyze_with(&l.profile, &limits, &prices, &options);
             policy::decide(config, &mut l, &mut analysis);
+            // From here on (baseline, reports) a location is the path the
+            // configuration writes.
+            for f in &mut analysis.findings {
+                f.location = mapping::user_location(&f.location, &l.keys);
+            }
             let baselined = analysis
                 .findings
                 .iter()

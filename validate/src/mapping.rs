@@ -6,7 +6,8 @@
 use serde_json::{Map, Value};
 
 use scaling::model::{self, Check, Described, FieldInfo, Kind, Mode, Source, Val};
-use scaling::Profile;
+use scaling::{Location, LocationStep, Profile};
+use std::collections::BTreeMap;
 
 use crate::error::InputError;
 
@@ -422,6 +423,93 @@ pub fn location_lines(
     for (loc, line) in aliases {
         lines.entry(loc).or_insert(line);
     }
+    // And the form findings are printed in (`lambda_pools["api"].timeout`).
+    let shown: Vec<(String, usize)> = lines
+        .iter()
+        .filter_map(|(path, line)| shown_of(path).map(|s| (s, *line)))
+        .collect();
+    for (s, line) in shown {
+        lines.entry(s).or_insert(line);
+    }
+}
+
+/// `lambda_pools.api.timeout` → `lambda_pools["api"].timeout`; None when the
+/// path does not start with a map attribute's entry.
+fn shown_of(path: &str) -> Option<String> {
+    let mut segs = path.splitn(3, '.');
+    let first = segs.next()?;
+    let top = model::RESOURCE
+        .blocks()
+        .iter()
+        .find(|c| c.name() == first)?;
+    if top.nesting() != model::Nesting::Map {
+        return None;
+    }
+    let key = segs.next()?;
+    let mut out = format!("{first}[{key:?}]");
+    if let Some(rest) = segs.next() {
+        out.push('.');
+        out.push_str(rest);
+    }
+    Some(out)
+}
+
+/// The keys of the profile's map attributes in key order (the order of the
+/// rule engine's indices), by the rule engine's location name (`lambda`).
+pub fn map_keys(tree: &Map<String, Value>) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for top in model::RESOURCE.blocks() {
+        if top.nesting() != model::Nesting::Map {
+            continue;
+        }
+        if let Some(Value::Object(m)) = tree.get(top.name()) {
+            let mut keys: Vec<String> = m.keys().cloned().collect();
+            keys.sort();
+            out.insert(top.location().to_string(), keys);
+        }
+    }
+    out
+}
+
+/// A rule engine location (`lambda[1].timeout`, `dynamodb[0].autoscaling[0].read[0]`)
+/// as the configuration writes it (`lambda_pools["web"].timeout`,
+/// `dynamodb_tables["feeds"].autoscaling.read`): what the CLI prints, the same
+/// path the provider's diagnostics carry.
+pub fn user_location(loc: &Location, keys: &BTreeMap<String, Vec<String>>) -> Location {
+    let mut out = Vec::new();
+    let mut block: Option<&dyn Described> = Some(&model::RESOURCE);
+    let mut top = true;
+    let mut steps = loc.0.iter().peekable();
+    while let Some(step) = steps.next() {
+        let child = match (step, block) {
+            (LocationStep::Attr(a), Some(b)) => b.blocks().iter().find(|c| c.location() == a),
+            _ => None,
+        };
+        let Some(c) = child else {
+            out.push(step.clone());
+            block = None;
+            continue;
+        };
+        let mut name = c.name().to_string();
+        if let Some(LocationStep::Index(i)) = steps.peek() {
+            let i = *i;
+            steps.next();
+            if c.nesting() == model::Nesting::Map {
+                match keys
+                    .get(c.location())
+                    .and_then(|k| k.get(i))
+                    .filter(|_| top)
+                {
+                    Some(k) => name = format!("{name}[{k:?}]"),
+                    None => name = format!("{name}[{i}]"),
+                }
+            }
+        }
+        out.push(LocationStep::Attr(name));
+        top = false;
+        block = Some(*c);
+    }
+    Location(out)
 }
 
 /// The rule engine's location of a 1.0 path (`dynamodb_tables.feeds.autoscaling.read`
