@@ -14,6 +14,7 @@ pub mod ignore;
 pub mod input;
 pub mod k6;
 pub mod live;
+pub mod locations;
 pub mod mapping;
 pub mod numbers;
 pub mod plan;
@@ -251,7 +252,7 @@ pub fn run_config(
             // From here on (baseline, reports) a location is the path the
             // configuration writes.
             for f in &mut analysis.findings {
-                f.location = mapping::user_location(&f.location, &l.keys);
+                f.location = locations::user_location(&f.location, &l.keys);
             }
             let baselined = analysis
                 .findings

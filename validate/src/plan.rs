@@ -84,7 +84,7 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 address,
                 file: None,
                 lines: BTreeMap::new(),
-                keys: crate::mapping::map_keys(values),
+                keys: crate::locations::map_keys(values),
                 profile,
                 ignores,
             });
