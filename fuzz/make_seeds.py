@@ -5,8 +5,8 @@
     python3 fuzz/make_seeds.py schema.json
 
 Seeds are well-formed inputs the fuzzer mutates from: resource configurations as
-Terraform sends them (msgpack and JSON, every attribute present, nested blocks as
-lists, some values unknown), the JSON form of the schema types, import IDs, the
+Terraform sends them (msgpack and JSON, every attribute present, nested attributes
+as objects and maps of objects, list blocks as lists, some values unknown), the JSON form of the schema types, import IDs, the
 malformed and example configurations, and the validator's plan JSON files. Files
 already in the corpus directories (regression inputs) are left alone.
 """
@@ -80,21 +80,44 @@ def to_json(v: Any) -> Any:
     return v
 
 
-def full_object(block: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    """Every attribute of ``block`` (null unless given), every nested block a list."""
+def full_object(block: dict[str, Any], given: Any) -> Any:
+    """Every attribute of ``block`` (null unless given): a nested attribute an
+    object or a map of objects (null unless given), a single block an object
+    (null unless given), any other nested block a list."""
+    if isinstance(given, (Unknown, Refined)):
+        return given
     out: dict[str, Any] = {}
-    for name in block.get("attributes", {}):
-        out[name] = given.get(name)
+    for name, a in block.get("attributes", {}).items():
+        value = given.get(name)
+        nested = a.get("nested_type")
+        if nested is None or value is None or isinstance(value, (Unknown, Refined)):
+            out[name] = value
+        elif nested["nesting_mode"] == "map":
+            out[name] = {k: full_object(nested, v) for k, v in value.items()}
+        else:
+            out[name] = full_object(nested, value)
     for name, nb in block.get("block_types", {}).items():
-        items = given.get(name, [])
-        out[name] = [full_object(nb["block"], item) for item in items]
+        if nb.get("nesting_mode") == "single":
+            item = given.get(name)
+            out[name] = None if item is None else full_object(nb["block"], item)
+        else:
+            out[name] = [full_object(nb["block"], item) for item in given.get(name, [])]
     return out
 
 
 def type_json(block: dict[str, Any]) -> Any:
-    attrs = {name: a["type"] for name, a in block.get("attributes", {}).items()}
+    attrs = {}
+    for name, a in block.get("attributes", {}).items():
+        nested = a.get("nested_type")
+        if nested is None:
+            attrs[name] = a["type"]
+        elif nested["nesting_mode"] == "map":
+            attrs[name] = ["map", type_json(nested)]
+        else:
+            attrs[name] = type_json(nested)
     for name, nb in block.get("block_types", {}).items():
-        attrs[name] = ["list", type_json(nb["block"])]
+        inner = type_json(nb["block"])
+        attrs[name] = inner if nb.get("nesting_mode") == "single" else ["list", inner]
     return ["object", attrs]
 
 
@@ -102,15 +125,15 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "staging"},
     {
         "name": "prod",
-        "wait_timeout_seconds": 900,
-        "traffic": [{"peak_rps": 100000, "latency_ms": 55, "cache_hit_ratio": 0.8, "architecture": "arm64"}],
-        "quota_request": [
-            {"service_code": "apigateway", "quota_code": "L-8A5B8E43", "desired_value": 100000},
-            {"service_code": "lambda", "quota_code": "L-B99A9384", "desired_value": 2000},
-        ],
-        "api_gateway": [{"rest_api_id": "bmkd8zayee", "stage_name": "prod", "rate_limit": 10000, "burst_limit": 5000}],
-        "lambda": [
-            {
+        "timeouts": {"create": "15m", "update": "1h30m"},
+        "traffic": {"peak_rps": 100000, "latency_ms": 55, "cache_hit_ratio": 0.8, "architecture": "arm64"},
+        "quota_requests": {
+            "stage_rate": {"service_code": "apigateway", "quota_code": "L-8A5B8E43", "desired_value": 100000},
+            "lambda/L-B99A9384": {"service_code": "lambda", "quota_code": "L-B99A9384", "desired_value": 2000},
+        },
+        "api_gateway": {"rest_api_id": "bmkd8zayee", "stage_name": "prod", "rate_limit": 10000, "burst_limit": 5000},
+        "lambda_pools": {
+            "api": {
                 "function_name": "smuppy-api-handler",
                 "qualifier": "prod",
                 "reserved_concurrency": 1200,
@@ -119,56 +142,55 @@ CONFIGS: list[dict[str, Any]] = [
                 "timeout": 20,
                 "publish_on_change": True,
             }
-        ],
-        "dynamodb": [
-            {
+        },
+        "dynamodb_tables": {
+            "feeds": {
                 "table_name": "smuppy-feeds-prod",
                 "billing_mode": "PROVISIONED",
                 "read_capacity": 1000,
                 "write_capacity": 100,
-                "autoscaling": [
-                    {
-                        "read": [{"min_capacity": 1000, "max_capacity": 40000, "target_utilization": 70}],
-                        "write": [{"min_capacity": 100, "max_capacity": 4000}],
-                    }
-                ],
+                "autoscaling": {
+                    "read": {"min_capacity": 1000, "max_capacity": 40000, "target_utilization": 70},
+                    "write": {"min_capacity": 100, "max_capacity": 4000},
+                },
             }
-        ],
-        "cache_policy": [
-            {
-                "name": "SmuppyAPICache",
-                "min_ttl": 1,
-                "default_ttl": 60,
-                "max_ttl": 300,
-                "header_behavior": "whitelist",
-                "headers": ["Authorization"],
-                "query_string_behavior": "all",
-            }
-        ],
-        "dashboard": [{"name": "SmuppyScaling"}],
-        "global_accelerator": [
-            {"name": "smuppy", "ports": [443], "endpoint_id": "i-0123456789abcdef0", "enabled": True}
-        ],
-        "budget": [{"monthly_usd": 2050.0, "enforce": True}],
+        },
+        "cache_policy": {
+            "name": "SmuppyAPICache",
+            "min_ttl": 1,
+            "default_ttl": 60,
+            "max_ttl": 300,
+            "header_behavior": "whitelist",
+            "headers": ["Authorization"],
+            "query_string_behavior": "all",
+        },
+        "dashboard": {"name": "SmuppyScaling"},
+        "global_accelerator": {"name": "smuppy", "ports": [443], "endpoint_id": "i-0123456789abcdef0", "enabled": True},
+        "budget": {"monthly_usd": 2050.0, "enforce": True},
+        "acknowledge": {"SEC001": "per-user responses are not cached on purpose"},
     },
     {
         "name": "odd",
-        "traffic": [{"peak_rps": 0, "latency_ms": 0, "cache_hit_ratio": 1.0, "average_to_peak_ratio": 0.0001}],
-        "lambda": [
-            {"function_name": "a", "qualifier": "$LATEST", "provisioned_concurrency": 5, "reserved_concurrency": 1},
-            {"function_name": "a", "memory_size": 64.5},
-        ],
-        "dynamodb": [
-            {"table_name": "t", "billing_mode": "PAY_PER_REQUEST", "autoscaling": [{"read": [{"min_capacity": 9, "max_capacity": 1}]}]}
-        ],
-        "cache_policy": [{"name": "c", "min_ttl": 600, "default_ttl": 60, "max_ttl": 1, "cookie_behavior": "allExcept"}],
-        "global_accelerator": [{"name": "x y", "ports": [0, 70000], "endpoint_id": "abcdefghij"}],
+        "timeouts": {"create": "soon", "delete": "-1s"},
+        "traffic": {"peak_rps": 0, "latency_ms": 0, "cache_hit_ratio": 1.0, "average_to_peak_ratio": 0.0001},
+        "lambda_pools": {
+            "": {"function_name": "a", "qualifier": "$LATEST", "provisioned_concurrency": 5, "reserved_concurrency": 1},
+            "a@b": {"function_name": "a", "memory_size": 64.5},
+            "same": {"function_name": "a", "memory_size": 128},
+        },
+        "dynamodb_tables": {
+            "t": {"table_name": "t", "billing_mode": "PAY_PER_REQUEST", "autoscaling": {"read": {"min_capacity": 9, "max_capacity": 1}}}
+        },
+        "cache_policy": {"name": "c", "min_ttl": 600, "default_ttl": 60, "max_ttl": 1, "cookie_behavior": "allExcept"},
+        "global_accelerator": {"name": "x y", "ports": [0, 70000], "endpoint_id": "abcdefghij"},
+        "acknowledge": {"NOPE999": "", "LIM009": " "},
     },
     {
         "name": Refined("stag"),
-        "api_gateway": [{"rest_api_id": Unknown(), "stage_name": "s", "rate_limit": Unknown(), "burst_limit": 10}],
-        "lambda": [{"function_name": Unknown(), "reserved_concurrency": Unknown(), "provisioned_concurrency": 3, "qualifier": Unknown()}],
-        "cache_policy": [{"name": "c", "min_ttl": Unknown(), "headers": Unknown(), "header_behavior": "whitelist"}],
+        "api_gateway": {"rest_api_id": Unknown(), "stage_name": "s", "rate_limit": Unknown(), "burst_limit": 10},
+        "lambda_pools": {"api": {"function_name": Unknown(), "reserved_concurrency": Unknown(), "provisioned_concurrency": 3, "qualifier": Unknown()}},
+        "dynamodb_tables": Unknown(),
+        "cache_policy": {"name": "c", "min_ttl": Unknown(), "headers": Unknown(), "header_behavior": "whitelist"},
     },
 ]
 
@@ -177,6 +199,8 @@ IMPORT_IDS = [
     "name=staging;api_gateway=bmkd8zayee/staging;lambda=smuppy-api-handler:prod;dynamodb=smuppy-feeds-staging",
     "name=prod;quota_request=apigateway/L-8A5B8E43;quota_request=lambda/L-B99A9384;cache_policy=658327ea;dashboard=SmuppyScaling",
     "name=x;global_accelerator=arn:aws:globalaccelerator::123456789012:accelerator/1234abcd;lambda=f;lambda=g:3",
+    "name=prod;lambda=smuppy-api-handler:prod@api;lambda=smuppy-api-handler:canary@canary;dynamodb=smuppy-feeds-prod@feeds;quota_request=lambda/L-B99A9384@concurrency",
+    "name=x;lambda=f@;lambda=f@a@b;dynamodb=@t",
     "api_gateway=nope",
     "name=a;name=b",
     ";;=;",

@@ -132,10 +132,11 @@ pub(crate) fn opt_number(v: Option<f64>) -> Value {
 /// Whether anything the analysis reads is still unknown.
 fn inputs_unknown(config: &Value) -> bool {
     use scaling::model::Described;
-    scaling::model::RESOURCE
-        .blocks()
-        .iter()
-        .any(|b| config.get(b.location()).is_some_and(Value::contains_unknown))
+    scaling::model::RESOURCE.blocks().iter().any(|b| {
+        config
+            .get(b.location())
+            .is_some_and(Value::contains_unknown)
+    })
 }
 
 /// Sets the analysis attributes of a resource value from the value itself

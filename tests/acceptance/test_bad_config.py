@@ -2,12 +2,12 @@
 
 Each case is a directory with ``main.tf`` and ``expect.json``:
 
-    {"diagnostics": [{"path": "lambda[0].qualifier", "line": 6,
+    {"diagnostics": [{"path": "lambda_pools[\"api\"].qualifier", "line": 7,
                       "summary": "Invalid qualifier", "detail": "cannot be set on $LATEST"}]}
 
 The real ``terraform validate -json`` runs with the provider binary; the test asserts
 that exactly the expected error diagnostics come back, that each one's range starts on
-the expected line of ``main.tf`` (the attribute or block the path names), that its
+the expected line of ``main.tf`` (the attribute, map entry or block the path names), that its
 summary and a fragment of its detail match, and that no provider process died on the
 way (no "Plugin did not respond", no internal-error diagnostic).
 """
@@ -38,21 +38,30 @@ CRASH_MARKERS = (
 
 
 def _names(path: str) -> list[str]:
-    """``dynamodb[0].autoscaling[0]`` -> ``["autoscaling", "dynamodb"]``, innermost first."""
-    return [re.sub(r"\[\d+\]$", "", step) for step in reversed(path.split("."))]
+    """``dynamodb_tables["feeds"].autoscaling.read`` ->
+    ``["read", "autoscaling", "feeds", "dynamodb_tables"]``, innermost first (a map
+    entry's line is the one with its key)."""
+    names: list[str] = []
+    for step in path.split("."):
+        m = re.fullmatch(r'([a-z_]+)(?:\["([^"]+)"\])?', step)
+        assert m, f"not a 1.0 path step: {step!r} in {path!r}"
+        names.append(m.group(1))
+        if m.group(2):
+            names.append(m.group(2))
+    return names[::-1]
 
 
 def test_corpus_is_complete() -> None:
-    """At least 15 cases, covering every block of the resource."""
+    """At least 15 cases, covering every nested attribute of the resource."""
     assert len(CASES) >= 15, CASES
     blocks = {
-        "traffic", "quota_request", "api_gateway", "lambda", "dynamodb",
-        "cache_policy", "dashboard", "global_accelerator", "budget",
+        "traffic", "quota_requests", "api_gateway", "lambda_pools", "dynamodb_tables",
+        "cache_policy", "dashboard", "global_accelerator", "budget", "timeouts",
     }
     covered = set()
     for case in CASES:
         for d in json.loads((MALFORMED_DIR / case / "expect.json").read_text())["diagnostics"]:
-            covered.add(re.sub(r"\[.*", "", d["path"].split(".")[0]))
+            covered.add(_names(d["path"])[-1])
     assert blocks <= covered, sorted(blocks - covered)
 
 

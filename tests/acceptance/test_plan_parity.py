@@ -67,7 +67,7 @@ class Seen:
     severity: str
     line: int | None
     message: str
-    attribute: str | None = None  # the CLI's location, e.g. lambda[0].timeout
+    attribute: str | None = None  # the CLI's location, e.g. lambda_pools["api"].timeout
     code: str | None = None  # the line Terraform quotes
 
 
@@ -226,15 +226,21 @@ def test_plan_reports_what_the_cli_reports(
     )
     assert Counter((s.rule_id, s.line) for s in plan) == Counter((s.rule_id, s.line) for s in cli)
     # Terraform quotes the line the CLI points at: the attribute the finding
-    # names, or the block holding it when the attribute is not written.
+    # names, or the object holding it when the attribute is not written (a map
+    # entry or nested object, quoted whole: its first line is the one with the
+    # key, the last its closing brace).
     text = (case_dir / "main.tf").read_text().splitlines()
     for s in cli:
         if s.line is None:
             continue
         written = text[s.line - 1].strip()
-        quoted = [(p.code or "").strip() for p in plan if p.rule_id == s.rule_id and p.line == s.line]
-        assert written in quoted, (s, written, quoted)
-        leaf = re.sub(r"\[\d+\]$", "", (s.attribute or "").split(".")[-1])
+        quotes = [(p.code or "").strip().splitlines() for p in plan if p.rule_id == s.rule_id and p.line == s.line]
+        quoted = [q[0].strip() for q in quotes if q]
+        assert written in quoted, (s, written, quotes)
+        for q in quotes:
+            if len(q) > 1 and q[0].rstrip().endswith("{"):
+                assert q[-1].strip() == "}", (s, q)
+        leaf = re.sub(r"\[[^\]]*\]$", "", (s.attribute or "").split(".")[-1])
         if leaf and re.match(rf"{re.escape(leaf)}\s*=", written):
             assert all(q.startswith(leaf) for q in quoted), (s, quoted)
     if case.startswith("ok_"):

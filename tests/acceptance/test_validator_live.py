@@ -157,7 +157,7 @@ def test_live_findings_follow_the_account(fresh_sandbox: Sandbox, suffix: str, t
     assert eaten.ids() - base.ids() == {"LIM001", "CAP003"}, (eaten.ids(), base.ids())
     lim001 = eaten.find("LIM001")
     assert lim001["severity"] == "error"
-    assert lim001["location"] == "lambda[0].reserved_concurrency"
+    assert lim001["location"] == f'lambda_pools["{scenario.function.name}"].reserved_concurrency'
     assert "needs an account concurrency of ≥ 1,200 (700 + 100 unreserved minimum + 400 reserved by other functions)" in lim001["message"], lim001
     assert "the account has 1,000 (live account settings)" in lim001["message"], lim001
     cap003 = eaten.find("CAP003")
@@ -179,7 +179,7 @@ def test_live_findings_follow_the_account(fresh_sandbox: Sandbox, suffix: str, t
     pending = run_validate(sb, profile_dir)
     assert pending.ids() - fits.ids() == {"LIM012"}, (pending.ids(), fits.ids())
     lim012 = pending.find("LIM012")
-    assert lim012["severity"] == "warning" and lim012["location"] == "quota_request[0].desired_value"
+    assert lim012["severity"] == "warning" and lim012["location"] == f'quota_requests["{QUOTA[0]}/{QUOTA[1]}"].desired_value'
     assert f"a request for 25,000 is already open (PENDING, id {request_id})" in lim012["message"], lim012
     assert "(this profile asks for 20,000)" in lim012["message"], lim012
 

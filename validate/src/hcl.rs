@@ -386,7 +386,7 @@ fn load_module(
                     )?;
                     let profile = profile_from_tree(&address, &tree, true)?;
                     let (first, last) = f.lines(b.span());
-                    crate::mapping::location_lines(&tree, &mut lines);
+                    crate::locations::location_lines(&tree, &mut lines);
                     let mut ignores = crate::ignore::around_block(&f.text, first, last);
                     let ack_line = lines
                         .get(scaling::acknowledge::ATTRIBUTE)
@@ -405,6 +405,7 @@ fn load_module(
                         address,
                         file: Some(f.name.clone()),
                         lines,
+                        keys: crate::locations::map_keys(&tree),
                         profile,
                         ignores,
                     });

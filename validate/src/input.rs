@@ -20,6 +20,9 @@ pub struct LoadedProfile {
     pub profile: Profile,
     /// `# smuppy:ignore` comments on or inside the resource block (HCL only).
     pub ignores: Vec<crate::ignore::InlineIgnore>,
+    /// Keys of the map attributes in key order, by the rule engine's location
+    /// name (`lambda` → `["api", "web"]`), to print findings' locations.
+    pub keys: BTreeMap<String, Vec<String>>,
 }
 
 impl LoadedProfile {

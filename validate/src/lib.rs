@@ -14,6 +14,7 @@ pub mod ignore;
 pub mod input;
 pub mod k6;
 pub mod live;
+pub mod locations;
 pub mod mapping;
 pub mod numbers;
 pub mod plan;
@@ -248,6 +249,11 @@ pub fn run_config(
         .map(|mut l| {
             let mut analysis = analyze_with(&l.profile, &limits, &prices, &options);
             policy::decide(config, &mut l, &mut analysis);
+            // From here on (baseline, reports) a location is the path the
+            // configuration writes.
+            for f in &mut analysis.findings {
+                f.location = locations::user_location(&f.location, &l.keys);
+            }
             let baselined = analysis
                 .findings
                 .iter()

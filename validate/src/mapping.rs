@@ -405,59 +405,6 @@ pub fn acknowledgements(
     }
 }
 
-/// Lines of the rule engine's locations (`lambda[1].timeout`: blocks by
-/// their location names and positions in key order) from the lines of the
-/// 1.0 attributes (`lambda_pools.api.timeout`), so a finding points at the
-/// line of what it concerns.
-pub fn location_lines(
-    tree: &Map<String, Value>,
-    lines: &mut std::collections::BTreeMap<String, usize>,
-) {
-    let mut aliases = Vec::new();
-    for (path, line) in lines.iter() {
-        if let Some(loc) = location_of(tree, path) {
-            aliases.push((loc, *line));
-        }
-    }
-    for (loc, line) in aliases {
-        lines.entry(loc).or_insert(line);
-    }
-}
-
-/// The rule engine's location of a 1.0 path (`dynamodb_tables.feeds.autoscaling.read`
-/// → `dynamodb[0].autoscaling[0].read[0]`), None when it names no block.
-fn location_of(tree: &Map<String, Value>, path: &str) -> Option<String> {
-    let mut segs = path.split('.');
-    let first = segs.next()?;
-    let top = model::RESOURCE.block(first)?;
-    let mut out = String::new();
-    let mut block: &dyn Described = top;
-    let mut index = 0usize;
-    if top.nesting() == model::Nesting::Map {
-        let key = segs.next()?;
-        let Some(Value::Object(m)) = tree.get(first) else {
-            return None;
-        };
-        let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort();
-        index = keys.iter().position(|k| k.as_str() == key)?;
-    }
-    out.push_str(&format!("{}[{index}]", top.location()));
-    for seg in segs {
-        match block.block(seg) {
-            Some(child) => {
-                out.push_str(&format!(".{}[0]", child.location()));
-                block = child;
-            }
-            None => {
-                out.push_str(&format!(".{seg}"));
-                break;
-            }
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,7 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 address,
                 file: None,
                 lines: BTreeMap::new(),
+                keys: crate::locations::map_keys(values),
                 profile,
                 ignores,
             });

@@ -390,3 +390,85 @@ fn help_documents_the_exit_codes_and_the_ci_flags() {
         );
     }
 }
+
+#[test]
+fn finding_messages_name_parts_as_the_1_0_surface_writes_them() {
+    // A message names what the user wrote (`quota_requests`, map entries by
+    // their content), never a 0.x block index such as `quota_request[0]`.
+    let r = run_in(&root(), &["--format", "json", "examples/runbook"]);
+    let doc = json(&r.stdout);
+    let mut messages = Vec::new();
+    for p in doc["profiles"].as_array().expect("profiles") {
+        for f in p["findings"].as_array().expect("findings") {
+            messages.push(f["message"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("apigateway/L-8A5B8E43 for 100,000, not applied yet")),
+        "the runbook's pending stage-rate request is mentioned: {messages:#?}"
+    );
+    for m in &messages {
+        for old in [
+            "quota_request[",
+            "lambda[",
+            "dynamodb[",
+            "api_gateway[",
+            "cache_policy[",
+        ] {
+            assert!(!m.contains(old), "{m}");
+        }
+    }
+}
+
+#[test]
+fn finding_locations_are_written_as_the_1_0_surface() {
+    // `lambda_pools["api"].reserved_concurrency`, as the configuration and the
+    // provider's diagnostics name it, for HCL and for plan JSON alike.
+    let r = run_in(&root(), &["--format", "json", "examples/runbook"]);
+    let doc = json(&r.stdout);
+    let mut locations: BTreeMap<String, String> = BTreeMap::new();
+    for f in doc["profiles"][0]["findings"].as_array().expect("findings") {
+        let loc = f["location"].as_str().unwrap_or_default().to_string();
+        assert!(
+            !loc.contains('[') || loc.contains("[\""),
+            "index form: {loc}"
+        );
+        locations.insert(f["rule_id"].as_str().unwrap_or_default().to_string(), loc);
+    }
+    assert_eq!(
+        locations["LIM001"],
+        "lambda_pools[\"api\"].reserved_concurrency"
+    );
+    assert_eq!(
+        locations["LIM013"],
+        "quota_requests[\"api_throttle\"].desired_value"
+    );
+    assert_eq!(locations["CAP004"], "api_gateway.rate_limit");
+    let text = run_in(&root(), &["examples/runbook"]).stdout;
+    assert!(
+        text.contains("smuppy_scaling_profile.runbook: lambda_pools[\"api\"].reserved_concurrency  [examples/runbook/main.tf:45]"),
+        "{text}"
+    );
+
+    let r = run_in(
+        &root(),
+        &[
+            "--format",
+            "json",
+            "tests/validator/corpus/plan_json/plan.json",
+        ],
+    );
+    let doc = json(&r.stdout);
+    let locs: Vec<&str> = doc["profiles"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["location"].as_str())
+        .collect();
+    assert!(
+        locs.iter().any(|l| l.starts_with("lambda_pools[\"api\"].")),
+        "{locs:?}"
+    );
+}

@@ -100,7 +100,7 @@ pub fn profile_arg(args: &[Value], index: usize, name: &str) -> Result<ProfileAr
     })?;
     let (lists, shapes) = shape::to_lists(&value);
     let mut diags = Diagnostics::new();
-    crate::resource::validate::own_checks(&lists, &mut diags);
+    crate::resource::validate::own_checks(&lists, &shapes, &mut diags);
     let diags = shape::diags_from_lists(diags, &shapes);
     let errors: Vec<String> = diags
         .iter()

@@ -114,7 +114,9 @@ impl Resource for ScalingProfile {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         let (cfg, shapes) = shape::to_lists(config);
-        in_shape(&shapes, diags, |d| validate::validate_config(&cfg, d));
+        in_shape(&shapes, diags, |d| {
+            validate::validate_config(&cfg, &shapes, d)
+        });
         timeouts::validate(config, diags);
     }
 

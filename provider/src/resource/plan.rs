@@ -596,7 +596,11 @@ mod extreme_numbers {
         cfg = with(cfg, "traffic", Value::List(vec![traffic]));
         cfg = with(cfg, "lambda", Value::List(vec![lambda]));
         let mut diags = Diagnostics::new();
-        crate::resource::validate::validate_config(&cfg, &mut diags);
+        crate::resource::validate::validate_config(
+            &cfg,
+            &crate::shape::Shapes::default(),
+            &mut diags,
+        );
         let planned = plan(
             &cfg,
             &cfg,

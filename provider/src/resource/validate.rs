@@ -11,14 +11,17 @@ use scaling::ids;
 use scaling::model::{self, Check, Described};
 
 use crate::fields::{check_enum, check_int, check_range, Obj};
+use crate::shape::{path_from_lists, Shapes};
 
-pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
+/// `shapes` is the form the configuration had (map keys), to name an entry
+/// in a message as the user wrote it.
+pub fn validate_config(config: &Value, shapes: &Shapes, diags: &mut Diagnostics) {
     // The rule engine's verdicts come first; a check of ours on an attribute
     // the rule engine already reports is dropped, so nothing is said twice.
     let mut rules = Diagnostics::new();
     crate::analysis::validate_time_findings(config, &mut rules);
     let mut own = Diagnostics::new();
-    own_checks(config, &mut own);
+    own_checks(config, shapes, &mut own);
     for d in own.0 {
         let duplicate = d.attribute.is_some() && rules.iter().any(|r| r.attribute == d.attribute);
         if !duplicate {
@@ -31,7 +34,9 @@ pub fn validate_config(config: &Value, diags: &mut Diagnostics) {
 /// The checks of the configuration beside the rule engine's (ids, names,
 /// ranges, duplicates); the provider's functions check their profile-like
 /// arguments with them too.
-pub(crate) fn own_checks(config: &Value, diags: &mut Diagnostics) {
+pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostics) {
+    // An earlier entry, as the user addresses it (`lambda_pools["api"]`).
+    let named = |p: &AttributePath| path_from_lists(p, shapes);
     let root_path = AttributePath::root();
     let root = Obj::new(config, &root_path);
     model_checks(&model::RESOURCE, &root, diags);
@@ -68,7 +73,7 @@ pub(crate) fn own_checks(config: &Value, diags: &mut Diagnostics) {
                 diags.attribute_error(
                     p.clone(),
                     format!("Duplicate {} entry", model::QUOTA.name),
-                    format!("Quota {s}/{c} is already requested by {first}; AWS allows one open request per quota."),
+                    format!("Quota {s}/{c} is already requested by {}; AWS allows one open request per quota.", named(first)),
                 );
             } else {
                 quotas.insert(key, p.clone());
@@ -103,7 +108,7 @@ pub(crate) fn own_checks(config: &Value, diags: &mut Diagnostics) {
                 diags.attribute_error(
                     l.path_of("function_name"),
                     format!("Duplicate {} entry", model::LAMBDA.name),
-                    format!("Function {what:?} is already managed by {first}."),
+                    format!("Function {what:?} is already managed by {}.", named(first)),
                 );
             } else {
                 functions.insert(key, p.clone());
@@ -119,7 +124,7 @@ pub(crate) fn own_checks(config: &Value, diags: &mut Diagnostics) {
                 diags.attribute_error(
                     d.path_of("table_name"),
                     format!("Duplicate {} entry", model::DYNAMODB.name),
-                    format!("Table {name:?} is already managed by {first}."),
+                    format!("Table {name:?} is already managed by {}.", named(first)),
                 );
             } else {
                 tables.insert(name.to_string(), p.clone());
@@ -224,7 +229,7 @@ mod tests {
 
     fn errors_at(config: &Value) -> Vec<String> {
         let mut d = Diagnostics::new();
-        validate_config(config, &mut d);
+        validate_config(config, &Shapes::default(), &mut d);
         d.iter()
             .map(|d| {
                 d.attribute
@@ -261,7 +266,7 @@ mod tests {
 
     fn details(config: &Value) -> Vec<String> {
         let mut d = Diagnostics::new();
-        validate_config(config, &mut d);
+        validate_config(config, &Shapes::default(), &mut d);
         d.iter().map(|d| d.detail.clone()).collect()
     }
 
@@ -381,7 +386,7 @@ mod tests {
             ]),
         )]);
         let mut d = Diagnostics::new();
-        validate_config(&c, &mut d);
+        validate_config(&c, &Shapes::default(), &mut d);
         let mut got: Vec<(String, String)> = d
             .iter()
             .map(|d| {

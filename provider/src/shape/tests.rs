@@ -207,7 +207,7 @@ fn removing_a_key_leaves_the_others_as_they_were() {
 fn errors_at(config: &Value) -> Vec<(String, String)> {
     let (cfg, shapes) = to_lists(config);
     let mut d = Diagnostics::new();
-    validate::validate_config(&cfg, &mut d);
+    validate::validate_config(&cfg, &shapes, &mut d);
     diags_from_lists(d, &shapes)
         .iter()
         .map(|d| {

@@ -20,18 +20,16 @@ pub(crate) struct Ctx<'a> {
     pub early_warning: f64,
 }
 
-/// A profile quota request for `code`, as "; quota_request[i] asks for N (not applied yet)".
+/// A profile quota request for `code`, as "; the profile's quota request asks
+/// SERVICE/CODE for N, not applied yet" (named by its codes, as the user wrote it).
 pub(super) fn pending_note(c: &Ctx, service: &str, code: &str, applied: f64) -> String {
     c.p.quota_requests
         .iter()
-        .enumerate()
-        .find(|(_, q)| {
-            q.quota_code == code && q.desired_value.map(|d| d > applied).unwrap_or(false)
-        })
-        .and_then(|(i, q)| {
+        .find(|q| q.quota_code == code && q.desired_value.map(|d| d > applied).unwrap_or(false))
+        .and_then(|q| {
             q.desired_value.map(|d| {
                 format!(
-                    "; quota_request[{i}] asks {service}/{code} for {}, not applied yet",
+                    "; the profile's quota request asks {service}/{code} for {}, not applied yet",
                     num(d)
                 )
             })

@@ -1,7 +1,7 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  api_gateway {
+  api_gateway = {
     rest_api_id = "bmkd8zayee"
     stage_name  = "staging"
     rate_limit  = -5

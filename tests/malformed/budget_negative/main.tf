@@ -1,7 +1,7 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  budget {
+  budget = {
     monthly_usd = -50
   }
 }

@@ -1,7 +1,7 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  cache_policy {
+  cache_policy = {
     name            = "SmuppyAPICache"
     min_ttl         = 0
     header_behavior = "whitelist"

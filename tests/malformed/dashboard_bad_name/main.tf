@@ -1,7 +1,7 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  dashboard {
+  dashboard = {
     name = "Smuppy Scaling/Prod"
   }
 }

@@ -1,8 +1,10 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  dynamodb {
-    table_name   = "ab"
-    billing_mode = "PAY_PER_REQUEST"
+  dynamodb_tables = {
+    feeds = {
+      table_name   = "ab"
+      billing_mode = "PAY_PER_REQUEST"
+    }
   }
 }

@@ -1,15 +1,17 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  dynamodb {
-    table_name   = "smuppy-feeds-staging"
-    billing_mode = "PAY_PER_REQUEST"
-  }
+  dynamodb_tables = {
+    feeds = {
+      table_name   = "smuppy-feeds-staging"
+      billing_mode = "PAY_PER_REQUEST"
+    }
 
-  dynamodb {
-    table_name     = "smuppy-feeds-staging"
-    billing_mode   = "PROVISIONED"
-    read_capacity  = 10
-    write_capacity = 10
+    feeds_copy = {
+      table_name     = "smuppy-feeds-staging"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 10
+      write_capacity = 10
+    }
   }
 }

@@ -1,8 +1,10 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  dynamodb {
-    table_name   = "smuppy-feeds-staging"
-    billing_mode = "ON_DEMAND"
+  dynamodb_tables = {
+    feeds = {
+      table_name   = "smuppy-feeds-staging"
+      billing_mode = "ON_DEMAND"
+    }
   }
 }

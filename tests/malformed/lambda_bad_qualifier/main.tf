@@ -1,10 +1,12 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  lambda {
-    function_name           = "smuppy-api-handler"
-    qualifier               = "prod alias"
-    provisioned_concurrency = 5
-    reserved_concurrency    = 10
+  lambda_pools = {
+    api = {
+      function_name           = "smuppy-api-handler"
+      qualifier               = "prod alias"
+      provisioned_concurrency = 5
+      reserved_concurrency    = 10
+    }
   }
 }

@@ -1,13 +1,15 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  lambda {
-    function_name        = "smuppy-api-handler"
-    reserved_concurrency = 100
-  }
+  lambda_pools = {
+    api = {
+      function_name        = "smuppy-api-handler"
+      reserved_concurrency = 100
+    }
 
-  lambda {
-    function_name        = "smuppy-api-handler"
-    reserved_concurrency = 200
+    api_copy = {
+      function_name        = "smuppy-api-handler"
+      reserved_concurrency = 200
+    }
   }
 }

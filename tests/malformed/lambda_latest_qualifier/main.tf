@@ -1,10 +1,12 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  lambda {
-    function_name           = "smuppy-api-handler"
-    qualifier               = "$LATEST"
-    reserved_concurrency    = 800
-    provisioned_concurrency = 100
+  lambda_pools = {
+    api = {
+      function_name           = "smuppy-api-handler"
+      qualifier               = "$LATEST"
+      reserved_concurrency    = 800
+      provisioned_concurrency = 100
+    }
   }
 }

@@ -1,9 +1,11 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  lambda {
-    function_name = "smuppy-api-handler"
-    memory_size   = 64
-    timeout       = 10
+  lambda_pools = {
+    api = {
+      function_name = "smuppy-api-handler"
+      memory_size   = 64
+      timeout       = 10
+    }
   }
 }

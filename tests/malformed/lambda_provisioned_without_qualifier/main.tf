@@ -1,9 +1,11 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  lambda {
-    function_name           = "smuppy-api-handler"
-    reserved_concurrency    = 200
-    provisioned_concurrency = 50
+  lambda_pools = {
+    api = {
+      function_name           = "smuppy-api-handler"
+      reserved_concurrency    = 200
+      provisioned_concurrency = 50
+    }
   }
 }

@@ -1,7 +1,9 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  dynamodb {
-    table_name = "smuppy-feeds-staging"
+  dynamodb_tables = {
+    feeds = {
+      table_name = "smuppy-feeds-staging"
+    }
   }
 }

@@ -1,9 +1,11 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  quota_request {
-    service_code  = "apigateway"
-    quota_code    = ""
-    desired_value = 20000
+  quota_requests = {
+    raise = {
+      service_code  = "apigateway"
+      quota_code    = ""
+      desired_value = 20000
+    }
   }
 }

@@ -1,9 +1,11 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  quota_request {
-    service_code  = "apigateway"
-    quota_code    = "L-8A5B8E43"
-    desired_value = -1
+  quota_requests = {
+    raise = {
+      service_code  = "apigateway"
+      quota_code    = "L-8A5B8E43"
+      desired_value = -1
+    }
   }
 }

@@ -1,7 +1,7 @@
 resource "smuppy_scaling_profile" "api" {
   name = "staging"
 
-  traffic {
+  traffic = {
     peak_rps     = 1000
     architecture = "sparc"
   }

@@ -1,0 +1,13 @@
+resource "smuppy_scaling_profile" "api" {
+  name = "staging"
+
+  api_gateway = {
+    rest_api_id = "bmkd8zayee"
+    stage_name  = "staging"
+  }
+
+  api_gateway = {
+    rest_api_id = "bmkd8zayee"
+    stage_name  = "prod"
+  }
+}
