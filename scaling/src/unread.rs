@@ -83,38 +83,18 @@ impl UnreadFact {
     }
 }
 
-/// The IAM action behind a call, for the services the account reads use.
-/// API Gateway's control plane is authorised by HTTP method on a resource
-/// path (`apigateway:GET` on `arn:aws:apigateway:REGION::/account`).
-pub fn iam_action(service: &str, operation: &str) -> String {
-    match service {
-        "apigateway" => "apigateway:GET".to_string(),
-        "applicationautoscaling" => format!("application-autoscaling:{operation}"),
-        other => format!("{other}:{operation}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::finding::Severity;
 
     #[test]
-    fn keys_and_actions() {
+    fn keys() {
         assert_eq!(
             FactKey::Quota("lambda", "L-B99A9384").to_string(),
             "quota:lambda/L-B99A9384"
         );
         assert_eq!(FactKey::Table("t").to_string(), "table:t");
-        assert_eq!(
-            iam_action("servicequotas", "GetServiceQuota"),
-            "servicequotas:GetServiceQuota"
-        );
-        assert_eq!(iam_action("apigateway", "GetAccount"), "apigateway:GET");
-        assert_eq!(
-            iam_action("applicationautoscaling", "DescribeScalableTargets"),
-            "application-autoscaling:DescribeScalableTargets"
-        );
     }
 
     #[test]
@@ -125,7 +105,7 @@ mod tests {
             call: "lambda GetAccountSettings".into(),
             error_code: Some("AccessDeniedException".into()),
             message: "not authorized".into(),
-            iam_action: iam_action("lambda", "GetAccountSettings"),
+            iam_action: "lambda:GetAccountSettings".into(),
             assumed: "AWS's published default of 1,000".into(),
         };
         let mut out = Vec::new();

@@ -4,7 +4,6 @@
 
 use scaling::finding::num;
 use scaling::limits::{QUOTA_APIGW_RATE, QUOTA_LAMBDA_CONCURRENCY};
-use scaling::unread::iam_action;
 use scaling::{FactKey, Limits, LiveFacts, UnreadFact};
 
 use crate::AwsError;
@@ -102,4 +101,33 @@ pub(super) fn quota_miss(misses: &mut Misses, service: &str, code: &str, e: AwsE
         assumed,
         e,
     );
+}
+
+/// The IAM action behind a call, for the services the account reads use.
+/// API Gateway's control plane is authorised by HTTP method on a resource
+/// path (`apigateway:GET` on `arn:aws:apigateway:REGION::/account`).
+fn iam_action(service: &str, operation: &str) -> String {
+    match service {
+        "apigateway" => "apigateway:GET".to_string(),
+        "applicationautoscaling" => format!("application-autoscaling:{operation}"),
+        other => format!("{other}:{operation}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iam_action;
+
+    #[test]
+    fn actions_of_the_calls_the_reads_make() {
+        assert_eq!(
+            iam_action("servicequotas", "GetServiceQuota"),
+            "servicequotas:GetServiceQuota"
+        );
+        assert_eq!(iam_action("apigateway", "GetAccount"), "apigateway:GET");
+        assert_eq!(
+            iam_action("applicationautoscaling", "DescribeScalableTargets"),
+            "application-autoscaling:DescribeScalableTargets"
+        );
+    }
 }
