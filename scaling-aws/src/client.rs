@@ -122,6 +122,10 @@ struct Inner {
     servicequotas: OnceLock<aws_sdk_servicequotas::Client>,
     globalaccelerator: OnceLock<aws_sdk_globalaccelerator::Client>,
     sts: OnceLock<aws_sdk_sts::Client>,
+    /// GetCallerIdentity's answer, asked once per client: the credentials
+    /// reach one account for the life of the process, and an unreachable
+    /// STS costs its retries once rather than in every plan.
+    account: tokio::sync::OnceCell<Result<String, AwsError>>,
     accounts: AccountGuard,
 }
 
@@ -219,25 +223,33 @@ impl Aws {
                 servicequotas: OnceLock::new(),
                 globalaccelerator: OnceLock::new(),
                 sts: OnceLock::new(),
+                account: tokio::sync::OnceCell::new(),
             }),
         })
     }
 
-    /// The account the credentials reach (STS GetCallerIdentity).
+    /// The account the credentials reach (STS GetCallerIdentity, asked once
+    /// per client: a failure is not retried either).
     pub async fn caller_account(&self) -> Result<String, AwsError> {
-        let out = self
-            .sts()
-            .get_caller_identity()
-            .send()
+        self.inner
+            .account
+            .get_or_init(|| async {
+                let out = self
+                    .sts()
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .map_err(sdk("sts", "GetCallerIdentity"))?;
+                out.account.ok_or_else(|| {
+                    AwsError::new(
+                        "sts",
+                        "GetCallerIdentity",
+                        "AWS answered without an account",
+                    )
+                })
+            })
             .await
-            .map_err(sdk("sts", "GetCallerIdentity"))?;
-        out.account.ok_or_else(|| {
-            AwsError::new(
-                "sts",
-                "GetCallerIdentity",
-                "AWS answered without an account",
-            )
-        })
+            .clone()
     }
 
     /// Checks `allowed_account_ids` / `forbidden_account_ids` against the

@@ -9,6 +9,7 @@ would fail the read with "Unexpected Identity Change").
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -86,3 +87,19 @@ import {{
     result = tf.plan_raw()
     assert result.rc != 0
     assert "name" in result.output, result.output
+
+
+def test_a_created_profile_records_its_account_and_region(tf: Terraform, sandbox: Any, function: fx.LambdaFunction) -> None:
+    """The identity of a created profile names the account STS reports for the
+    credentials and the provider's region, and keeps them through a later plan."""
+    account = sandbox.client("sts").get_caller_identity()["Account"]
+    tf.write_config(config(function.name, provisioned=None, publish=None))
+    tf.apply(check=True)
+    state = json.loads((tf.workdir / "terraform.tfstate").read_text())
+    [instance] = [i for r in state["resources"] if r["type"] == "smuppy_scaling_profile" for i in r["instances"]]
+    identity = instance.get("identity") or {}
+    assert identity.get("account_id") == account, instance
+    assert identity.get("region") == sandbox.region, instance
+    assert identity.get("lambda_pools") == [f"{function.name}:{ALIAS}@main"], instance
+    plan = tf.plan()
+    assert not plan.changes, plan.result.output

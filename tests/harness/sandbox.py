@@ -83,6 +83,7 @@ PROVIDER_ENDPOINT_ATTRS: dict[str, str] = {
     "cloudwatch": "cloudwatch",
     "service-quotas": "servicequotas",
     "globalaccelerator": "globalaccelerator",
+    "sts": "sts",
 }
 
 # Service-specific endpoint variables understood by the AWS SDKs and CLI.

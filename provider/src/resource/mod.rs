@@ -170,10 +170,16 @@ impl Resource for ScalingProfile {
         // Terraform cannot store a planned identity with unknowns (its
         // JSON plan refuses them): a create whose ids AWS has yet to give
         // plans none, and apply gives the identity of the state reached.
-        let identity = self
-            .keep_identity(req.identity.clone(), &planned_state)
-            .await
-            .filter(|i| !identity::has_unknown(i));
+        // Such a plan asks STS nothing.
+        let unknown_parts = req.identity.as_ref().is_none_or(Value::is_null)
+            && identity::has_unknown(&identity::from_state(&planned_state, None, None));
+        let identity = if unknown_parts {
+            None
+        } else {
+            self.keep_identity(req.identity.clone(), &planned_state)
+                .await
+                .filter(|i| !identity::has_unknown(i))
+        };
         PlanResponse {
             planned_state,
             requires_replace: Vec::new(),
