@@ -46,9 +46,11 @@
 //! temporary file with a unique name opened `O_CREAT|O_EXCL|O_NOFOLLOW`,
 //! fsync'ed, renamed over the entry (a rename replaces a symlink, it does not
 //! follow it) and the directory fsync'ed. Entries are read `O_NOFOLLOW`,
-//! regular files only, at most [`MAX_ENTRY_BYTES`]. A successful apply or
-//! destroy removes its entry once the private state is handed to Terraform;
-//! a failed one leaves it holding exactly what Terraform was handed. Failing
+//! regular files only, at most [`MAX_ENTRY_BYTES`]. An apply leaves its
+//! entry holding exactly the private state it hands to Terraform, failed or
+//! not, and the entry lives as long as the instance: Terraform does not hand
+//! that private state back when the answer was lost with the process, nor
+//! to the destroy half of a replacement. A successful destroy removes it. Failing
 //! to journal never stops an apply: it is a warning diagnostic.
 
 use std::collections::BTreeMap;
@@ -410,47 +412,16 @@ impl Journal {
 
     /// Parses `file`; a warning (and `None`) when it is no entry of this slot.
     fn load(&self, file: &Path) -> Option<Entry> {
-        let parsed = read_limited(file, MAX_ENTRY_BYTES)
-            .and_then(|b| serde_json::from_slice::<Entry>(&b).map_err(std::io::Error::other));
-        let why = match parsed {
-            Ok(e) if e.format > ENTRY_FORMAT => {
-                format!("format {} is newer than this provider's", e.format)
+        match check_entry(file, &self.slot) {
+            Ok(e) => Some(e),
+            Err(why) => {
+                self.warn(
+                    "Crash journal entry ignored",
+                    format!("{}: {why}; nothing from it was applied.", file.display()),
+                );
+                None
             }
-            Ok(e) if !is_instance_id(&e.instance) => "its instance id is malformed".to_string(),
-            Ok(e)
-                if (e.workspace.as_str(), e.region.as_str(), e.profile.as_str())
-                    != (
-                        self.slot.workspace.as_str(),
-                        self.slot.region.as_str(),
-                        self.slot.profile.as_str(),
-                    ) =>
-            {
-                format!(
-                    "it names profile {:?} in workspace {:?}, region {:?}",
-                    e.profile, e.workspace, e.region
-                )
-            }
-            Ok(e)
-                if file.file_name().and_then(OsStr::to_str)
-                    != Some(
-                        format!(
-                            "{}-{}.json",
-                            self.slot.hash(),
-                            sha256_hex(e.instance.as_bytes())
-                        )
-                        .as_str(),
-                    ) =>
-            {
-                "its name does not match its instance id".to_string()
-            }
-            Ok(e) => return Some(e),
-            Err(e) => format!("it cannot be read: {e}"),
-        };
-        self.warn(
-            "Crash journal entry ignored",
-            format!("{}: {why}; nothing from it was applied.", file.display()),
-        );
-        None
+        }
     }
 
     /// Our own entry (an earlier apply of this instance failed or was killed
@@ -553,8 +524,20 @@ impl Journal {
         }
     }
 
-    /// Removes the entry: its captures are in the private state handed to
-    /// Terraform (a successful apply or destroy).
+    /// The end of an apply, failed or not: the entry holds exactly the
+    /// private state handed to Terraform, and stays for the life of the
+    /// instance. Terraform does not always give that private state back: the
+    /// process may die before its answer arrives (Terraform then stores
+    /// nothing for a create, a nil private for an update), and the destroy
+    /// half of a replacement (`-replace`, a tainted instance) gets none. Such
+    /// an apply has no instance id and takes the entry back.
+    pub fn hand_over(&self, state: &PrivateState) {
+        self.record(state)
+    }
+
+    /// Removes the entry: a destroy restored everything it held (Terraform
+    /// drops the instance; an answer lost leaves it a prior state whose
+    /// settings AWS no longer has to give back).
     pub fn finish(&self) {
         if let Some(path) = &self.path {
             match std::fs::remove_file(path) {
@@ -566,6 +549,36 @@ impl Journal {
             }
         }
     }
+}
+
+/// `file` parsed as an entry of `slot`, or why it is none.
+fn check_entry(file: &Path, slot: &Slot) -> Result<Entry, String> {
+    let e = read_limited(file, MAX_ENTRY_BYTES)
+        .and_then(|b| serde_json::from_slice::<Entry>(&b).map_err(std::io::Error::other))
+        .map_err(|e| format!("it cannot be read: {e}"))?;
+    if e.format > ENTRY_FORMAT {
+        return Err(format!("format {} is newer than this provider's", e.format));
+    }
+    if !is_instance_id(&e.instance) {
+        return Err("its instance id is malformed".to_string());
+    }
+    if (e.workspace.as_str(), e.region.as_str(), e.profile.as_str())
+        != (
+            slot.workspace.as_str(),
+            slot.region.as_str(),
+            slot.profile.as_str(),
+        )
+    {
+        return Err(format!(
+            "it names profile {:?} in workspace {:?}, region {:?}",
+            e.profile, e.workspace, e.region
+        ));
+    }
+    let expected = format!("{}-{}.json", slot.hash(), sha256_hex(e.instance.as_bytes()));
+    if file.file_name().and_then(OsStr::to_str) != Some(expected.as_str()) {
+        return Err("its name does not match its instance id".to_string());
+    }
+    Ok(e)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -359,3 +359,53 @@ fn finish_removes_only_its_own_entry() {
     assert!(!j.path().unwrap().exists());
     assert!(theirs.exists());
 }
+
+#[test]
+fn a_successful_create_whose_answer_is_lost_is_adopted_by_the_next_create() {
+    // The apply succeeded, but the process died before Terraform had its
+    // answer: Terraform stores nothing and the next apply is a new create,
+    // which must still find what the first one created and captured.
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("j");
+    let s = slot("api");
+    let mut first = PrivateState::default();
+    let j = Journal::begin_in(Some(dir.clone()), s.clone(), &mut first, &|_| true);
+    first.capture_once("cachepolicy:abc", Capture::Created { id: "abc".into() });
+    j.record(&first);
+    j.hand_over(&first);
+    drop(j);
+
+    let mut second = PrivateState::default();
+    let j2 = Journal::begin_in(Some(dir.clone()), s, &mut second, &|k| {
+        k == "cachepolicy:abc"
+    });
+    assert_eq!(
+        second.capture("cachepolicy:abc"),
+        Some(&Capture::Created { id: "abc".into() })
+    );
+    assert!(j2.take_warnings().is_empty());
+}
+
+#[test]
+fn the_destroy_half_of_a_replacement_takes_back_the_entry_of_a_successful_apply() {
+    // Terraform hands no private state to the destroy half of a replacement
+    // (`-replace`, a tainted instance): what the create captured must still
+    // be restored, so the entry outlives the successful apply.
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("j");
+    let s = slot("api");
+    let mut created = PrivateState::default();
+    let j = Journal::begin_in(Some(dir.clone()), s.clone(), &mut created, &|_| true);
+    created.capture_once("lambda:fn-a", lambda(256));
+    j.hand_over(&created);
+    assert!(
+        j.path().unwrap().exists(),
+        "the entry outlives a successful apply"
+    );
+
+    let mut destroy = PrivateState::default();
+    let jd = Journal::begin_in(Some(dir.clone()), s, &mut destroy, &|k| k == "lambda:fn-a");
+    assert_eq!(destroy.capture("lambda:fn-a"), Some(&lambda(256)));
+    jd.finish();
+    assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+}

@@ -165,7 +165,7 @@ def test_a_symlink_beside_the_journal_is_never_followed(
     assert lambda_settings(sandbox, fn_a) == (256, None)
 
 
-def test_a_failed_apply_keeps_a_private_entry_that_the_next_success_removes(
+def test_a_failed_apply_keeps_a_private_entry_that_lives_until_the_destroy(
     tf: Terraform, sandbox: Any, functions: tuple[str, str, str], suffix: str
 ) -> None:
     fn_a, fn_b, other = functions
@@ -184,11 +184,15 @@ def test_a_failed_apply_keeps_a_private_entry_that_the_next_success_removes(
     assert kept[0].name.startswith(slot_hash("default", region_of(sandbox), NAME) + "-")
     assert f"lambda:{fn_a}" in json.loads(kept[0].read_text())["private"]["captures"]
 
+    # The failed create is tainted: this apply replaces it (its destroy half
+    # gets no private state from Terraform and takes the entry back).
     tf.apply(variables={"fn": fn_a}, check=True)
-    assert entries(tf) == [], "a successful apply left its journal entry"
-    assert [p.name for p in d.iterdir()] == [], list(d.iterdir())
+    assert lambda_settings(sandbox, fn_a) == (640, 25)
+    # The entry lives as long as the instance, holding what Terraform was handed.
+    [kept] = entries(tf)
+    captured = json.loads(kept.read_text())["private"]["captures"][f"lambda:{fn_a}"]
+    assert (captured["memory_size"], captured["reserved_concurrency"]) == (256, None), captured
     tf.destroy(variables={"fn": fn_a}, check=True)
-    # The capture came back through Terraform's private state, not a stale journal.
     assert lambda_settings(sandbox, fn_a) == (256, None)
     assert lambda_settings(sandbox, fn_b) == (256, None) and lambda_settings(sandbox, other) == (256, None)
     assert os.listdir(d) == []
@@ -228,3 +232,21 @@ def test_names_that_sanitise_alike_do_not_share_a_journal(
     tf.destroy(check=True)
     assert lambda_settings(sandbox, fn_a) == (256, None)
     assert lambda_settings(sandbox, fn_b) == (256, None)
+
+
+def test_a_replacement_restores_before_it_creates_again(
+    tf: Terraform, sandbox: Any, functions: tuple[str, str, str]
+) -> None:
+    """``terraform apply -replace``: Terraform gives the destroy half no private
+    state; the settings from before the profile must still come back, so that the
+    new create captures them, not the profile's own values."""
+    fn_a, _, _ = functions
+    tf.write_config(CONFIG)
+    tf.apply(variables={"fn": fn_a}, check=True)
+    assert lambda_settings(sandbox, fn_a) == (640, 25)
+    out = tf.apply("-replace=smuppy_scaling_profile.api", variables={"fn": fn_a}, check=True).output
+    assert "1 added, 0 changed, 1 destroyed" in out, out
+    assert lambda_settings(sandbox, fn_a) == (640, 25)
+    tf.destroy(variables={"fn": fn_a}, check=True)
+    assert lambda_settings(sandbox, fn_a) == (256, None)
+    assert entries(tf) == []

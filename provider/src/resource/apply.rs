@@ -143,13 +143,9 @@ pub async fn apply(
     })));
     let outcome =
         scaling_aws::apply_profile(&aws, &desired, previous.as_ref(), &known, private, &opts).await;
-    // Handed to Terraform: a success needs no entry; after a failure the
-    // entry holds exactly what Terraform is handed.
-    if outcome.errors.is_empty() {
-        journal.finish();
-    } else {
-        journal.record(&outcome.private);
-    }
+    // The entry holds exactly what Terraform is handed, success or not, until
+    // a refresh shows Terraform stored it: the answer may never arrive.
+    journal.hand_over(&outcome.private);
     journal_warnings(diags);
     for w in &outcome.warnings {
         push_component(w, &schema, false, diags);
