@@ -176,7 +176,7 @@ pub fn compute(p: &Profile, l: &Limits, t: &TrafficModel) -> Capacity {
     let n_tables = p.dynamodb.len().max(1) as f64;
     let ru = t.read_units_per_request() / n_tables;
     let wu = t.write_units_per_request() / n_tables;
-    for (i, table) in p.dynamodb.iter().enumerate() {
+    for table in &p.dynamodb {
         for (units, ceil) in [
             (ru, table_read_ceiling(table, l)),
             (wu, table_write_ceiling(table, l)),
@@ -186,7 +186,7 @@ pub fn compute(p: &Profile, l: &Limits, t: &TrafficModel) -> Capacity {
             }
             if let Some((max_units, basis)) = ceil {
                 links.push(LinkLimit {
-                    link: format!("DynamoDB {} (dynamodb[{i}])", table.table_name),
+                    link: format!("DynamoDB {}", table.table_name),
                     max_origin_rps: max_units / units,
                     basis: format!("{basis} ÷ {} units per request", num(units)),
                 });
