@@ -202,10 +202,21 @@ fn model_attribute(b: &dyn Described) -> Attribute {
 /// ([`scaling::model::DefaultUse::Planned`]): apply sends it, state records
 /// what AWS reports, and a different value on AWS is drift.
 pub fn planned_default(block: &str, attr: &str) -> Option<Value> {
-    let (_, b) = model::all_blocks()
+    default_value(described(block)?.field(attr)?.planned_default()?)
+}
+
+/// The model's block whose internal name (its location, `""` for the
+/// resource) is `block`.
+fn described(block: &str) -> Option<&'static (dyn model::Described + Sync)> {
+    model::all_blocks()
         .into_iter()
-        .find(|(_, b)| b.location() == block)?;
-    default_value(b.field(attr)?.planned_default()?)
+        .find(|(_, b)| b.location() == block)
+        .map(|(_, b)| b)
+}
+
+/// The attributes of the model's block `block` (see [`described`]).
+pub fn model_fields(block: &str) -> Vec<model::FieldInfo> {
+    described(block).map(|b| b.fields()).unwrap_or_default()
 }
 
 /// A model default as a Terraform value.

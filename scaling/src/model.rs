@@ -193,6 +193,42 @@ impl Val {
     }
 }
 
+/// When a plan shows a computed attribute (what only AWS reports) as known
+/// after apply. A new element's are always unknown; these say when an
+/// existing element's are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Renew {
+    /// Never again: known from the create on (a DNS name).
+    Never,
+    /// The element's identity: it is created again, with a new one, when
+    /// AWS no longer has it (deleted outside Terraform).
+    WhenGone,
+    /// When any settable attribute of the element changes (an ETag).
+    AnySetting,
+    /// When one of `names` changes, and of `published` too while the
+    /// element's boolean `flag` is set (a Lambda pool that publishes a new
+    /// version on a code setting's change).
+    With {
+        names: &'static [&'static str],
+        flag: &'static str,
+        published: &'static [&'static str],
+    },
+    /// Planned as this value: the apply makes it so (the dashboard's body
+    /// is put back whenever it drifted).
+    Planned(DefaultValue),
+}
+
+impl Renew {
+    /// Renewed when one of `names` changes.
+    pub const fn with(names: &'static [&'static str]) -> Renew {
+        Renew::With {
+            names,
+            flag: "",
+            published: &[],
+        }
+    }
+}
+
 /// Typed access to the struct field an attribute fills.
 pub struct Access<T: 'static> {
     pub get: fn(&T) -> Val,
@@ -209,6 +245,8 @@ pub struct Field<T: 'static> {
     /// a documented default is appended as "Default X.".
     pub text: &'static str,
     pub check: Check,
+    /// For what only AWS reports: when a plan shows it as known after apply.
+    pub renew: Renew,
     /// None for what only AWS reports (ids, statuses): state fills it.
     pub access: Option<Access<T>>,
 }
@@ -222,6 +260,7 @@ pub struct FieldInfo {
     pub default: Option<Default>,
     pub text: &'static str,
     pub check: Check,
+    pub renew: Renew,
 }
 
 impl FieldInfo {
@@ -253,6 +292,7 @@ impl<T> Field<T> {
             default: self.default,
             text: self.text,
             check: self.check,
+            renew: self.renew,
         }
     }
 }

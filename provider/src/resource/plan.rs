@@ -15,78 +15,10 @@ use std::collections::BTreeMap;
 
 use tfplugin::{AttributePath, Block, Diagnostics, Value};
 
+use scaling::model::{Mode, Renew};
+
 use crate::analysis;
 use crate::schema;
-
-/// For each block type, its computed attributes and the configuration
-/// attributes whose change alters them. An empty list means: only a new
-/// block gets a new value.
-fn computed_dependencies(
-    block: &str,
-    publish_on_change: bool,
-) -> Vec<(&'static str, Vec<&'static str>)> {
-    match block {
-        "quota_request" => vec![
-            (
-                "applied_value",
-                vec!["service_code", "quota_code", "desired_value"],
-            ),
-            (
-                "request_id",
-                vec!["service_code", "quota_code", "desired_value"],
-            ),
-            (
-                "status",
-                vec!["service_code", "quota_code", "desired_value"],
-            ),
-        ],
-        "lambda" => {
-            let mut version = vec!["function_name", "qualifier"];
-            let mut status = vec!["function_name", "qualifier", "provisioned_concurrency"];
-            if publish_on_change {
-                version.extend(["memory_size", "timeout"]);
-                status.extend(["memory_size", "timeout"]);
-            }
-            vec![
-                ("qualifier_version", version),
-                ("provisioned_status", status),
-            ]
-        }
-        "cache_policy" => vec![
-            ("id", vec![]),
-            (
-                "etag",
-                vec![
-                    "name",
-                    "comment",
-                    "min_ttl",
-                    "default_ttl",
-                    "max_ttl",
-                    "enable_accept_encoding_gzip",
-                    "enable_accept_encoding_brotli",
-                    "header_behavior",
-                    "headers",
-                    "cookie_behavior",
-                    "cookies",
-                    "query_string_behavior",
-                    "query_strings",
-                ],
-            ),
-        ],
-        "dashboard" => vec![("arn", vec!["name"])],
-        "global_accelerator" => vec![
-            ("arn", vec![]),
-            ("dns_name", vec![]),
-            ("ip_addresses", vec!["ip_address_type"]),
-        ],
-        _ => vec![],
-    }
-}
-
-/// Computed identities that read as null when the thing is gone: the plan
-/// then shows it created again.
-const RECREATED_WHEN_GONE: &[(&str, &str)] =
-    &[("cache_policy", "id"), ("global_accelerator", "arn")];
 
 /// Fills one object of `block` (a nested block element or the resource):
 /// optional+computed attributes left null by config become unknown when
@@ -121,33 +53,52 @@ fn plan_object(
             out.insert(a.name.clone(), Value::unknown());
         }
     }
-    let publish = config
-        .get("publish_on_change")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    for (attr, deps) in computed_dependencies(block_name, publish) {
-        let changed = match prior {
-            None => true,
-            Some(prior) => deps.iter().any(|d| {
+    // What only AWS reports: unknown when the model says the change renews it.
+    for f in schema::model_fields(block_name) {
+        let changed = |names: &[&str]| {
+            names.iter().any(|d| {
                 let now = out.get(*d).unwrap_or(&Value::Null);
-                let before = prior.get(d).unwrap_or(&Value::Null);
+                let before = prior.and_then(|p| p.get(d)).unwrap_or(&Value::Null);
                 now.is_unknown() || now != before
-            }),
+            })
         };
-        if changed {
-            out.insert(attr.to_string(), Value::unknown());
+        let unknown = match (f.renew, prior) {
+            (Renew::Planned(v), _) => {
+                if let Some(v) = schema::default_value(v) {
+                    out.insert(f.name.to_string(), v);
+                }
+                continue;
+            }
+            (Renew::Never, _) if f.mode != Mode::Computed => continue,
+            (_, None) => true,
+            (Renew::Never, Some(_)) => false,
+            // Something AWS no longer has (deleted outside Terraform) is
+            // created again: its identity becomes unknown.
+            (Renew::WhenGone, Some(p)) => p.get(f.name).is_none_or(Value::is_null),
+            (Renew::AnySetting, Some(_)) => {
+                let settings: Vec<&str> = schema::model_fields(block_name)
+                    .iter()
+                    .filter(|s| s.mode.settable())
+                    .map(|s| s.name)
+                    .collect();
+                changed(&settings)
+            }
+            (
+                Renew::With {
+                    names,
+                    flag,
+                    published,
+                },
+                Some(_),
+            ) => {
+                let flagged =
+                    !flag.is_empty() && config.get(flag).and_then(Value::as_bool).unwrap_or(false);
+                changed(names) || (flagged && changed(published))
+            }
+        };
+        if unknown {
+            out.insert(f.name.to_string(), Value::unknown());
         }
-    }
-    // Something AWS no longer has (deleted outside Terraform) is created
-    // again: its identity becomes unknown.
-    for (b, attr) in RECREATED_WHEN_GONE {
-        if *b == block_name && prior.is_some_and(|p| p.get(attr).is_none_or(Value::is_null)) {
-            out.insert(attr.to_string(), Value::unknown());
-        }
-    }
-    // The dashboard must hold the body generated from the profile.
-    if block_name == "dashboard" {
-        out.insert("body_in_sync".into(), Value::Bool(true));
     }
     for nb in &block.blocks {
         let cfg_elems = config

@@ -3,7 +3,7 @@
 
 use super::{
     billing, Access, Block, Check, Default, DefaultUse, DefaultValue, Field, Kind, Mode, Nesting,
-    Val,
+    Renew, Val,
 };
 use crate::bounds::AWS_INTEGER_MAX;
 use crate::ids;
@@ -24,11 +24,16 @@ const fn field<T>(name: &'static str, kind: Kind, mode: Mode, text: &'static str
         default: None,
         text,
         check: Check::None,
+        renew: Renew::Never,
         access: None,
     }
 }
 
 impl<T> Field<T> {
+    const fn renew(mut self, renew: Renew) -> Self {
+        self.renew = renew;
+        self
+    }
     const fn check(mut self, check: Check) -> Self {
         self.check = check;
         self
@@ -198,9 +203,9 @@ pub static QUOTA: Block<QuotaRequest> = Block {
             .check(Check::Id(ids::quota_code, "Invalid quota_code")), string!(QuotaRequest, quota_code)),
         with!(text!("desired_value", Number, Required, "The value to ask for. Must not be below the applied value.")
             .check(range(0.0, Some(1e10), "desired_value")), opt_num!(QuotaRequest, desired_value)),
-        field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised)."),
-        field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any."),
-        field("status", Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed."),
+        field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised).").renew(Renew::AnySetting),
+        field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any.").renew(Renew::AnySetting),
+        field("status", Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
     ],
     blocks: &[],
 };
@@ -248,8 +253,10 @@ pub static LAMBDA: Block<LambdaPool> = Block {
             .check(int(1, INT32, "timeout (seconds)")), opt_int!(LambdaPool, timeout)),
         with!(text!("publish_on_change", Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(LambdaPool, publish_on_change)),
-        field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to."),
-        field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`."),
+        field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to.")
+            .renew(Renew::With { names: &["function_name", "qualifier"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
+        field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`.")
+            .renew(Renew::With { names: &["function_name", "qualifier", "provisioned_concurrency"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
     ],
     blocks: &[],
 };
@@ -404,8 +411,8 @@ pub static CACHE_POLICY: Block<CachePolicy> = Block {
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, query_string_behavior)),
         with!(text!("query_strings", Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
-        field("id", Kind::String, Computed, "Id of the cache policy."),
-        field("etag", Kind::String, Computed, "Current ETag of the policy (its version)."),
+        field("id", Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
+        field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
     ],
     blocks: &[],
 };
@@ -418,8 +425,9 @@ pub static DASHBOARD: Block<Dashboard> = Block {
     fields: &[
         with!(text!("name", Kind::String, Required, "Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`.")
             .check(Check::Id(ids::dashboard_name, "Invalid dashboard name")), string!(Dashboard, name)),
-        field("arn", Kind::String, Computed, "ARN of the dashboard."),
-        field("body_in_sync", Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back."),
+        field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
+        field("body_in_sync", Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
+            .renew(Renew::Planned(DefaultValue::Bool(true))),
     ],
     blocks: &[],
 };
@@ -448,9 +456,9 @@ pub static ACCELERATOR: Block<Accelerator> = Block {
             .check(Check::Id(ids::region, "Invalid endpoint_group_region")), opt_str!(Accelerator, endpoint_group_region)),
         with!(text!("endpoint_id", Kind::String, Required, "ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`).")
             .check(Check::Id(ids::endpoint_id, "Invalid endpoint_id")), opt_str!(Accelerator, endpoint_id)),
-        field("arn", Kind::String, Computed, "ARN of the accelerator."),
+        field("arn", Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
         field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
-        field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator."),
+        field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&["ip_address_type"])),
     ],
     blocks: &[],
 };
