@@ -98,6 +98,7 @@ def test_routing_table_sends_each_service_to_its_emulator(sandbox: Sandbox) -> N
         "cloudwatch",
         "servicequotas",
         "globalaccelerator",
+        "sts",
     }
     assert sandbox.provider_endpoints["servicequotas"] == sandbox.front(MOTO)
     assert set(PROVIDER_ENDPOINT_ATTRS) <= set(ROUTES)

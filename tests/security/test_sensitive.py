@@ -30,8 +30,11 @@ ALSO_SENSITIVE = {"provider": ["http_proxy", "assume_role_with_web_identity.web_
 
 
 def attributes(block: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every attribute, those of nested attributes (``nested_type``) and blocks included."""
     for name, attr in block.get("attributes", {}).items():
         yield prefix + name, attr
+        if "nested_type" in attr:
+            yield from attributes(attr["nested_type"], f"{prefix}{name}.")
     for name, nested in block.get("block_types", {}).items():
         yield from attributes(nested["block"], f"{prefix}{name}.")
 
@@ -56,6 +59,7 @@ def test_secret_bearing_attributes_are_sensitive(tmp_path: Path) -> None:
     schemas = next(iter(doc["provider_schemas"].values()))
     blocks = {"provider": schemas["provider"]["block"]}
     blocks.update({name: s["block"] for name, s in schemas["resource_schemas"].items()})
+    blocks.update({name: s["block"] for name, s in schemas.get("data_source_schemas", {}).items()})
     assert "smuppy_scaling_profile" in blocks
 
     checked, unmarked = 0, []
