@@ -26,6 +26,7 @@ fn committed_docs_are_fresh() {
         "docs/functions/monthly_cost.md",
         "docs/functions/max_sustainable_rps.md",
         "docs/functions/check.md",
+        "docs/data-sources/account_limits.md",
     ];
     for path in expected {
         assert!(

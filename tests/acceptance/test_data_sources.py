@@ -99,3 +99,27 @@ def test_a_failed_read_fails_the_plan_naming_the_call_and_the_iam_action(sandbox
     assert "dynamodb DescribeLimits" in flat, result.output
     assert "Reading it needs the IAM action dynamodb:DescribeLimits." in flat, result.output
     assert "provider internal error" not in flat
+
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples" / "data-sources"
+
+
+def test_the_documented_account_limits_example_runs(sandbox: Any, tf: Terraform) -> None:
+    """The example embedded in docs/data-sources/account_limits.md, in the real core."""
+    tf.write_config((EXAMPLES_DIR / "smuppy_account_limits" / "data-source.tf").read_text())
+    result = tf.apply()
+    assert result.rc == 0, result.output
+    out = _outputs(tf)
+    lam = sandbox.client("lambda").get_account_settings()["AccountLimit"]
+    assert out["lambda_unreserved"] == lam["UnreservedConcurrentExecutions"]
+    quota = sandbox.client("service-quotas").get_service_quota(ServiceCode="lambda", QuotaCode="L-B99A9384")
+    assert out["lambda_concurrency_quota"] == quota["Quota"]["Value"]
+    # 8,000 rps is under the account throttle: the check passes.
+    assert "Check block assertion failed" not in result.output, result.output
+
+    rate = sandbox.client("apigateway").get_account()["throttleSettings"]["rateLimit"]
+    warned = tf.apply("-var", f"peak_origin_rps={int(rate) + 1}")
+    assert warned.rc == 0, warned.output
+    flat = " ".join(warned.output.split())
+    assert "Check block assertion failed" in flat, warned.output
+    assert f"{int(rate) + 1} rps is above the account throttle of {rate:g} rps (apigateway GetAccount)" in flat, warned.output

@@ -14,7 +14,7 @@ pub mod account_limits;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tfplugin::{DataSource, Number, Value};
+use tfplugin::{DataSource, Number, Schema, Value};
 
 use crate::provider::Configured;
 
@@ -27,6 +27,12 @@ pub fn all(configured: &Arc<Configured>) -> BTreeMap<String, Arc<dyn DataSource>
     list.into_iter()
         .map(|(name, d)| (name.to_string(), d))
         .collect()
+}
+
+/// Every data source's schema by type name (for the docs; needs no
+/// configured provider).
+pub fn schemas() -> BTreeMap<&'static str, Schema> {
+    BTreeMap::from([(account_limits::TYPE_NAME, account_limits::schema())])
 }
 
 /// A whole number as a Terraform value, null when absent.
