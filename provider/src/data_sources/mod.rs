@@ -3,13 +3,18 @@
 //! postcondition on a stack managed by any provider).
 //!
 //! - `smuppy_account_limits`: the account's limits, each with the call it
-//!   came from ([`account_limits`]).
+//!   came from ([`account_limits`]);
+//! - `smuppy_capacity`: a traffic model and the ids of a stage, functions
+//!   and tables → their settings and the resource's analysis of them
+//!   ([`capacity`]).
 //!
 //! A read that fails is an error diagnostic on the attribute it would have
 //! filled, naming the call, AWS's error code and the IAM action (the
 //! wording of `LIV001`); a data source has no partial result.
 
 pub mod account_limits;
+pub mod capacity;
+pub mod capacity_schema;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,10 +25,16 @@ use crate::provider::Configured;
 
 /// Every data source by type name.
 pub fn all(configured: &Arc<Configured>) -> BTreeMap<String, Arc<dyn DataSource>> {
-    let list: [(&str, Arc<dyn DataSource>); 1] = [(
-        account_limits::TYPE_NAME,
-        Arc::new(account_limits::AccountLimits::new(configured.clone())),
-    )];
+    let list: [(&str, Arc<dyn DataSource>); 2] = [
+        (
+            account_limits::TYPE_NAME,
+            Arc::new(account_limits::AccountLimits::new(configured.clone())),
+        ),
+        (
+            capacity::TYPE_NAME,
+            Arc::new(capacity::Capacity::new(configured.clone())),
+        ),
+    ];
     list.into_iter()
         .map(|(name, d)| (name.to_string(), d))
         .collect()
@@ -32,7 +43,10 @@ pub fn all(configured: &Arc<Configured>) -> BTreeMap<String, Arc<dyn DataSource>
 /// Every data source's schema by type name (for the docs; needs no
 /// configured provider).
 pub fn schemas() -> BTreeMap<&'static str, Schema> {
-    BTreeMap::from([(account_limits::TYPE_NAME, account_limits::schema())])
+    BTreeMap::from([
+        (account_limits::TYPE_NAME, account_limits::schema()),
+        (capacity::TYPE_NAME, capacity_schema::schema()),
+    ])
 }
 
 /// A whole number as a Terraform value, null when absent.
