@@ -252,6 +252,7 @@ def test_capacity_postcondition_fails_the_plan(sandbox: Any, tf: Terraform, suff
 def test_capacity_of_something_missing_is_an_error_on_its_attribute(
     sandbox: Any, tf: Terraform, suffix: str, part: str, summary: str, attribute: str
 ) -> None:
+    accounts.require_emulator(sandbox, "the sandbox's scenario fixtures")
     sc = fx.ensure_scenario(sandbox, suffix, billing_mode="PAY_PER_REQUEST")
     missing = f"smuppy-missing-{suffix}"
     tf.write_config(capacity_tf(sc, **{part: missing}))
@@ -283,3 +284,58 @@ def test_the_documented_capacity_example_runs(sandbox: Any, tf: Terraform) -> No
     # A null output (a stage without a stage-wide throttle) is left out of `output -json`.
     assert out.get("stage_rate_limit") == stage.get("throttlingRateLimit"), (out, stage)
     assert out["monthly_cost"] > 0
+
+
+@pytest.mark.parametrize(
+    ("traffic", "lambda_functions", "summary", "highlighted"),
+    [
+        ("{ peak_rps = 1000, cache_hit_ratio = 1.5 }", '{ api = { function_name = "smuppy-api-handler" } }', "cache_hit_ratio", "1.5"),
+        ("{ peak_rps = 1000 }", '{ api = { function_name = "has spaces" } }', "function_name", '"has spaces"'),
+    ],
+)
+def test_capacity_bad_input_fails_validate_on_the_attribute(
+    sandbox: Any, tf: Terraform, traffic: str, lambda_functions: str, summary: str, highlighted: str
+) -> None:
+    tf.write_config(
+        f'data "smuppy_capacity" "x" {{\n  traffic = {traffic}\n  lambda_functions = {lambda_functions}\n}}\n'
+    )
+    tf.run("init", "-input=false").check()
+    rc, out, err = tf.run("validate", "-json")
+    assert rc == 1, out + err
+    doc = json.loads(out)
+    errors = [d for d in doc["diagnostics"] if d["severity"] == "error"]
+    assert len(errors) == 1, errors
+    (d,) = errors
+    assert summary in d["summary"] + d["detail"], d
+    snippet = d["snippet"]
+    assert snippet["code"][snippet["highlight_start_offset"] : snippet["highlight_end_offset"]] == highlighted, d
+    assert "provider internal error" not in json.dumps(doc)
+
+
+def test_capacity_with_ids_known_only_at_apply_is_read_at_apply(sandbox: Any, tf: Terraform, suffix: str) -> None:
+    """Validate gets the unknown stage name; Terraform reads the data source once it is
+    known, during apply."""
+    accounts.require_emulator(sandbox, "the sandbox's scenario fixtures")
+    sc = fx.ensure_scenario(sandbox, suffix, billing_mode="PAY_PER_REQUEST")
+    tf.write_config(
+        f"""
+resource "terraform_data" "stage" {{
+  input = "{sc.api.stage_name}"
+}}
+
+data "smuppy_capacity" "api" {{
+  traffic     = {{ peak_rps = 100, latency_ms = 50 }}
+  api_gateway = {{ rest_api_id = "{sc.api.api_id}", stage_name = terraform_data.stage.output }}
+}}
+
+output "bottleneck" {{
+  value = data.smuppy_capacity.api.bottleneck
+}}
+"""
+    )
+    plan = tf.plan_raw()
+    assert plan.rc == 0, plan.output
+    assert "(known after apply)" in plan.output, plan.output
+    applied = tf.apply()
+    assert applied.rc == 0, applied.output
+    assert _outputs(tf)["bottleneck"].startswith("API Gateway"), applied.output
