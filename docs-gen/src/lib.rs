@@ -1,6 +1,8 @@
 //! Registry-style documentation rendered from the schemas and the module
-//! sources: `docs/index.md`, `docs/resources/scaling_profile.md` and the
-//! Inputs/Outputs tables of the scaling-profile module's README.
+//! sources: `docs/index.md`, `docs/resources/scaling_profile.md`, a page
+//! per function (`docs/functions/`) and per data source
+//! (`docs/data-sources/`), and the Inputs/Outputs tables of the
+//! scaling-profile module's README.
 //!
 //! The rendering functions are pure (strings in, strings out). [`generate`]
 //! reads the hand-written templates under `docs/templates/`, the examples they
@@ -24,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use terraform_provider_smuppy::schema::{provider_schema, resource_schema};
 
+pub mod data_sources;
 pub mod functions;
 pub mod module;
 pub mod reference;
@@ -127,6 +130,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, DocsError> {
     let vars_path = format!("{MODULE_DIR}/variables.tf");
     let outs_path = format!("{MODULE_DIR}/outputs.tf");
     files.extend(functions::pages(&read)?);
+    files.extend(data_sources::pages(&read)?);
 
     let readme_path = format!("{MODULE_DIR}/README.md");
     let vars = parse_variables(&vars_path, &read(&vars_path)?)?;

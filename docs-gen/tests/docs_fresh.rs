@@ -26,6 +26,8 @@ fn committed_docs_are_fresh() {
         "docs/functions/monthly_cost.md",
         "docs/functions/max_sustainable_rps.md",
         "docs/functions/check.md",
+        "docs/data-sources/account_limits.md",
+        "docs/data-sources/capacity.md",
     ];
     for path in expected {
         assert!(

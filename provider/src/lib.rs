@@ -4,6 +4,7 @@
 //! (`docs-gen/`) renders its docs from [`schema`].
 
 pub mod analysis;
+pub mod data_sources;
 pub mod diagnostics;
 pub mod fields;
 pub mod functions;

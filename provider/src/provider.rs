@@ -9,7 +9,8 @@ use std::sync::{Arc, RwLock};
 
 use scaling_aws::{AccountCheckError, Aws, Cancel};
 use tfplugin::{
-    AttributePath, ConfigureRequest, Diagnostics, Function, Provider, Resource, Schema, Value,
+    AttributePath, ConfigureRequest, DataSource, Diagnostics, Function, Provider, Resource, Schema,
+    Value,
 };
 
 pub use crate::provider_config::{early_warning_from_config, settings_from_config};
@@ -154,6 +155,10 @@ impl Provider for SmuppyProvider {
 
     fn functions(&self) -> BTreeMap<String, Arc<dyn Function>> {
         crate::functions::all()
+    }
+
+    fn data_sources(&self) -> BTreeMap<String, Arc<dyn DataSource>> {
+        crate::data_sources::all(&self.configured)
     }
 
     fn validate_provider_config(&self, config: &Value, diags: &mut Diagnostics) {

@@ -20,9 +20,14 @@ pub const MAX_FUNCTIONS: usize = 1_000;
 /// Concurrent per-function and per-table reads.
 const PARALLEL: usize = 8;
 
+mod account;
 mod misses;
 mod quotas;
 mod tables;
+
+pub use account::{
+    read_account_limits, AccountLimits, DynamoDbLimits, LambdaAccount, QuotaValue, ACCOUNT_QUOTAS,
+};
 
 use misses::{published_concurrency, published_throttle, quota_miss, Misses};
 use quotas::{applied_value, read_quotas};

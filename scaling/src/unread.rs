@@ -50,6 +50,9 @@ pub enum FactKey<'a> {
     QuotaRequests(&'a str, &'a str),
     /// A table's capacity mode and auto scaling.
     Table(&'a str),
+    /// `dynamodb:DescribeLimits`: the account's and per-table capacity
+    /// quotas.
+    DynamoDbLimits,
 }
 
 impl std::fmt::Display for FactKey<'_> {
@@ -61,6 +64,7 @@ impl std::fmt::Display for FactKey<'_> {
             FactKey::Quota(s, c) => write!(f, "quota:{s}/{c}"),
             FactKey::QuotaRequests(s, c) => write!(f, "quota_requests:{s}/{c}"),
             FactKey::Table(t) => write!(f, "table:{t}"),
+            FactKey::DynamoDbLimits => f.write_str("dynamodb.limits"),
         }
     }
 }
@@ -68,18 +72,38 @@ impl std::fmt::Display for FactKey<'_> {
 impl UnreadFact {
     /// Adds the `LIV001` warning for this fact to `out`.
     pub fn emit(&self, out: &mut Vec<Finding>) {
-        let code = match &self.error_code {
-            Some(c) => format!("{c}: "),
-            None => String::new(),
-        };
         rule::LIV001.emit(
             out,
             Location::root(),
             format!(
-                "{} could not be read ({}: {code}{}); assumed instead: {}. Reading it needs the IAM action {}.",
-                self.fact, self.call, self.message, self.assumed, self.iam_action
+                "{}; assumed instead: {}. {}",
+                self.what_failed(),
+                self.assumed,
+                self.action_needed()
             ),
         );
+    }
+
+    /// The failure where nothing is assumed in its place (a read whose
+    /// value is the point, such as a data source's): what, the call, the
+    /// error code and the IAM action, worded as the `LIV001` warning.
+    pub fn error_text(&self) -> String {
+        format!("{}. {}", self.what_failed(), self.action_needed())
+    }
+
+    fn what_failed(&self) -> String {
+        let code = match &self.error_code {
+            Some(c) => format!("{c}: "),
+            None => String::new(),
+        };
+        format!(
+            "{} could not be read ({}: {code}{})",
+            self.fact, self.call, self.message
+        )
+    }
+
+    fn action_needed(&self) -> String {
+        format!("Reading it needs the IAM action {}.", self.iam_action)
     }
 }
 
@@ -114,5 +138,6 @@ mod tests {
         assert_eq!(f.rule_id, rule::LIV001.id);
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(f.message, "Lambda account concurrency could not be read (lambda GetAccountSettings: AccessDeniedException: not authorized); assumed instead: AWS's published default of 1,000. Reading it needs the IAM action lambda:GetAccountSettings.");
+        assert_eq!(u.error_text(), "Lambda account concurrency could not be read (lambda GetAccountSettings: AccessDeniedException: not authorized). Reading it needs the IAM action lambda:GetAccountSettings.");
     }
 }

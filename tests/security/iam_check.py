@@ -72,6 +72,7 @@ QUOTA_ARN = f"arn:aws:servicequotas:{REGION}:{ACCOUNT}:lambda/L-B99A9384"
 STAR_ONLY: set[str] = {
     "lambda:GetAccountSettings",
     "lambda:ListFunctions",
+    "dynamodb:DescribeLimits",
     "cloudfront:ListCachePolicies",
     "cloudfront:ListDistributionsByCachePolicyId",
     "cloudwatch:ListDashboards",

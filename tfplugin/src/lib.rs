@@ -35,8 +35,11 @@
 //! - schemas may use protocol-6 nested attributes ([`ObjectNesting`]:
 //!   single, list, set, map; builders in [`schema`]); they are sent as
 //!   `nested_type` and their values are objects or collections of objects;
-//! - unknown resource type names are ERROR diagnostics; there are no data
-//!   sources;
+//! - unknown resource and data source type names are ERROR diagnostics;
+//! - data sources ([`Provider::data_sources`], [`DataSource`]): schemas in
+//!   GetProviderSchema, ValidateDataResourceConfig and ReadDataSource
+//!   decode the config against the schema before calling the trait, and
+//!   the state read is conformed to the schema;
 //! - UpgradeResourceState decodes the raw JSON state against the schema of
 //!   the version it was written with ([`Resource::schema_for_version`]),
 //!   calls [`Resource::upgrade_state`] and conforms the result to the
@@ -60,6 +63,7 @@
 //!   fault.
 
 pub mod convert;
+pub mod data_source;
 pub mod diag;
 pub mod function;
 mod handshake;
@@ -72,6 +76,7 @@ mod services;
 mod tls;
 pub mod value;
 
+pub use data_source::DataSource;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use function::{Function, FunctionDef, FunctionError, Parameter};
 pub use handshake::NOT_A_PLUGIN_MESSAGE;

@@ -21,6 +21,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::data_source::DataSource;
 use crate::diag::{AttributePath, Diagnostics};
 use crate::function::Function;
 use crate::schema::{IdentitySchema, Schema};
@@ -123,6 +124,12 @@ pub trait Provider: Send + Sync + 'static {
     /// provider: a function must not need [`Provider::configure`]. The
     /// default has none.
     fn functions(&self) -> BTreeMap<String, Arc<dyn Function>> {
+        BTreeMap::new()
+    }
+
+    /// Data source types by name, e.g. `smuppy_account_limits`. Terraform
+    /// configures the provider before reading them. The default has none.
+    fn data_sources(&self) -> BTreeMap<String, Arc<dyn DataSource>> {
         BTreeMap::new()
     }
 

@@ -323,3 +323,36 @@ fn terraform_calls_provider_functions_and_points_at_the_bad_argument() {
         "{t}"
     );
 }
+
+#[test]
+fn terraform_reads_a_data_source_and_shows_its_errors() {
+    let w = Workdir::new();
+    w.write(
+        r#"
+variable "name" {
+  type    = string
+  default = "abc"
+}
+data "fixture_lookup" "x" {
+  name = var.name
+}
+output "greeting" { value = data.fixture_lookup.x.greeting }
+output "length" { value = data.fixture_lookup.x.length }
+"#,
+    );
+    let apply = w.run(&["apply", "-auto-approve", "-input=false"]);
+    assert!(apply.status.success(), "apply failed:\n{}", text(&apply));
+    let out = w.run(&["output", "-json"]);
+    let outputs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("output JSON");
+    assert_eq!(outputs["greeting"]["value"], "hello abc");
+    assert_eq!(outputs["length"]["value"], 3);
+
+    // An error from validate and one from read, each on the attribute.
+    for (name, summary) in [("", "Empty name"), ("missing", "Not found")] {
+        let plan = w.run(&["plan", "-input=false", "-var", &format!("name={name}")]);
+        assert_eq!(plan.status.code(), Some(1), "{}", text(&plan));
+        let t = text(&plan);
+        assert!(t.contains(&format!("Error: {summary}")), "{t}");
+        assert!(t.contains("name = var.name"), "{t}");
+    }
+}

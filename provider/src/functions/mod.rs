@@ -27,6 +27,7 @@ use scaling::bounds::{self, Problem};
 use tfplugin::{Function, FunctionError, Value};
 
 pub use profile_arg::{profile_arg, ProfileArg};
+pub use profile_fns::{finding_type, findings_value};
 
 /// Every function by name.
 pub fn all() -> BTreeMap<String, Arc<dyn Function>> {

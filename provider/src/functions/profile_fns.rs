@@ -118,23 +118,34 @@ impl Function for Check {
 
     fn call(&self, args: Vec<Value>) -> Result<Value, FunctionError> {
         let (arg, a) = analyze(&args, "profile")?;
-        let internal = crate::schema::internal_schema().block;
-        let findings = a
-            .findings
-            .iter()
-            .map(|f| {
-                let path = crate::mapping::location_to_path(&f.location, &internal);
-                let path = crate::shape::path_from_lists(&path, &arg.shapes);
-                obj([
-                    ("rule_id", Value::string(f.rule_id)),
-                    ("severity", Value::string(severity(f.severity))),
-                    ("location", Value::string(path.to_string())),
-                    ("message", Value::string(f.message.clone())),
-                ])
-            })
-            .collect();
-        Ok(Value::List(findings))
+        Ok(findings_value(&a.findings, &arg.shapes, |p| p))
     }
+}
+
+/// Findings as a list of [`finding_type`] objects, each `location` the
+/// attribute as Terraform addresses it in the resource (`shapes` gives the
+/// keys of its maps), passed through `rename` (a data source names some
+/// attributes its own way).
+pub fn findings_value(
+    findings: &[scaling::Finding],
+    shapes: &crate::shape::Shapes,
+    rename: impl Fn(tfplugin::AttributePath) -> tfplugin::AttributePath,
+) -> Value {
+    let internal = crate::schema::internal_schema().block;
+    let findings = findings
+        .iter()
+        .map(|f| {
+            let path = crate::mapping::location_to_path(&f.location, &internal);
+            let path = rename(crate::shape::path_from_lists(&path, shapes));
+            obj([
+                ("rule_id", Value::string(f.rule_id)),
+                ("severity", Value::string(severity(f.severity))),
+                ("location", Value::string(path.to_string())),
+                ("message", Value::string(f.message.clone())),
+            ])
+        })
+        .collect();
+    Value::List(findings)
 }
 
 fn severity(s: scaling::Severity) -> &'static str {

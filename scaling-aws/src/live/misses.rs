@@ -30,15 +30,7 @@ impl Misses {
         assumed: impl Into<String>,
         e: AwsError,
     ) {
-        self.unread.push(UnreadFact {
-            key: key.to_string(),
-            fact: fact.into(),
-            call: format!("{} {}", e.service, e.operation),
-            error_code: e.code.clone(),
-            message: e.concise_message().to_string(),
-            iam_action: iam_action(&e.service, &e.operation),
-            assumed: assumed.into(),
-        });
+        self.unread.push(unread(key, fact, assumed, &e));
         self.first_error.get_or_insert(e);
     }
 
@@ -61,6 +53,25 @@ impl Misses {
         }
         facts.unread = self.unread;
         Ok(facts)
+    }
+}
+
+/// A failed read as the fact it did not get: the call, AWS's error code
+/// and the IAM action the read needs.
+pub(super) fn unread(
+    key: FactKey,
+    fact: impl Into<String>,
+    assumed: impl Into<String>,
+    e: &AwsError,
+) -> UnreadFact {
+    UnreadFact {
+        key: key.to_string(),
+        fact: fact.into(),
+        call: format!("{} {}", e.service, e.operation),
+        error_code: e.code.clone(),
+        message: e.concise_message().to_string(),
+        iam_action: iam_action(&e.service, &e.operation),
+        assumed: assumed.into(),
     }
 }
 

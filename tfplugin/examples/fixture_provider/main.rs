@@ -9,10 +9,13 @@
 //!   the server fills in every schema key;
 //! - a `size` of 13 in apply yields a partial state with an error.
 //!
+//! Data source: `fixture_lookup` (in `lookup.rs`).
+//!
 //! Functions: `divide(dividend number, divisor number) -> number`, whose
 //! zero divisor is an error on argument 1, and `explode() -> string`, which
 //! panics (the panic guard).
 
+mod lookup;
 mod nested;
 
 use std::collections::BTreeMap;
@@ -21,9 +24,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tfplugin::{
-    ApplyRequest, ApplyResponse, Attribute, Block, ConfigureRequest, Diagnostics, Function,
-    FunctionDef, FunctionError, ImportedResource, NestedBlock, Nesting, Parameter, PlanRequest,
-    PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema, ServeOptions, Type, Value,
+    ApplyRequest, ApplyResponse, Attribute, Block, ConfigureRequest, DataSource, Diagnostics,
+    Function, FunctionDef, FunctionError, ImportedResource, NestedBlock, Nesting, Parameter,
+    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema, ServeOptions,
+    Type, Value,
 };
 
 struct FixtureProvider {
@@ -51,6 +55,12 @@ impl Provider for FixtureProvider {
         let mut m: BTreeMap<String, Arc<dyn Function>> = BTreeMap::new();
         m.insert("divide".to_string(), Arc::new(Divide));
         m.insert("explode".to_string(), Arc::new(Explode));
+        m
+    }
+
+    fn data_sources(&self) -> BTreeMap<String, Arc<dyn DataSource>> {
+        let mut m: BTreeMap<String, Arc<dyn DataSource>> = BTreeMap::new();
+        m.insert("fixture_lookup".to_string(), Arc::new(lookup::Lookup));
         m
     }
 

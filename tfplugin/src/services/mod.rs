@@ -1,7 +1,9 @@
 //! The gRPC services a Terraform provider process serves:
 //!
 //! - `tfplugin6.Provider`, translated to the [`Provider`] and [`Resource`]
-//!   traits, and CallFunction / GetFunctions to [`crate::Function`]. RPCs
+//!   traits, CallFunction / GetFunctions to [`crate::Function`], and
+//!   ValidateDataResourceConfig / ReadDataSource to
+//!   [`crate::DataSource`]. RPCs
 //!   for features this crate does not offer (ephemeral, list,
 //!   action and state-store resources, moves, config
 //!   generation) answer Unimplemented, which Terraform accepts as
@@ -31,11 +33,13 @@ use crate::provider::{
 use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
 
+mod data_sources;
 mod functions;
 mod go_plugin;
 mod guard;
 mod state;
 
+use data_sources::DataSourceEntry;
 use functions::FunctionEntry;
 use guard::guard;
 
@@ -49,6 +53,7 @@ struct Catalog {
     provider_schema: Schema,
     resources: BTreeMap<String, Entry>,
     functions: BTreeMap<String, FunctionEntry>,
+    data_sources: BTreeMap<String, DataSourceEntry>,
 }
 
 /// A resource type with its schemas.
@@ -100,6 +105,7 @@ impl<P: Provider> ProviderService<P> {
                 provider_schema,
                 resources,
                 functions: functions::entries(self.inner.provider.functions()),
+                data_sources: data_sources::entries(self.inner.provider.data_sources()),
             }
         })
     }
@@ -117,15 +123,6 @@ impl<P: Provider> ProviderService<P> {
             }
         }
     }
-}
-
-fn unknown_data_source(type_name: &str) -> Vec<pb::Diagnostic> {
-    let mut d = Diagnostics::new();
-    d.error(
-        "Unknown data source",
-        format!("This provider does not implement the data source {type_name:?}."),
-    );
-    diagnostics_to_proto(&d)
 }
 
 #[tonic::async_trait]
@@ -149,6 +146,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     .functions
                     .keys()
                     .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
+                    .collect(),
+                data_sources: catalog
+                    .data_sources
+                    .keys()
+                    .map(|name| pb::get_metadata::DataSourceMetadata {
+                        type_name: name.clone(),
+                    })
                     .collect(),
                 ..Default::default()
             }
@@ -195,7 +199,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     .map(|(name, e)| (name.clone(), schema_to_proto(&e.schema)))
                     .collect(),
                 server_capabilities: Some(server_capabilities()),
-                functions: functions::protos(&self.catalog().functions),
+                functions: functions::protos(&catalog.functions),
+                data_source_schemas: data_sources::schemas(&catalog.data_sources),
                 ..Default::default()
             }
         })
@@ -252,9 +257,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = request.into_inner();
         guard("ValidateDataResourceConfig", async {
-            pb::validate_data_resource_config::Response {
-                diagnostics: unknown_data_source(&req.type_name),
-            }
+            data_sources::validate(&self.catalog().data_sources, &req)
         })
         .await
     }
@@ -573,10 +576,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = request.into_inner();
         guard("ReadDataSource", async {
-            pb::read_data_source::Response {
-                diagnostics: unknown_data_source(&req.type_name),
-                ..Default::default()
-            }
+            data_sources::read(&self.catalog().data_sources, &req).await
         })
         .await
     }
