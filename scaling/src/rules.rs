@@ -3,9 +3,11 @@
 //! `docs/rules.md`. Rules skip values that are unknown (`None`).
 //!
 //! One file per family of the catalogue ([`catalogue`]): traffic, capacity,
-//! limits, security and cost. Each family emits through the catalogue's
+//! limits, security and cost; and account, over several profiles sharing
+//! one account ([`check_account`]). Each family emits through the catalogue's
 //! entries, never through an id of its own.
 
+mod account;
 mod capacity;
 pub mod catalogue;
 mod context;
@@ -14,6 +16,7 @@ mod limits;
 mod security;
 mod traffic;
 
+pub use account::{check_account, Member};
 pub use catalogue::*;
 
 pub(crate) use context::Ctx;
@@ -129,6 +132,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        assert_eq!(RULES.len(), 43);
+        assert_eq!(RULES.len(), 47);
     }
 }

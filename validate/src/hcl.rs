@@ -408,6 +408,7 @@ fn load_module(
                         keys: crate::locations::map_keys(&tree),
                         profile,
                         ignores,
+                        provider: provider_of(b),
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
@@ -428,6 +429,16 @@ fn load_module(
         }
     }
     Ok(region)
+}
+
+/// The resource's `provider` meta-argument as written (`smuppy.west`), or
+/// the default configuration.
+fn provider_of(b: &hcl::edit::structure::Block) -> String {
+    b.body
+        .get_attribute("provider")
+        .map(|a| a.value.to_string().trim().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| crate::input::DEFAULT_PROVIDER.to_string())
 }
 
 #[allow(clippy::too_many_arguments)]

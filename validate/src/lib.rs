@@ -1,6 +1,7 @@
 //! `smuppy-validate`: checks scaling profiles from HCL, `terraform show
 //! -json` plans or the live account, with the same rules as the provider.
 
+mod account;
 pub mod aws;
 mod blocks;
 pub mod ci;
@@ -244,10 +245,15 @@ pub fn run_config(
         extrapolation_factor: config.extrapolation_factor,
         early_warning: config.early_warning,
     };
+    let mut analyses: Vec<scaling::Analysis> = loaded
+        .iter()
+        .map(|l| analyze_with(&l.profile, &limits, &prices, &options))
+        .collect();
+    account::check(&loaded, &mut analyses, &limits);
     let checked: Vec<printer::Checked> = loaded
         .into_iter()
-        .map(|mut l| {
-            let mut analysis = analyze_with(&l.profile, &limits, &prices, &options);
+        .zip(analyses)
+        .map(|(mut l, mut analysis)| {
             policy::decide(config, &mut l, &mut analysis);
             // From here on (baseline, reports) a location is the path the
             // configuration writes.

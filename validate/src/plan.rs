@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::InputError;
-use crate::input::{display_path, read, LoadedProfile};
+use crate::input::{display_path, read, LoadedProfile, DEFAULT_PROVIDER};
 use crate::mapping::profile_from_tree;
 
 pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
@@ -87,6 +87,9 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 keys: crate::locations::map_keys(values),
                 profile,
                 ignores,
+                // A plan's values do not say which configuration a resource
+                // uses; its Region groups the profiles.
+                provider: DEFAULT_PROVIDER.to_string(),
             });
         }
     }

@@ -72,6 +72,18 @@ macro_rules! catalogue {
 
 catalogue! {
     RULES;
+    ACC001: Error, "account",
+        "Reserved concurrency of the run's profiles above what the account can give",
+        "Every function of the Region draws on one concurrency quota, and AWS keeps 100 unreserved: profiles that each fit can together reserve more than the account has.";
+    ACC002: Error, "account",
+        "Stages of the run's profiles above the account throttle",
+        "Every REST, HTTP and WebSocket API of the Region shares one throttle: the traffic of several stages is capped by it together.";
+    ACC003: Error, "account",
+        "Tables of the run's profiles above the account's DynamoDB quota",
+        "Provisioned throughput of every table in the Region counts against the per-account read and write quotas (80,000 each by default).";
+    ACC004: Error, "account",
+        "Setting managed by two profiles",
+        "Two resources that manage one setting undo each other on every apply, and each destroy puts back what it found.";
     CAP001: Info, "capacity",
         "Required Lambda concurrency (Little's law)",
         "Concurrency = origin rps × latency; it is the number every other Lambda limit is held against.";
