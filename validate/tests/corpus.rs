@@ -25,6 +25,9 @@ struct Expect {
     /// Text some finding's message must contain.
     #[serde(default)]
     says: Vec<String>,
+    /// Text some line of a cost estimate's assumptions must contain.
+    #[serde(default)]
+    assumes: Vec<String>,
 }
 
 #[test]
@@ -66,7 +69,11 @@ fn corpus() {
         let mut loud = Vec::new();
         let mut places = BTreeSet::new();
         let mut messages = Vec::new();
+        let mut assumed = Vec::new();
         for p in doc["profiles"].as_array().into_iter().flatten() {
+            for a in p["cost"]["assumptions"].as_array().into_iter().flatten() {
+                assumed.push(a.as_str().unwrap_or_default().to_string());
+            }
             for f in p["findings"].as_array().into_iter().flatten() {
                 let id = f["rule_id"].as_str().unwrap_or_default().to_string();
                 places.insert(format!(
@@ -100,6 +107,13 @@ fn corpus() {
         for t in &expect.says {
             if !messages.iter().any(|m| m.contains(t.as_str())) {
                 failures.push(format!("{name}: no finding says {t:?}"));
+            }
+        }
+        for t in &expect.assumes {
+            if !assumed.iter().any(|a| a.contains(t.as_str())) {
+                failures.push(format!(
+                    "{name}: no cost assumption says {t:?}; {assumed:?}"
+                ));
             }
         }
         for m in &expect.must_not {
