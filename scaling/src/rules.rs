@@ -13,6 +13,7 @@ pub mod catalogue;
 mod context;
 mod cost;
 mod limits;
+mod ranges;
 mod security;
 mod traffic;
 
@@ -28,6 +29,7 @@ pub(crate) fn run(c: &Ctx) -> Vec<Finding> {
     traffic::rules(c, &mut out);
     capacity::rules(c, &mut out);
     limits::rules(c, &mut out);
+    ranges::rules(c, &mut out);
     security::rules(c, &mut out);
     cost::rules(c, &mut out);
     out
@@ -132,6 +134,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        assert_eq!(RULES.len(), 47);
+        assert_eq!(RULES.len(), 48);
     }
 }

@@ -192,6 +192,9 @@ catalogue! {
     LIM021: Error, "limits",
         "Fixed capacity beside auto scaling",
         "Auto scaling owns a dimension's provisioned capacity; a fixed read_capacity or write_capacity beside it could never hold.";
+    LIM022: Error, "limits",
+        "Value out of range",
+        "A negative or out-of-range count, size, rate or TTL is refused by AWS (or by the provider's validation) and makes every figure built on it meaningless.";
     LIV001: Warning, "limits",
         "Account fact not readable: AWS default assumed",
         "A fact the account did not give (access denied, service unreachable, throttled) falls back to AWS's published default; the rules that use it say so.";
@@ -212,7 +215,7 @@ catalogue! {
         "Behaviour at several times the measured load is a guess: latency rarely stays flat.";
     TRF003: Error, "traffic",
         "Traffic value out of range",
-        "Ratios must lie in 0–1, latencies and rates must be positive.";
+        "Ratios must lie in 0–1, latencies and rates must be positive, sizes and counts per request 0 or more (items at most 400 KB): every figure rests on them.";
 }
 
 // The findings about acknowledgements themselves (see `crate::acknowledge`).
