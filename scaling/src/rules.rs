@@ -12,6 +12,7 @@ mod capacity;
 pub mod catalogue;
 mod context;
 mod cost;
+mod input;
 mod limits;
 mod ranges;
 mod security;
@@ -19,6 +20,7 @@ mod traffic;
 
 pub use account::{check_account, Member};
 pub use catalogue::*;
+pub use input::not_evaluated;
 
 pub(crate) use context::Ctx;
 
@@ -134,6 +136,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        assert_eq!(RULES.len(), 48);
+        assert_eq!(RULES.len(), 49);
     }
 }

@@ -14,7 +14,7 @@ use hcl::edit::structure::{Body, Structure};
 use hcl::edit::Span;
 use serde_json::Value as Json;
 
-use crate::blocks::block_tree;
+use crate::blocks::{block_tree, Found, Unevaluated};
 use crate::error::InputError;
 use crate::eval::{evaluate, evaluate_literal, Budget, Env, Failure};
 use crate::input::{display_path, read_config, LoadOptions, LoadedProfile};
@@ -91,8 +91,9 @@ impl SourceFile {
 pub(crate) struct Scope<'b> {
     vars: hcl::Map<String, hcl::Value>,
     locals: hcl::Map<String, hcl::Value>,
-    /// Names of variables and locals whose value is not known before apply.
-    unknown: BTreeSet<String>,
+    /// Names of variables and locals whose value is not known before
+    /// apply, with why.
+    unknown: BTreeMap<String, String>,
     pub(crate) budget: &'b Budget,
 }
 
@@ -113,7 +114,8 @@ impl Scope<'_> {
 
 pub(crate) enum Eval {
     Known(hcl::Value),
-    Unknown,
+    /// Not known before apply, or not evaluated; the text says why.
+    Unknown(String),
 }
 
 /// An evaluation's outcome as the loader uses it: a value, unknown, or an
@@ -121,7 +123,7 @@ pub(crate) enum Eval {
 fn outcome(r: Result<hcl::Value, Failure>, at: &str) -> Result<Eval, InputError> {
     match r {
         Ok(v) => Ok(Eval::Known(v)),
-        Err(Failure::Unknown) => Ok(Eval::Unknown),
+        Err(Failure::Unknown(why)) => Ok(Eval::Unknown(why)),
         Err(Failure::Missing(k)) => Err(InputError::Eval {
             at: at.to_string(),
             reason: format!("reference to undeclared variable or local \"{k}\""),
@@ -227,19 +229,36 @@ fn load_root(
         return Err(InputError::NoProfiles(format!("{what}: no .tf files")));
     }
     let mut out = Vec::new();
-    let mut visiting = Vec::new();
-    let region = load_module(files, given, "", 0, &mut visiting, &mut out, budget)?;
+    let mut walk = Walk::default();
+    let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
     if out.is_empty() {
+        let remote: Vec<String> = walk.remote.iter().map(|r| r.why.clone()).collect();
         return Err(InputError::NoProfiles(format!(
-            "{what}: no {RESOURCE_TYPE} resource found"
+            "{what}: no {RESOURCE_TYPE} resource found{}",
+            if remote.is_empty() {
+                String::new()
+            } else {
+                format!(" (not followed: {})", remote.join("; "))
+            }
         )));
     }
     for p in &mut out {
         if p.profile.region.is_none() {
             p.profile.region = region.clone();
         }
+        // What was not read may hold profiles that share the account.
+        p.unevaluated.extend(walk.remote.iter().cloned());
     }
     Ok(out)
+}
+
+/// The walk through the module tree.
+#[derive(Default)]
+struct Walk {
+    /// The module directories being loaded, to refuse cycles.
+    visiting: Vec<PathBuf>,
+    /// Module calls not followed (remote sources), with why.
+    remote: Vec<Unevaluated>,
 }
 
 /// Loads one module; returns the smuppy provider's region if it configures one.
@@ -248,7 +267,7 @@ fn load_module(
     given: Given,
     prefix: &str,
     depth: usize,
-    visiting: &mut Vec<PathBuf>,
+    walk: &mut Walk,
     out: &mut Vec<LoadedProfile>,
     budget: &Budget,
 ) -> Result<Option<String>, InputError> {
@@ -281,7 +300,7 @@ fn load_module(
             if let Some(v) = given.known.get(&name) {
                 let v = typed(v.clone())?;
                 scope.vars.insert(name, v);
-            } else if given.unknown.contains(&name) {
+            } else if given.unknown.contains_key(&name) {
                 continue;
             } else if let Some(d) = b.body.get_attribute("default") {
                 let e: hcl::Expression = d.value.clone().into();
@@ -292,7 +311,7 @@ fn load_module(
                 );
                 let v = match literal(&e, budget, &at)? {
                     Eval::Known(v) => v,
-                    Eval::Unknown => {
+                    Eval::Unknown(_) => {
                         return Err(InputError::Eval {
                             at,
                             reason: "a variable default must be a literal".into(),
@@ -341,8 +360,8 @@ fn load_module(
                     Eval::Known(v) => {
                         scope.locals.insert(name, v);
                     }
-                    Eval::Unknown => {
-                        scope.unknown.insert(name);
+                    Eval::Unknown(why) => {
+                        scope.unknown.insert(name, why);
                     }
                 },
             }
@@ -372,18 +391,22 @@ fn load_module(
             match (b.ident.as_str(), labels.as_slice()) {
                 ("resource", [ty, name]) if *ty == RESOURCE_TYPE => {
                     let address = format!("{prefix}{RESOURCE_TYPE}.{name}");
-                    let mut lines = BTreeMap::new();
-                    lines.insert(String::new(), f.line(b.span()));
+                    let mut found = Found::default();
+                    found.lines.insert(String::new(), f.line(b.span()));
                     let tree = block_tree(
                         &b.body,
                         f,
                         &scope,
                         &Vec::new(),
                         "",
-                        &mut lines,
+                        &mut found,
                         &address,
                         true,
                     )?;
+                    let Found {
+                        mut lines,
+                        unevaluated,
+                    } = found;
                     let profile = profile_from_tree(&address, &tree, true)?;
                     let (first, last) = f.lines(b.span());
                     crate::locations::location_lines(&tree, &mut lines);
@@ -409,6 +432,7 @@ fn load_module(
                         profile,
                         ignores,
                         provider: provider_of(b),
+                        unevaluated,
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
@@ -422,7 +446,7 @@ fn load_module(
                     }
                 }
                 ("module", [name]) => {
-                    module_call(b, name, f, &scope, files, prefix, depth, visiting, out)?;
+                    module_call(b, name, f, &scope, files, prefix, depth, walk, out)?;
                 }
                 _ => {}
             }
@@ -450,7 +474,7 @@ fn module_call(
     files: &[PathBuf],
     prefix: &str,
     depth: usize,
-    visiting: &mut Vec<PathBuf>,
+    walk: &mut Walk,
     out: &mut Vec<LoadedProfile>,
 ) -> Result<(), InputError> {
     let at = format!("{}:{}: {prefix}module.{name}", f.name, f.line(b.span()));
@@ -470,7 +494,13 @@ fn module_call(
         }
     };
     if !(source.starts_with("./") || source.starts_with("../")) {
-        // Registry and remote modules are not followed.
+        // Registry and remote modules are not followed; each is named.
+        walk.remote.push(Unevaluated {
+            path: String::new(),
+            why: format!(
+                "{prefix}module.{name} (source \"{source}\") is a remote module, not read: the {RESOURCE_TYPE} resources in it are not checked, nor counted with this one"
+            ),
+        });
         return Ok(());
     }
     let budget = scope.budget;
@@ -496,7 +526,7 @@ fn module_call(
         path: dir.clone(),
         reason: e.to_string(),
     })?;
-    if visiting.contains(&canonical) {
+    if walk.visiting.contains(&canonical) {
         return Err(InputError::Eval {
             at,
             reason: format!("module \"{name}\" calls itself (directly or not)"),
@@ -526,8 +556,8 @@ fn module_call(
             Eval::Known(v) => {
                 given.known.insert(key.to_string(), v);
             }
-            Eval::Unknown => {
-                given.unknown.insert(key.to_string());
+            Eval::Unknown(why) => {
+                given.unknown.insert(key.to_string(), why);
             }
         }
     }
@@ -546,17 +576,17 @@ fn module_call(
             reason: format!("module \"{name}\" has no .tf files"),
         });
     }
-    visiting.push(canonical);
+    walk.visiting.push(canonical);
     let child_prefix = format!("{prefix}module.{name}.");
     load_module(
         &child_files,
         given,
         &child_prefix,
         depth + 1,
-        visiting,
+        walk,
         out,
         budget,
     )?;
-    visiting.pop();
+    walk.visiting.pop();
     Ok(())
 }

@@ -27,6 +27,9 @@ pub struct LoadedProfile {
     /// meta-argument writes it (`smuppy`, `smuppy.west`): with the Region,
     /// which profiles share an account (the account rules, ACC).
     pub provider: String,
+    /// Values the loader could not evaluate (HCL only): each is unset in
+    /// `profile`, and reported (INP001) with why.
+    pub unevaluated: Vec<crate::blocks::Unevaluated>,
 }
 
 impl LoadedProfile {

@@ -3,7 +3,7 @@
 
 mod account;
 pub mod aws;
-mod blocks;
+pub mod blocks;
 pub mod ci;
 pub mod config;
 pub mod config_file;
@@ -21,6 +21,7 @@ pub mod numbers;
 pub mod plan;
 pub mod policy;
 pub mod printer;
+mod unevaluated;
 mod vars;
 
 use std::io::Write;
@@ -247,7 +248,11 @@ pub fn run_config(
     };
     let mut analyses: Vec<scaling::Analysis> = loaded
         .iter()
-        .map(|l| analyze_with(&l.profile, &limits, &prices, &options))
+        .map(|l| {
+            let mut a = analyze_with(&l.profile, &limits, &prices, &options);
+            unevaluated::report(l, &mut a);
+            a
+        })
         .collect();
     account::check(&loaded, &mut analyses, &limits);
     let checked: Vec<printer::Checked> = loaded

@@ -90,6 +90,7 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 // A plan's values do not say which configuration a resource
                 // uses; its Region groups the profiles.
                 provider: DEFAULT_PROVIDER.to_string(),
+                unevaluated: Vec::new(),
             });
         }
     }

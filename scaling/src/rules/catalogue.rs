@@ -129,6 +129,9 @@ catalogue! {
     COST002: Error, "cost",
         "Estimate above the budget",
         "Warns (or fails, with enforce) when the estimate exceeds budget.monthly_usd.";
+    INP001: Warning, "input",
+        "Value not evaluated: the rules that read it skipped it",
+        "A value the validator cannot compute (a function it does not evaluate, a remote module, a value known only after apply) is left unset and every rule that reads it skips it: a check that passes may not have been made.";
     LIM001: Error, "limits",
         "Reserved concurrency above the account can give",
         "At least 100 executions must stay unreserved: reserved sum ≤ account limit − 100.";
