@@ -228,3 +228,23 @@ fn names_not_known_yet_conflict_with_nothing() {
     let out = run(&[a.clone(), a], &Limits::default());
     assert!(out.iter().all(Vec::is_empty), "{out:?}");
 }
+
+#[test]
+fn a_message_names_at_most_ten_parts_and_counts_the_rest() {
+    let ps: Vec<Profile> = (0..25)
+        .map(|i| with_pools(vec![pool(&format!("fn{i}"), Some(40))]))
+        .collect();
+    let out = run(&ps, &Limits::default());
+    assert!(
+        out.iter().all(|f| ids(f) == ["ACC001"]),
+        "every profile gets its finding"
+    );
+    let m = &out[0][0].message;
+    assert!(m.contains("smuppy_scaling_profile.p9."), "{m}");
+    assert!(!m.contains("smuppy_scaling_profile.p10."), "{m}");
+    assert!(
+        m.contains("and 15 more, each reported on its own attribute"),
+        "{m}"
+    );
+    assert!(m.contains("is 1,000"), "{m}");
+}

@@ -10,82 +10,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use hcl::edit::expr::Expression as EditExpr;
-use hcl::edit::structure::{Body, Structure};
+use hcl::edit::structure::Structure;
 use hcl::edit::Span;
 use serde_json::Value as Json;
 
 use crate::blocks::{block_tree, Found, Unevaluated};
 use crate::error::InputError;
 use crate::eval::{evaluate, evaluate_literal, Budget, Env, Failure};
-use crate::input::{display_path, read_config, LoadOptions, LoadedProfile};
+use crate::input::{display_path, LoadOptions, LoadedProfile};
 use crate::mapping::profile_from_tree;
+pub(crate) use crate::source::SourceFile;
 use crate::vars::{apply_type, root_values, Given};
 
 pub use crate::guard::EVALUATING;
 
 const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
-
-pub(crate) struct SourceFile {
-    pub(crate) name: String,
-    /// The file's text (inline `# smuppy:ignore` comments are read from it).
-    pub(crate) text: String,
-    /// Byte offsets of the file's line breaks.
-    breaks: Vec<usize>,
-    pub(crate) body: Body,
-}
-
-impl SourceFile {
-    pub(crate) fn parse(path: &Path, budget: &Budget) -> Result<SourceFile, InputError> {
-        let text = read_config(path, budget)?;
-        let name = display_path(path);
-        let body = crate::numbers::parse_body(&text).map_err(|e| {
-            if e.number {
-                InputError::Eval {
-                    at: format!("{name}:{}", e.line),
-                    reason: e.reason,
-                }
-            } else {
-                InputError::Hcl {
-                    file: name.clone(),
-                    line: e.line,
-                    reason: e.reason,
-                }
-            }
-        })?;
-        let breaks = text
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i)
-            .collect();
-        Ok(SourceFile {
-            name,
-            text,
-            breaks,
-            body,
-        })
-    }
-
-    /// The line a span starts on (a binary search: files of many
-    /// attributes are not read once per attribute).
-    pub(crate) fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
-        let at = span.map(|s| s.start).unwrap_or(0);
-        self.breaks.partition_point(|b| *b < at) + 1
-    }
-
-    /// The lines a span covers, first and last.
-    pub(crate) fn lines(&self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
-        let first = self.line(span.clone());
-        let last = span
-            .map(|s| {
-                self.breaks
-                    .partition_point(|b| *b < s.end.saturating_sub(1))
-                    + 1
-            })
-            .unwrap_or(first);
-        (first, last)
-    }
-}
 
 /// The evaluation scope of one module.
 pub(crate) struct Scope<'b> {
@@ -410,7 +349,7 @@ fn load_module(
                     let profile = profile_from_tree(&address, &tree, true)?;
                     let (first, last) = f.lines(b.span());
                     crate::locations::location_lines(&tree, &mut lines);
-                    let mut ignores = crate::ignore::around_block(&f.text, first, last);
+                    let mut ignores = crate::ignore::around_lines(|i| f.line_text(i), first, last);
                     let ack_line = lines
                         .get(scaling::acknowledge::ATTRIBUTE)
                         .copied()

@@ -21,6 +21,7 @@ pub mod numbers;
 pub mod plan;
 pub mod policy;
 pub mod printer;
+mod source;
 mod unevaluated;
 mod vars;
 

@@ -60,12 +60,25 @@ struct Part {
     value: f64,
 }
 
+/// Parts named in one message; past it the message says how many more
+/// (each of them is reported on its own attribute), so N profiles cost N
+/// findings of bounded length, not N × N.
+const LISTED: usize = 10;
+
 fn listing(members: &[Member], parts: &[Part]) -> String {
-    parts
+    let mut out = parts
         .iter()
+        .take(LISTED)
         .map(|p| format!("{} {}", members[p.member].at(&p.loc), num(p.value)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if parts.len() > LISTED {
+        out.push_str(&format!(
+            " and {} more, each reported on its own attribute",
+            num((parts.len() - LISTED) as f64)
+        ));
+    }
+    out
 }
 
 fn contributors(parts: &[Part]) -> usize {
@@ -403,7 +416,14 @@ fn ownership(members: &[Member], out: &mut [Vec<Finding>]) {
             "table" => format!("the capacity mode and throughput of table {name}"),
             _ => format!("the {what} {name}"),
         };
-        let all: Vec<String> = places.iter().map(|(m, loc)| members[*m].at(loc)).collect();
+        let mut all: Vec<String> = places
+            .iter()
+            .take(LISTED)
+            .map(|(m, loc)| members[*m].at(loc))
+            .collect();
+        if places.len() > LISTED {
+            all.push(format!("{} more", num((places.len() - LISTED) as f64)));
+        }
         let msg = format!(
             "{setting} is managed by {} profiles: {}; each apply would undo the other's value and each destroy restore what it found. Keep it in one profile",
             distinct.len(),
