@@ -174,7 +174,8 @@ fn check<T>(block: &Block<T>, target: &T, loc: Location, rule: &RuleInfo, out: &
         };
         let (v, shown) = match (access.get)(target) {
             Val::Int(i) => (i as f64, i.to_string()),
-            Val::Num(n) => (n, n.to_string()),
+            // Beyond a double (`1e400`): the front ends say so in their words.
+            Val::Num(n) if n.is_finite() => (n, n.to_string()),
             _ => continue,
         };
         let problem = if v < lo {
