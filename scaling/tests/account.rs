@@ -47,6 +47,7 @@ fn run(profiles: &[Profile], limits: &Limits) -> Vec<Vec<Finding>> {
             profile: p,
             traffic: &traffic[i],
             shown: &shown,
+            unknown: &[],
         })
         .collect();
     check_account(&members, limits)
@@ -247,4 +248,66 @@ fn a_message_names_at_most_ten_parts_and_counts_the_rest() {
         "{m}"
     );
     assert!(m.contains("is 1,000"), "{m}");
+}
+
+/// Runs the account rules with, per profile, the locations not evaluated.
+fn run_with_unknown(profiles: &[Profile], unknown: &[Vec<Location>]) -> Vec<Vec<Finding>> {
+    let addresses: Vec<String> = (0..profiles.len())
+        .map(|i| format!("smuppy_scaling_profile.p{i}"))
+        .collect();
+    let traffic: Vec<TrafficModel> = profiles
+        .iter()
+        .map(|p| TrafficModel::from_profile(p, None))
+        .collect();
+    let members: Vec<Member> = profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Member {
+            address: &addresses[i],
+            profile: p,
+            traffic: &traffic[i],
+            shown: &shown,
+            unknown: &unknown[i],
+        })
+        .collect();
+    check_account(&members, &Limits::default())
+}
+
+#[test]
+fn a_reservation_not_known_is_said_to_be_left_out_of_the_sum() {
+    let rc = Location::attr("lambda")
+        .index(0)
+        .then("reserved_concurrency");
+    let ps = vec![
+        with_pools(vec![pool("a", Some(400))]),
+        with_pools(vec![pool("b", None)]),
+    ];
+    let unknown = vec![vec![], vec![rc.clone()]];
+    let out = run_with_unknown(&ps, &unknown);
+    assert!(out[0].is_empty(), "{:?}", out[0]);
+    assert_eq!(ids(&out[1]), ["ACC001"]);
+    assert_eq!(out[1][0].severity, Severity::Info);
+    assert_eq!(out[1][0].location, rc);
+    let m = &out[1][0].message;
+    assert!(m.contains("is 400 of the 900 the account can give"), "{m}");
+    assert!(m.contains("the sum was not checked in full"), "{m}");
+    assert!(
+        m.contains("left out, not known: smuppy_scaling_profile.p1.lambda[0].reserved_concurrency (INP001)"),
+        "{m}"
+    );
+    // Unset on purpose (not in the unknown list): nothing to say.
+    assert!(run_with_unknown(&ps, &[vec![], vec![]])
+        .iter()
+        .all(Vec::is_empty));
+    // Over the account even without it: the error says what it left out.
+    let ps = vec![
+        with_pools(vec![pool("a", Some(500))]),
+        with_pools(vec![pool("c", Some(500))]),
+        with_pools(vec![pool("b", None)]),
+    ];
+    let out = run_with_unknown(&ps, &[vec![], vec![], vec![rc]]);
+    assert_eq!(out[0][0].severity, Severity::Error);
+    assert!(out[0][0].message.contains(
+        "left out, not known: smuppy_scaling_profile.p2.lambda[0].reserved_concurrency (INP001)"
+    ), "{}", out[0][0].message);
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use scaling::{check_account, Analysis, Limits, Location, Member};
 
 use crate::input::LoadedProfile;
-use crate::locations::user_location;
+use crate::locations::{engine_location, user_location};
 
 /// Profiles share an account when they use the same provider configuration
 /// (the `provider` meta-argument as written) in the same Region.
@@ -28,15 +28,27 @@ pub(crate) fn check(loaded: &[LoadedProfile], analyses: &mut [Analysis], limits:
                 move |loc: &Location| user_location(loc, keys).to_string()
             })
             .collect();
+        let unknown: Vec<Vec<Location>> = indices
+            .iter()
+            .map(|&i| {
+                let l = &loaded[i];
+                l.unevaluated
+                    .iter()
+                    .map(|u| engine_location(&u.path, &l.keys))
+                    .collect()
+            })
+            .collect();
         let found = {
             let members: Vec<Member> = indices
                 .iter()
                 .zip(&shown)
-                .map(|(&i, shown)| Member {
+                .zip(&unknown)
+                .map(|((&i, shown), unknown)| Member {
                     address: &loaded[i].address,
                     profile: &loaded[i].profile,
                     traffic: &analyses[i].traffic,
                     shown,
+                    unknown,
                 })
                 .collect();
             check_account(&members, limits)

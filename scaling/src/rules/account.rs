@@ -25,6 +25,9 @@ pub struct Member<'a> {
     /// How a location of this profile is written in messages, e.g.
     /// `lambda[0].reserved_concurrency` → `lambda_pools["api"].reserved_concurrency`.
     pub shown: &'a dyn Fn(&Location) -> String,
+    /// Locations of values the front end could not evaluate (unset in
+    /// `profile`): a sum that would have counted one says it left it out.
+    pub unknown: &'a [Location],
 }
 
 impl Member<'_> {
@@ -102,17 +105,22 @@ fn first_of_each(parts: &[Part]) -> BTreeMap<usize, Location> {
 /// reserve (read with `--live`).
 fn reserved_sum(members: &[Member], l: &Limits, out: &mut [Vec<Finding>]) {
     let mut parts = Vec::new();
+    let mut left_out = Vec::new();
     let mut by_function: BTreeMap<&str, i64> = BTreeMap::new();
     for (mi, m) in members.iter().enumerate() {
         for (i, f) in m.profile.lambdas.iter().enumerate() {
+            let loc = Location::attr("lambda")
+                .index(i)
+                .then("reserved_concurrency");
+            if f.reserved_concurrency.is_none() && m.unknown.contains(&loc) {
+                left_out.push(m.at(&loc));
+            }
             let Some(rc) = f.reserved_concurrency.filter(|v| *v > 0) else {
                 continue;
             };
             parts.push(Part {
                 member: mi,
-                loc: Location::attr("lambda")
-                    .index(i)
-                    .then("reserved_concurrency"),
+                loc,
                 value: rc as f64,
             });
             let key = if known(&f.function_name) {
@@ -129,14 +137,45 @@ fn reserved_sum(members: &[Member], l: &Limits, out: &mut [Vec<Finding>]) {
             }
         }
     }
-    if contributors(&parts) < 2 {
-        return;
-    }
     let sum: i64 = by_function.values().sum();
     let acct = l.lambda_concurrency();
     let elsewhere = l.reserved_elsewhere();
     let allowed = acct.value - l.lambda_unreserved_min as f64 - elsewhere as f64;
+    let skipped = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!("; left out, not known: {} (INP001)", left_out.join(", "))
+    };
     if sum as f64 <= allowed {
+        // Within what the account gives, but values it could not count may
+        // not be: say the check was not complete, on every pool it skipped.
+        if !left_out.is_empty() && contributors(&parts) + left_out.len() >= 2 {
+            let msg = format!(
+                "reserved concurrency summed over the profiles sharing this account is {} of the {} the account can give ({} − {} unreserved minimum{}), without the values not known: the sum was not checked in full{skipped}",
+                num(sum as f64),
+                num(allowed.max(0.0)),
+                num(acct.value),
+                l.lambda_unreserved_min,
+                if elsewhere > 0 {
+                    format!(" − {} reserved by functions outside this run", num(elsewhere as f64))
+                } else {
+                    String::new()
+                },
+            );
+            for (mi, m) in members.iter().enumerate() {
+                for (i, f) in m.profile.lambdas.iter().enumerate() {
+                    let loc = Location::attr("lambda")
+                        .index(i)
+                        .then("reserved_concurrency");
+                    if f.reserved_concurrency.is_none() && m.unknown.contains(&loc) {
+                        rule::ACC001.emit_at(&mut out[mi], crate::Severity::Info, loc, msg.clone());
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if contributors(&parts) < 2 {
         return;
     }
     let needed = sum + l.lambda_unreserved_min + elsewhere;
@@ -170,7 +209,7 @@ fn reserved_sum(members: &[Member], l: &Limits, out: &mut [Vec<Finding>]) {
         },
         num(acct.value),
         acct.source
-    );
+    ) + &skipped;
     for (mi, loc) in first_of_each(&parts) {
         match &asked {
             Some(q) => rule::ACC001.emit_at(
