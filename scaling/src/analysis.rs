@@ -91,6 +91,18 @@ pub fn analyze_with(
     for u in &limits.live.unread {
         u.emit(&mut findings);
     }
+    sort_findings(&mut findings);
+    Analysis {
+        findings,
+        capacity,
+        cost,
+        traffic,
+    }
+}
+
+/// Puts findings in report order: errors first, then warnings, then info;
+/// by rule id, location and message within each.
+pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
@@ -98,10 +110,4 @@ pub fn analyze_with(
             .then_with(|| a.location.to_string().cmp(&b.location.to_string()))
             .then_with(|| a.message.cmp(&b.message))
     });
-    Analysis {
-        findings,
-        capacity,
-        cost,
-        traffic,
-    }
 }

@@ -71,12 +71,16 @@ pub fn estimate(
     for a in &t.assumptions {
         assumptions.push(format!("traffic.{} = {} ({})", a.field, a.value, a.reason));
     }
+    left_out(p, t, &mut assumptions);
     let price = |key: &str| prices.get(&region, key);
+    let no_price = |line: &str, key: &str| {
+        format!("not priced: {line}: the price table has no {key} for {region}")
+    };
     let viewer = t.monthly_requests();
     let origin = round6(viewer - viewer * t.cache_hit_ratio);
     let mut acc = Acc { lines: Vec::new() };
 
-    if let Some(cf) = &p.cache_policy {
+    if p.cache_policy.is_some() {
         if let Some(pr) = price(item::CF_REQUESTS) {
             acc.add(
                 "CloudFront requests",
@@ -88,6 +92,8 @@ pub fn estimate(
                     pr.unit
                 ),
             );
+        } else {
+            assumptions.push(no_price("CloudFront requests", item::CF_REQUESTS));
         }
         if let Some(pr) = price(item::CF_DATA_OUT) {
             let gb = viewer * t.response_bytes / GIB;
@@ -101,8 +107,9 @@ pub fn estimate(
                     unit_price(pr.first_usd())
                 ),
             );
+        } else {
+            assumptions.push(no_price("CloudFront data out", item::CF_DATA_OUT));
         }
-        let _ = cf;
     }
     if p.api_gateway.is_some() {
         if let Some(pr) = price(item::APIGW_REST_REQUESTS) {
@@ -116,13 +123,24 @@ pub fn estimate(
                     unit_price(pr.tiers.last().map(|x| x.usd).unwrap_or(0.0))
                 ),
             );
+        } else {
+            assumptions.push(no_price("API Gateway", item::APIGW_REST_REQUESTS));
         }
     }
     if !p.lambdas.is_empty() {
         lambda_costs(p, t, origin, &region, prices, &mut acc, &mut assumptions);
     }
     if !p.dynamodb.is_empty() {
-        dynamodb_costs(p, t, cap, origin, &region, prices, &mut acc);
+        dynamodb_costs(
+            p,
+            t,
+            cap,
+            origin,
+            &region,
+            prices,
+            &mut acc,
+            &mut assumptions,
+        );
     }
     if p.dashboard.is_some() {
         if let Some(pr) = price(item::CW_DASHBOARD) {
@@ -131,6 +149,8 @@ pub fn estimate(
                 pr.cost(1.0),
                 format!("1 dashboard × {} per month", unit_price(pr.first_usd())),
             );
+        } else {
+            assumptions.push(no_price("CloudWatch dashboard", item::CW_DASHBOARD));
         }
     }
     if let Some(ga) = &p.global_accelerator {
@@ -151,6 +171,11 @@ pub fn estimate(
                     unit_price(dt.first_usd())
                 ),
             );
+        } else {
+            assumptions.push(no_price(
+                "Global Accelerator",
+                &format!("{} or {}", item::GA_HOUR, item::GA_DT_PREMIUM),
+            ));
         }
     }
     for l in &mut acc.lines {
@@ -164,6 +189,40 @@ pub fn estimate(
         monthly_total_usd: total,
         per_service: acc.lines,
         assumptions,
+    }
+}
+
+/// The lines of the request path the profile does not describe, so the
+/// estimate leaves them out: each is named, with why.
+fn left_out(p: &Profile, t: &TrafficModel, assumptions: &mut Vec<String>) {
+    if p.cache_policy.is_none() {
+        let hit = if t.cache_hit_ratio > 0.0 {
+            format!(
+                "; traffic.cache_hit_ratio {} still sends only {}% of requests past the cache",
+                num(t.cache_hit_ratio),
+                num(round6((1.0 - t.cache_hit_ratio) * 100.0))
+            )
+        } else {
+            String::new()
+        };
+        assumptions.push(format!(
+            "not priced: CloudFront requests and data out: the profile has no cache_policy object{hit}"
+        ));
+    }
+    if p.api_gateway.is_none() {
+        assumptions.push(
+            "not priced: API Gateway requests: the profile has no api_gateway object".to_string(),
+        );
+    }
+    if p.lambdas.is_empty() {
+        assumptions.push(
+            "not priced: Lambda requests and duration: the profile has no lambda_pools".to_string(),
+        );
+    }
+    if p.dynamodb.is_empty() {
+        assumptions.push(
+            "not priced: DynamoDB reads and writes: the profile has no dynamodb_tables".to_string(),
+        );
     }
 }
 
@@ -194,6 +253,10 @@ fn lambda_costs(
         prices.get(region, pc_key),
         prices.get(region, pcd_key),
     ) else {
+        assumptions.push(format!(
+            "not priced: Lambda: the price table lacks one of {}, {dur_key}, {pc_key}, {pcd_key} for {region}",
+            item::LAMBDA_REQUESTS
+        ));
         return;
     };
     let n = p.lambdas.len() as f64;
@@ -266,6 +329,7 @@ fn lambda_costs(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn dynamodb_costs(
     p: &Profile,
     t: &TrafficModel,
@@ -274,6 +338,7 @@ fn dynamodb_costs(
     region: &str,
     prices: &PriceTable,
     acc: &mut Acc,
+    assumptions: &mut Vec<String>,
 ) {
     let n = p.dynamodb.len() as f64;
     let reads = origin * t.read_units_per_request() / n;
@@ -288,6 +353,10 @@ fn dynamodb_costs(
                     prices.get(region, item::DDB_ONDEMAND_READ),
                     prices.get(region, item::DDB_ONDEMAND_WRITE),
                 ) else {
+                    assumptions.push(format!(
+                        "not priced: DynamoDB {}: the price table has no on-demand prices for {region}",
+                        table.table_name
+                    ));
                     continue;
                 };
                 acc.add(
@@ -307,6 +376,10 @@ fn dynamodb_costs(
                     prices.get(region, item::DDB_RCU_HOUR),
                     prices.get(region, item::DDB_WCU_HOUR),
                 ) else {
+                    assumptions.push(format!(
+                        "not priced: DynamoDB {}: the price table has no provisioned prices for {region}",
+                        table.table_name
+                    ));
                     continue;
                 };
                 let units = |fixed: Option<i64>,
@@ -344,5 +417,70 @@ fn dynamodb_costs(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capacity;
+    use crate::limits::Limits;
+
+    fn assumptions(p: &Profile, prices: &PriceTable) -> Vec<String> {
+        let t = TrafficModel::from_profile(p, None);
+        let cap = capacity::compute(p, &Limits::default(), &t);
+        estimate(p, &t, &cap, prices).assumptions
+    }
+
+    fn says(list: &[String], text: &str) -> bool {
+        list.iter().any(|a| a.contains(text))
+    }
+
+    #[test]
+    fn every_line_left_out_is_named_with_why() {
+        let mut p = Profile::default();
+        p.traffic.peak_rps = Some(1_000.0);
+        p.traffic.cache_hit_ratio = Some(0.8);
+        let a = assumptions(&p, &PriceTable::default());
+        assert!(
+            says(
+                &a,
+                "not priced: API Gateway requests: the profile has no api_gateway object"
+            ),
+            "{a:?}"
+        );
+        assert!(
+            says(&a, "not priced: CloudFront requests and data out: the profile has no cache_policy object; traffic.cache_hit_ratio 0.8 still sends only 20% of requests past the cache"),
+            "{a:?}"
+        );
+        assert!(
+            says(&a, "no lambda_pools") && says(&a, "no dynamodb_tables"),
+            "{a:?}"
+        );
+    }
+
+    #[test]
+    fn a_price_missing_from_the_table_is_named() {
+        let p = Profile {
+            dashboard: Some(crate::profile::Dashboard { name: "d".into() }),
+            ..Profile::default()
+        };
+        let mut prices = PriceTable::default();
+        let priced = assumptions(&p, &prices);
+        assert!(!says(&priced, "CloudWatch dashboard"), "{priced:?}");
+        for items in prices.regions.values_mut() {
+            items.remove(item::CW_DASHBOARD);
+        }
+        let a = assumptions(&p, &prices);
+        assert!(
+            says(
+                &a,
+                &format!(
+                    "not priced: CloudWatch dashboard: the price table has no {}",
+                    item::CW_DASHBOARD
+                )
+            ),
+            "{a:?}"
+        );
     }
 }

@@ -36,6 +36,6 @@ pub use limits::{
 };
 pub use prices::{PriceError, PriceItem, PriceTable};
 pub use profile::*;
-pub use rules::{RuleInfo, RULES};
+pub use rules::{check_account, not_evaluated, Member, RuleInfo, RULES};
 pub use traffic::{Architecture, Measured, TrafficModel};
 pub use unread::{FactKey, UnreadFact};

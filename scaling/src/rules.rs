@@ -3,18 +3,24 @@
 //! `docs/rules.md`. Rules skip values that are unknown (`None`).
 //!
 //! One file per family of the catalogue ([`catalogue`]): traffic, capacity,
-//! limits, security and cost. Each family emits through the catalogue's
+//! limits, security and cost; and account, over several profiles sharing
+//! one account ([`check_account`]). Each family emits through the catalogue's
 //! entries, never through an id of its own.
 
+mod account;
 mod capacity;
 pub mod catalogue;
 mod context;
 mod cost;
+mod input;
 mod limits;
+mod ranges;
 mod security;
 mod traffic;
 
+pub use account::{check_account, Member};
 pub use catalogue::*;
+pub use input::not_evaluated;
 
 pub(crate) use context::Ctx;
 
@@ -25,6 +31,7 @@ pub(crate) fn run(c: &Ctx) -> Vec<Finding> {
     traffic::rules(c, &mut out);
     capacity::rules(c, &mut out);
     limits::rules(c, &mut out);
+    ranges::rules(c, &mut out);
     security::rules(c, &mut out);
     cost::rules(c, &mut out);
     out
@@ -129,6 +136,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        assert_eq!(RULES.len(), 43);
+        assert_eq!(RULES.len(), 49);
     }
 }

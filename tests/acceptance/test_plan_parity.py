@@ -27,6 +27,12 @@ from harness.sandbox import REPO_ROOT, Sandbox
 from harness.terraform import Terraform, provider_block, required_providers_block
 
 CORPUS = REPO_ROOT / "tests" / "validator" / "corpus"
+# Findings the provider cannot make, since its plan sees one resource at a time
+# with its values known (docs/rules.md: Account, Input).
+CLI_ONLY_RULES = {"ACC001", "ACC002", "ACC003", "ACC004", "INP001"}
+# Values the provider refuses in its own validation (same words, summary
+# "Invalid NAME", not acknowledgeable; tests/malformed has them): no plan to compare.
+REFUSED_BY_PROVIDER_CHECKS = {"LIM022"}
 
 
 def plain_corpus() -> dict[str, Path]:
@@ -40,7 +46,17 @@ def plain_corpus() -> dict[str, Path]:
         expect = json.loads((case / "expect.json").read_text())
         if expect.get("args"):
             continue
-        if re.search(r"\bvar\.", (case / "main.tf").read_text()):
+        text = (case / "main.tf").read_text()
+        if re.search(r"\bvar\.", text):
+            continue
+        # The sandbox override replaces the default provider configuration only.
+        if re.search(r"^\s*alias\s*=", text, re.MULTILINE):
+            continue
+        # Cases about what only the CLI sees: several profiles together, values
+        # it could not evaluate.
+        if expect.get("must") and all(
+            r in CLI_ONLY_RULES | REFUSED_BY_PROVIDER_CHECKS for r in expect["must"]
+        ):
             continue
         out[case.name] = case
     return out
@@ -122,7 +138,7 @@ def cli_findings(directory: Path, facts: Path) -> list[Seen]:
     out = []
     for profile in doc["profiles"]:
         for f in profile["findings"]:
-            if f["severity"] not in ("error", "warning"):
+            if f["severity"] not in ("error", "warning") or f["rule_id"] in CLI_ONLY_RULES:
                 continue
             out.append(Seen(f["rule_id"], f["severity"], f.get("line"), f["message"], attribute=f.get("location")))
     return out

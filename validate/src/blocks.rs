@@ -9,6 +9,76 @@ use serde_json::{Map, Value as Json};
 use crate::error::InputError;
 use crate::hcl::{eval, to_json, Eval, Iters, Scope, SourceFile};
 
+/// A value the loader could not evaluate: where (the attribute path in the
+/// resource, `lambda_pools.api.reserved_concurrency`) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unevaluated {
+    pub path: String,
+    pub why: String,
+}
+
+/// What reading a resource block records beside its tree.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// The line of every attribute and block, by path.
+    pub(crate) lines: BTreeMap<String, usize>,
+    pub(crate) unevaluated: Vec<Unevaluated>,
+}
+
+/// An attribute's value. An object constructor is evaluated entry by entry,
+/// as Terraform does: one entry not known (or not evaluated) leaves that
+/// entry null, recorded with why, and the others known.
+fn partial(
+    e: &hcl::edit::expr::Expression,
+    scope: &Scope,
+    iters: &Iters,
+    at: &str,
+    here: &str,
+    found: &mut Found,
+) -> Result<Json, InputError> {
+    use hcl::edit::expr::{Expression, ObjectKey};
+    if let Expression::Object(o) = e {
+        let mut map = Map::new();
+        for (k, v) in o.iter() {
+            let key = match k {
+                ObjectKey::Ident(id) => id.as_str().to_string(),
+                ObjectKey::Expression(ke) => match eval(ke, scope, iters, at)? {
+                    Eval::Known(hcl::Value::String(s)) => s,
+                    Eval::Known(hcl::Value::Number(n)) => n.to_string(),
+                    Eval::Known(hcl::Value::Bool(b)) => b.to_string(),
+                    Eval::Known(other) => {
+                        return Err(InputError::Eval {
+                            at: at.to_string(),
+                            reason: format!("an object key must be a string, got {other}"),
+                        })
+                    }
+                    Eval::Unknown(why) => {
+                        found.unevaluated.push(Unevaluated {
+                            path: here.to_string(),
+                            why: format!("a key {why}"),
+                        });
+                        continue;
+                    }
+                },
+            };
+            let inner = format!("{here}.{key}");
+            let value = partial(v.expr(), scope, iters, at, &inner, found)?;
+            map.insert(key, value);
+        }
+        return Ok(Json::Object(map));
+    }
+    match eval(e, scope, iters, at)? {
+        Eval::Known(v) => to_json(v, at),
+        Eval::Unknown(why) => {
+            found.unevaluated.push(Unevaluated {
+                path: here.to_string(),
+                why,
+            });
+            Ok(Json::Null)
+        }
+    }
+}
+
 /// A block body as an attribute tree: attributes by name, nested blocks as
 /// lists of objects. Records the line of every attribute and block.
 #[allow(clippy::too_many_arguments)]
@@ -18,7 +88,7 @@ pub(crate) fn block_tree(
     scope: &Scope,
     iters: &Iters,
     loc: &str,
-    lines: &mut BTreeMap<String, usize>,
+    found: &mut Found,
     address: &str,
     top: bool,
 ) -> Result<Map<String, Json>, InputError> {
@@ -39,13 +109,10 @@ pub(crate) fn block_tree(
                 }
                 let here = join(key);
                 let line = f.line(a.span());
-                lines.insert(here.clone(), line);
-                object_lines(&a.value, f, &here, lines);
+                found.lines.insert(here.clone(), line);
+                object_lines(&a.value, f, &here, &mut found.lines);
                 let at = format!("{}:{line}: {address}.{here}", f.name);
-                let v = match eval(&a.value, scope, iters, &at)? {
-                    Eval::Known(v) => to_json(v, &at)?,
-                    Eval::Unknown => Json::Null,
-                };
+                let v = partial(&a.value, scope, iters, &at, &here, found)?;
                 map.insert(key.to_string(), v);
             }
             Structure::Block(b) => {
@@ -54,7 +121,7 @@ pub(crate) fn block_tree(
                     continue;
                 }
                 if ident == "dynamic" {
-                    dynamic_block(b, f, scope, iters, loc, lines, address, &mut map)?;
+                    dynamic_block(b, f, scope, iters, loc, found, address, &mut map)?;
                     continue;
                 }
                 let entry = map
@@ -68,8 +135,8 @@ pub(crate) fn block_tree(
                     });
                 };
                 let here = format!("{}[{}]", join(ident), items.len());
-                lines.insert(here.clone(), f.line(b.span()));
-                let child = block_tree(&b.body, f, scope, iters, &here, lines, address, false)?;
+                found.lines.insert(here.clone(), f.line(b.span()));
+                let child = block_tree(&b.body, f, scope, iters, &here, found, address, false)?;
                 if let Some(Json::Array(items)) = map.get_mut(ident) {
                     items.push(Json::Object(child));
                 }
@@ -112,7 +179,7 @@ fn dynamic_block(
     scope: &Scope,
     iters: &Iters,
     loc: &str,
-    lines: &mut BTreeMap<String, usize>,
+    found: &mut Found,
     address: &str,
     map: &mut Map<String, Json>,
 ) -> Result<(), InputError> {
@@ -140,7 +207,18 @@ fn dynamic_block(
     };
     let at = format!("{}:{}: {address}", f.name, f.line(for_each.span()));
     let items: Vec<(hcl::Value, hcl::Value)> = match eval(&for_each.value, scope, iters, &at)? {
-        Eval::Unknown => return Ok(()),
+        Eval::Unknown(why) => {
+            let here = if loc.is_empty() {
+                name.clone()
+            } else {
+                format!("{loc}.{name}")
+            };
+            found.unevaluated.push(Unevaluated {
+                path: here,
+                why: format!("dynamic \"{name}\": for_each {why}; no block expanded"),
+            });
+            return Ok(());
+        }
         Eval::Known(hcl::Value::Array(items)) => items
             .into_iter()
             .enumerate()
@@ -172,7 +250,7 @@ fn dynamic_block(
             None => 0,
         };
         let here = format!("{prefix}[{start}]");
-        lines.insert(here.clone(), f.line(content.span()));
+        found.lines.insert(here.clone(), f.line(content.span()));
         let mut obj = hcl::Map::new();
         obj.insert("key".to_string(), key);
         obj.insert("value".to_string(), value);
@@ -184,7 +262,7 @@ fn dynamic_block(
             scope,
             &inner,
             &here,
-            lines,
+            found,
             address,
             false,
         )?;

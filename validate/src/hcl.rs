@@ -10,89 +10,29 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use hcl::edit::expr::Expression as EditExpr;
-use hcl::edit::structure::{Body, Structure};
+use hcl::edit::structure::Structure;
 use hcl::edit::Span;
 use serde_json::Value as Json;
 
-use crate::blocks::block_tree;
+use crate::blocks::{block_tree, Found, Unevaluated};
 use crate::error::InputError;
 use crate::eval::{evaluate, evaluate_literal, Budget, Env, Failure};
-use crate::input::{display_path, read_config, LoadOptions, LoadedProfile};
+use crate::input::{display_path, LoadOptions, LoadedProfile};
 use crate::mapping::profile_from_tree;
+pub(crate) use crate::source::SourceFile;
 use crate::vars::{apply_type, root_values, Given};
 
 pub use crate::guard::EVALUATING;
 
 const RESOURCE_TYPE: &str = "smuppy_scaling_profile";
 
-pub(crate) struct SourceFile {
-    pub(crate) name: String,
-    /// The file's text (inline `# smuppy:ignore` comments are read from it).
-    pub(crate) text: String,
-    /// Byte offsets of the file's line breaks.
-    breaks: Vec<usize>,
-    pub(crate) body: Body,
-}
-
-impl SourceFile {
-    pub(crate) fn parse(path: &Path, budget: &Budget) -> Result<SourceFile, InputError> {
-        let text = read_config(path, budget)?;
-        let name = display_path(path);
-        let body = crate::numbers::parse_body(&text).map_err(|e| {
-            if e.number {
-                InputError::Eval {
-                    at: format!("{name}:{}", e.line),
-                    reason: e.reason,
-                }
-            } else {
-                InputError::Hcl {
-                    file: name.clone(),
-                    line: e.line,
-                    reason: e.reason,
-                }
-            }
-        })?;
-        let breaks = text
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i)
-            .collect();
-        Ok(SourceFile {
-            name,
-            text,
-            breaks,
-            body,
-        })
-    }
-
-    /// The line a span starts on (a binary search: files of many
-    /// attributes are not read once per attribute).
-    pub(crate) fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
-        let at = span.map(|s| s.start).unwrap_or(0);
-        self.breaks.partition_point(|b| *b < at) + 1
-    }
-
-    /// The lines a span covers, first and last.
-    pub(crate) fn lines(&self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
-        let first = self.line(span.clone());
-        let last = span
-            .map(|s| {
-                self.breaks
-                    .partition_point(|b| *b < s.end.saturating_sub(1))
-                    + 1
-            })
-            .unwrap_or(first);
-        (first, last)
-    }
-}
-
 /// The evaluation scope of one module.
 pub(crate) struct Scope<'b> {
     vars: hcl::Map<String, hcl::Value>,
     locals: hcl::Map<String, hcl::Value>,
-    /// Names of variables and locals whose value is not known before apply.
-    unknown: BTreeSet<String>,
+    /// Names of variables and locals whose value is not known before
+    /// apply, with why.
+    unknown: BTreeMap<String, String>,
     pub(crate) budget: &'b Budget,
 }
 
@@ -113,7 +53,8 @@ impl Scope<'_> {
 
 pub(crate) enum Eval {
     Known(hcl::Value),
-    Unknown,
+    /// Not known before apply, or not evaluated; the text says why.
+    Unknown(String),
 }
 
 /// An evaluation's outcome as the loader uses it: a value, unknown, or an
@@ -121,7 +62,7 @@ pub(crate) enum Eval {
 fn outcome(r: Result<hcl::Value, Failure>, at: &str) -> Result<Eval, InputError> {
     match r {
         Ok(v) => Ok(Eval::Known(v)),
-        Err(Failure::Unknown) => Ok(Eval::Unknown),
+        Err(Failure::Unknown(why)) => Ok(Eval::Unknown(why)),
         Err(Failure::Missing(k)) => Err(InputError::Eval {
             at: at.to_string(),
             reason: format!("reference to undeclared variable or local \"{k}\""),
@@ -227,19 +168,36 @@ fn load_root(
         return Err(InputError::NoProfiles(format!("{what}: no .tf files")));
     }
     let mut out = Vec::new();
-    let mut visiting = Vec::new();
-    let region = load_module(files, given, "", 0, &mut visiting, &mut out, budget)?;
+    let mut walk = Walk::default();
+    let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
     if out.is_empty() {
+        let remote: Vec<String> = walk.remote.iter().map(|r| r.why.clone()).collect();
         return Err(InputError::NoProfiles(format!(
-            "{what}: no {RESOURCE_TYPE} resource found"
+            "{what}: no {RESOURCE_TYPE} resource found{}",
+            if remote.is_empty() {
+                String::new()
+            } else {
+                format!(" (not followed: {})", remote.join("; "))
+            }
         )));
     }
     for p in &mut out {
         if p.profile.region.is_none() {
             p.profile.region = region.clone();
         }
+        // What was not read may hold profiles that share the account.
+        p.unevaluated.extend(walk.remote.iter().cloned());
     }
     Ok(out)
+}
+
+/// The walk through the module tree.
+#[derive(Default)]
+struct Walk {
+    /// The module directories being loaded, to refuse cycles.
+    visiting: Vec<PathBuf>,
+    /// Module calls not followed (remote sources), with why.
+    remote: Vec<Unevaluated>,
 }
 
 /// Loads one module; returns the smuppy provider's region if it configures one.
@@ -248,7 +206,7 @@ fn load_module(
     given: Given,
     prefix: &str,
     depth: usize,
-    visiting: &mut Vec<PathBuf>,
+    walk: &mut Walk,
     out: &mut Vec<LoadedProfile>,
     budget: &Budget,
 ) -> Result<Option<String>, InputError> {
@@ -281,7 +239,7 @@ fn load_module(
             if let Some(v) = given.known.get(&name) {
                 let v = typed(v.clone())?;
                 scope.vars.insert(name, v);
-            } else if given.unknown.contains(&name) {
+            } else if given.unknown.contains_key(&name) {
                 continue;
             } else if let Some(d) = b.body.get_attribute("default") {
                 let e: hcl::Expression = d.value.clone().into();
@@ -292,7 +250,7 @@ fn load_module(
                 );
                 let v = match literal(&e, budget, &at)? {
                     Eval::Known(v) => v,
-                    Eval::Unknown => {
+                    Eval::Unknown(_) => {
                         return Err(InputError::Eval {
                             at,
                             reason: "a variable default must be a literal".into(),
@@ -341,8 +299,8 @@ fn load_module(
                     Eval::Known(v) => {
                         scope.locals.insert(name, v);
                     }
-                    Eval::Unknown => {
-                        scope.unknown.insert(name);
+                    Eval::Unknown(why) => {
+                        scope.unknown.insert(name, why);
                     }
                 },
             }
@@ -372,22 +330,26 @@ fn load_module(
             match (b.ident.as_str(), labels.as_slice()) {
                 ("resource", [ty, name]) if *ty == RESOURCE_TYPE => {
                     let address = format!("{prefix}{RESOURCE_TYPE}.{name}");
-                    let mut lines = BTreeMap::new();
-                    lines.insert(String::new(), f.line(b.span()));
+                    let mut found = Found::default();
+                    found.lines.insert(String::new(), f.line(b.span()));
                     let tree = block_tree(
                         &b.body,
                         f,
                         &scope,
                         &Vec::new(),
                         "",
-                        &mut lines,
+                        &mut found,
                         &address,
                         true,
                     )?;
+                    let Found {
+                        mut lines,
+                        unevaluated,
+                    } = found;
                     let profile = profile_from_tree(&address, &tree, true)?;
                     let (first, last) = f.lines(b.span());
                     crate::locations::location_lines(&tree, &mut lines);
-                    let mut ignores = crate::ignore::around_block(&f.text, first, last);
+                    let mut ignores = crate::ignore::around_lines(|i| f.line_text(i), first, last);
                     let ack_line = lines
                         .get(scaling::acknowledge::ATTRIBUTE)
                         .copied()
@@ -408,6 +370,8 @@ fn load_module(
                         keys: crate::locations::map_keys(&tree),
                         profile,
                         ignores,
+                        provider: provider_of(b),
+                        unevaluated,
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
@@ -421,13 +385,23 @@ fn load_module(
                     }
                 }
                 ("module", [name]) => {
-                    module_call(b, name, f, &scope, files, prefix, depth, visiting, out)?;
+                    module_call(b, name, f, &scope, files, prefix, depth, walk, out)?;
                 }
                 _ => {}
             }
         }
     }
     Ok(region)
+}
+
+/// The resource's `provider` meta-argument as written (`smuppy.west`), or
+/// the default configuration.
+fn provider_of(b: &hcl::edit::structure::Block) -> String {
+    b.body
+        .get_attribute("provider")
+        .map(|a| a.value.to_string().trim().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| crate::input::DEFAULT_PROVIDER.to_string())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -439,7 +413,7 @@ fn module_call(
     files: &[PathBuf],
     prefix: &str,
     depth: usize,
-    visiting: &mut Vec<PathBuf>,
+    walk: &mut Walk,
     out: &mut Vec<LoadedProfile>,
 ) -> Result<(), InputError> {
     let at = format!("{}:{}: {prefix}module.{name}", f.name, f.line(b.span()));
@@ -459,7 +433,13 @@ fn module_call(
         }
     };
     if !(source.starts_with("./") || source.starts_with("../")) {
-        // Registry and remote modules are not followed.
+        // Registry and remote modules are not followed; each is named.
+        walk.remote.push(Unevaluated {
+            path: String::new(),
+            why: format!(
+                "{prefix}module.{name} (source \"{source}\") is a remote module, not read: the {RESOURCE_TYPE} resources in it are not checked, nor counted with this one"
+            ),
+        });
         return Ok(());
     }
     let budget = scope.budget;
@@ -485,7 +465,7 @@ fn module_call(
         path: dir.clone(),
         reason: e.to_string(),
     })?;
-    if visiting.contains(&canonical) {
+    if walk.visiting.contains(&canonical) {
         return Err(InputError::Eval {
             at,
             reason: format!("module \"{name}\" calls itself (directly or not)"),
@@ -515,8 +495,8 @@ fn module_call(
             Eval::Known(v) => {
                 given.known.insert(key.to_string(), v);
             }
-            Eval::Unknown => {
-                given.unknown.insert(key.to_string());
+            Eval::Unknown(why) => {
+                given.unknown.insert(key.to_string(), why);
             }
         }
     }
@@ -535,17 +515,17 @@ fn module_call(
             reason: format!("module \"{name}\" has no .tf files"),
         });
     }
-    visiting.push(canonical);
+    walk.visiting.push(canonical);
     let child_prefix = format!("{prefix}module.{name}.");
     load_module(
         &child_files,
         given,
         &child_prefix,
         depth + 1,
-        visiting,
+        walk,
         out,
         budget,
     )?;
-    visiting.pop();
+    walk.visiting.pop();
     Ok(())
 }

@@ -20,19 +20,32 @@ pub struct InlineIgnore {
 /// of `text`: inside it, and in the run of comment lines right above it.
 pub fn around_block(text: &str, first: usize, last: usize) -> Vec<InlineIgnore> {
     let lines: Vec<&str> = text.lines().collect();
-    let mut start = first.saturating_sub(1).min(lines.len());
+    around_lines(|i| lines.get(i).copied(), first, last)
+}
+
+/// [`around_block`] with the file's lines read through `line` (0-based),
+/// so a file of many blocks is not split once per block: only the block's
+/// lines and the comments above it are read.
+pub fn around_lines<'a>(
+    line: impl Fn(usize) -> Option<&'a str>,
+    first: usize,
+    last: usize,
+) -> Vec<InlineIgnore> {
+    let mut start = first.saturating_sub(1);
     while start > 0 {
-        let above = lines[start - 1].trim_start();
+        let Some(above) = line(start - 1).map(str::trim_start) else {
+            break;
+        };
         if above.starts_with('#') || above.starts_with("//") {
             start -= 1;
         } else {
             break;
         }
     }
-    let end = last.min(lines.len());
     let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-        if let Some(rest) = directive(line) {
+    for i in start..last {
+        let Some(text) = line(i) else { break };
+        if let Some(rest) = directive(text) {
             out.extend(parse(rest).into_iter().map(|ack| InlineIgnore {
                 line: i + 1,
                 ack,
@@ -118,5 +131,17 @@ resource \"smuppy_scaling_profile\" \"x\" {
         let got = around_block("resource \"a\" \"b\" { # smuppy:ignore\n}\n", 1, 2);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].ack.rule_id, "");
+    }
+
+    #[test]
+    fn reading_through_lines_finds_the_same_as_the_whole_text() {
+        let text = "a = 1\r\n# smuppy:ignore CAP004 above\r\nresource \"x\" \"y\" {\r\n  b = 2 # smuppy:ignore LIM005 in\r\n}\r\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let via = around_lines(|i| lines.get(i).copied(), 3, 5);
+        assert_eq!(via, around_block(text, 3, 5));
+        assert_eq!(via.len(), 2);
+        assert_eq!(via[0].ack.reason, "above");
+        // A block past the end reads what there is.
+        assert_eq!(around_lines(|i| lines.get(i).copied(), 3, 99).len(), 2);
     }
 }

@@ -23,6 +23,13 @@ pub struct LoadedProfile {
     /// Keys of the map attributes in key order, by the rule engine's location
     /// name (`lambda` → `["api", "web"]`), to print findings' locations.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The provider configuration it uses, as the resource's `provider`
+    /// meta-argument writes it (`smuppy`, `smuppy.west`): with the Region,
+    /// which profiles share an account (the account rules, ACC).
+    pub provider: String,
+    /// Values the loader could not evaluate (HCL only): each is unset in
+    /// `profile`, and reported (INP001) with why.
+    pub unevaluated: Vec<crate::blocks::Unevaluated>,
 }
 
 impl LoadedProfile {
@@ -47,6 +54,9 @@ impl LoadedProfile {
         }
     }
 }
+
+/// The provider configuration of a resource without a `provider` meta-argument.
+pub const DEFAULT_PROVIDER: &str = "smuppy";
 
 /// What the command line asked to load.
 #[derive(Debug, Clone, Default)]

@@ -1,8 +1,9 @@
 //! `smuppy-validate`: checks scaling profiles from HCL, `terraform show
 //! -json` plans or the live account, with the same rules as the provider.
 
+mod account;
 pub mod aws;
-mod blocks;
+pub mod blocks;
 pub mod ci;
 pub mod config;
 pub mod config_file;
@@ -20,6 +21,8 @@ pub mod numbers;
 pub mod plan;
 pub mod policy;
 pub mod printer;
+mod source;
+mod unevaluated;
 mod vars;
 
 use std::io::Write;
@@ -244,10 +247,19 @@ pub fn run_config(
         extrapolation_factor: config.extrapolation_factor,
         early_warning: config.early_warning,
     };
+    let mut analyses: Vec<scaling::Analysis> = loaded
+        .iter()
+        .map(|l| {
+            let mut a = analyze_with(&l.profile, &limits, &prices, &options);
+            unevaluated::report(l, &mut a);
+            a
+        })
+        .collect();
+    account::check(&loaded, &mut analyses, &limits);
     let checked: Vec<printer::Checked> = loaded
         .into_iter()
-        .map(|mut l| {
-            let mut analysis = analyze_with(&l.profile, &limits, &prices, &options);
+        .zip(analyses)
+        .map(|(mut l, mut analysis)| {
             policy::decide(config, &mut l, &mut analysis);
             // From here on (baseline, reports) a location is the path the
             // configuration writes.

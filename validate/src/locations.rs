@@ -149,6 +149,45 @@ fn location_of(tree: &Map<String, Value>, path: &str) -> Option<String> {
     Some(out)
 }
 
+/// The rule engine's location of an attribute path of the configuration
+/// (`lambda_pools.api.reserved_concurrency` → `lambda[0].reserved_concurrency`,
+/// `traffic.peak_rps` → `traffic[0].peak_rps`), with the map keys in key
+/// order ([`map_keys`]). A path that names no block of the model is kept as
+/// one step.
+pub fn engine_location(path: &str, keys: &BTreeMap<String, Vec<String>>) -> Location {
+    if path.is_empty() {
+        return Location::root();
+    }
+    let raw = || Location::attr(path);
+    let mut segs = path.split('.');
+    let Some(top) = segs.next().and_then(|first| model::RESOURCE.block(first)) else {
+        return raw();
+    };
+    let mut index = 0;
+    if top.nesting() == model::Nesting::Map {
+        let Some(key) = segs.next() else {
+            return Location::attr(top.location());
+        };
+        let found = keys
+            .get(top.location())
+            .and_then(|k| k.iter().position(|k| k == key));
+        let Some(i) = found else { return raw() };
+        index = i;
+    }
+    let mut loc = Location::attr(top.location()).index(index);
+    let mut block: &dyn Described = top;
+    for seg in segs {
+        match block.block(seg) {
+            Some(child) => {
+                loc = loc.then(child.location()).index(0);
+                block = child;
+            }
+            None => return loc.then(seg),
+        }
+    }
+    loc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +225,16 @@ mod tests {
             "traffic.peak_rps"
         );
         assert_eq!(shown(Location::root()), "");
+        for path in [
+            "lambda_pools.web.timeout",
+            "dynamodb_tables.feeds.autoscaling.read.max_capacity",
+            "traffic.peak_rps",
+        ] {
+            let shown = shown(engine_location(path, &keys));
+            let mut want = path.replace(".web.", "[\"web\"].");
+            want = want.replace(".feeds.", "[\"feeds\"].");
+            assert_eq!(shown, want);
+        }
         // An entry the configuration does not have keeps its index.
         assert_eq!(
             shown(Location::attr("quota_request").index(0)),

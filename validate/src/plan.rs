@@ -7,8 +7,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use scaling::model::{self, Described, Nesting};
+
+use crate::blocks::Unevaluated;
 use crate::error::InputError;
-use crate::input::{display_path, read, LoadedProfile};
+use crate::input::{display_path, read, LoadedProfile, DEFAULT_PROVIDER};
 use crate::mapping::profile_from_tree;
 
 pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
@@ -32,6 +35,12 @@ pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
         .map(str::to_string);
     let mut out = Vec::new();
     walk(root, &mut out, 0)?;
+    let unknown = after_unknown(&doc);
+    for p in &mut out {
+        if let Some(u) = unknown.get(p.address.as_str()) {
+            unknown_leaves(u, &model::RESOURCE, "", &mut p.unevaluated);
+        }
+    }
     if out.is_empty() {
         return Err(InputError::NoProfiles(format!(
             "{file}: the plan has no smuppy_scaling_profile resources"
@@ -87,6 +96,10 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 keys: crate::locations::map_keys(values),
                 profile,
                 ignores,
+                // A plan's values do not say which configuration a resource
+                // uses; its Region groups the profiles.
+                provider: DEFAULT_PROVIDER.to_string(),
+                unevaluated: Vec::new(),
             });
         }
     }
@@ -96,4 +109,60 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
         }
     }
     Ok(())
+}
+
+/// `resource_changes[].change.after_unknown` by resource address: which
+/// planned values are known only after apply (they are absent from
+/// `planned_values`).
+fn after_unknown(doc: &Value) -> BTreeMap<&str, &Value> {
+    doc.get("resource_changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|rc| {
+            let address = rc.get("address")?.as_str()?;
+            let u = rc.pointer("/change/after_unknown")?;
+            Some((address, u))
+        })
+        .collect()
+}
+
+/// The settable attributes of `block` that `u` (an `after_unknown` tree)
+/// marks unknown, by their path in the resource.
+fn unknown_leaves(u: &Value, block: &dyn Described, at: &str, out: &mut Vec<Unevaluated>) {
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    let Value::Object(m) = u else { return };
+    for (k, v) in m {
+        if let Some(f) = block.field(k).filter(|f| f.mode.settable()) {
+            if v == &Value::Bool(true) {
+                out.push(Unevaluated {
+                    path: join(f.name),
+                    why: "known only after apply: the plan's after_unknown marks it".into(),
+                });
+            }
+            continue;
+        }
+        let Some(child) = block.block(k) else {
+            continue;
+        };
+        match (child.nesting(), v) {
+            (_, Value::Bool(true)) => out.push(Unevaluated {
+                path: join(k),
+                why: "known only after apply: the plan's after_unknown marks it".into(),
+            }),
+            (Nesting::Single, _) => unknown_leaves(v, child, &join(k), out),
+            (Nesting::Map, Value::Object(entries)) => {
+                for (key, e) in entries {
+                    unknown_leaves(e, child, &join(&format!("{k}.{key}")), out);
+                }
+            }
+            _ => {}
+        }
+    }
 }

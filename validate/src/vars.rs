@@ -2,7 +2,7 @@
 //! `-var-file` and `-var` for the root module, and their type constraints
 //! with `optional()` defaults. Every value goes through the one evaluator.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use hcl::edit::structure::Structure;
@@ -17,7 +17,8 @@ use crate::input::LoadOptions;
 #[derive(Default)]
 pub(crate) struct Given {
     pub(crate) known: BTreeMap<String, hcl::Value>,
-    pub(crate) unknown: BTreeSet<String>,
+    /// Arguments not known before apply, with why.
+    pub(crate) unknown: BTreeMap<String, String>,
 }
 
 /// Applies a variable's type constraint the way Terraform does for what the
@@ -52,7 +53,7 @@ pub(crate) fn apply_type(
                     (hcl::Value::Null, Some(d)) => {
                         match literal(&d, budget, &format!("{at}: optional({key}) default"))? {
                             Eval::Known(v) => v,
-                            Eval::Unknown => hcl::Value::Null,
+                            Eval::Unknown(_) => hcl::Value::Null,
                         }
                     }
                     (c, _) => c,
@@ -95,7 +96,7 @@ pub(crate) fn root_values(
                     let e: hcl::Expression = a.value.clone().into();
                     let v = match literal(&e, budget, &at)? {
                         Eval::Known(v) => v,
-                        Eval::Unknown => {
+                        Eval::Unknown(_) => {
                             return Err(InputError::Eval {
                                 at,
                                 reason: "variable values must be literals".into(),
@@ -141,7 +142,7 @@ fn cli_value(name: &str, v: &str, budget: &Budget) -> Result<hcl::Value, InputEr
             let at = format!("-var {name}");
             return match literal(&e, budget, &at)? {
                 Eval::Known(v) => Ok(v),
-                Eval::Unknown => Err(InputError::Eval {
+                Eval::Unknown(_) => Err(InputError::Eval {
                     at,
                     reason: "variable values must be literals".into(),
                 }),

@@ -19,6 +19,15 @@ struct Expect {
     args: Vec<String>,
     #[serde(default)]
     path: Option<String>,
+    /// Findings that must be reported exactly there: "RULE ADDRESS LOCATION".
+    #[serde(default)]
+    at: Vec<String>,
+    /// Text some finding's message must contain.
+    #[serde(default)]
+    says: Vec<String>,
+    /// Text some line of a cost estimate's assumptions must contain.
+    #[serde(default)]
+    assumes: Vec<String>,
 }
 
 #[test]
@@ -58,9 +67,21 @@ fn corpus() {
         let doc = json(&r.stdout);
         let mut fired = BTreeSet::new();
         let mut loud = Vec::new();
+        let mut places = BTreeSet::new();
+        let mut messages = Vec::new();
+        let mut assumed = Vec::new();
         for p in doc["profiles"].as_array().into_iter().flatten() {
+            for a in p["cost"]["assumptions"].as_array().into_iter().flatten() {
+                assumed.push(a.as_str().unwrap_or_default().to_string());
+            }
             for f in p["findings"].as_array().into_iter().flatten() {
                 let id = f["rule_id"].as_str().unwrap_or_default().to_string();
+                places.insert(format!(
+                    "{id} {} {}",
+                    p["address"].as_str().unwrap_or_default(),
+                    f["location"].as_str().unwrap_or_default()
+                ));
+                messages.push(f["message"].as_str().unwrap_or_default().to_string());
                 if f["severity"] != "info" {
                     loud.push(format!("{id} {}: {}", f["severity"], f["message"]));
                 }
@@ -76,6 +97,23 @@ fn corpus() {
         for m in &expect.must {
             if !fired.contains(m) {
                 failures.push(format!("{name}: {m} did not fire; fired {fired:?}"));
+            }
+        }
+        for a in &expect.at {
+            if !places.contains(a) {
+                failures.push(format!("{name}: no finding {a}; found {places:?}"));
+            }
+        }
+        for t in &expect.says {
+            if !messages.iter().any(|m| m.contains(t.as_str())) {
+                failures.push(format!("{name}: no finding says {t:?}"));
+            }
+        }
+        for t in &expect.assumes {
+            if !assumed.iter().any(|a| a.contains(t.as_str())) {
+                failures.push(format!(
+                    "{name}: no cost assumption says {t:?}; {assumed:?}"
+                ));
             }
         }
         for m in &expect.must_not {

@@ -277,7 +277,7 @@ fn sarif_rules_have_help_uris_into_the_rules_document() {
     let doc = json(&r.stdout);
     assert_eq!(
         doc["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"],
-        "https://docs.example.org/smuppy/rules#cap001"
+        "https://docs.example.org/smuppy/rules#acc001"
     );
 }
 
@@ -355,9 +355,9 @@ fn list_rules_in_text_and_json() {
     let doc = json(&r.stdout);
     let list = doc.as_array().cloned().unwrap_or_default();
     assert_eq!(list.len(), rule_count());
-    assert_eq!(list[0]["id"], "CAP001");
-    assert_eq!(list[0]["severity"], "info");
-    assert_eq!(list[0]["help_uri"], "docs/rules.md#cap001");
+    assert_eq!(list[0]["id"], "ACC001");
+    assert_eq!(list[0]["severity"], "error");
+    assert_eq!(list[0]["help_uri"], "docs/rules.md#acc001");
     // Without --list-rules a path is needed.
     let r = run_in(&root(), &[]);
     assert_eq!(r.code, 2);

@@ -72,6 +72,18 @@ macro_rules! catalogue {
 
 catalogue! {
     RULES;
+    ACC001: Error, "account",
+        "Reserved concurrency of the run's profiles above what the account can give",
+        "Every function of the Region draws on one concurrency quota, and AWS keeps 100 unreserved: profiles that each fit can together reserve more than the account has.";
+    ACC002: Error, "account",
+        "Stages of the run's profiles above the account throttle",
+        "Every REST, HTTP and WebSocket API of the Region shares one throttle: the traffic of several stages is capped by it together.";
+    ACC003: Error, "account",
+        "Tables of the run's profiles above the account's DynamoDB quota",
+        "Provisioned throughput of every table in the Region counts against the per-account read and write quotas (80,000 each by default).";
+    ACC004: Error, "account",
+        "Setting managed by two profiles",
+        "Two resources that manage one setting undo each other on every apply, and each destroy puts back what it found.";
     CAP001: Info, "capacity",
         "Required Lambda concurrency (Little's law)",
         "Concurrency = origin rps × latency; it is the number every other Lambda limit is held against.";
@@ -117,6 +129,9 @@ catalogue! {
     COST002: Error, "cost",
         "Estimate above the budget",
         "Warns (or fails, with enforce) when the estimate exceeds budget.monthly_usd.";
+    INP001: Warning, "input",
+        "Value not evaluated: the rules that read it skipped it",
+        "A value the validator cannot compute (a function it does not evaluate, a remote module, a value known only after apply) is left unset and every rule that reads it skips it: a check that passes may not have been made.";
     LIM001: Error, "limits",
         "Reserved concurrency above the account can give",
         "At least 100 executions must stay unreserved: reserved sum ≤ account limit − 100.";
@@ -180,6 +195,9 @@ catalogue! {
     LIM021: Error, "limits",
         "Fixed capacity beside auto scaling",
         "Auto scaling owns a dimension's provisioned capacity; a fixed read_capacity or write_capacity beside it could never hold.";
+    LIM022: Error, "limits",
+        "Value out of range",
+        "A negative or out-of-range count, size, rate or TTL is refused by AWS (or by the provider's validation) and makes every figure built on it meaningless.";
     LIV001: Warning, "limits",
         "Account fact not readable: AWS default assumed",
         "A fact the account did not give (access denied, service unreachable, throttled) falls back to AWS's published default; the rules that use it say so.";
@@ -200,7 +218,7 @@ catalogue! {
         "Behaviour at several times the measured load is a guess: latency rarely stays flat.";
     TRF003: Error, "traffic",
         "Traffic value out of range",
-        "Ratios must lie in 0–1, latencies and rates must be positive.";
+        "Ratios must lie in 0–1, latencies and rates must be positive, sizes and counts per request 0 or more (items at most 400 KB): every figure rests on them.";
 }
 
 // The findings about acknowledgements themselves (see `crate::acknowledge`).

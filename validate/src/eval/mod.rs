@@ -10,25 +10,30 @@
 //! [`Limits::value_depth`]. A configuration that asks for more is refused
 //! with the limit's name, not evaluated until memory or time runs out.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use hcl::expr::{Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::{Map, Number, Value};
 
+mod access;
 mod arith;
 mod budget;
+mod funcs;
 mod template;
 
+use access::{get_attr, index, referring};
 use arith::{binary, negate};
 
 pub use budget::{group, Budget, Limits, LIMITS};
+pub use funcs::EVALUATED;
 
 /// Why an expression has no value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// It depends on something known only after apply (another resource, a
-    /// data source, a function, an unknown variable or local).
-    Unknown,
+    /// data source, an unknown variable or local) or on a function the
+    /// validator does not evaluate; the text says which.
+    Unknown(String),
     /// `var.NAME` or `local.NAME` that is not declared (or not yet evaluated).
     Missing(String),
     /// The expression is wrong.
@@ -47,8 +52,8 @@ fn err<T>(msg: impl Into<String>) -> R<T> {
 pub struct Env<'a> {
     pub vars: &'a Map<String, Value>,
     pub locals: &'a Map<String, Value>,
-    /// Names of variables and locals not known before apply.
-    pub unknown: &'a BTreeSet<String>,
+    /// Names of variables and locals not known before apply, with why.
+    pub unknown: &'a BTreeMap<String, String>,
     /// Iterator variables of enclosing `dynamic` blocks.
     pub iters: &'a [(String, Value)],
     pub budget: &'a Budget,
@@ -81,7 +86,7 @@ pub fn evaluate(expr: &Expression, env: &Env) -> R<Value> {
 /// Evaluates `expr` with no variables in scope (variable values and defaults).
 pub fn evaluate_literal(expr: &Expression, budget: &Budget) -> R<Value> {
     let empty = Map::new();
-    let none = BTreeSet::new();
+    let none = BTreeMap::new();
     let env = Env {
         vars: &empty,
         locals: &empty,
@@ -169,7 +174,11 @@ impl Evaluator<'_, '_> {
                             let kv = self.expr(ke)?;
                             key_string(kv.v)?
                         }
-                        _ => return Err(Failure::Unknown),
+                        _ => {
+                            return Err(Failure::Unknown(
+                                "an object key the validator does not read".into(),
+                            ))
+                        }
                     };
                     let v = self.expr(ve)?;
                     out.add(self, &v)?;
@@ -191,12 +200,12 @@ impl Evaluator<'_, '_> {
                         ops = &ops[1 + used..];
                         v
                     }
-                    _ => self.expr(&t.expr)?,
+                    _ => self.expr(&t.expr).map_err(|e| referring(e, t))?,
                 };
                 self.traverse(base, ops)
             }
-            // No function is evaluated: its result is known after apply.
-            Expression::FuncCall(_) => Err(Failure::Unknown),
+            // The functions of `funcs`; any other is unknown.
+            Expression::FuncCall(f) => self.call(f),
             Expression::Parenthesis(inner) => self.expr(inner),
             Expression::Conditional(c) => {
                 let cond = self.expr(&c.cond_expr)?;
@@ -225,7 +234,9 @@ impl Evaluator<'_, '_> {
             Expression::ForExpr(f) => self.for_expr(f),
             // Expression is non-exhaustive; anything new is not evaluated.
             #[allow(unreachable_patterns)]
-            _ => Err(Failure::Unknown),
+            _ => Err(Failure::Unknown(
+                "an expression the validator does not evaluate".into(),
+            )),
         }
     }
 
@@ -244,7 +255,9 @@ impl Evaluator<'_, '_> {
             "var" => self.copy(&Value::Object(self.env.vars.clone())),
             "local" => self.copy(&Value::Object(self.env.locals.clone())),
             // Resources, data sources, count, each, path, module outputs...
-            _ => Err(Failure::Unknown),
+            _ => Err(Failure::Unknown(format!(
+                "refers to {name}, known only after apply"
+            ))),
         }
     }
 
@@ -256,8 +269,11 @@ impl Evaluator<'_, '_> {
         let map = if root == "var" { env.vars } else { env.locals };
         let mut cur = match map.get(name) {
             Some(v) => v,
-            None if env.unknown.contains(name) => return Err(Failure::Unknown),
-            None => return Err(Failure::Missing(name.to_string())),
+            None => match env.unknown.get(name) {
+                // The reason it is unknown is the value's own.
+                Some(why) => return Err(Failure::Unknown(why.clone())),
+                None => return Err(Failure::Missing(name.to_string())),
+            },
         };
         let mut used = 0;
         for op in ops {
@@ -541,59 +557,6 @@ fn pairs(v: Value, what: &str) -> R<Vec<(Value, Value)>> {
             "{what} needs a list, set or map, got {}",
             kind(&other)
         )),
-    }
-}
-
-fn get_attr(cur: V, name: &str) -> R<V> {
-    match cur.v {
-        Value::Object(mut m) => match m.swap_remove(name) {
-            Some(v) => Ok(remeasure(v)),
-            None => err(format!("the object has no attribute \"{name}\"")),
-        },
-        other => err(format!(
-            "cannot read attribute \"{name}\" of {}",
-            kind(&other)
-        )),
-    }
-}
-
-fn remeasure(v: Value) -> V {
-    let (nodes, depth) = measure(&v, u64::MAX);
-    V { v, nodes, depth }
-}
-
-fn index(cur: V, key: &Value) -> R<V> {
-    match (cur.v, key) {
-        (Value::Array(mut items), Value::Number(n)) => {
-            let i = n
-                .as_u64()
-                .or_else(|| {
-                    n.as_f64()
-                        .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                        .map(|f| f as u64)
-                })
-                .ok_or_else(|| {
-                    Failure::Error(format!(
-                        "a list index must be a whole number of 0 or more, got {n}"
-                    ))
-                })?;
-            if (i as usize) < items.len() {
-                Ok(remeasure(items.swap_remove(i as usize)))
-            } else {
-                err(format!(
-                    "index {i} is out of range (the list has {} elements)",
-                    items.len()
-                ))
-            }
-        }
-        (Value::Object(mut m), k @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
-            let k = key_string(k.clone())?;
-            match m.swap_remove(&k) {
-                Some(v) => Ok(remeasure(v)),
-                None => err(format!("the object has no element \"{k}\"")),
-            }
-        }
-        (other, k) => err(format!("cannot index {} with {}", kind(&other), kind(k))),
     }
 }
 
