@@ -166,3 +166,51 @@ impl ListResource for ProfileList {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage(api_name: &str, stage_name: &str) -> ListedStage {
+        ListedStage {
+            rest_api_id: "bmkd8zayee".into(),
+            api_name: api_name.into(),
+            stage_name: stage_name.into(),
+        }
+    }
+
+    #[test]
+    fn a_listed_profile_is_named_after_its_api_and_stage() {
+        assert_eq!(profile_name(&stage("feeds", "prod")), "feeds-prod");
+        // No name: the API's id; a `;` would cut the import ID short.
+        assert_eq!(profile_name(&stage(" ", "prod")), "bmkd8zayee-prod");
+        assert_eq!(profile_name(&stage("a;b", "prod")), "a-b-prod");
+        assert_eq!(
+            import_id(&stage("feeds", "prod")),
+            "name=feeds-prod;api_gateway=bmkd8zayee/prod"
+        );
+        let parsed = crate::resource::import_id::parse(&import_id(&stage("a;b", "s")))
+            .expect("the import ID parses");
+        assert_eq!(parsed.name, "a-b-s");
+    }
+
+    #[test]
+    fn a_bad_rest_api_id_is_an_error_on_it() {
+        let list = ProfileList::new(
+            Arc::new(Configured::default()),
+            Arc::new(ScalingProfile::new(Arc::new(Configured::default()))),
+        );
+        for (id, bad) in [("bmkd8zayee", false), ("a/b", true), ("", true)] {
+            let config = Value::Object([("rest_api_id".to_string(), Value::string(id))].into());
+            let mut diags = Diagnostics::new();
+            list.validate(&config, &mut diags);
+            assert_eq!(diags.has_errors(), bad, "{id}");
+        }
+        let mut diags = Diagnostics::new();
+        list.validate(
+            &Value::Object([("rest_api_id".to_string(), Value::unknown())].into()),
+            &mut diags,
+        );
+        assert!(diags.is_empty());
+    }
+}
