@@ -1,7 +1,8 @@
 //! Registry-style documentation rendered from the schemas and the module
 //! sources: `docs/index.md`, `docs/resources/scaling_profile.md`, a page
-//! per function (`docs/functions/`) and per data source
-//! (`docs/data-sources/`), and the Inputs/Outputs tables of the
+//! per function (`docs/functions/`), per data source
+//! (`docs/data-sources/`) and per list resource (`docs/list-resources/`),
+//! and the Inputs/Outputs tables of the
 //! scaling-profile module's README.
 //!
 //! The rendering functions are pure (strings in, strings out). [`generate`]
@@ -28,6 +29,7 @@ use terraform_provider_smuppy::schema::{provider_schema, resource_schema};
 
 pub mod data_sources;
 pub mod functions;
+pub mod list_resources;
 pub mod module;
 pub mod reference;
 pub mod template;
@@ -131,6 +133,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, DocsError> {
     let outs_path = format!("{MODULE_DIR}/outputs.tf");
     files.extend(functions::pages(&read)?);
     files.extend(data_sources::pages(&read)?);
+    files.extend(list_resources::pages());
 
     let readme_path = format!("{MODULE_DIR}/README.md");
     let vars = parse_variables(&vars_path, &read(&vars_path)?)?;

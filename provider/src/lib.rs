@@ -10,6 +10,7 @@ pub mod fields;
 pub mod functions;
 pub mod journal;
 pub mod keys;
+pub mod list;
 pub mod mapping;
 pub mod provider;
 pub mod provider_config;

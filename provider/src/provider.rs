@@ -9,8 +9,8 @@ use std::sync::{Arc, RwLock};
 
 use scaling_aws::{AccountCheckError, Aws, Cancel};
 use tfplugin::{
-    AttributePath, ConfigureRequest, DataSource, Diagnostics, Function, Provider, Resource, Schema,
-    Value,
+    AttributePath, ConfigureRequest, DataSource, Diagnostics, Function, ListResource, Provider,
+    Resource, Schema, Value,
 };
 
 pub use crate::provider_config::{early_warning_from_config, settings_from_config};
@@ -159,6 +159,14 @@ impl Provider for SmuppyProvider {
 
     fn data_sources(&self) -> BTreeMap<String, Arc<dyn DataSource>> {
         crate::data_sources::all(&self.configured)
+    }
+
+    fn list_resources(&self) -> BTreeMap<String, Arc<dyn ListResource>> {
+        let list = crate::list::ProfileList::new(self.configured.clone(), self.profile.clone());
+        BTreeMap::from([(
+            crate::list::TYPE_NAME.to_string(),
+            Arc::new(list) as Arc<dyn ListResource>,
+        )])
     }
 
     fn validate_provider_config(&self, config: &Value, diags: &mut Diagnostics) {

@@ -29,6 +29,7 @@ pub mod client;
 pub mod components;
 pub mod credentials;
 mod destroy;
+pub mod discovery;
 pub mod error;
 pub mod live;
 pub mod run;

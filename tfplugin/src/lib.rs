@@ -40,6 +40,9 @@
 //!   GetProviderSchema, ValidateDataResourceConfig and ReadDataSource
 //!   decode the config against the schema before calling the trait, and
 //!   the state read is conformed to the schema;
+//! - list resources ([`Provider::list_resources`], [`ListResource`]):
+//!   schemas in GetProviderSchema, ValidateListResourceConfig and the
+//!   ListResource stream (identities and, when asked, resource objects);
 //! - UpgradeResourceState decodes the raw JSON state against the schema of
 //!   the version it was written with ([`Resource::schema_for_version`]),
 //!   calls [`Resource::upgrade_state`] and conforms the result to the
@@ -67,6 +70,7 @@ pub mod data_source;
 pub mod diag;
 pub mod function;
 mod handshake;
+pub mod list_resource;
 pub mod logging;
 pub mod proto;
 pub mod provider;
@@ -80,6 +84,7 @@ pub use data_source::DataSource;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use function::{Function, FunctionDef, FunctionError, Parameter};
 pub use handshake::NOT_A_PLUGIN_MESSAGE;
+pub use list_resource::{ListResource, Listed};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportedResource, PlanRequest, PlanResponse,
     Provider, ReadRequest, ReadResponse, Resource,

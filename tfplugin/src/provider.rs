@@ -24,6 +24,7 @@ use std::sync::Arc;
 use crate::data_source::DataSource;
 use crate::diag::{AttributePath, Diagnostics};
 use crate::function::Function;
+use crate::list_resource::ListResource;
 use crate::schema::{IdentitySchema, Schema};
 use crate::value::Value;
 
@@ -130,6 +131,14 @@ pub trait Provider: Send + Sync + 'static {
     /// Data source types by name, e.g. `smuppy_account_limits`. Terraform
     /// configures the provider before reading them. The default has none.
     fn data_sources(&self) -> BTreeMap<String, Arc<dyn DataSource>> {
+        BTreeMap::new()
+    }
+
+    /// List resource types (for `terraform query`), each named after the
+    /// managed resource type it finds, which must have an identity schema.
+    /// Terraform configures the provider before listing. The default has
+    /// none.
+    fn list_resources(&self) -> BTreeMap<String, Arc<dyn ListResource>> {
         BTreeMap::new()
     }
 

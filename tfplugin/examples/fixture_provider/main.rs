@@ -9,12 +9,14 @@
 //!   the server fills in every schema key;
 //! - a `size` of 13 in apply yields a partial state with an error.
 //!
-//! Data source: `fixture_lookup` (in `lookup.rs`).
+//! Data source: `fixture_lookup` (in `lookup.rs`). List resource:
+//! `fixture_nested` (in `listing.rs`).
 //!
 //! Functions: `divide(dividend number, divisor number) -> number`, whose
 //! zero divisor is an error on argument 1, and `explode() -> string`, which
 //! panics (the panic guard).
 
+mod listing;
 mod lookup;
 mod nested;
 
@@ -25,9 +27,9 @@ use std::sync::Arc;
 
 use tfplugin::{
     ApplyRequest, ApplyResponse, Attribute, Block, ConfigureRequest, DataSource, Diagnostics,
-    Function, FunctionDef, FunctionError, ImportedResource, NestedBlock, Nesting, Parameter,
-    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema, ServeOptions,
-    Type, Value,
+    Function, FunctionDef, FunctionError, ImportedResource, ListResource, NestedBlock, Nesting,
+    Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema,
+    ServeOptions, Type, Value,
 };
 
 struct FixtureProvider {
@@ -61,6 +63,14 @@ impl Provider for FixtureProvider {
     fn data_sources(&self) -> BTreeMap<String, Arc<dyn DataSource>> {
         let mut m: BTreeMap<String, Arc<dyn DataSource>> = BTreeMap::new();
         m.insert("fixture_lookup".to_string(), Arc::new(lookup::Lookup));
+        m
+    }
+
+    fn list_resources(&self) -> BTreeMap<String, Arc<dyn ListResource>> {
+        let mut m: BTreeMap<String, Arc<dyn ListResource>> = BTreeMap::new();
+        m.insert("fixture_nested".to_string(), Arc::new(listing::Listing));
+        // No managed resource of this name: listing it is an error.
+        m.insert("fixture_orphan".to_string(), Arc::new(listing::Listing));
         m
     }
 

@@ -23,7 +23,7 @@ use tfplugin::{
 };
 
 /// The region an identity names when not told otherwise.
-const REGION: &str = "r1";
+pub const REGION: &str = "r1";
 
 pub struct Nested;
 
@@ -308,7 +308,7 @@ impl Resource for Nested {
     }
 }
 
-fn imported(name: &str, region: &str, parts: Option<Value>) -> Vec<ImportedResource> {
+pub fn imported(name: &str, region: &str, parts: Option<Value>) -> Vec<ImportedResource> {
     let mut m = BTreeMap::new();
     m.insert("id".to_string(), Value::string(format!("id-{name}")));
     m.insert("name".to_string(), Value::string(name));

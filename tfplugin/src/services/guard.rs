@@ -45,6 +45,7 @@ panic_response! {
     pb::apply_resource_change::Response => diagnostics,
     pb::import_resource_state::Response => diagnostics,
     pb::read_data_source::Response => diagnostics,
+    pb::validate_list_resource_config::Response => diagnostics,
 }
 
 panic_response! {

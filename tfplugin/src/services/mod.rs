@@ -3,8 +3,9 @@
 //! - `tfplugin6.Provider`, translated to the [`Provider`] and [`Resource`]
 //!   traits, CallFunction / GetFunctions to [`crate::Function`], and
 //!   ValidateDataResourceConfig / ReadDataSource to
-//!   [`crate::DataSource`]. RPCs
-//!   for features this crate does not offer (ephemeral, list,
+//!   [`crate::DataSource`], ValidateListResourceConfig / ListResource to
+//!   [`crate::ListResource`]. RPCs
+//!   for features this crate does not offer (ephemeral,
 //!   action and state-store resources, moves, config
 //!   generation) answer Unimplemented, which Terraform accepts as
 //!   long as the schema does not advertise them.
@@ -15,54 +16,36 @@
 //! ERROR diagnostic "provider internal error: …" in an OK response, and the
 //! process keeps serving. Errors are always diagnostics, never gRPC errors.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use futures::StreamExt;
+use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status};
 
 use crate::convert::{
     decode_identity, decode_request_value, diagnostics_to_proto, encode_identity,
-    encode_response_value, identity_schema_to_proto, path_to_proto, schema_to_proto,
-    server_capabilities,
+    encode_response_value, identity_schema_to_proto, path_to_proto,
 };
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
-use crate::provider::{
-    ApplyRequest, ConfigureRequest, PlanRequest, Provider, ReadRequest, Resource,
-};
-use crate::schema::{IdentitySchema, Schema};
+use crate::provider::{ApplyRequest, ConfigureRequest, PlanRequest, Provider, ReadRequest};
 use crate::value::Value;
 
+mod catalog;
 mod data_sources;
 mod functions;
 mod go_plugin;
 mod guard;
+mod list_resources;
 mod state;
 
-use data_sources::DataSourceEntry;
-use functions::FunctionEntry;
+use catalog::{Catalog, Entry};
 use guard::guard;
 
 pub(crate) use go_plugin::{Broker, Controller, ShutdownSignal, Stdio};
 
 /// Largest message accepted or sent (terraform-plugin-go uses the same).
 pub(crate) const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
-
-/// The schemas, computed once (lazily, inside the panic guard).
-struct Catalog {
-    provider_schema: Schema,
-    resources: BTreeMap<String, Entry>,
-    functions: BTreeMap<String, FunctionEntry>,
-    data_sources: BTreeMap<String, DataSourceEntry>,
-}
-
-/// A resource type with its schemas.
-#[derive(Clone)]
-struct Entry {
-    resource: Arc<dyn Resource>,
-    schema: Schema,
-    identity: Option<IdentitySchema>,
-}
 
 struct Inner<P> {
     provider: P,
@@ -85,29 +68,9 @@ impl<P: Provider> ProviderService<P> {
     }
 
     fn catalog(&self) -> &Catalog {
-        self.inner.catalog.get_or_init(|| {
-            let provider_schema = self.inner.provider.provider_schema();
-            let resources = self
-                .inner
-                .provider
-                .resources()
-                .into_iter()
-                .map(|(name, r)| {
-                    let entry = Entry {
-                        schema: r.schema(),
-                        identity: r.identity_schema(),
-                        resource: r,
-                    };
-                    (name, entry)
-                })
-                .collect();
-            Catalog {
-                provider_schema,
-                resources,
-                functions: functions::entries(self.inner.provider.functions()),
-                data_sources: data_sources::entries(self.inner.provider.data_sources()),
-            }
-        })
+        self.inner
+            .catalog
+            .get_or_init(|| Catalog::new(&self.inner.provider))
     }
 
     /// The resource and its schemas, or an error diagnostic.
@@ -131,33 +94,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _request: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        guard("GetMetadata", async {
-            let catalog = self.catalog();
-            pb::get_metadata::Response {
-                server_capabilities: Some(server_capabilities()),
-                resources: catalog
-                    .resources
-                    .keys()
-                    .map(|name| pb::get_metadata::ResourceMetadata {
-                        type_name: name.clone(),
-                    })
-                    .collect(),
-                functions: catalog
-                    .functions
-                    .keys()
-                    .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
-                    .collect(),
-                data_sources: catalog
-                    .data_sources
-                    .keys()
-                    .map(|name| pb::get_metadata::DataSourceMetadata {
-                        type_name: name.clone(),
-                    })
-                    .collect(),
-                ..Default::default()
-            }
-        })
-        .await
+        guard("GetMetadata", async { self.catalog().metadata() }).await
     }
 
     async fn get_functions(
@@ -189,22 +126,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _request: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        guard("GetProviderSchema", async {
-            let catalog = self.catalog();
-            pb::get_provider_schema::Response {
-                provider: Some(schema_to_proto(&catalog.provider_schema)),
-                resource_schemas: catalog
-                    .resources
-                    .iter()
-                    .map(|(name, e)| (name.clone(), schema_to_proto(&e.schema)))
-                    .collect(),
-                server_capabilities: Some(server_capabilities()),
-                functions: functions::protos(&catalog.functions),
-                data_source_schemas: data_sources::schemas(&catalog.data_sources),
-                ..Default::default()
-            }
-        })
-        .await
+        guard("GetProviderSchema", async { self.catalog().schema() }).await
     }
 
     async fn validate_provider_config(
@@ -579,6 +501,34 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             data_sources::read(&self.catalog().data_sources, &req).await
         })
         .await
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let req = request.into_inner();
+        guard("ValidateListResourceConfig", async {
+            list_resources::validate(&self.catalog().list_resources, &req)
+        })
+        .await
+    }
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<BoxStream<pb::list_resource::Event>>, Status> {
+        let req = request.into_inner();
+        let events = guard("ListResource", async {
+            let catalog = self.catalog();
+            let resource = catalog.resources.get(&req.type_name);
+            list_resources::list(&catalog.list_resources, resource, &req).await
+        })
+        .await?
+        .into_inner();
+        Ok(Response::new(
+            futures::stream::iter(events.0.into_iter().map(Ok)).boxed(),
+        ))
     }
 
     async fn stop_provider(
