@@ -378,6 +378,7 @@ fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputErro
             Ok(())
         };
         match name {
+            "peak_rps" => num(&mut t.peak_rps)?,
             "latency_ms" => num(&mut t.latency_ms)?,
             "cache_hit_ratio" => num(&mut t.cache_hit_ratio)?,
             "reads_per_request" => num(&mut t.reads_per_request)?,
@@ -391,7 +392,7 @@ fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputErro
                 return Err(ctx.err(
                     ctx.line(a.span()),
                     &k,
-                    "not a traffic default; expected latency_ms, cache_hit_ratio, reads_per_request, writes_per_request, average_to_peak_ratio, response_bytes, item_size_kb, strongly_consistent_reads or architecture",
+                    "not a traffic default; expected peak_rps, latency_ms, cache_hit_ratio, reads_per_request, writes_per_request, average_to_peak_ratio, response_bytes, item_size_kb, strongly_consistent_reads or architecture",
                 ))
             }
         }
@@ -406,6 +407,7 @@ pub fn default_traffic(t: &mut Traffic, defaults: &Traffic) {
             slot.clone_from(d);
         }
     }
+    fill(&mut t.peak_rps, &defaults.peak_rps);
     fill(&mut t.latency_ms, &defaults.latency_ms);
     fill(&mut t.cache_hit_ratio, &defaults.cache_hit_ratio);
     fill(&mut t.reads_per_request, &defaults.reads_per_request);

@@ -170,10 +170,12 @@ fn load_root(
     let mut out = Vec::new();
     let mut walk = Walk::default();
     let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
+    let traffic = out.first().map(|p| p.profile.traffic.clone());
+    out.extend(crate::awsres::assemble(&walk.aws, traffic.as_ref())?);
     if out.is_empty() {
         let remote: Vec<String> = walk.remote.iter().map(|r| r.why.clone()).collect();
         return Err(InputError::NoProfiles(format!(
-            "{what}: no {RESOURCE_TYPE} resource found{}",
+            "{what}: no {RESOURCE_TYPE} resource nor aws_* resource the validator reads found{}",
             if remote.is_empty() {
                 String::new()
             } else {
@@ -198,6 +200,8 @@ struct Walk {
     visiting: Vec<PathBuf>,
     /// Module calls not followed (remote sources), with why.
     remote: Vec<Unevaluated>,
+    /// The `aws_*` resources read, of every module.
+    aws: Vec<crate::awsres::AwsResource>,
 }
 
 /// Loads one module; returns the smuppy provider's region if it configures one.
@@ -372,7 +376,11 @@ fn load_module(
                         ignores,
                         provider: provider_of(b),
                         unevaluated,
+                        aws: BTreeMap::new(),
                     });
+                }
+                ("resource", [ty, name]) if crate::awsres::TYPES.contains(ty) => {
+                    crate::awsres::hcl::read(b, ty, name, f, &scope, prefix, &mut walk.aws)?;
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
                     if let Some(a) = b.body.get_attribute("region") {
