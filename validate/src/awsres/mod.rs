@@ -35,51 +35,6 @@ pub const TYPES: &[&str] = &[
     "aws_appautoscaling_policy",
 ];
 
-/// The attributes read, by type (nested ones as `block.attribute`); a value
-/// of another attribute that could not be evaluated matters to no rule.
-fn read_attributes(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "aws_lambda_function" => &[
-            "function_name",
-            "memory_size",
-            "timeout",
-            "reserved_concurrent_executions",
-            "publish",
-        ],
-        "aws_lambda_alias" => &["name", "function_name"],
-        "aws_lambda_provisioned_concurrency_config" => &[
-            "function_name",
-            "qualifier",
-            "provisioned_concurrent_executions",
-        ],
-        "aws_api_gateway_rest_api" => &["name"],
-        "aws_api_gateway_stage" => &["rest_api_id", "stage_name"],
-        "aws_api_gateway_method_settings" => &[
-            "rest_api_id",
-            "stage_name",
-            "method_path",
-            "settings.throttling_rate_limit",
-            "settings.throttling_burst_limit",
-        ],
-        "aws_dynamodb_table" => &["name", "billing_mode", "read_capacity", "write_capacity"],
-        "aws_appautoscaling_target" => &[
-            "service_namespace",
-            "resource_id",
-            "scalable_dimension",
-            "min_capacity",
-            "max_capacity",
-        ],
-        "aws_appautoscaling_policy" => &[
-            "resource_id",
-            "scalable_dimension",
-            "target_tracking_scaling_policy_configuration.target_value",
-            "target_tracking_scaling_policy_configuration.scale_in_cooldown",
-            "target_tracking_scaling_policy_configuration.scale_out_cooldown",
-        ],
-        _ => &[],
-    }
-}
-
 /// One `aws_*` resource instance as read from HCL or a plan.
 #[derive(Debug, Clone, Default)]
 pub struct AwsResource {
@@ -149,6 +104,9 @@ struct Stack<'a> {
     renames: BTreeMap<String, String>,
     anchor: &'a AwsResource,
     parts: Vec<&'a AwsResource>,
+    /// (address, attribute) of every setting read: a value among them not
+    /// known is reported; others matter to no rule.
+    asked: std::collections::BTreeSet<(String, String)>,
 }
 
 impl<'a> Stack<'a> {
@@ -158,12 +116,17 @@ impl<'a> Stack<'a> {
             renames: BTreeMap::new(),
             anchor,
             parts: vec![anchor],
+            asked: Default::default(),
         }
     }
     /// Sets `path` (`lambda_pools.KEY.memory_size`) from `r`'s `attr`.
     /// A finding on the setting names `attr` even when it is not set.
     fn set(&mut self, path: &[&str], shown: String, r: &'a AwsResource, attr: &str) {
         self.renames.insert(shown, r.attr_address(attr));
+        self.asked.insert((r.address.clone(), attr.to_string()));
+        if !self.parts.iter().any(|p| p.address == r.address) {
+            self.parts.push(r);
+        }
         if r.ignored.iter().any(|i| i == attr) {
             return;
         }
@@ -171,9 +134,6 @@ impl<'a> Stack<'a> {
             return;
         };
         self.put(path, v);
-        if !self.parts.iter().any(|p| p.address == r.address) {
-            self.parts.push(r);
-        }
     }
     fn put(&mut self, path: &[&str], v: Json) {
         let mut node = &mut self.tree;
@@ -387,8 +347,11 @@ fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [AwsResource]) 
         t,
         "billing_mode",
     );
-    for attr in ["read_capacity", "write_capacity"] {
-        s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
+    // On demand, the capacity attributes are computed and not used.
+    if t.str("billing_mode").as_deref() != Some("PAY_PER_REQUEST") {
+        for attr in ["read_capacity", "write_capacity"] {
+            s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
+        }
     }
     let targets: Vec<&AwsResource> = by_type(all, "aws_appautoscaling_target")
         .into_iter()
@@ -458,12 +421,13 @@ fn loaded(
     let mut lines = BTreeMap::new();
     let mut unevaluated = Vec::new();
     for p in &s.parts {
-        let read = read_attributes(&p.ty);
         for u in &p.unevaluated {
             // A reference to another resource read is followed, not a gap.
-            if read.contains(&u.path.as_str()) && !p.refs.contains_key(&u.path) {
+            let path = u.path.replace("[0]", "");
+            let asked = s.asked.contains(&(p.address.clone(), path.clone()));
+            if asked && !p.refs.contains_key(&path) {
                 unevaluated.push(Unevaluated {
-                    path: p.attr_address(&u.path),
+                    path: p.attr_address(&path),
                     why: u.why.clone(),
                 });
             }
