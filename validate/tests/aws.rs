@@ -103,3 +103,45 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
         .collect();
     assert_eq!(new, BTreeSet::from(["CAP005"]));
 }
+
+#[test]
+fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
+    let dir = crate::util::temp_with(&[(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n  memory_size   = \"lots\"\n}\n",
+    )]);
+    let r = run_in(dir.path(), &["."]);
+    crate::util::assert_unusable(
+        &r,
+        &["main.tf:3: aws_lambda_function.api.memory_size: expected a number"],
+    );
+
+    let dir = crate::util::temp_with(&[(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n  memory_size   = -5\n  timeout       = data.aws_ssm_parameter.timeout.value\n  role          = aws_iam_role.api.arn\n}\n",
+    )]);
+    let r = run_in(dir.path(), &[".", "--format", "json"]);
+    let doc = json(&r.stdout);
+    let at: BTreeSet<String> = doc["profiles"][0]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule_id"].as_str().unwrap_or_default(),
+                f["location"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        at.contains("LIM004 aws_lambda_function.api.memory_size"),
+        "{at:?}"
+    );
+    assert!(
+        at.contains("INP001 aws_lambda_function.api.timeout"),
+        "{at:?}"
+    );
+    // The role matters to no rule: not reported.
+    assert!(!at.iter().any(|a| a.contains(".role")), "{at:?}");
+}

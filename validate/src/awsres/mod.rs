@@ -413,7 +413,24 @@ fn loaded(
 ) -> Result<LoadedProfile, InputError> {
     let address = s.anchor.address.clone();
     s.put(&["name"], Json::String(address.clone()));
-    let mut profile = profile_from_tree(&address, &s.tree, false)?;
+    let mut profile = profile_from_tree(&address, &s.tree, false).map_err(|e| match e {
+        // Said on the aws_* attribute the value came from, with its line.
+        InputError::Schema { at, reason } => {
+            let shown = at
+                .strip_prefix(&format!("{address}."))
+                .and_then(|rest| aws_location(&s.renames, rest))
+                .unwrap_or(at);
+            let line = s.parts.iter().find_map(|p| {
+                let attr = shown.strip_prefix(&format!("{}.", p.address))?;
+                Some(format!("{}:{}: ", p.file.as_deref()?, p.lines.get(attr)?))
+            });
+            InputError::Schema {
+                at: format!("{}{shown}", line.unwrap_or_default()),
+                reason,
+            }
+        }
+        other => other,
+    })?;
     if let Some(t) = traffic {
         profile.traffic = t.clone();
     }
