@@ -8,6 +8,7 @@
 //! early_warning_percent = 75           # CAP013 from this share of a limit; 100 = off
 //!
 //! traffic {                            # defaults for traffic values a profile leaves unset
+//!   peak_rps        = 2000               # the target of aws_* stacks
 //!   latency_ms      = 80
 //!   cache_hit_ratio = 0.5
 //! }
