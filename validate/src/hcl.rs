@@ -33,6 +33,8 @@ pub(crate) struct Scope<'b> {
     /// Names of variables and locals whose value is not known before
     /// apply, with why.
     unknown: BTreeMap<String, String>,
+    /// The module's `aws_*` resources read ([`crate::eval::Env::resources`]).
+    resources: hcl::Map<String, hcl::Value>,
     pub(crate) budget: &'b Budget,
 }
 
@@ -46,6 +48,7 @@ impl Scope<'_> {
             locals: &self.locals,
             unknown: &self.unknown,
             iters,
+            resources: &self.resources,
             budget: self.budget,
         }
     }
@@ -224,6 +227,7 @@ fn load_module(
         vars: hcl::Map::new(),
         locals: hcl::Map::new(),
         unknown: given.unknown.clone(),
+        resources: hcl::Map::new(),
         budget,
     };
     for f in &parsed {
@@ -325,6 +329,21 @@ fn load_module(
         pending = next;
     }
 
+    // The aws_* resources first: the others may refer to them.
+    let before = walk.aws.len();
+    for f in &parsed {
+        for s in f.body.iter() {
+            let Structure::Block(b) = s else { continue };
+            let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+            if let ("resource", [ty, name]) = (b.ident.as_str(), labels.as_slice()) {
+                if crate::awsres::TYPES.contains(ty) {
+                    crate::awsres::hcl::read(b, ty, name, f, &scope, prefix, &mut walk.aws)?;
+                }
+            }
+        }
+    }
+    scope.resources = crate::awsres::hcl::known(&walk.aws[before..], prefix);
+
     // Resources, module calls and the provider's region.
     let mut region = None;
     for f in &parsed {
@@ -378,9 +397,6 @@ fn load_module(
                         unevaluated,
                         aws: BTreeMap::new(),
                     });
-                }
-                ("resource", [ty, name]) if crate::awsres::TYPES.contains(ty) => {
-                    crate::awsres::hcl::read(b, ty, name, f, &scope, prefix, &mut walk.aws)?;
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
                     if let Some(a) = b.body.get_attribute("region") {

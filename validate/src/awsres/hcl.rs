@@ -127,6 +127,53 @@ pub(crate) fn read(
     Ok(())
 }
 
+/// What a module's other resources may refer to: by type, name (and
+/// instance key), the known attributes of the resources read.
+pub(crate) fn known(read: &[AwsResource], prefix: &str) -> hcl::Map<String, hcl::Value> {
+    let mut out = hcl::Map::new();
+    for r in read {
+        let Some(local) = r.address.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some((ty, rest)) = local.split_once('.') else {
+            continue;
+        };
+        let values: hcl::Map<String, hcl::Value> = r
+            .values
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .filter_map(|(k, v)| Some((k.clone(), hcl::to_value(v).ok()?)))
+            .collect();
+        let (name, key) = match rest.split_once('[') {
+            Some((n, k)) => (
+                n,
+                serde_json::from_str::<String>(k.trim_end_matches(']')).ok(),
+            ),
+            None => (rest, None),
+        };
+        let by_name = out
+            .entry(ty.to_string())
+            .or_insert_with(|| hcl::Value::Object(hcl::Map::new()));
+        let hcl::Value::Object(by_name) = by_name else {
+            continue;
+        };
+        match key {
+            None => {
+                by_name.insert(name.to_string(), hcl::Value::Object(values));
+            }
+            Some(k) => {
+                let entry = by_name
+                    .entry(name.to_string())
+                    .or_insert_with(|| hcl::Value::Object(hcl::Map::new()));
+                if let hcl::Value::Object(m) = entry {
+                    m.insert(k, hcl::Value::Object(values));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The attributes `lifecycle { ignore_changes = [...] }` names.
 fn ignored(b: &hcl::edit::structure::Block) -> Vec<String> {
     let Some(lifecycle) = b.body.get_blocks("lifecycle").next() else {

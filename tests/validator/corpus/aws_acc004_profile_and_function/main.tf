@@ -1,9 +1,7 @@
 # Pattern: a team adopts the scaling profile beside the function it already
 # manages with hashicorp/aws, and leaves memory_size in both. Each apply of
-# one undoes the other. The profile names the function by its name (a
-# profile that refers to aws_lambda_function.checkout.function_name is not
-# linked yet: the loader does not evaluate resource references). The traffic
-# model is the profile's.
+# one undoes the other. The profile names the function through a reference
+# to the aws_lambda_function. The traffic model is the profile's.
 
 resource "aws_lambda_function" "checkout" {
   function_name = "checkout"
@@ -22,7 +20,7 @@ resource "smuppy_scaling_profile" "checkout" {
   }
   lambda_pools = {
     checkout = {
-      function_name = "checkout"
+      function_name = aws_lambda_function.checkout.function_name
       memory_size   = 1024
     }
   }
