@@ -287,6 +287,10 @@ fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [AwsResource
         .into_iter()
         .filter(|a| a.links("function_name", f, name.as_deref()))
         .collect();
+    // Without a provisioned concurrency config, a finding about it is on the function.
+    for attr in ["provisioned_concurrency", "qualifier"] {
+        s.renames.insert(shown(attr), f.address.clone());
+    }
     for p in by_type(all, "aws_lambda_provisioned_concurrency_config") {
         // Its function_name names the function, or refers to an alias of it.
         let through_alias = aliases
