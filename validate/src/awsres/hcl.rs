@@ -4,7 +4,7 @@
 
 use crate::blocks::{block_tree, Found, Unevaluated};
 use crate::error::InputError;
-use crate::hcl::{eval, Eval, Scope, SourceFile};
+use crate::hcl::{eval, Eval, Iters, Scope, SourceFile};
 
 use super::{AwsResource, TYPES};
 
@@ -85,6 +85,44 @@ pub(crate) fn read(
             }
         };
     }
+    // (address, the key references through each.key or count.index take,
+    // iterator variables) of each instance.
+    let mut all: Vec<(String, Option<String>, Iters)> = Vec::new();
+    if let Some(c) = b.body.get_attribute("count") {
+        let at = format!("{}:{}: {base}.count", f.name, f.line(c.span()));
+        let n = match eval(&c.value, scope, &[], &at)? {
+            Eval::Known(hcl::Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+            Eval::Known(other) => {
+                return Err(InputError::Eval {
+                    at,
+                    reason: format!("count must be a whole number, got {other}"),
+                })
+            }
+            Eval::Unknown(why) => {
+                out.push(AwsResource {
+                    address: base.clone(),
+                    ty: ty.to_string(),
+                    file: Some(f.name.clone()),
+                    unevaluated: vec![Unevaluated {
+                        path: "count".into(),
+                        why: format!("count {why}; no instance read"),
+                    }],
+                    ..Default::default()
+                });
+                return Ok(());
+            }
+        };
+        for i in 0..n {
+            let mut index = hcl::Map::new();
+            index.insert("index".to_string(), hcl::Value::from(i));
+            all.push((
+                format!("{base}[{i}]"),
+                Some(i.to_string()),
+                vec![("count".to_string(), hcl::Value::Object(index))],
+            ));
+        }
+        instances.clear();
+    }
     for (key, value) in instances {
         let address = match &key {
             Some(k) => format!("{base}[{k:?}]"),
@@ -97,6 +135,9 @@ pub(crate) fn read(
             each.insert("value".to_string(), v);
             iters.push(("each".to_string(), hcl::Value::Object(each)));
         }
+        all.push((address, key, iters));
+    }
+    for (address, key, iters) in all {
         let mut found = Found::default();
         found.lines.insert(String::new(), line);
         let values = block_tree(&b.body, f, scope, &iters, "", &mut found, &address, true)?;
@@ -145,10 +186,7 @@ pub(crate) fn known(read: &[AwsResource], prefix: &str) -> hcl::Map<String, hcl:
             .filter_map(|(k, v)| Some((k.clone(), hcl::to_value(v).ok()?)))
             .collect();
         let (name, key) = match rest.split_once('[') {
-            Some((n, k)) => (
-                n,
-                serde_json::from_str::<String>(k.trim_end_matches(']')).ok(),
-            ),
+            Some((n, k)) => (n, Some(k.trim_end_matches(']'))),
             None => (rest, None),
         };
         let by_name = out
@@ -161,7 +199,19 @@ pub(crate) fn known(read: &[AwsResource], prefix: &str) -> hcl::Map<String, hcl:
             None => {
                 by_name.insert(name.to_string(), hcl::Value::Object(values));
             }
+            // count: instances in order, as a list.
+            Some(k) if k.parse::<u64>().is_ok() => {
+                let entry = by_name
+                    .entry(name.to_string())
+                    .or_insert_with(|| hcl::Value::Array(Vec::new()));
+                if let hcl::Value::Array(items) = entry {
+                    items.push(hcl::Value::Object(values));
+                }
+            }
             Some(k) => {
+                let Ok(k) = serde_json::from_str::<String>(k) else {
+                    continue;
+                };
                 let entry = by_name
                     .entry(name.to_string())
                     .or_insert_with(|| hcl::Value::Object(hcl::Map::new()));
@@ -219,6 +269,9 @@ fn reference(text: &str, prefix: &str, key: Option<&str>) -> Option<String> {
                 let inner = inner.trim();
                 if inner == "each.key" {
                     address.push_str(&format!("[{:?}]", key?));
+                } else if inner == "count.index" || inner.parse::<u64>().is_ok() {
+                    let i = if inner == "count.index" { key? } else { inner };
+                    address.push_str(&format!("[{i}]"));
                 } else if let Some(lit) = inner.strip_prefix('"').and_then(|s| s.strip_suffix('"'))
                 {
                     address.push_str(&format!("[{lit:?}]"));

@@ -51,8 +51,8 @@ pub struct AwsResource {
     /// Values not evaluated, by attribute path, with why.
     pub unevaluated: Vec<Unevaluated>,
     /// Attributes `lifecycle { ignore_changes }` names (HCL only): Terraform
-    /// sets them at create and leaves them to others after, so no rule reads
-    /// them (a table's capacity under auto scaling is written so).
+    /// sets them at create and leaves them to others after (a table's
+    /// capacity under auto scaling is written so).
     pub ignored: Vec<String>,
 }
 
@@ -127,9 +127,6 @@ impl<'a> Stack<'a> {
         if !self.parts.iter().any(|p| p.address == r.address) {
             self.parts.push(r);
         }
-        if r.ignored.iter().any(|i| i == attr) {
-            return;
-        }
         let Some(v) = r.get(attr).cloned() else {
             return;
         };
@@ -188,7 +185,11 @@ pub fn assemble(
     }
     // Resources whose instances are not known are said on the first profile.
     for r in all {
-        for u in r.unevaluated.iter().filter(|u| u.path == "for_each") {
+        for u in r
+            .unevaluated
+            .iter()
+            .filter(|u| u.path == "for_each" || u.path == "count")
+        {
             out[0].unevaluated.push(Unevaluated {
                 path: r.attr_address("for_each"),
                 why: u.why.clone(),
@@ -351,12 +352,6 @@ fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [AwsResource]) 
         t,
         "billing_mode",
     );
-    // On demand, the capacity attributes are computed and not used.
-    if t.str("billing_mode").as_deref() != Some("PAY_PER_REQUEST") {
-        for attr in ["read_capacity", "write_capacity"] {
-            s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
-        }
-    }
     let targets: Vec<&AwsResource> = by_type(all, "aws_appautoscaling_target")
         .into_iter()
         .filter(|g| {
@@ -364,6 +359,19 @@ fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [AwsResource]) 
                 && g.links("resource_id", t, name.as_deref())
         })
         .collect();
+    // On demand, the capacity attributes are computed and not used. Under
+    // auto scaling, a capacity in ignore_changes is only where it starts.
+    if t.str("billing_mode").as_deref() != Some("PAY_PER_REQUEST") {
+        for (attr, dim) in [("read_capacity", "read"), ("write_capacity", "write")] {
+            let scaled = targets
+                .iter()
+                .any(|g| dimension(g.str("scalable_dimension").as_deref()) == Some(dim));
+            if scaled && t.ignored.iter().any(|i| i == attr) {
+                continue;
+            }
+            s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
+        }
+    }
     for g in &targets {
         let Some(dim) = dimension(g.str("scalable_dimension").as_deref()) else {
             continue;
