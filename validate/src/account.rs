@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use scaling::{check_account, Analysis, Limits, Location, Member};
 
 use crate::input::LoadedProfile;
-use crate::locations::{engine_location, user_location};
+use crate::locations::engine_location;
 
 /// Profiles share an account when they use the same provider configuration
 /// (the `provider` meta-argument as written) in the same Region.
@@ -24,8 +24,8 @@ pub(crate) fn check(loaded: &[LoadedProfile], analyses: &mut [Analysis], limits:
         let shown: Vec<_> = indices
             .iter()
             .map(|&i| {
-                let keys = &loaded[i].keys;
-                move |loc: &Location| user_location(loc, keys).to_string()
+                let l = &loaded[i];
+                move |loc: &Location| l.shown(loc)
             })
             .collect();
         let unknown: Vec<Vec<Location>> = indices

@@ -8,6 +8,7 @@
 //! early_warning_percent = 75           # CAP013 from this share of a limit; 100 = off
 //!
 //! traffic {                            # defaults for traffic values a profile leaves unset
+//!   peak_rps        = 2000               # the target of aws_* stacks
 //!   latency_ms      = 80
 //!   cache_hit_ratio = 0.5
 //! }
@@ -378,6 +379,7 @@ fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputErro
             Ok(())
         };
         match name {
+            "peak_rps" => num(&mut t.peak_rps)?,
             "latency_ms" => num(&mut t.latency_ms)?,
             "cache_hit_ratio" => num(&mut t.cache_hit_ratio)?,
             "reads_per_request" => num(&mut t.reads_per_request)?,
@@ -391,7 +393,7 @@ fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputErro
                 return Err(ctx.err(
                     ctx.line(a.span()),
                     &k,
-                    "not a traffic default; expected latency_ms, cache_hit_ratio, reads_per_request, writes_per_request, average_to_peak_ratio, response_bytes, item_size_kb, strongly_consistent_reads or architecture",
+                    "not a traffic default; expected peak_rps, latency_ms, cache_hit_ratio, reads_per_request, writes_per_request, average_to_peak_ratio, response_bytes, item_size_kb, strongly_consistent_reads or architecture",
                 ))
             }
         }
@@ -406,6 +408,7 @@ pub fn default_traffic(t: &mut Traffic, defaults: &Traffic) {
             slot.clone_from(d);
         }
     }
+    fill(&mut t.peak_rps, &defaults.peak_rps);
     fill(&mut t.latency_ms, &defaults.latency_ms);
     fill(&mut t.cache_hit_ratio, &defaults.cache_hit_ratio);
     fill(&mut t.reads_per_request, &defaults.reads_per_request);

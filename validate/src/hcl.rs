@@ -33,6 +33,8 @@ pub(crate) struct Scope<'b> {
     /// Names of variables and locals whose value is not known before
     /// apply, with why.
     unknown: BTreeMap<String, String>,
+    /// The module's `aws_*` resources read ([`crate::eval::Env::resources`]).
+    resources: hcl::Map<String, hcl::Value>,
     pub(crate) budget: &'b Budget,
 }
 
@@ -46,6 +48,7 @@ impl Scope<'_> {
             locals: &self.locals,
             unknown: &self.unknown,
             iters,
+            resources: &self.resources,
             budget: self.budget,
         }
     }
@@ -170,10 +173,12 @@ fn load_root(
     let mut out = Vec::new();
     let mut walk = Walk::default();
     let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
+    let traffic = out.first().map(|p| p.profile.traffic.clone());
+    out.extend(crate::awsres::assemble(&walk.aws, traffic.as_ref())?);
     if out.is_empty() {
         let remote: Vec<String> = walk.remote.iter().map(|r| r.why.clone()).collect();
         return Err(InputError::NoProfiles(format!(
-            "{what}: no {RESOURCE_TYPE} resource found{}",
+            "{what}: no {RESOURCE_TYPE} resource nor aws_* resource the validator reads found{}",
             if remote.is_empty() {
                 String::new()
             } else {
@@ -198,6 +203,8 @@ struct Walk {
     visiting: Vec<PathBuf>,
     /// Module calls not followed (remote sources), with why.
     remote: Vec<Unevaluated>,
+    /// The `aws_*` resources read, of every module.
+    aws: Vec<crate::awsres::AwsResource>,
 }
 
 /// Loads one module; returns the smuppy provider's region if it configures one.
@@ -220,6 +227,7 @@ fn load_module(
         vars: hcl::Map::new(),
         locals: hcl::Map::new(),
         unknown: given.unknown.clone(),
+        resources: hcl::Map::new(),
         budget,
     };
     for f in &parsed {
@@ -321,6 +329,21 @@ fn load_module(
         pending = next;
     }
 
+    // The aws_* resources first: the others may refer to them.
+    let before = walk.aws.len();
+    for f in &parsed {
+        for s in f.body.iter() {
+            let Structure::Block(b) = s else { continue };
+            let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+            if let ("resource", [ty, name]) = (b.ident.as_str(), labels.as_slice()) {
+                if crate::awsres::TYPES.contains(ty) {
+                    crate::awsres::hcl::read(b, ty, name, f, &scope, prefix, &mut walk.aws)?;
+                }
+            }
+        }
+    }
+    scope.resources = crate::awsres::hcl::known(&walk.aws[before..], prefix);
+
     // Resources, module calls and the provider's region.
     let mut region = None;
     for f in &parsed {
@@ -372,6 +395,7 @@ fn load_module(
                         ignores,
                         provider: provider_of(b),
                         unevaluated,
+                        aws: BTreeMap::new(),
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {

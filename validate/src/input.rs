@@ -30,9 +30,20 @@ pub struct LoadedProfile {
     /// Values the loader could not evaluate (HCL only): each is unset in
     /// `profile`, and reported (INP001) with why.
     pub unevaluated: Vec<crate::blocks::Unevaluated>,
+    /// For a profile assembled from `aws_*` resources: each location as the
+    /// profile writes it (`lambda_pools["x"].timeout`) → the `aws_*` address
+    /// and attribute it was read from. Empty for a `smuppy_scaling_profile`.
+    pub aws: BTreeMap<String, String>,
 }
 
 impl LoadedProfile {
+    /// A location as the report prints it: as the configuration writes it,
+    /// on the `aws_*` resource it was read from when there is one.
+    pub fn shown(&self, loc: &scaling::Location) -> String {
+        let shown = crate::locations::user_location(loc, &self.keys).to_string();
+        crate::awsres::aws_location(&self.aws, &shown).unwrap_or(shown)
+    }
+
     /// The line of a location, or of the nearest enclosing block that has one.
     pub fn line_of(&self, location: &str) -> Option<usize> {
         let mut loc = location.to_string();

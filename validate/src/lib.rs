@@ -3,6 +3,7 @@
 
 mod account;
 pub mod aws;
+pub mod awsres;
 pub mod blocks;
 pub mod ci;
 pub mod config;
@@ -264,7 +265,11 @@ pub fn run_config(
             // From here on (baseline, reports) a location is the path the
             // configuration writes.
             for f in &mut analysis.findings {
-                f.location = locations::user_location(&f.location, &l.keys);
+                let shown = locations::user_location(&f.location, &l.keys);
+                f.location = match awsres::aws_location(&l.aws, &shown.to_string()) {
+                    Some(a) => scaling::Location::attr(&a),
+                    None => shown,
+                };
             }
             let baselined = analysis
                 .findings

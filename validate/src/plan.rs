@@ -41,9 +41,12 @@ pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
             unknown_leaves(u, &model::RESOURCE, "", &mut p.unevaluated);
         }
     }
+    let aws = crate::awsres::plan::read(&doc, root);
+    let traffic = out.first().map(|p| p.profile.traffic.clone());
+    out.extend(crate::awsres::assemble(&aws, traffic.as_ref())?);
     if out.is_empty() {
         return Err(InputError::NoProfiles(format!(
-            "{file}: the plan has no smuppy_scaling_profile resources"
+            "{file}: the plan has no smuppy_scaling_profile resources nor aws_* resources the validator reads"
         )));
     }
     for p in &mut out {
@@ -100,6 +103,7 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 // uses; its Region groups the profiles.
                 provider: DEFAULT_PROVIDER.to_string(),
                 unevaluated: Vec::new(),
+                aws: BTreeMap::new(),
             });
         }
     }

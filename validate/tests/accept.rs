@@ -333,8 +333,8 @@ fn config_file_errors_name_the_file_line_and_key() {
             ":2: rule \"CAP004\".severity: \"fatal\": expected",
         ),
         (
-            "traffic {\n  peak_rps = 5\n}\n",
-            ":2: traffic.peak_rps: not a traffic default",
+            "traffic {\n  peak_qps = 5\n}\n",
+            ":2: traffic.peak_qps: not a traffic default",
         ),
         (
             "traffic {\n  latency_ms = \"fast\"\n}\n",

@@ -2,6 +2,7 @@
 //! outputs of the runbook, and unusable inputs.
 
 mod accept;
+mod aws;
 mod bounds;
 mod corpus;
 mod errors;

@@ -31,8 +31,19 @@ pub struct Member<'a> {
 }
 
 impl Member<'_> {
+    /// The address and attribute of a location. A front end that read the
+    /// setting from another resource (`aws_lambda_function.api.memory_size`)
+    /// shows it with that resource's address, used as it is.
     fn at(&self, loc: &Location) -> String {
-        format!("{}.{}", self.address, (self.shown)(loc))
+        let shown = (self.shown)(loc);
+        if ["aws_", "module.", "data."]
+            .iter()
+            .any(|p| shown.starts_with(p))
+        {
+            shown
+        } else {
+            format!("{}.{shown}", self.address)
+        }
     }
 }
 

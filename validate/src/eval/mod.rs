@@ -56,6 +56,11 @@ pub struct Env<'a> {
     pub unknown: &'a BTreeMap<String, String>,
     /// Iterator variables of enclosing `dynamic` blocks.
     pub iters: &'a [(String, Value)],
+    /// The `aws_*` resources of the module the validator reads, by type then
+    /// name (then instance key), with their known attributes: a reference
+    /// to one (`aws_lambda_function.api.function_name`) is its value when
+    /// known, else known only after apply.
+    pub resources: &'a Map<String, Value>,
     pub budget: &'a Budget,
 }
 
@@ -92,6 +97,7 @@ pub fn evaluate_literal(expr: &Expression, budget: &Budget) -> R<Value> {
         locals: &empty,
         unknown: &none,
         iters: &[],
+        resources: &empty,
         budget,
     };
     evaluate(expr, &env)
@@ -199,6 +205,31 @@ impl Evaluator<'_, '_> {
                         let (v, used) = self.named(root.as_str(), name.as_str(), &ops[1..])?;
                         ops = &ops[1 + used..];
                         v
+                    }
+                    (Expression::Variable(root), Some(TraversalOperator::GetAttr(name)))
+                        if self.env.resources.contains_key(root.as_str())
+                            && !self.is_bound(root.as_str()) =>
+                    {
+                        let after_apply = || {
+                            Failure::Unknown(format!(
+                                "refers to {}.{}, known only after apply",
+                                root.as_str(),
+                                name.as_str()
+                            ))
+                        };
+                        let found = match self.env.resources.get(root.as_str()) {
+                            Some(Value::Object(m)) => m.get(name.as_str()),
+                            _ => None,
+                        };
+                        let Some(found) = found else {
+                            return Err(after_apply());
+                        };
+                        let v = self.copy(found)?;
+                        // An attribute or instance it does not hold is not known yet.
+                        return self.traverse(v, &ops[1..]).map_err(|e| match e {
+                            Failure::Error(_) => after_apply(),
+                            e => e,
+                        });
                     }
                     _ => self.expr(&t.expr).map_err(|e| referring(e, t))?,
                 };

@@ -1,0 +1,5 @@
+traffic {
+  peak_rps        = 500
+  latency_ms      = 40
+  cache_hit_ratio = 0
+}

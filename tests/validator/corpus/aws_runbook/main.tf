@@ -1,0 +1,50 @@
+# The runbook's API, function and table written with hashicorp/aws resources in one
+# root module (the flat layout of a single-service repository): the stage-wide
+# throttle in aws_api_gateway_method_settings on "*/*", provisioned concurrency
+# on an alias. The traffic model comes from .smuppy-validate.hcl.
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "smuppy-api"
+}
+
+resource "aws_api_gateway_stage" "staging" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = aws_api_gateway_deployment.api.id
+  stage_name    = "staging"
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = aws_api_gateway_stage.staging.stage_name
+  method_path = "*/*"
+  settings {
+    throttling_rate_limit  = 100000
+    throttling_burst_limit = 50000
+  }
+}
+
+resource "aws_lambda_function" "api" {
+  function_name                  = "smuppy-api-handler"
+  role                           = aws_iam_role.lambda.arn
+  memory_size                    = 1024
+  timeout                        = 30
+  reserved_concurrent_executions = 10000
+}
+
+resource "aws_lambda_alias" "prod" {
+  name             = "prod"
+  function_name    = aws_lambda_function.api.function_name
+  function_version = aws_lambda_function.api.version
+}
+
+resource "aws_lambda_provisioned_concurrency_config" "prod" {
+  function_name                     = aws_lambda_alias.prod.function_name
+  qualifier                         = aws_lambda_alias.prod.name
+  provisioned_concurrent_executions = 1000
+}
+
+resource "aws_dynamodb_table" "feeds" {
+  name         = "smuppy-feeds-staging"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+}
