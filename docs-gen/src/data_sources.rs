@@ -12,7 +12,7 @@ use tfplugin::Schema;
 
 use terraform_provider_smuppy::data_sources;
 
-use crate::{one_line, schema_markdown, DocsError, GeneratedFile, GENERATOR_COMMAND};
+use crate::{first_sentence, schema_markdown, DocsError, GeneratedFile, GENERATOR_COMMAND};
 
 /// Where a data source's example lives (from the repository root).
 pub fn example_path(type_name: &str) -> String {
@@ -23,15 +23,6 @@ pub fn example_path(type_name: &str) -> String {
 pub fn page_path(type_name: &str) -> String {
     let short = type_name.strip_prefix("smuppy_").unwrap_or(type_name);
     format!("docs/data-sources/{short}.md")
-}
-
-/// The first sentence of a description, for the page's front matter.
-fn first_sentence(text: &str) -> String {
-    let text = one_line(text);
-    match text.find(". ") {
-        Some(i) => text[..=i].to_string(),
-        None => text,
-    }
 }
 
 /// One data source's page. `example` is the HCL of its example.

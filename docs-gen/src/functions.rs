@@ -11,7 +11,7 @@ use tfplugin::{FunctionDef, Type};
 
 use terraform_provider_smuppy::functions;
 
-use crate::{type_label, DocsError, GeneratedFile, GENERATOR_COMMAND};
+use crate::{one_line, type_label, DocsError, GeneratedFile, GENERATOR_COMMAND};
 
 /// Where a function's example lives (from the repository root).
 pub fn example_path(name: &str) -> String {
@@ -63,10 +63,6 @@ pub fn signature(name: &str, def: &FunctionDef) -> String {
         params.join(", "),
         type_expr(&def.return_type)
     )
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One function's page. `example` is the HCL of its example.

@@ -83,6 +83,15 @@ pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The first sentence of a description, for a page's front matter.
+pub(crate) fn first_sentence(text: &str) -> String {
+    let text = one_line(text);
+    match text.find(". ") {
+        Some(i) => text[..=i].to_string(),
+        None => text,
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The whole set
 // ---------------------------------------------------------------------------

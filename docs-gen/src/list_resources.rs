@@ -12,7 +12,7 @@ use tfplugin::Schema;
 
 use terraform_provider_smuppy::list;
 
-use crate::{one_line, schema_markdown, GeneratedFile, GENERATOR_COMMAND};
+use crate::{first_sentence, schema_markdown, GeneratedFile, GENERATOR_COMMAND};
 
 /// The example of `smuppy_scaling_profile`'s page: a `.tfquery.hcl` file.
 pub const EXAMPLE: &str = r#"# discover.tfquery.hcl, next to a configuration with the provider block
@@ -37,14 +37,6 @@ terraform apply                                        # imports them; AWS is no
 pub fn page_path(type_name: &str) -> String {
     let short = type_name.strip_prefix("smuppy_").unwrap_or(type_name);
     format!("docs/list-resources/{short}.md")
-}
-
-fn first_sentence(text: &str) -> String {
-    let text = one_line(text);
-    match text.find(". ") {
-        Some(i) => text[..=i].to_string(),
-        None => text,
-    }
 }
 
 /// One list resource's page.

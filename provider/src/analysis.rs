@@ -54,6 +54,17 @@ pub fn analyze(
             cost_breakdown: Value::unknown(),
         };
     }
+    let (capacity, breakdown) = values(&analysis);
+    PlanAnalysis {
+        capacity,
+        monthly_cost: number(analysis.cost.monthly_total_usd),
+        cost_breakdown: breakdown,
+    }
+}
+
+/// The analysis as Terraform values: the `capacity` object and the cost
+/// breakdown map (the resource's and the `smuppy_capacity` data source's).
+pub fn values(analysis: &scaling::Analysis) -> (Value, Value) {
     let c = &analysis.capacity;
     let capacity = Value::Object(BTreeMap::from([
         ("origin_rps".to_string(), opt_number(c.origin_rps)),
@@ -77,11 +88,7 @@ pub fn analyze(
         .iter()
         .map(|s| (s.service.clone(), number(s.usd)))
         .collect();
-    PlanAnalysis {
-        capacity,
-        monthly_cost: number(analysis.cost.monthly_total_usd),
-        cost_breakdown: Value::Map(breakdown),
-    }
+    (capacity, Value::Map(breakdown))
 }
 
 /// The configuration's `acknowledge` entries (known ones; an unknown map

@@ -212,35 +212,14 @@ impl DataSource for Capacity {
             }
         }
         let c = &a.capacity;
-        let capacity = Value::Object(BTreeMap::from([
-            ("origin_rps".to_string(), opt_number(c.origin_rps)),
-            (
-                "required_concurrency".to_string(),
-                opt_number(c.required_concurrency),
-            ),
-            (
-                "max_sustainable_rps".to_string(),
-                opt_number(c.max_sustainable_rps),
-            ),
-            (
-                "bottleneck".to_string(),
-                Value::String(c.bottleneck.clone()),
-            ),
-            ("headroom".to_string(), opt_number(c.headroom)),
-        ]));
-        let breakdown = a
-            .cost
-            .per_service
-            .iter()
-            .map(|x| (x.service.clone(), number(x.usd)))
-            .collect();
+        let (capacity, breakdown) = crate::analysis::values(&a);
         values.extend([
             (s::MAX_SUSTAINABLE_RPS, opt_number(c.max_sustainable_rps)),
             (s::HEADROOM, opt_number(c.headroom)),
             (s::BOTTLENECK, Value::String(c.bottleneck.clone())),
             (s::CAPACITY, capacity),
             (s::MONTHLY_COST, number(a.cost.monthly_total_usd)),
-            (s::COST_BREAKDOWN, Value::Map(breakdown)),
+            (s::COST_BREAKDOWN, breakdown),
             (
                 s::FINDINGS,
                 crate::functions::findings_value(&a.findings, &shapes, rename),

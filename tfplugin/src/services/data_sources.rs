@@ -4,14 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::convert::{
-    decode_request_value, diagnostics_to_proto, encode_response_value, schema_to_proto,
-};
+use crate::convert::{diagnostics_to_proto, encode_response_value, schema_to_proto};
 use crate::data_source::DataSource;
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
 use crate::schema::Schema;
-use crate::value::Value;
 
 /// A data source with its schema, computed once.
 #[derive(Clone)]
@@ -46,38 +43,13 @@ pub(super) fn schemas(entries: &BTreeMap<String, DataSourceEntry>) -> HashMap<St
         .collect()
 }
 
-/// The entry for `type_name`, or an error diagnostic.
-fn entry<'a>(
-    entries: &'a BTreeMap<String, DataSourceEntry>,
-    type_name: &str,
-    diags: &mut Diagnostics,
-) -> Option<&'a DataSourceEntry> {
-    let found = entries.get(type_name);
-    if found.is_none() {
-        diags.error(
-            "Unknown data source",
-            format!("This provider does not implement the data source {type_name:?}."),
-        );
-    }
-    found
-}
-
-fn config_of(
-    entry: &DataSourceEntry,
-    config: Option<&pb::DynamicValue>,
-    diags: &mut Diagnostics,
-) -> Option<Value> {
-    let ty = entry.schema.block.implied_type();
-    decode_request_value(config, &ty, "config", diags)
-}
-
 pub(super) fn validate(
     entries: &BTreeMap<String, DataSourceEntry>,
     req: &pb::validate_data_resource_config::Request,
 ) -> pb::validate_data_resource_config::Response {
     let mut diags = Diagnostics::new();
-    if let Some(e) = entry(entries, &req.type_name, &mut diags) {
-        if let Some(config) = config_of(e, req.config.as_ref(), &mut diags) {
+    if let Some(e) = super::find_entry(entries, &req.type_name, "data source", &mut diags) {
+        if let Some(config) = super::decode_config(&e.schema, req.config.as_ref(), &mut diags) {
             e.data_source.validate(&config, &mut diags);
         }
     }
@@ -92,8 +64,8 @@ pub(super) async fn read(
 ) -> pb::read_data_source::Response {
     let mut diags = Diagnostics::new();
     let mut state = None;
-    if let Some(e) = entry(entries, &req.type_name, &mut diags) {
-        if let Some(config) = config_of(e, req.config.as_ref(), &mut diags) {
+    if let Some(e) = super::find_entry(entries, &req.type_name, "data source", &mut diags) {
+        if let Some(config) = super::decode_config(&e.schema, req.config.as_ref(), &mut diags) {
             let value = e.data_source.read(config, &mut diags).await;
             // On an error Terraform ignores the state; none is sent.
             if !diags.has_errors() {

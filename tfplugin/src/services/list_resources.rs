@@ -5,14 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::convert::{
-    decode_request_value, diagnostics_to_proto, encode_identity, encode_response_value,
-    schema_to_proto,
+    diagnostics_to_proto, encode_identity, encode_response_value, schema_to_proto,
 };
 use crate::diag::Diagnostics;
 use crate::list_resource::ListResource;
 use crate::proto::tfplugin6 as pb;
 use crate::schema::Schema;
-use crate::value::Value;
 
 use super::guard::PanicResponse;
 use super::Entry;
@@ -58,38 +56,13 @@ impl PanicResponse for Events {
     }
 }
 
-/// The entry for `type_name`, or an error diagnostic.
-fn entry<'a>(
-    entries: &'a BTreeMap<String, ListEntry>,
-    type_name: &str,
-    diags: &mut Diagnostics,
-) -> Option<&'a ListEntry> {
-    let found = entries.get(type_name);
-    if found.is_none() {
-        diags.error(
-            "Unknown list resource",
-            format!("This provider does not implement the list resource {type_name:?}."),
-        );
-    }
-    found
-}
-
-fn config_of(
-    entry: &ListEntry,
-    config: Option<&pb::DynamicValue>,
-    diags: &mut Diagnostics,
-) -> Option<Value> {
-    let ty = entry.schema.block.implied_type();
-    decode_request_value(config, &ty, "config", diags)
-}
-
 pub(super) fn validate(
     entries: &BTreeMap<String, ListEntry>,
     req: &pb::validate_list_resource_config::Request,
 ) -> pb::validate_list_resource_config::Response {
     let mut diags = Diagnostics::new();
-    if let Some(e) = entry(entries, &req.type_name, &mut diags) {
-        if let Some(config) = config_of(e, req.config.as_ref(), &mut diags) {
+    if let Some(e) = super::find_entry(entries, &req.type_name, "list resource", &mut diags) {
+        if let Some(config) = super::decode_config(&e.schema, req.config.as_ref(), &mut diags) {
             e.list.validate(&config, &mut diags);
         }
     }
@@ -107,7 +80,7 @@ pub(super) async fn list(
 ) -> Events {
     let mut diags = Diagnostics::new();
     let mut events = Vec::new();
-    let found = entry(entries, &req.type_name, &mut diags);
+    let found = super::find_entry(entries, &req.type_name, "list resource", &mut diags);
     let target = match (found, resource) {
         (Some(e), Some(r)) if r.identity.is_some() => Some((e, r)),
         (Some(_), _) => {
@@ -124,7 +97,7 @@ pub(super) async fn list(
         (None, _) => None,
     };
     if let Some((e, r)) = target {
-        if let Some(config) = config_of(e, req.config.as_ref(), &mut diags) {
+        if let Some(config) = super::decode_config(&e.schema, req.config.as_ref(), &mut diags) {
             let mut listed = e
                 .list
                 .list(config, req.include_resource_object, req.limit, &mut diags)

@@ -331,25 +331,19 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             let mut out = pb::plan_resource_change::Response::default();
             if let Some(entry) = self.resource(&req.type_name, &mut diags) {
                 let (resource, schema) = (&entry.resource, &entry.schema);
-                let ty = schema.block.implied_type();
-                let prior =
-                    decode_request_value(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
-                let prior_identity = decode_identity(
-                    req.prior_identity.as_ref(),
-                    entry.identity.as_ref(),
-                    "prior identity",
+                if let Some(Change {
+                    prior: prior_state,
+                    new: proposed_new_state,
+                    config,
+                    identity,
+                }) = decode_change(
+                    &entry,
+                    req.prior_state.as_ref(),
+                    (req.prior_identity.as_ref(), "prior identity"),
+                    (req.proposed_new_state.as_ref(), "proposed new state"),
+                    req.config.as_ref(),
                     &mut diags,
-                );
-                let proposed = decode_request_value(
-                    req.proposed_new_state.as_ref(),
-                    &ty,
-                    "proposed new state",
-                    &mut diags,
-                );
-                let config = decode_request_value(req.config.as_ref(), &ty, "config", &mut diags);
-                if let (Some(prior_state), Some(proposed_new_state), Some(config), Some(identity)) =
-                    (prior, proposed, config, prior_identity)
-                {
+                ) {
                     if proposed_new_state.is_null() {
                         // A destroy plan (only sent if a provider asked for
                         // them): nothing to plan, the object goes away.
@@ -396,25 +390,19 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             let mut out = pb::apply_resource_change::Response::default();
             if let Some(entry) = self.resource(&req.type_name, &mut diags) {
                 let (resource, schema) = (&entry.resource, &entry.schema);
-                let ty = schema.block.implied_type();
-                let prior =
-                    decode_request_value(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
-                let planned_identity = decode_identity(
-                    req.planned_identity.as_ref(),
-                    entry.identity.as_ref(),
-                    "planned identity",
+                if let Some(Change {
+                    prior: prior_state,
+                    new: planned_state,
+                    config,
+                    identity,
+                }) = decode_change(
+                    &entry,
+                    req.prior_state.as_ref(),
+                    (req.planned_identity.as_ref(), "planned identity"),
+                    (req.planned_state.as_ref(), "planned state"),
+                    req.config.as_ref(),
                     &mut diags,
-                );
-                let planned = decode_request_value(
-                    req.planned_state.as_ref(),
-                    &ty,
-                    "planned state",
-                    &mut diags,
-                );
-                let config = decode_request_value(req.config.as_ref(), &ty, "config", &mut diags);
-                if let (Some(prior_state), Some(planned_state), Some(config), Some(identity)) =
-                    (prior, planned, config, planned_identity)
-                {
+                ) {
                     let apply = ApplyRequest {
                         type_name: req.type_name.clone(),
                         prior_state,
@@ -541,4 +529,64 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         })
         .await
     }
+}
+
+/// What a plan or apply request carries, decoded against the resource's
+/// schema and identity schema.
+struct Change {
+    prior: Value,
+    /// The proposed (plan) or planned (apply) new state.
+    new: Value,
+    config: Value,
+    identity: Option<Value>,
+}
+
+/// Decodes a change request's values in the order Terraform sends them;
+/// `None` when one could not be decoded (a diagnostic says which).
+fn decode_change(
+    entry: &Entry,
+    prior: Option<&pb::DynamicValue>,
+    identity: (Option<&pb::ResourceIdentityData>, &str),
+    new: (Option<&pb::DynamicValue>, &str),
+    config: Option<&pb::DynamicValue>,
+    diags: &mut Diagnostics,
+) -> Option<Change> {
+    let ty = entry.schema.block.implied_type();
+    let prior = decode_request_value(prior, &ty, "prior state", diags);
+    let identity = decode_identity(identity.0, entry.identity.as_ref(), identity.1, diags);
+    let new = decode_request_value(new.0, &ty, new.1, diags);
+    let config = decode_request_value(config, &ty, "config", diags);
+    Some(Change {
+        prior: prior?,
+        new: new?,
+        config: config?,
+        identity: identity?,
+    })
+}
+
+/// The entry of `type_name` among `entries`, or an error diagnostic naming
+/// the `kind` of thing this provider does not implement.
+fn find_entry<'a, E>(
+    entries: &'a std::collections::BTreeMap<String, E>,
+    type_name: &str,
+    kind: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'a E> {
+    let found = entries.get(type_name);
+    if found.is_none() {
+        diags.error(
+            format!("Unknown {kind}"),
+            format!("This provider does not implement the {kind} {type_name:?}."),
+        );
+    }
+    found
+}
+
+/// A request's configuration decoded against `schema`.
+fn decode_config(
+    schema: &crate::schema::Schema,
+    config: Option<&pb::DynamicValue>,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    decode_request_value(config, &schema.block.implied_type(), "config", diags)
 }
