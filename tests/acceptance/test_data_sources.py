@@ -339,3 +339,54 @@ output "bottleneck" {{
     applied = tf.apply()
     assert applied.rc == 0, applied.output
     assert _outputs(tf)["bottleneck"].startswith("API Gateway"), applied.output
+
+
+def test_functions_and_both_data_sources_in_one_root_without_a_profile(sandbox: Any, tf: Terraform, suffix: str) -> None:
+    """The engine inside a configuration that manages nothing with this provider: the
+    functions' arithmetic checked against the account's limits and the stack's capacity,
+    each compared with what the APIs report (boto3) and with the arithmetic done here."""
+    accounts.require_emulator(sandbox, "throttling a sandbox stage through the API")
+    sc = fx.ensure_scenario(sandbox, suffix, billing_mode="PAY_PER_REQUEST")
+    set_stage_throttle(sandbox, sc.api, 5000, 2500)
+    tf.write_config(
+        capacity_tf(sc)
+        + LIMITS
+        + f"""
+locals {{
+  origin = provider::smuppy::origin_rps({PEAK_RPS}, 0.25)
+  needed = provider::smuppy::required_concurrency({PEAK_RPS}, 50, 0.25)
+}}
+
+check "concurrency" {{
+  assert {{
+    condition     = local.needed <= data.smuppy_account_limits.this.lambda_unreserved_concurrent_executions
+    error_message = "${{local.needed}} concurrent executions needed, the account leaves ${{data.smuppy_account_limits.this.lambda_unreserved_concurrent_executions}}"
+  }}
+}}
+
+output "origin" {{
+  value = local.origin
+}}
+
+output "needed" {{
+  value = local.needed
+}}
+
+output "stage_share" {{
+  value = local.origin / data.smuppy_capacity.api.api_gateway.rate_limit
+}}
+"""
+    )
+    result = tf.apply()
+    assert result.rc == 0, result.output
+    assert "Check block assertion failed" not in result.output, result.output
+    out = _outputs(tf)
+    # 2,000 rps with a quarter served by the cache: 1,500 reach the origin, and at
+    # 50 ms each 1,500 × 0.05 = 75 run at once.
+    assert out["origin"] == 1500
+    assert out["needed"] == 75
+    account = sandbox.client("lambda").get_account_settings()["AccountLimit"]
+    assert out["limits"]["lambda_unreserved_concurrent_executions"] == account["UnreservedConcurrentExecutions"]
+    stage = fx.stage_method_settings(sandbox, sc.api.api_id, sc.api.stage_name)["*/*"]
+    assert out["stage_share"] == pytest.approx(1500 / stage["throttlingRateLimit"])
+    assert out["capacity"]["headroom"] >= 1, out["capacity"]
