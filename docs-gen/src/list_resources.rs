@@ -16,19 +16,19 @@ use crate::{first_sentence, schema_markdown, GeneratedFile, GENERATOR_COMMAND};
 
 /// The example of `smuppy_scaling_profile`'s page: a `.tfquery.hcl` file.
 pub const EXAMPLE: &str = r#"# discover.tfquery.hcl, next to a configuration with the provider block
-list "smuppy_scaling_profile" "stages" {
+list "smuppy_scaling_profile" "feeds" {
   provider         = smuppy
-  include_resource = true # the settings of each stage, for -generate-config-out
+  include_resource = true # the settings of each, for -generate-config-out
 
   config {
-    rest_api_id = "bmkd8zayee" # optional: every REST API when left out
+    name_prefix = "smuppy-feeds" # optional: APIs, functions and tables named so
   }
 }
 "#;
 
 /// How the page shows the query being run.
 const USAGE: &str = "```sh
-terraform query                                        # lists one profile per stage
+terraform query                                        # one profile per stage, function, table
 terraform query -generate-config-out=generated.tf      # writes them with import blocks
 terraform apply                                        # imports them; AWS is not changed
 ```";

@@ -1,6 +1,7 @@
-//! Discovery: the REST API stages of the account, for `terraform query`
-//! to propose a profile per stage. Read-only: GetRestApis (paged) or
-//! GetRestApi for one API, then GetStages of each API.
+//! Discovery: the REST API stages, Lambda functions and DynamoDB tables of
+//! the account, for `terraform query` to propose a profile for each.
+//! Read-only: GetRestApis (paged) or GetRestApi for one API, then GetStages
+//! of each API; ListFunctions; ListTables.
 
 use crate::{Aws, AwsError};
 
@@ -84,4 +85,56 @@ pub async fn list_stages(
     }
     out.sort_by(|a, b| (&a.rest_api_id, &a.stage_name).cmp(&(&b.rest_api_id, &b.stage_name)));
     Ok(out)
+}
+
+/// The names of the account's Lambda functions (ListFunctions, paged),
+/// sorted.
+pub async fn list_functions(aws: &Aws) -> Result<Vec<String>, AwsError> {
+    let lam = aws.lambda();
+    let mut names = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = lam
+            .list_functions()
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("lambda", "ListFunctions", e))?;
+        names.extend(
+            page.functions()
+                .iter()
+                .filter_map(|f| f.function_name().map(str::to_string)),
+        );
+        match page.next_marker() {
+            Some(m) if !m.is_empty() && Some(m) != marker.as_deref() => {
+                marker = Some(m.to_string())
+            }
+            _ => break,
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The names of the account's DynamoDB tables in the region (ListTables,
+/// paged), sorted.
+pub async fn list_tables(aws: &Aws) -> Result<Vec<String>, AwsError> {
+    let ddb = aws.dynamodb();
+    let mut names = Vec::new();
+    let mut start: Option<String> = None;
+    loop {
+        let page = ddb
+            .list_tables()
+            .set_exclusive_start_table_name(start.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("dynamodb", "ListTables", e))?;
+        names.extend(page.table_names().iter().cloned());
+        match page.last_evaluated_table_name() {
+            Some(t) if !t.is_empty() && Some(t) != start.as_deref() => start = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    names.sort();
+    Ok(names)
 }

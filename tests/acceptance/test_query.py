@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from harness import accounts
 from harness import fixtures as fx
 from harness.sandbox import Sandbox
 from harness.terraform import Terraform
@@ -52,8 +53,10 @@ def api(sandbox: Sandbox, suffix: str) -> fx.RestApi:
     return api
 
 
-def query_file(rest_api_id: str | None, *, include: bool = True) -> str:
+def query_file(rest_api_id: str | None, *, include: bool = True, name_prefix: str | None = None) -> str:
     config = f'    rest_api_id = "{rest_api_id}"\n' if rest_api_id is not None else ""
+    if name_prefix is not None:
+        config += f'    name_prefix = "{name_prefix}"\n'
     return f"""
 list "smuppy_scaling_profile" "stages" {{
   provider         = smuppy
@@ -64,9 +67,9 @@ list "smuppy_scaling_profile" "stages" {{
 """
 
 
-def write_query(tf: Terraform, rest_api_id: str | None, *, include: bool = True) -> None:
+def write_query(tf: Terraform, rest_api_id: str | None, *, include: bool = True, name_prefix: str | None = None) -> None:
     tf.write_config("# no resources: the query file holds the list block\n")
-    (tf.workdir / "main.tfquery.hcl").write_text(query_file(rest_api_id, include=include))
+    (tf.workdir / "main.tfquery.hcl").write_text(query_file(rest_api_id, include=include, name_prefix=name_prefix))
 
 
 def found(tf: Terraform) -> list[dict[str, Any]]:
@@ -90,6 +93,23 @@ def aws_stages(sandbox: Sandbox, api_ids: list[str] | None = None) -> dict[str, 
         for a in apis
         for s in apigw.get_stages(restApiId=a["id"])["item"]
     }
+
+
+def name_of(entry: str) -> str:
+    """The AWS name in an identity entry ``NAME[:QUALIFIER]@KEY``."""
+    return entry.split("@", 1)[0].split(":", 1)[0]
+
+
+def aws_functions(sandbox: Sandbox) -> list[str]:
+    """Every function name ListFunctions reports."""
+    pages = sandbox.client("lambda").get_paginator("list_functions").paginate()
+    return sorted(f["FunctionName"] for page in pages for f in page["Functions"])
+
+
+def aws_tables(sandbox: Sandbox) -> list[str]:
+    """Every table name ListTables reports."""
+    pages = sandbox.client("dynamodb").get_paginator("list_tables").paginate()
+    return sorted(t for page in pages for t in page["TableNames"])
 
 
 def method_settings(sandbox: Sandbox, api_id: str) -> dict[str, Any]:
@@ -121,10 +141,14 @@ def test_query_lists_the_stages_aws_reports(tf: Terraform, sandbox: Sandbox, api
             assert (wide.get("throttlingRateLimit"), wide.get("throttlingBurstLimit")) == (1234.0, 321)
             assert (obj["rate_limit"], obj["burst_limit"]) == (1234, 321), obj
 
-    # Without a filter: every stage of every REST API of the account.
+    # Without a filter: every stage of every REST API, every function and every
+    # table of the account, one profile each.
     write_query(tf, None, include=False)
     listed = found(tf)
-    assert sorted(r["identity"]["api_gateway"] for r in listed) == sorted(aws_stages(sandbox))
+    stages = [r["identity"]["api_gateway"] for r in listed if r["identity"].get("api_gateway")]
+    assert sorted(stages) == sorted(aws_stages(sandbox))
+    assert sorted(name_of(p) for r in listed for p in r["identity"]["lambda_pools"]) == aws_functions(sandbox)
+    assert sorted(name_of(t) for r in listed for t in r["identity"]["dynamodb_tables"]) == aws_tables(sandbox)
     assert all(r.get("resource_object") is None for r in listed), listed
 
 
@@ -168,3 +192,55 @@ def test_a_missing_api_lists_nothing(tf: Terraform) -> None:
     write_query(tf, "nosuchapi0")
     tf.run("init", "-input=false", "-no-color").check()
     assert found(tf) == []
+
+
+def test_functions_and_tables_are_found_and_import_with_no_change(
+    tf: Terraform, sandbox: Sandbox, suffix: str, cleanup: Any
+) -> None:
+    """A function and a table named with a prefix: the query proposes a profile for
+    each, the generated configuration imports them, AWS is unchanged (read back
+    through GetFunctionConfiguration, GetFunctionConcurrency and DescribeTable) and
+    the plan after it is empty."""
+    prefix = accounts.unique_name(suffix, "disc")
+    function = accounts.provision_function(sandbox, cleanup, f"{prefix}-fn")
+    lam = sandbox.client("lambda")
+    lam.put_function_concurrency(FunctionName=function.name, ReservedConcurrentExecutions=7)
+    table = accounts.provision_table(sandbox, cleanup, f"{prefix}-table")
+
+    def aws_now() -> dict[str, Any]:
+        conf = lam.get_function_configuration(FunctionName=function.name)
+        desc = sandbox.client("dynamodb").describe_table(TableName=table.name)["Table"]
+        return {
+            "memory": conf["MemorySize"],
+            "timeout": conf["Timeout"],
+            "reserved": lam.get_function_concurrency(FunctionName=function.name).get("ReservedConcurrentExecutions"),
+            "table": (
+                (desc.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"),
+                desc["ProvisionedThroughput"]["ReadCapacityUnits"],
+                desc["ProvisionedThroughput"]["WriteCapacityUnits"],
+            ),
+        }
+
+    before = aws_now()
+    write_query(tf, None, name_prefix=prefix)
+    tf.run("init", "-input=false", "-no-color").check()
+    listed = found(tf)
+    assert sorted(r["identity"]["name"] for r in listed) == sorted(
+        [f"function-{function.name}", f"table-{table.name}"]
+    ), listed
+    fn_obj = next(r["resource_object"] for r in listed if r["identity"]["lambda_pools"])
+    (pool,) = fn_obj["lambda_pools"].values()
+    assert (pool["memory_size"], pool["timeout"], pool["reserved_concurrency"]) == (
+        before["memory"],
+        before["timeout"],
+        before["reserved"],
+    ), pool
+
+    tf.run("query", "-no-color", f"-generate-config-out=generated.tf").check()
+    applied = tf.apply(check=True)
+    assert "2 imported, 0 added, 0 changed, 0 destroyed" in applied.output, applied.output
+    assert aws_now() == before
+    plan = tf.plan()
+    assert not plan.changes, plan.result.output
+    tf.destroy(check=True)
+    assert aws_now() == before

@@ -1,22 +1,26 @@
 //! The list resource `smuppy_scaling_profile` (`terraform query`): one
-//! proposed profile per REST API stage of the account, each named by the
-//! resource's identity so that Terraform can import it.
+//! proposed profile per REST API stage, Lambda function and DynamoDB table
+//! of the account, each named by the resource's identity so that Terraform
+//! can import it.
 //!
-//! A listed profile manages the stage only (`api_gateway`); its name is
-//! `API_NAME-STAGE_NAME` (the API's id when it has no name). Its identity
+//! A listed profile manages one thing: a stage (`api_gateway`, named
+//! `API_NAME-STAGE_NAME`, the API's id when it has no name), a function
+//! (`lambda_pools`, named `function-NAME`) or a table (`dynamodb_tables`,
+//! named `table-NAME`); profiles are merged by hand afterwards. Its identity
 //! and, when Terraform asks for it, its resource object come from the
-//! resource's own import (by the import ID `name=…;api_gateway=ID/STAGE`)
-//! and the read that follows an import: what `terraform query
-//! -generate-config-out` writes is what importing the stage would hold,
-//! today's settings included, so applying it changes nothing in AWS.
+//! resource's own import (by an import ID such as
+//! `name=…;api_gateway=ID/STAGE`) and the read that follows an import: what
+//! `terraform query -generate-config-out` writes is what importing it would
+//! hold, today's settings included, so applying it changes nothing in AWS.
 //!
-//! Config: `rest_api_id` (optional), to list the stages of one API only.
-//! A failed AWS read is an error diagnostic naming the call, AWS's error
-//! code and the IAM action.
+//! Config: `rest_api_id` (optional) lists the stages of that API only;
+//! `name_prefix` (optional) keeps what is named with it (an API's name, a
+//! function's, a table's). A failed AWS read is an error diagnostic naming
+//! the call, AWS's error code and the IAM action.
 
 use std::sync::Arc;
 
-use scaling_aws::discovery::{list_stages, ListedStage};
+use scaling_aws::discovery::{list_functions, list_stages, list_tables, ListedStage};
 use tfplugin::{
     Attribute, AttributePath, Block, Diagnostics, ListResource, Listed, ReadRequest, Resource,
     Schema, Type, Value,
@@ -34,15 +38,17 @@ pub fn schema() -> Schema {
     Schema {
         version: 0,
         block: Block::new(
-            "Finds the REST API stages of the account and proposes, for each, a \
-             `smuppy_scaling_profile` managing that stage, holding its settings as \
-             AWS reports them. `terraform query -generate-config-out=FILE` writes \
-             the profiles with their `import` blocks.",
+            "Finds the REST API stages, Lambda functions and DynamoDB tables of the \
+             account and proposes, for each, a `smuppy_scaling_profile` managing it, \
+             holding its settings as AWS reports them. `terraform query \
+             -generate-config-out=FILE` writes the profiles with their `import` blocks.",
         )
-        .attr(
-            Attribute::optional("rest_api_id", Type::String)
-                .describe("List the stages of this REST API only (all REST APIs when not set)."),
-        ),
+        .attr(Attribute::optional("rest_api_id", Type::String).describe(
+            "List the stages of this REST API only, and no function or table (everything when not set).",
+        ))
+        .attr(Attribute::optional("name_prefix", Type::String).describe(
+            "Keep only the stages of REST APIs, the functions and the tables whose name starts with this.",
+        )),
     }
 }
 
@@ -60,6 +66,14 @@ impl ProfileList {
     }
 }
 
+/// Something the account has that a profile could manage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Stage(ListedStage),
+    Function(String),
+    Table(String),
+}
+
 /// The profile name proposed for a stage (no `;`: the import ID's
 /// separator).
 pub fn profile_name(stage: &ListedStage) -> String {
@@ -71,14 +85,84 @@ pub fn profile_name(stage: &ListedStage) -> String {
     format!("{api}-{}", stage.stage_name).replace(';', "-")
 }
 
-/// The import ID naming a stage's profile.
-fn import_id(stage: &ListedStage) -> String {
-    format!(
-        "name={};api_gateway={}/{}",
-        profile_name(stage),
-        stage.rest_api_id,
-        stage.stage_name
-    )
+impl Found {
+    /// The name of the profile proposed for it.
+    pub fn profile_name(&self) -> String {
+        match self {
+            Found::Stage(s) => profile_name(s),
+            Found::Function(f) => format!("function-{f}"),
+            Found::Table(t) => format!("table-{t}"),
+        }
+    }
+
+    /// The import ID of that profile.
+    fn import_id(&self) -> String {
+        let name = self.profile_name();
+        match self {
+            Found::Stage(s) => {
+                format!("name={name};api_gateway={}/{}", s.rest_api_id, s.stage_name)
+            }
+            Found::Function(f) => format!("name={name};lambda={f}"),
+            Found::Table(t) => format!("name={name};dynamodb={t}"),
+        }
+    }
+
+    fn display_name(&self) -> String {
+        let name = self.profile_name();
+        match self {
+            Found::Stage(s) => format!(
+                "{name} (stage {} of REST API {})",
+                s.stage_name, s.rest_api_id
+            ),
+            Found::Function(f) => format!("{name} (Lambda function {f})"),
+            Found::Table(t) => format!("{name} (DynamoDB table {t})"),
+        }
+    }
+}
+
+/// What `config` asks to list, read from AWS; an error diagnostic (and
+/// nothing) when a read fails.
+async fn discover(aws: &scaling_aws::Aws, config: &Value, diags: &mut Diagnostics) -> Vec<Found> {
+    let api = config.get("rest_api_id").and_then(Value::as_str);
+    let prefix = config
+        .get("name_prefix")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let failed = |diags: &mut Diagnostics, what: &str, e: scaling_aws::AwsError, action: &str| {
+        diags.error(
+            format!("Cannot list the {what}"),
+            format!("{e} (IAM action {action})."),
+        );
+        Vec::new()
+    };
+    let mut out: Vec<Found> = match list_stages(aws, api).await {
+        Ok(s) => s
+            .into_iter()
+            .filter(|s| s.api_name.starts_with(prefix))
+            .map(Found::Stage)
+            .collect(),
+        Err(e) => return failed(diags, "REST API stages", e, "apigateway:GET"),
+    };
+    if api.is_some() {
+        return out;
+    }
+    match list_functions(aws).await {
+        Ok(f) => out.extend(
+            f.into_iter()
+                .filter(|f| f.starts_with(prefix))
+                .map(Found::Function),
+        ),
+        Err(e) => return failed(diags, "Lambda functions", e, "lambda:ListFunctions"),
+    }
+    match list_tables(aws).await {
+        Ok(t) => out.extend(
+            t.into_iter()
+                .filter(|t| t.starts_with(prefix))
+                .map(Found::Table),
+        ),
+        Err(e) => return failed(diags, "DynamoDB tables", e, "dynamodb:ListTables"),
+    }
+    out
 }
 
 #[async_trait::async_trait]
@@ -109,25 +193,15 @@ impl ListResource for ProfileList {
         let Some(aws) = self.configured.aws(diags) else {
             return Vec::new();
         };
-        let api = config.get("rest_api_id").and_then(Value::as_str);
-        let mut stages = match list_stages(&aws, api).await {
-            Ok(s) => s,
-            Err(e) => {
-                diags.error(
-                    "Cannot list the REST API stages",
-                    format!("{e} (IAM action apigateway:GET)."),
-                );
-                return Vec::new();
-            }
-        };
+        let mut found = discover(&aws, &config, diags).await;
         if limit > 0 {
-            stages.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         }
         let mut out = Vec::new();
-        for stage in &stages {
+        for thing in &found {
             let imported = self
                 .profile
-                .import(&import_id(stage), diags)
+                .import(&thing.import_id(), diags)
                 .await
                 .into_iter()
                 .next();
@@ -154,12 +228,7 @@ impl ListResource for ProfileList {
             };
             out.push(Listed {
                 identity,
-                display_name: format!(
-                    "{} (stage {} of REST API {})",
-                    profile_name(stage),
-                    stage.stage_name,
-                    stage.rest_api_id
-                ),
+                display_name: thing.display_name(),
                 object,
             });
         }
@@ -186,12 +255,23 @@ mod tests {
         assert_eq!(profile_name(&stage(" ", "prod")), "bmkd8zayee-prod");
         assert_eq!(profile_name(&stage("a;b", "prod")), "a-b-prod");
         assert_eq!(
-            import_id(&stage("feeds", "prod")),
+            Found::Stage(stage("feeds", "prod")).import_id(),
             "name=feeds-prod;api_gateway=bmkd8zayee/prod"
         );
-        let parsed = crate::resource::import_id::parse(&import_id(&stage("a;b", "s")))
-            .expect("the import ID parses");
+        let parsed =
+            crate::resource::import_id::parse(&Found::Stage(stage("a;b", "s")).import_id())
+                .expect("the import ID parses");
         assert_eq!(parsed.name, "a-b-s");
+        // A function and a table: a profile each, by an import ID that parses.
+        for (found, name) in [
+            (Found::Function("feeds-api".into()), "function-feeds-api"),
+            (Found::Table("feeds.v2".into()), "table-feeds.v2"),
+        ] {
+            let parsed = crate::resource::import_id::parse(&found.import_id())
+                .expect("the import ID parses");
+            assert_eq!(parsed.name, name);
+            assert_eq!(parsed.lambdas.len() + parsed.tables.len(), 1, "{parsed:?}");
+        }
     }
 
     #[test]
