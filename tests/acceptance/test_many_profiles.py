@@ -3,9 +3,15 @@ thing. Checked through the API Gateway API, not state."""
 
 from __future__ import annotations
 
+import time
+
 from harness import fixtures as fx
 from harness.sandbox import Sandbox
 from harness.terraform import Terraform
+
+
+# Seconds for the sandbox's API Gateway bucket (burst 40 at 10 requests/s) to refill.
+API_GATEWAY_REFILL_S = 4.0
 
 
 def profile(label: str, name: str, api: str, stage: str, rate: int) -> str:
@@ -32,12 +38,17 @@ def test_many_profiles_apply_in_parallel_and_converge(tf: Terraform, sandbox: Sa
         for i, st in enumerate(stages)
     )
     tf.write_config(config)
+    # The sandbox enforces API Gateway's control-plane rate for the whole account
+    # (10 requests/s, burst 40), and creating the six fixture APIs just drained the
+    # burst: let it refill, as it has when a team runs the apply.
+    time.sleep(API_GATEWAY_REFILL_S)
     tf.apply("-parallelism=10", check=True)
     for i, st in enumerate(stages):
         ms = fx.stage_method_settings(sandbox, st.api_id, st.stage_name)["*/*"]
         assert ms["throttlingRateLimit"] == 1000 + 100 * i
         assert ms["throttlingBurstLimit"] == (1000 + 100 * i) // 2
     assert not tf.plan().changes
+    time.sleep(API_GATEWAY_REFILL_S)
     tf.destroy("-parallelism=10", check=True)
 
 
