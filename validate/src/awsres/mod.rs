@@ -1,8 +1,9 @@
 //! hashicorp/aws resources read as one request path: the Lambda functions
 //! (with their aliases and provisioned concurrency), the API Gateway stages
-//! (with the throttle of their `*/*` method settings) and the DynamoDB
-//! tables (with their Application Auto Scaling targets and policies) of a
-//! run become profiles the same rules check. Each setting keeps the
+//! (with the throttle of their `*/*` method settings and the shortest
+//! timeout of their API's integrations), the DynamoDB tables (with their
+//! Application Auto Scaling targets and policies) and the Service Quotas
+//! values of a run become profiles the same rules check. Each setting keeps the
 //! `aws_*` address and attribute it was read from, and findings name it.
 //!
 //! Resources are linked by reference (`function_name =
@@ -30,9 +31,11 @@ pub const TYPES: &[&str] = &[
     "aws_api_gateway_rest_api",
     "aws_api_gateway_stage",
     "aws_api_gateway_method_settings",
+    "aws_api_gateway_integration",
     "aws_dynamodb_table",
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",
+    "aws_servicequotas_service_quota",
 ];
 
 /// One `aws_*` resource instance as read from HCL or a plan.
@@ -179,6 +182,9 @@ pub fn assemble(
     for t in &tables {
         add_table(main, t, all);
     }
+    for q in by_type(all, "aws_servicequotas_service_quota") {
+        add_quota(main, q);
+    }
     let mut out = Vec::new();
     for stack in stacks {
         out.push(loaded(stack, traffic)?);
@@ -238,8 +244,50 @@ fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResourc
             "settings.throttling_burst_limit",
         );
     }
+    // The integrations of the stage's API: the shortest timeout is the one
+    // a function must finish within (29,000 ms when none is set).
+    let api_ref = stage.refs.get("rest_api_id");
+    let api_id = stage.str("rest_api_id");
+    let shortest = by_type(all, "aws_api_gateway_integration")
+        .into_iter()
+        .filter(|i| {
+            let by_ref = api_ref.is_some() && i.refs.get("rest_api_id") == api_ref;
+            let by_id = api_id.is_some() && i.str("rest_api_id") == api_id;
+            by_ref || by_id
+        })
+        .filter(|i| i.get("timeout_milliseconds").is_some())
+        .min_by(|a, b| {
+            let ms = |r: &AwsResource| r.get("timeout_milliseconds").and_then(Json::as_f64);
+            ms(a)
+                .partial_cmp(&ms(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    if let Some(i) = shortest {
+        s.set(
+            &["api_gateway", "integration_timeout_ms"],
+            "api_gateway.integration_timeout_ms".into(),
+            i,
+            "timeout_milliseconds",
+        );
+    }
     s.renames
         .insert("api_gateway".into(), stage.address.clone());
+}
+
+/// A quota's value in force, as a request for it: the rules that compare a
+/// setting with an account limit see the raised limit.
+fn add_quota<'a>(s: &mut Stack<'a>, q: &'a AwsResource) {
+    let key = q.address.as_str();
+    let shown = |attr: &str| format!("quota_requests[{key:?}].{attr}");
+    s.renames
+        .insert(format!("quota_requests[{key:?}]"), q.address.clone());
+    for (attr, from) in [
+        ("service_code", "service_code"),
+        ("quota_code", "quota_code"),
+        ("desired_value", "value"),
+    ] {
+        s.set(&["quota_requests", key, attr], shown(attr), q, from);
+    }
 }
 
 fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [AwsResource]) {

@@ -48,3 +48,11 @@ resource "aws_dynamodb_table" "feeds" {
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "id"
 }
+
+# aws service-quotas request-service-quota-increase --service-code apigateway
+#   --quota-code L-8A5B8E43 --desired-value 100000
+resource "aws_servicequotas_service_quota" "api_throttle" {
+  service_code = "apigateway"
+  quota_code   = "L-8A5B8E43"
+  value        = 100000
+}
