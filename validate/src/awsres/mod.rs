@@ -2,8 +2,9 @@
 //! (with their aliases and provisioned concurrency), the API Gateway stages
 //! (with the throttle of their `*/*` method settings and the shortest
 //! timeout of their API's integrations), the DynamoDB tables (with their
-//! Application Auto Scaling targets and policies) and the Service Quotas
-//! values of a run become profiles the same rules check. Each setting keeps the
+//! Application Auto Scaling targets and policies), the Service Quotas
+//! values and the CloudFront cache policy a distribution uses of a run
+//! become profiles the same rules check. Each setting keeps the
 //! `aws_*` address and attribute it was read from, and findings name it.
 //!
 //! Resources are linked by reference (`function_name =
@@ -11,6 +12,7 @@
 //! equal names (a plan's values are often known where the configuration
 //! refers).
 
+mod cloudfront;
 pub(crate) mod hcl;
 pub(crate) mod plan;
 
@@ -36,6 +38,8 @@ pub const TYPES: &[&str] = &[
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",
     "aws_servicequotas_service_quota",
+    "aws_cloudfront_cache_policy",
+    "aws_cloudfront_distribution",
 ];
 
 /// One `aws_*` resource instance as read from HCL or a plan.
@@ -60,22 +64,19 @@ pub struct AwsResource {
 }
 
 impl AwsResource {
-    /// A top-level or `block.attribute` value (the first block).
+    /// A top-level or `block.attribute` value, through nested blocks (the
+    /// first of each).
     fn get(&self, path: &str) -> Option<&Json> {
-        let mut parts = path.splitn(2, '.');
-        let first = parts.next()?;
-        let v = self.values.get(first)?;
-        match parts.next() {
-            None => Some(v).filter(|v| !v.is_null()),
-            Some(rest) => {
-                let block = match v {
-                    Json::Array(items) => items.first()?,
-                    Json::Object(_) => v,
-                    _ => return None,
-                };
-                block.get(rest).filter(|v| !v.is_null())
-            }
+        let mut parts = path.split('.');
+        let mut v = self.values.get(parts.next()?)?;
+        for step in parts {
+            let block = match v {
+                Json::Array(items) => items.first()?,
+                other => other,
+            };
+            v = block.get(step)?;
         }
+        Some(v).filter(|v| !v.is_null())
     }
     fn str(&self, path: &str) -> Option<String> {
         match self.get(path)? {
@@ -185,6 +186,7 @@ pub fn assemble(
     for q in by_type(all, "aws_servicequotas_service_quota") {
         add_quota(main, q);
     }
+    cloudfront::add_cache_policy(main, all);
     let mut out = Vec::new();
     for stack in stacks {
         out.push(loaded(stack, traffic)?);
