@@ -246,8 +246,9 @@ fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResourc
             "settings.throttling_burst_limit",
         );
     }
-    // The integrations of the stage's API: the shortest timeout is the one
-    // a function must finish within (29,000 ms when none is set).
+    // The integrations of the stage's API that call a function: the
+    // shortest timeout is the one a function must finish within (29,000 ms
+    // when none is set).
     let api_ref = stage.refs.get("rest_api_id");
     let api_id = stage.str("rest_api_id");
     let shortest = by_type(all, "aws_api_gateway_integration")
@@ -257,7 +258,7 @@ fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResourc
             let by_id = api_id.is_some() && i.str("rest_api_id") == api_id;
             by_ref || by_id
         })
-        .filter(|i| i.get("timeout_milliseconds").is_some())
+        .filter(|i| i.get("timeout_milliseconds").is_some() && calls_function(i, all))
         .min_by(|a, b| {
             let ms = |r: &AwsResource| r.get("timeout_milliseconds").and_then(Json::as_f64);
             ms(a)
@@ -274,6 +275,29 @@ fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResourc
     }
     s.renames
         .insert("api_gateway".into(), stage.address.clone());
+}
+
+/// Whether an integration's `uri` is a function's (or alias's) invoke ARN:
+/// by reference, or a known `…:lambda:path/…/functions/ARN/invocations`
+/// naming a function of the run.
+fn calls_function(i: &AwsResource, all: &[AwsResource]) -> bool {
+    let lambda = |address: &str| {
+        all.iter().any(|r| {
+            r.address == address
+                && matches!(r.ty.as_str(), "aws_lambda_function" | "aws_lambda_alias")
+        })
+    };
+    if i.refs.get("uri").is_some_and(|t| lambda(t)) {
+        return true;
+    }
+    let Some(uri) = i.str("uri").filter(|u| u.contains(":lambda:path/")) else {
+        return false;
+    };
+    by_type(all, "aws_lambda_function").iter().any(|f| {
+        f.str("function_name").is_some_and(|n| {
+            uri.contains(&format!(":function:{n}/")) || uri.contains(&format!(":function:{n}:"))
+        })
+    })
 }
 
 /// A quota's value in force, as a request for it: the rules that compare a

@@ -68,3 +68,21 @@ resource "aws_lambda_function" "orders" {
   timeout                        = 15
   reserved_concurrent_executions = 600
 }
+
+# A legacy path proxied to an HTTP backend with a short timeout: it calls no
+# function, so it says nothing about how long the functions may run.
+resource "aws_api_gateway_resource" "legacy" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "legacy"
+}
+
+resource "aws_api_gateway_integration" "legacy" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_resource.legacy.id
+  http_method             = "GET"
+  integration_http_method = "GET"
+  type                    = "HTTP_PROXY"
+  uri                     = "https://legacy.example.com/v1"
+  timeout_milliseconds    = 3000
+}
