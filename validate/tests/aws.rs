@@ -139,6 +139,17 @@ fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
         &["main.tf:3: aws_lambda_function.api.memory_size: expected a number"],
     );
 
+    // A value in a nested block: its line too.
+    let dir = crate::util::temp_with(&[(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n}\nresource \"aws_cloudfront_cache_policy\" \"p\" {\n  name = \"p\"\n  parameters_in_cache_key_and_forwarded_to_origin {\n    headers_config {\n      header_behavior = [\"whitelist\"]\n    }\n  }\n}\n",
+    )]);
+    let r = run_in(dir.path(), &["."]);
+    crate::util::assert_unusable(
+        &r,
+        &["main.tf:8: aws_cloudfront_cache_policy.p.parameters_in_cache_key_and_forwarded_to_origin.headers_config.header_behavior: expected a string"],
+    );
+
     let dir = crate::util::temp_with(&[(
         "main.tf",
         "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n  memory_size   = -5\n  timeout       = data.aws_ssm_parameter.timeout.value\n  role          = aws_iam_role.api.arn\n}\n",

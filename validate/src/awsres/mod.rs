@@ -508,7 +508,14 @@ fn loaded(
                 .unwrap_or(at);
             let line = s.parts.iter().find_map(|p| {
                 let attr = shown.strip_prefix(&format!("{}.", p.address))?;
-                Some(format!("{}:{}: ", p.file.as_deref()?, p.lines.get(attr)?))
+                // Nested blocks are recorded with their index (`block[0].attr`).
+                let line = p.lines.get(attr).or_else(|| {
+                    p.lines
+                        .iter()
+                        .find(|(k, _)| k.replace("[0]", "") == attr)
+                        .map(|(_, l)| l)
+                })?;
+                Some(format!("{}:{line}: ", p.file.as_deref()?))
             });
             InputError::Schema {
                 at: format!("{}{shown}", line.unwrap_or_default()),
