@@ -1,7 +1,8 @@
-//! The CloudFront cache policy in front of the stack: the policy of a
-//! distribution's default cache behaviour (else of its first ordered
-//! behaviour that names one), or the only `aws_cloudfront_cache_policy`
-//! of the run when no distribution refers to one.
+//! The CloudFront cache policy in front of the stack: the policy of the
+//! first cache behaviour whose origin is an API Gateway resource (its
+//! domain or path refers to one), else of the first behaviour, default
+//! first, that refers to a policy read, else the only
+//! `aws_cloudfront_cache_policy` of the run.
 
 use serde_json::{json, Value as Json};
 
@@ -13,25 +14,57 @@ const BEHAVIOURS: &[&str] = &["default_cache_behavior", "ordered_cache_behavior"
 
 pub(super) fn add_cache_policy<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) {
     let policies = by_type(all, "aws_cloudfront_cache_policy");
-    let used = by_type(all, "aws_cloudfront_distribution")
-        .into_iter()
-        .flat_map(|d| {
-            BEHAVIOURS.iter().flat_map(move |b| {
-                d.refs
-                    .iter()
-                    .filter(move |(attr, _)| {
-                        attr.starts_with(b) && attr.ends_with(".cache_policy_id")
-                    })
-                    .map(|(_, target)| target.clone())
-            })
-        })
-        .find_map(|target| policies.iter().find(|p| p.address == target).copied());
-    let policy = match used {
+    let find = |target: &String| policies.iter().find(|p| &p.address == target).copied();
+    let mut to_api = None;
+    let mut first = None;
+    for d in by_type(all, "aws_cloudfront_distribution") {
+        let api_origins = api_origins(d);
+        for b in BEHAVIOURS {
+            let Some(Json::Array(blocks)) = d.values.get(*b) else {
+                continue;
+            };
+            for (i, block) in blocks.iter().enumerate() {
+                let Some(p) = d
+                    .refs
+                    .get(&format!("{b}[{i}].cache_policy_id"))
+                    .and_then(find)
+                else {
+                    continue;
+                };
+                let origin = block.get("target_origin_id").and_then(Json::as_str);
+                if to_api.is_none() && origin.is_some_and(|o| api_origins.iter().any(|a| a == o)) {
+                    to_api = Some(p);
+                }
+                first.get_or_insert(p);
+            }
+        }
+    }
+    let policy = match to_api.or(first) {
         Some(p) => p,
         None if policies.len() == 1 => policies[0],
         None => return,
     };
     add_policy(s, policy);
+}
+
+/// The ids of a distribution's origins whose domain or path refers to an
+/// API Gateway resource.
+fn api_origins(d: &AwsResource) -> Vec<String> {
+    let Some(Json::Array(origins)) = d.values.get("origin") else {
+        return Vec::new();
+    };
+    origins
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            ["domain_name", "origin_path"].iter().any(|attr| {
+                d.refs
+                    .get(&format!("origin[{i}].{attr}"))
+                    .is_some_and(|t| t.contains("aws_api_gateway_"))
+            })
+        })
+        .filter_map(|(_, o)| Some(o.get("origin_id")?.as_str()?.to_string()))
+        .collect()
 }
 
 fn add_policy<'a>(s: &mut Stack<'a>, p: &'a AwsResource) {

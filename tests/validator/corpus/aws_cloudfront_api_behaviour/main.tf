@@ -2,8 +2,10 @@
 # backend behind one domain" layout): the S3 bucket is the default behaviour
 # with an AWS managed cache policy read through a data source, the REST API is
 # a second origin whose domain is built from the API's id and the region, and
-# "/api/*" is an ordered cache behaviour with the team's own cache policy. The
-# API's policy keys on a session cookie and keeps every response 5 s at least.
+# "/api/*" is an ordered cache behaviour with the team's own cache policy, after
+# "/assets/*" with a long-lived one. The API's policy (the one whose behaviour
+# targets the API's origin) keys on a session cookie and keeps every response
+# 5 s at least.
 
 variable "region" {
   type    = string
@@ -41,6 +43,25 @@ resource "aws_cloudfront_cache_policy" "api" {
   }
 }
 
+# Fingerprinted static assets: cached for a day whatever the origin says.
+resource "aws_cloudfront_cache_policy" "assets" {
+  name        = "catalog-assets"
+  min_ttl     = 86400
+  default_ttl = 604800
+  max_ttl     = 31536000
+  parameters_in_cache_key_and_forwarded_to_origin {
+    cookies_config {
+      cookie_behavior = "none"
+    }
+    headers_config {
+      header_behavior = "none"
+    }
+    query_strings_config {
+      query_string_behavior = "none"
+    }
+  }
+}
+
 resource "aws_cloudfront_distribution" "site" {
   enabled             = true
   default_root_object = "index.html"
@@ -69,6 +90,15 @@ resource "aws_cloudfront_distribution" "site" {
     allowed_methods        = ["GET", "HEAD"]
     cached_methods         = ["GET", "HEAD"]
     cache_policy_id        = data.aws_cloudfront_cache_policy.caching_optimized.id
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/assets/*"
+    target_origin_id       = "frontend"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = aws_cloudfront_cache_policy.assets.id
   }
 
   ordered_cache_behavior {
