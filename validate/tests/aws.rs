@@ -31,10 +31,18 @@ fn findings(dir: &str, path: &str) -> BTreeSet<(String, String, String, String, 
 
 #[test]
 fn a_plan_of_an_aws_stack_reports_what_its_hcl_reports() {
-    for case in ["aws_runbook", "aws_for_each_functions"] {
+    for case in [
+        "aws_runbook",
+        "aws_for_each_functions",
+        "aws_proxy_integration_quota",
+        "aws_cloudfront_api_behaviour",
+    ] {
         let hcl = findings(&format!("tests/validator/corpus/{case}"), ".");
         let plan = findings(&format!("tests/validator/corpus/{case}_plan"), "plan.json");
-        assert!(hcl.iter().any(|f| f.1 == "error"), "{case}: no error found");
+        assert!(
+            hcl.iter().any(|f| f.1 == "error" || f.1 == "warning"),
+            "{case}: no error or warning found"
+        );
         assert_eq!(hcl, plan, "{case}: HCL and plan JSON differ");
     }
 }
@@ -68,6 +76,15 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
             "api_gateway.burst_limit",
             "aws_api_gateway_method_settings.all.settings.throttling_burst_limit",
         ),
+        (
+            "quota_requests[\"api_throttle\"].desired_value",
+            "aws_servicequotas_service_quota.api_throttle.value",
+        ),
+        (
+            "cache_policy.headers",
+            "aws_cloudfront_cache_policy.api.parameters_in_cache_key_and_forwarded_to_origin.headers_config.headers.items",
+        ),
+        ("cache_policy.min_ttl", "aws_cloudfront_cache_policy.api.min_ttl"),
     ];
     let runbook = findings("examples/runbook", ".");
     let aws = findings("tests/validator/corpus/aws_runbook", ".");
@@ -75,9 +92,7 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
         aws.iter().map(|f| (f.0.clone(), f.3.clone())).collect();
     let mut compared = 0;
     for (rule, _, _, location, _) in &runbook {
-        // The cache policy, the quota request and the budget are resources
-        // this slice does not read (aws_cloudfront_cache_policy,
-        // aws_servicequotas_service_quota, a budget).
+        // The budget (COST002) has no aws_* resource read (aws_budgets_budget).
         let Some((_, to)) = moved
             .iter()
             .find(|(from, _)| from == location)
@@ -92,16 +107,28 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
         );
         compared += 1;
     }
-    assert!(compared >= 12, "only {compared} findings compared");
-    // Without the quota request the stage rate is also above what the account
-    // grants (CAP005); nothing else is new.
+    assert!(compared >= 15, "only {compared} findings compared");
+    let aws_rules: BTreeSet<&str> = aws.iter().map(|f| f.0.as_str()).collect();
+    let missing: BTreeSet<&str> = runbook
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|r| !aws_rules.contains(r))
+        .collect();
+    assert_eq!(
+        missing,
+        BTreeSet::from(["COST002"]),
+        "only the budget is not read"
+    );
+    // The quota request is read from aws_servicequotas_service_quota, so the
+    // stage rate above the default is asked for (LIM013, no CAP005): the
+    // aws_* stack reports no rule the runbook does not.
     let runbook_rules: BTreeSet<&str> = runbook.iter().map(|f| f.0.as_str()).collect();
     let new: BTreeSet<&str> = aws
         .iter()
         .map(|f| f.0.as_str())
         .filter(|r| !runbook_rules.contains(r))
         .collect();
-    assert_eq!(new, BTreeSet::from(["CAP005"]));
+    assert_eq!(new, BTreeSet::new());
 }
 
 #[test]
@@ -114,6 +141,17 @@ fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
     crate::util::assert_unusable(
         &r,
         &["main.tf:3: aws_lambda_function.api.memory_size: expected a number"],
+    );
+
+    // A value in a nested block: its line too.
+    let dir = crate::util::temp_with(&[(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n}\nresource \"aws_cloudfront_cache_policy\" \"p\" {\n  name = \"p\"\n  parameters_in_cache_key_and_forwarded_to_origin {\n    headers_config {\n      header_behavior = [\"whitelist\"]\n    }\n  }\n}\n",
+    )]);
+    let r = run_in(dir.path(), &["."]);
+    crate::util::assert_unusable(
+        &r,
+        &["main.tf:8: aws_cloudfront_cache_policy.p.parameters_in_cache_key_and_forwarded_to_origin.headers_config.header_behavior: expected a string"],
     );
 
     let dir = crate::util::temp_with(&[(

@@ -154,6 +154,19 @@ pub(crate) fn read(
                 refs.insert(a.key.as_str().to_string(), target);
             }
         }
+        // In nested blocks (a distribution's cache behaviours): `block[i].attr`.
+        let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+        for blk in b.body.blocks() {
+            let ident = blk.ident.as_str().to_string();
+            let i = seen.entry(ident.clone()).or_default();
+            for a in blk.body.attributes() {
+                let text = a.value.to_string();
+                if let Some(target) = reference(&text, prefix, key.as_deref()) {
+                    refs.insert(format!("{ident}[{i}].{}", a.key.as_str()), target);
+                }
+            }
+            *i += 1;
+        }
         out.push(AwsResource {
             address,
             ty: ty.to_string(),

@@ -1,8 +1,10 @@
 //! hashicorp/aws resources read as one request path: the Lambda functions
 //! (with their aliases and provisioned concurrency), the API Gateway stages
-//! (with the throttle of their `*/*` method settings) and the DynamoDB
-//! tables (with their Application Auto Scaling targets and policies) of a
-//! run become profiles the same rules check. Each setting keeps the
+//! (with the throttle of their `*/*` method settings and the shortest
+//! timeout of their API's integrations), the DynamoDB tables (with their
+//! Application Auto Scaling targets and policies), the Service Quotas
+//! values and the CloudFront cache policy a distribution uses of a run
+//! become profiles the same rules check. Each setting keeps the
 //! `aws_*` address and attribute it was read from, and findings name it.
 //!
 //! Resources are linked by reference (`function_name =
@@ -10,6 +12,7 @@
 //! equal names (a plan's values are often known where the configuration
 //! refers).
 
+mod cloudfront;
 pub(crate) mod hcl;
 pub(crate) mod plan;
 
@@ -30,9 +33,13 @@ pub const TYPES: &[&str] = &[
     "aws_api_gateway_rest_api",
     "aws_api_gateway_stage",
     "aws_api_gateway_method_settings",
+    "aws_api_gateway_integration",
     "aws_dynamodb_table",
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",
+    "aws_servicequotas_service_quota",
+    "aws_cloudfront_cache_policy",
+    "aws_cloudfront_distribution",
 ];
 
 /// One `aws_*` resource instance as read from HCL or a plan.
@@ -57,22 +64,19 @@ pub struct AwsResource {
 }
 
 impl AwsResource {
-    /// A top-level or `block.attribute` value (the first block).
+    /// A top-level or `block.attribute` value, through nested blocks (the
+    /// first of each).
     fn get(&self, path: &str) -> Option<&Json> {
-        let mut parts = path.splitn(2, '.');
-        let first = parts.next()?;
-        let v = self.values.get(first)?;
-        match parts.next() {
-            None => Some(v).filter(|v| !v.is_null()),
-            Some(rest) => {
-                let block = match v {
-                    Json::Array(items) => items.first()?,
-                    Json::Object(_) => v,
-                    _ => return None,
-                };
-                block.get(rest).filter(|v| !v.is_null())
-            }
+        let mut parts = path.split('.');
+        let mut v = self.values.get(parts.next()?)?;
+        for step in parts {
+            let block = match v {
+                Json::Array(items) => items.first()?,
+                other => other,
+            };
+            v = block.get(step)?;
         }
+        Some(v).filter(|v| !v.is_null())
     }
     fn str(&self, path: &str) -> Option<String> {
         match self.get(path)? {
@@ -179,6 +183,10 @@ pub fn assemble(
     for t in &tables {
         add_table(main, t, all);
     }
+    for q in by_type(all, "aws_servicequotas_service_quota") {
+        add_quota(main, q);
+    }
+    cloudfront::add_cache_policy(main, all);
     let mut out = Vec::new();
     for stack in stacks {
         out.push(loaded(stack, traffic)?);
@@ -238,8 +246,74 @@ fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResourc
             "settings.throttling_burst_limit",
         );
     }
+    // The integrations of the stage's API that call a function: the
+    // shortest timeout is the one a function must finish within (29,000 ms
+    // when none is set).
+    let api_ref = stage.refs.get("rest_api_id");
+    let api_id = stage.str("rest_api_id");
+    let shortest = by_type(all, "aws_api_gateway_integration")
+        .into_iter()
+        .filter(|i| {
+            let by_ref = api_ref.is_some() && i.refs.get("rest_api_id") == api_ref;
+            let by_id = api_id.is_some() && i.str("rest_api_id") == api_id;
+            by_ref || by_id
+        })
+        .filter(|i| i.get("timeout_milliseconds").is_some() && calls_function(i, all))
+        .min_by(|a, b| {
+            let ms = |r: &AwsResource| r.get("timeout_milliseconds").and_then(Json::as_f64);
+            ms(a)
+                .partial_cmp(&ms(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    if let Some(i) = shortest {
+        s.set(
+            &["api_gateway", "integration_timeout_ms"],
+            "api_gateway.integration_timeout_ms".into(),
+            i,
+            "timeout_milliseconds",
+        );
+    }
     s.renames
         .insert("api_gateway".into(), stage.address.clone());
+}
+
+/// Whether an integration's `uri` is a function's (or alias's) invoke ARN:
+/// by reference, or a known `…:lambda:path/…/functions/ARN/invocations`
+/// naming a function of the run.
+fn calls_function(i: &AwsResource, all: &[AwsResource]) -> bool {
+    let lambda = |address: &str| {
+        all.iter().any(|r| {
+            r.address == address
+                && matches!(r.ty.as_str(), "aws_lambda_function" | "aws_lambda_alias")
+        })
+    };
+    if i.refs.get("uri").is_some_and(|t| lambda(t)) {
+        return true;
+    }
+    let Some(uri) = i.str("uri").filter(|u| u.contains(":lambda:path/")) else {
+        return false;
+    };
+    by_type(all, "aws_lambda_function").iter().any(|f| {
+        f.str("function_name").is_some_and(|n| {
+            uri.contains(&format!(":function:{n}/")) || uri.contains(&format!(":function:{n}:"))
+        })
+    })
+}
+
+/// A quota's value in force, as a request for it: the rules that compare a
+/// setting with an account limit see the raised limit.
+fn add_quota<'a>(s: &mut Stack<'a>, q: &'a AwsResource) {
+    let key = q.address.as_str();
+    let shown = |attr: &str| format!("quota_requests[{key:?}].{attr}");
+    s.renames
+        .insert(format!("quota_requests[{key:?}]"), q.address.clone());
+    for (attr, from) in [
+        ("service_code", "service_code"),
+        ("quota_code", "quota_code"),
+        ("desired_value", "value"),
+    ] {
+        s.set(&["quota_requests", key, attr], shown(attr), q, from);
+    }
 }
 
 fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [AwsResource]) {
@@ -434,7 +508,14 @@ fn loaded(
                 .unwrap_or(at);
             let line = s.parts.iter().find_map(|p| {
                 let attr = shown.strip_prefix(&format!("{}.", p.address))?;
-                Some(format!("{}:{}: ", p.file.as_deref()?, p.lines.get(attr)?))
+                // Nested blocks are recorded with their index (`block[0].attr`).
+                let line = p.lines.get(attr).or_else(|| {
+                    p.lines
+                        .iter()
+                        .find(|(k, _)| k.replace("[0]", "") == attr)
+                        .map(|(_, l)| l)
+                })?;
+                Some(format!("{}:{line}: ", p.file.as_deref()?))
             });
             InputError::Schema {
                 at: format!("{}{shown}", line.unwrap_or_default()),

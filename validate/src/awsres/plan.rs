@@ -150,6 +150,27 @@ fn config_module(
             .into_iter()
             .flatten()
         {
+            // Nested blocks (a distribution's cache behaviours): `block[i].attr`.
+            if let Some(blocks) = e.as_array() {
+                for (i, b) in blocks.iter().enumerate() {
+                    for (inner, e) in b.as_object().into_iter().flatten() {
+                        let target = e
+                            .get("references")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .find_map(resource_of);
+                        if let Some(target) = target {
+                            attrs.insert(
+                                format!("{attr}[{i}].{inner}"),
+                                format!("{prefix}{target}"),
+                            );
+                        }
+                    }
+                }
+                continue;
+            }
             let list = e.get("references").and_then(Value::as_array);
             let names: Vec<&str> = list
                 .into_iter()

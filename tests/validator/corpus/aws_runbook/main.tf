@@ -48,3 +48,65 @@ resource "aws_dynamodb_table" "feeds" {
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "id"
 }
+
+# aws service-quotas request-service-quota-increase --service-code apigateway
+#   --quota-code L-8A5B8E43 --desired-value 100000
+resource "aws_servicequotas_service_quota" "api_throttle" {
+  service_code = "apigateway"
+  quota_code   = "L-8A5B8E43"
+  value        = 100000
+}
+
+# aws cloudfront create-cache-policy: Authorization in the key, MinTTL 1.
+resource "aws_cloudfront_cache_policy" "api" {
+  name        = "SmuppyAPICache"
+  min_ttl     = 1
+  default_ttl = 60
+  max_ttl     = 300
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_gzip   = true
+    enable_accept_encoding_brotli = true
+    headers_config {
+      header_behavior = "whitelist"
+      headers {
+        items = ["Authorization"]
+      }
+    }
+    cookies_config {
+      cookie_behavior = "none"
+    }
+    query_strings_config {
+      query_string_behavior = "all"
+    }
+  }
+}
+
+resource "aws_cloudfront_distribution" "api" {
+  enabled = true
+  origin {
+    origin_id   = "api"
+    domain_name = "bmkd8zayee.execute-api.us-east-1.amazonaws.com"
+    origin_path = "/staging"
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "api"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = aws_cloudfront_cache_policy.api.id
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
