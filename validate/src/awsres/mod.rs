@@ -89,10 +89,17 @@ impl AwsResource {
         format!("{}.{path}", self.address)
     }
     /// Whether `attr` links this resource to `target`: by reference, or by
-    /// the equal known value `name`.
+    /// the equal known value `name`. A reference to another resource of the
+    /// target's type (another instance of one `for_each`, sharing its name)
+    /// is no link, whatever the values.
     fn links(&self, attr: &str, target: &AwsResource, name: Option<&str>) -> bool {
-        if self.refs.get(attr).map(|r| r == &target.address) == Some(true) {
-            return true;
+        if let Some(r) = self.refs.get(attr) {
+            if r == &target.address {
+                return true;
+            }
+            if strip_instance_key(r).rsplit('.').nth(1) == Some(target.ty.as_str()) {
+                return false;
+            }
         }
         match (self.str(attr), name) {
             (Some(v), Some(n)) => v == n || v.ends_with(&format!("/{n}")),
@@ -108,6 +115,8 @@ struct Stack<'a> {
     renames: BTreeMap<String, String>,
     anchor: &'a AwsResource,
     parts: Vec<&'a AwsResource>,
+    /// The addresses of `parts`, so that adding one stays O(log n).
+    part_addresses: std::collections::BTreeSet<&'a str>,
     /// (address, attribute) of every setting read: a value among them not
     /// known is reported; others matter to no rule.
     asked: std::collections::BTreeSet<(String, String)>,
@@ -120,6 +129,7 @@ impl<'a> Stack<'a> {
             renames: BTreeMap::new(),
             anchor,
             parts: vec![anchor],
+            part_addresses: [anchor.address.as_str()].into(),
             asked: Default::default(),
         }
     }
@@ -128,7 +138,7 @@ impl<'a> Stack<'a> {
     fn set(&mut self, path: &[&str], shown: String, r: &'a AwsResource, attr: &str) {
         self.renames.insert(shown, r.attr_address(attr));
         self.asked.insert((r.address.clone(), attr.to_string()));
-        if !self.parts.iter().any(|p| p.address == r.address) {
+        if self.part_addresses.insert(r.address.as_str()) {
             self.parts.push(r);
         }
         let Some(v) = r.get(attr).cloned() else {
@@ -148,6 +158,14 @@ impl<'a> Stack<'a> {
             };
         }
         node.insert(path[path.len() - 1].to_string(), v);
+    }
+}
+
+/// `aws_x.y["k"]` → `aws_x.y`.
+fn strip_instance_key(address: &str) -> &str {
+    match address.strip_suffix(']').and_then(|a| a.rfind('[')) {
+        Some(i) => &address[..i],
+        None => address,
     }
 }
 
@@ -586,4 +604,60 @@ pub fn aws_location(renames: &BTreeMap<String, String>, shown: &str) -> Option<S
         })
         .max_by_key(|(k, _)| k.len())
         .map(|(k, a)| format!("{a}{}", &shown[k.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(address: &str, ty: &str, values: Json, refs: &[(&str, &str)]) -> AwsResource {
+        AwsResource {
+            address: address.into(),
+            ty: ty.into(),
+            values: values.as_object().cloned().unwrap_or_default(),
+            refs: refs
+                .iter()
+                .map(|(a, t)| (a.to_string(), t.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    /// Stages of one for_each share a stage name: each takes the throttle
+    /// of the method settings that refer to it, not of the last one.
+    #[test]
+    fn method_settings_follow_their_stage_instance_not_the_shared_name() {
+        let mut all = Vec::new();
+        for (k, rate) in [("a", 7), ("b", 100)] {
+            let stage = format!("aws_api_gateway_stage.prod[\"{k}\"]");
+            all.push(res(
+                &stage,
+                "aws_api_gateway_stage",
+                json!({"stage_name": "prod"}),
+                &[],
+            ));
+            all.push(res(
+                &format!("aws_api_gateway_method_settings.all[\"{k}\"]"),
+                "aws_api_gateway_method_settings",
+                json!({"stage_name": "prod", "method_path": "*/*",
+                       "settings": [{"throttling_rate_limit": rate, "throttling_burst_limit": 5}]}),
+                &[("stage_name", &stage)],
+            ));
+        }
+        let profiles = assemble(&all, None).expect("assembled");
+        let rates: Vec<(String, Option<f64>)> = profiles
+            .iter()
+            .map(|p| {
+                let gw = p.profile.api_gateway.as_ref();
+                (p.address.clone(), gw.and_then(|g| g.rate_limit))
+            })
+            .collect();
+        assert_eq!(
+            rates,
+            vec![
+                ("aws_api_gateway_stage.prod[\"a\"]".to_string(), Some(7.0)),
+                ("aws_api_gateway_stage.prod[\"b\"]".to_string(), Some(100.0)),
+            ]
+        );
+    }
 }

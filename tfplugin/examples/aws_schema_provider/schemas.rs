@@ -1,0 +1,412 @@
+//! The served subset of the `hashicorp/aws` schemas (types and flags from the
+//! AWS provider's documentation) and the defaults it plans for unset
+//! attributes. See `main.rs` for what is left out.
+
+use tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema, Type, Value};
+
+/// A served resource: its type name, schema and planned defaults.
+pub type Served = (&'static str, Schema, Vec<(&'static [&'static str], Value)>);
+
+pub fn provider() -> Schema {
+    Schema {
+        version: 0,
+        block: Block::new("The AWS provider's settings used by the tests.")
+            .attr(Attribute::optional("region", Type::String))
+            .attr(Attribute::optional(
+                "skip_credentials_validation",
+                Type::Bool,
+            ))
+            .attr(Attribute::optional(
+                "skip_requesting_account_id",
+                Type::Bool,
+            )),
+    }
+}
+
+fn s(name: &str) -> Attribute {
+    Attribute::optional(name, Type::String)
+}
+fn n(name: &str) -> Attribute {
+    Attribute::optional(name, Type::Number)
+}
+fn b(name: &str) -> Attribute {
+    Attribute::optional(name, Type::Bool)
+}
+fn req(name: &str, ty: Type) -> Attribute {
+    Attribute::required(name, ty)
+}
+fn computed(block: Block, names: &[&str]) -> Block {
+    names.iter().fold(block, |blk, name| {
+        blk.attr(Attribute::computed(name, Type::String))
+    })
+}
+fn tags(block: Block) -> Block {
+    block
+        .attr(Attribute::optional("tags", Type::map(Type::String)))
+        .attr(Attribute::optional_computed(
+            "tags_all",
+            Type::map(Type::String),
+        ))
+}
+fn schema(version: i64, block: Block) -> Schema {
+    Schema { version, block }
+}
+
+pub fn resources() -> Vec<Served> {
+    vec![
+        (
+            "aws_iam_role",
+            schema(
+                0,
+                tags(computed(
+                    Block::new("An IAM role.")
+                        .attr(Attribute::optional_computed("name", Type::String))
+                        .attr(req("assume_role_policy", Type::String)),
+                    &["id", "arn", "unique_id"],
+                )),
+            ),
+            vec![],
+        ),
+        (
+            "aws_lambda_function",
+            schema(
+                0,
+                tags(computed(
+                    Block::new("A Lambda function.")
+                        .attr(req("function_name", Type::String))
+                        .attr(req("role", Type::String))
+                        .attr(s("handler"))
+                        .attr(s("runtime"))
+                        .attr(s("filename"))
+                        .attr(s("image_uri"))
+                        .attr(s("s3_bucket"))
+                        .attr(s("s3_key"))
+                        .attr(Attribute::optional_computed(
+                            "source_code_hash",
+                            Type::String,
+                        ))
+                        .attr(s("description"))
+                        .attr(Attribute::optional_computed("package_type", Type::String))
+                        .attr(Attribute::optional_computed(
+                            "architectures",
+                            Type::list(Type::String),
+                        ))
+                        .attr(Attribute::optional_computed("memory_size", Type::Number))
+                        .attr(Attribute::optional_computed("timeout", Type::Number))
+                        .attr(Attribute::optional_computed(
+                            "reserved_concurrent_executions",
+                            Type::Number,
+                        ))
+                        .attr(b("publish"))
+                        .block(
+                            NestedBlock::new(
+                                "environment",
+                                Nesting::List,
+                                Block::new("Environment variables.").attr(Attribute::optional(
+                                    "variables",
+                                    Type::map(Type::String),
+                                )),
+                            )
+                            .max_items(1),
+                        ),
+                    &[
+                        "id",
+                        "arn",
+                        "invoke_arn",
+                        "qualified_arn",
+                        "qualified_invoke_arn",
+                        "version",
+                        "last_modified",
+                    ],
+                )),
+            ),
+            vec![
+                (&["memory_size"], Value::int(128)),
+                (&["timeout"], Value::int(3)),
+                (&["reserved_concurrent_executions"], Value::int(-1)),
+                (&["package_type"], Value::string("Zip")),
+            ],
+        ),
+        (
+            "aws_lambda_alias",
+            schema(
+                0,
+                computed(
+                    Block::new("A Lambda alias.")
+                        .attr(req("name", Type::String))
+                        .attr(req("function_name", Type::String))
+                        .attr(req("function_version", Type::String))
+                        .attr(s("description")),
+                    &["id", "arn", "invoke_arn"],
+                ),
+            ),
+            vec![],
+        ),
+        (
+            "aws_lambda_provisioned_concurrency_config",
+            schema(
+                1,
+                computed(
+                    Block::new("Provisioned concurrency of an alias or version.")
+                        .attr(req("function_name", Type::String))
+                        .attr(req("qualifier", Type::String))
+                        .attr(req("provisioned_concurrent_executions", Type::Number))
+                        .attr(b("skip_destroy")),
+                    &["id"],
+                ),
+            ),
+            vec![],
+        ),
+        (
+            "aws_api_gateway_rest_api",
+            schema(
+                0,
+                tags(computed(
+                    Block::new("A REST API.")
+                        .attr(Attribute::optional_computed("name", Type::String))
+                        .attr(s("description"))
+                        .attr(Attribute::optional_computed("body", Type::String)),
+                    &[
+                        "id",
+                        "arn",
+                        "root_resource_id",
+                        "execution_arn",
+                        "created_date",
+                    ],
+                )),
+            ),
+            vec![],
+        ),
+        (
+            "aws_api_gateway_deployment",
+            schema(
+                0,
+                computed(
+                    Block::new("A deployment of a REST API.")
+                        .attr(req("rest_api_id", Type::String))
+                        .attr(s("description"))
+                        .attr(Attribute::optional("triggers", Type::map(Type::String))),
+                    &["id", "created_date"],
+                ),
+            ),
+            vec![],
+        ),
+        (
+            "aws_api_gateway_stage",
+            schema(
+                0,
+                tags(computed(
+                    Block::new("A stage of a REST API.")
+                        .attr(req("rest_api_id", Type::String))
+                        .attr(req("deployment_id", Type::String))
+                        .attr(req("stage_name", Type::String))
+                        .attr(s("description"))
+                        .attr(b("cache_cluster_enabled"))
+                        .attr(s("cache_cluster_size"))
+                        .attr(b("xray_tracing_enabled"))
+                        .attr(Attribute::optional("variables", Type::map(Type::String))),
+                    &["id", "arn", "invoke_url", "execution_arn"],
+                )),
+            ),
+            vec![],
+        ),
+        (
+            "aws_api_gateway_method_settings",
+            schema(
+                0,
+                computed(
+                    Block::new("Method settings of a stage.")
+                        .attr(req("rest_api_id", Type::String))
+                        .attr(req("stage_name", Type::String))
+                        .attr(req("method_path", Type::String))
+                        .block(
+                            NestedBlock::new(
+                                "settings",
+                                Nesting::List,
+                                Block::new("The settings.")
+                                    .attr(Attribute::optional_computed(
+                                        "metrics_enabled",
+                                        Type::Bool,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "logging_level",
+                                        Type::String,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "data_trace_enabled",
+                                        Type::Bool,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "throttling_burst_limit",
+                                        Type::Number,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "throttling_rate_limit",
+                                        Type::Number,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "caching_enabled",
+                                        Type::Bool,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "cache_ttl_in_seconds",
+                                        Type::Number,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "cache_data_encrypted",
+                                        Type::Bool,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "require_authorization_for_cache_control",
+                                        Type::Bool,
+                                    ))
+                                    .attr(Attribute::optional_computed(
+                                        "unauthorized_cache_control_header_strategy",
+                                        Type::String,
+                                    )),
+                            )
+                            .min_items(1)
+                            .max_items(1),
+                        ),
+                    &["id"],
+                ),
+            ),
+            vec![
+                (&["settings", "throttling_burst_limit"], Value::int(-1)),
+                (&["settings", "throttling_rate_limit"], Value::int(-1)),
+            ],
+        ),
+        (
+            "aws_api_gateway_integration",
+            schema(
+                0,
+                computed(
+                    Block::new("An integration of a method.")
+                        .attr(req("rest_api_id", Type::String))
+                        .attr(req("resource_id", Type::String))
+                        .attr(req("http_method", Type::String))
+                        .attr(req("type", Type::String))
+                        .attr(s("integration_http_method"))
+                        .attr(s("uri"))
+                        .attr(Attribute::optional_computed(
+                            "timeout_milliseconds",
+                            Type::Number,
+                        )),
+                    &["id"],
+                ),
+            ),
+            vec![(&["timeout_milliseconds"], Value::int(29000))],
+        ),
+        (
+            "aws_dynamodb_table",
+            schema(
+                1,
+                tags(computed(
+                    Block::new("A DynamoDB table.")
+                        .attr(req("name", Type::String))
+                        .attr(Attribute::optional_computed("hash_key", Type::String))
+                        .attr(Attribute::optional_computed("range_key", Type::String))
+                        .attr(Attribute::optional_computed("billing_mode", Type::String))
+                        .attr(Attribute::optional_computed("read_capacity", Type::Number))
+                        .attr(Attribute::optional_computed("write_capacity", Type::Number))
+                        .attr(b("stream_enabled"))
+                        .attr(Attribute::optional_computed(
+                            "stream_view_type",
+                            Type::String,
+                        ))
+                        .attr(Attribute::optional_computed("table_class", Type::String))
+                        .block(NestedBlock::new(
+                            "attribute",
+                            Nesting::Set,
+                            Block::new("A key attribute.")
+                                .attr(req("name", Type::String))
+                                .attr(req("type", Type::String)),
+                        ))
+                        .block(NestedBlock::new(
+                            "global_secondary_index",
+                            Nesting::Set,
+                            Block::new("A global secondary index.")
+                                .attr(req("name", Type::String))
+                                .attr(Attribute::optional("hash_key", Type::String))
+                                .attr(s("range_key"))
+                                .attr(req("projection_type", Type::String))
+                                .attr(Attribute::optional(
+                                    "non_key_attributes",
+                                    Type::set(Type::String),
+                                ))
+                                .attr(n("read_capacity"))
+                                .attr(n("write_capacity")),
+                        ))
+                        .block(
+                            NestedBlock::new(
+                                "ttl",
+                                Nesting::List,
+                                Block::new("Time to live.")
+                                    .attr(s("attribute_name"))
+                                    .attr(b("enabled")),
+                            )
+                            .max_items(1),
+                        ),
+                    &["id", "arn", "stream_arn", "stream_label"],
+                )),
+            ),
+            vec![(&["billing_mode"], Value::string("PROVISIONED"))],
+        ),
+        (
+            "aws_appautoscaling_target",
+            schema(
+                2,
+                tags(computed(
+                    Block::new("A scalable target.")
+                        .attr(req("service_namespace", Type::String))
+                        .attr(req("resource_id", Type::String))
+                        .attr(req("scalable_dimension", Type::String))
+                        .attr(req("min_capacity", Type::Number))
+                        .attr(req("max_capacity", Type::Number))
+                        .attr(Attribute::optional_computed("role_arn", Type::String)),
+                    &["id", "arn"],
+                )),
+            ),
+            vec![],
+        ),
+        (
+            "aws_appautoscaling_policy",
+            schema(
+                0,
+                computed(
+                    Block::new("A scaling policy.")
+                        .attr(req("name", Type::String))
+                        .attr(req("resource_id", Type::String))
+                        .attr(req("scalable_dimension", Type::String))
+                        .attr(req("service_namespace", Type::String))
+                        .attr(Attribute::optional("policy_type", Type::String))
+                        .attr(Attribute::computed("alarm_arns", Type::list(Type::String)))
+                        .block(
+                            NestedBlock::new(
+                                "target_tracking_scaling_policy_configuration",
+                                Nesting::List,
+                                Block::new("Target tracking.")
+                                    .attr(req("target_value", Type::Number))
+                                    .attr(b("disable_scale_in"))
+                                    .attr(n("scale_in_cooldown"))
+                                    .attr(n("scale_out_cooldown"))
+                                    .block(
+                                        NestedBlock::new(
+                                            "predefined_metric_specification",
+                                            Nesting::List,
+                                            Block::new("A predefined metric.")
+                                                .attr(req("predefined_metric_type", Type::String))
+                                                .attr(s("resource_label")),
+                                        )
+                                        .max_items(1),
+                                    ),
+                            )
+                            .max_items(1),
+                        ),
+                    &["id", "arn"],
+                ),
+            ),
+            vec![],
+        ),
+    ]
+}
