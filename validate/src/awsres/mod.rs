@@ -14,6 +14,7 @@
 
 mod cloudfront;
 pub(crate) mod hcl;
+mod link;
 pub(crate) mod plan;
 
 use std::collections::BTreeMap;
@@ -192,17 +193,17 @@ pub fn assemble(
         }
     }
     for (stack, stage) in stacks.iter_mut().zip(&stages) {
-        add_stage(stack, stage, all);
+        link::add_stage(stack, stage, all);
     }
     let main = &mut stacks[0];
     for f in &functions {
-        add_function(main, f, all);
+        link::add_function(main, f, all);
     }
     for t in &tables {
-        add_table(main, t, all);
+        link::add_table(main, t, all);
     }
     for q in by_type(all, "aws_servicequotas_service_quota") {
-        add_quota(main, q);
+        link::add_quota(main, q);
     }
     cloudfront::add_cache_policy(main, all);
     let mut out = Vec::new();
@@ -223,292 +224,6 @@ pub fn assemble(
         }
     }
     Ok(out)
-}
-
-fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResource]) {
-    let id = stage
-        .str("rest_api_id")
-        .or_else(|| stage.refs.get("rest_api_id").cloned())
-        .unwrap_or_else(|| stage.address.clone());
-    s.put(&["api_gateway", "rest_api_id"], Json::String(id));
-    s.renames.insert(
-        "api_gateway.rest_api_id".into(),
-        stage.attr_address("rest_api_id"),
-    );
-    let name = stage.str("stage_name");
-    s.set(
-        &["api_gateway", "stage_name"],
-        "api_gateway.stage_name".into(),
-        stage,
-        "stage_name",
-    );
-    for m in by_type(all, "aws_api_gateway_method_settings") {
-        if !m.links("stage_name", stage, name.as_deref()) {
-            continue;
-        }
-        // Only the stage-wide throttle; per-method settings override it
-        // for their method alone.
-        if m.str("method_path").as_deref() != Some("*/*") {
-            continue;
-        }
-        s.set(
-            &["api_gateway", "rate_limit"],
-            "api_gateway.rate_limit".into(),
-            m,
-            "settings.throttling_rate_limit",
-        );
-        s.set(
-            &["api_gateway", "burst_limit"],
-            "api_gateway.burst_limit".into(),
-            m,
-            "settings.throttling_burst_limit",
-        );
-    }
-    // The integrations of the stage's API that call a function: the
-    // shortest timeout is the one a function must finish within (29,000 ms
-    // when none is set).
-    let api_ref = stage.refs.get("rest_api_id");
-    let api_id = stage.str("rest_api_id");
-    let shortest = by_type(all, "aws_api_gateway_integration")
-        .into_iter()
-        .filter(|i| {
-            let by_ref = api_ref.is_some() && i.refs.get("rest_api_id") == api_ref;
-            let by_id = api_id.is_some() && i.str("rest_api_id") == api_id;
-            by_ref || by_id
-        })
-        .filter(|i| i.get("timeout_milliseconds").is_some() && calls_function(i, all))
-        .min_by(|a, b| {
-            let ms = |r: &AwsResource| r.get("timeout_milliseconds").and_then(Json::as_f64);
-            ms(a)
-                .partial_cmp(&ms(b))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-    if let Some(i) = shortest {
-        s.set(
-            &["api_gateway", "integration_timeout_ms"],
-            "api_gateway.integration_timeout_ms".into(),
-            i,
-            "timeout_milliseconds",
-        );
-    }
-    s.renames
-        .insert("api_gateway".into(), stage.address.clone());
-}
-
-/// Whether an integration's `uri` is a function's (or alias's) invoke ARN:
-/// by reference, or a known `…:lambda:path/…/functions/ARN/invocations`
-/// naming a function of the run.
-fn calls_function(i: &AwsResource, all: &[AwsResource]) -> bool {
-    let lambda = |address: &str| {
-        all.iter().any(|r| {
-            r.address == address
-                && matches!(r.ty.as_str(), "aws_lambda_function" | "aws_lambda_alias")
-        })
-    };
-    if i.refs.get("uri").is_some_and(|t| lambda(t)) {
-        return true;
-    }
-    let Some(uri) = i.str("uri").filter(|u| u.contains(":lambda:path/")) else {
-        return false;
-    };
-    by_type(all, "aws_lambda_function").iter().any(|f| {
-        f.str("function_name").is_some_and(|n| {
-            uri.contains(&format!(":function:{n}/")) || uri.contains(&format!(":function:{n}:"))
-        })
-    })
-}
-
-/// A quota's value in force, as a request for it: the rules that compare a
-/// setting with an account limit see the raised limit.
-fn add_quota<'a>(s: &mut Stack<'a>, q: &'a AwsResource) {
-    let key = q.address.as_str();
-    let shown = |attr: &str| format!("quota_requests[{key:?}].{attr}");
-    s.renames
-        .insert(format!("quota_requests[{key:?}]"), q.address.clone());
-    for (attr, from) in [
-        ("service_code", "service_code"),
-        ("quota_code", "quota_code"),
-        ("desired_value", "value"),
-    ] {
-        s.set(&["quota_requests", key, attr], shown(attr), q, from);
-    }
-}
-
-fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [AwsResource]) {
-    let key = f.address.as_str();
-    let shown = |attr: &str| format!("lambda_pools[{key:?}].{attr}");
-    let name = f.str("function_name");
-    s.put(
-        &["lambda_pools", key, "function_name"],
-        Json::String(name.clone().unwrap_or_else(|| f.address.clone())),
-    );
-    s.renames
-        .insert(format!("lambda_pools[{key:?}]"), f.address.clone());
-    s.renames
-        .insert(shown("function_name"), f.attr_address("function_name"));
-    s.set(
-        &["lambda_pools", key, "memory_size"],
-        shown("memory_size"),
-        f,
-        "memory_size",
-    );
-    s.set(
-        &["lambda_pools", key, "timeout"],
-        shown("timeout"),
-        f,
-        "timeout",
-    );
-    // -1, the provider's default, is no reservation.
-    if f.get("reserved_concurrent_executions")
-        .and_then(Json::as_f64)
-        != Some(-1.0)
-    {
-        s.set(
-            &["lambda_pools", key, "reserved_concurrency"],
-            shown("reserved_concurrency"),
-            f,
-            "reserved_concurrent_executions",
-        );
-    }
-    s.set(
-        &["lambda_pools", key, "publish_on_change"],
-        shown("publish_on_change"),
-        f,
-        "publish",
-    );
-    let aliases: Vec<&AwsResource> = by_type(all, "aws_lambda_alias")
-        .into_iter()
-        .filter(|a| a.links("function_name", f, name.as_deref()))
-        .collect();
-    // Without a provisioned concurrency config, a finding about it is on the function.
-    for attr in ["provisioned_concurrency", "qualifier"] {
-        s.renames.insert(shown(attr), f.address.clone());
-    }
-    for p in by_type(all, "aws_lambda_provisioned_concurrency_config") {
-        // Its function_name names the function, or refers to an alias of it.
-        let through_alias = aliases
-            .iter()
-            .any(|a| p.refs.get("function_name") == Some(&a.address));
-        if !through_alias && !p.links("function_name", f, name.as_deref()) {
-            continue;
-        }
-        s.set(
-            &["lambda_pools", key, "provisioned_concurrency"],
-            shown("provisioned_concurrency"),
-            p,
-            "provisioned_concurrent_executions",
-        );
-        let alias = aliases
-            .iter()
-            .find(|a| p.links("qualifier", a, a.str("name").as_deref()));
-        match alias {
-            Some(a) => s.set(
-                &["lambda_pools", key, "qualifier"],
-                shown("qualifier"),
-                a,
-                "name",
-            ),
-            None => s.set(
-                &["lambda_pools", key, "qualifier"],
-                shown("qualifier"),
-                p,
-                "qualifier",
-            ),
-        }
-    }
-}
-
-fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [AwsResource]) {
-    let key = t.address.as_str();
-    let shown = |attr: &str| format!("dynamodb_tables[{key:?}].{attr}");
-    let name = t.str("name");
-    s.put(
-        &["dynamodb_tables", key, "table_name"],
-        Json::String(name.clone().unwrap_or_else(|| t.address.clone())),
-    );
-    s.renames
-        .insert(format!("dynamodb_tables[{key:?}]"), t.address.clone());
-    s.renames
-        .insert(shown("table_name"), t.attr_address("name"));
-    // The provider's default billing mode is PROVISIONED.
-    if t.get("billing_mode").is_none() && !t.unevaluated.iter().any(|u| u.path == "billing_mode") {
-        s.put(
-            &["dynamodb_tables", key, "billing_mode"],
-            json!("PROVISIONED"),
-        );
-        s.renames.insert(shown("billing_mode"), t.address.clone());
-    }
-    s.set(
-        &["dynamodb_tables", key, "billing_mode"],
-        shown("billing_mode"),
-        t,
-        "billing_mode",
-    );
-    let targets: Vec<&AwsResource> = by_type(all, "aws_appautoscaling_target")
-        .into_iter()
-        .filter(|g| {
-            g.str("service_namespace").as_deref() == Some("dynamodb")
-                && g.links("resource_id", t, name.as_deref())
-        })
-        .collect();
-    // On demand, the capacity attributes are computed and not used. Under
-    // auto scaling, a capacity in ignore_changes is only where it starts.
-    if t.str("billing_mode").as_deref() != Some("PAY_PER_REQUEST") {
-        for (attr, dim) in [("read_capacity", "read"), ("write_capacity", "write")] {
-            let scaled = targets
-                .iter()
-                .any(|g| dimension(g.str("scalable_dimension").as_deref()) == Some(dim));
-            if scaled && t.ignored.iter().any(|i| i == attr) {
-                continue;
-            }
-            s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
-        }
-    }
-    for g in &targets {
-        let Some(dim) = dimension(g.str("scalable_dimension").as_deref()) else {
-            continue;
-        };
-        let base = format!("dynamodb_tables[{key:?}].autoscaling.{dim}");
-        for attr in ["min_capacity", "max_capacity"] {
-            s.set(
-                &["dynamodb_tables", key, "autoscaling", dim, attr],
-                format!("{base}.{attr}"),
-                g,
-                attr,
-            );
-        }
-        for p in by_type(all, "aws_appautoscaling_policy") {
-            let on_target = p.links("resource_id", g, None)
-                || p.links("scalable_dimension", g, None)
-                || (p.links("resource_id", t, name.as_deref())
-                    && dimension(p.str("scalable_dimension").as_deref()) == Some(dim));
-            if !on_target {
-                continue;
-            }
-            let conf = "target_tracking_scaling_policy_configuration";
-            for (from, to) in [
-                ("target_value", "target_utilization"),
-                ("scale_in_cooldown", "scale_in_cooldown"),
-                ("scale_out_cooldown", "scale_out_cooldown"),
-            ] {
-                s.set(
-                    &["dynamodb_tables", key, "autoscaling", dim, to],
-                    format!("{base}.{to}"),
-                    p,
-                    &format!("{conf}.{from}"),
-                );
-            }
-        }
-    }
-}
-
-/// `dynamodb:table:ReadCapacityUnits` → `read`.
-fn dimension(d: Option<&str>) -> Option<&'static str> {
-    match d? {
-        "dynamodb:table:ReadCapacityUnits" => Some("read"),
-        "dynamodb:table:WriteCapacityUnits" => Some("write"),
-        _ => None,
-    }
 }
 
 fn loaded(
