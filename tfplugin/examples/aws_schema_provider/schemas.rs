@@ -408,5 +408,202 @@ pub fn resources() -> Vec<Served> {
             ),
             vec![],
         ),
+        (
+            "aws_servicequotas_service_quota",
+            schema(
+                0,
+                computed(
+                    Block::new(
+                        "A Service Quotas value (an increase request when above the applied one).",
+                    )
+                    .attr(req("service_code", Type::String))
+                    .attr(req("quota_code", Type::String))
+                    .attr(req("value", Type::Number))
+                    .attr(Attribute::computed("adjustable", Type::Bool))
+                    .attr(Attribute::computed("default_value", Type::Number)),
+                    &[
+                        "id",
+                        "arn",
+                        "quota_name",
+                        "service_name",
+                        "request_id",
+                        "request_status",
+                    ],
+                ),
+            ),
+            vec![],
+        ),
+        (
+            "aws_cloudfront_cache_policy",
+            schema(
+                0,
+                computed(
+                    Block::new("A CloudFront cache policy.")
+                        .attr(req("name", Type::String))
+                        .attr(s("comment"))
+                        .attr(n("min_ttl"))
+                        .attr(Attribute::optional_computed("default_ttl", Type::Number))
+                        .attr(Attribute::optional_computed("max_ttl", Type::Number))
+                        .block(
+                            NestedBlock::new(
+                                "parameters_in_cache_key_and_forwarded_to_origin",
+                                Nesting::List,
+                                Block::new("The cache key.")
+                                    .attr(b("enable_accept_encoding_gzip"))
+                                    .attr(b("enable_accept_encoding_brotli"))
+                                    .block(names_config(
+                                        "headers_config",
+                                        "header_behavior",
+                                        "headers",
+                                        false,
+                                    ))
+                                    .block(names_config(
+                                        "cookies_config",
+                                        "cookie_behavior",
+                                        "cookies",
+                                        true,
+                                    ))
+                                    .block(names_config(
+                                        "query_strings_config",
+                                        "query_string_behavior",
+                                        "query_strings",
+                                        true,
+                                    )),
+                            )
+                            .min_items(1)
+                            .max_items(1),
+                        ),
+                    &["id", "etag", "arn"],
+                ),
+            ),
+            vec![(&["min_ttl"], Value::int(0))],
+        ),
+        (
+            "aws_cloudfront_distribution",
+            schema(
+                1,
+                computed(
+                    Block::new("A CloudFront distribution (origins and cache behaviours only).")
+                        .attr(req("enabled", Type::Bool))
+                        .attr(s("comment"))
+                        .block(
+                            NestedBlock::new(
+                                "origin",
+                                Nesting::Set,
+                                Block::new("An origin.")
+                                    .attr(req("origin_id", Type::String))
+                                    .attr(req("domain_name", Type::String))
+                                    .attr(s("origin_path"))
+                                    .block(
+                                        NestedBlock::new(
+                                            "custom_origin_config",
+                                            Nesting::List,
+                                            Block::new("A custom origin.")
+                                                .attr(req("http_port", Type::Number))
+                                                .attr(req("https_port", Type::Number))
+                                                .attr(req("origin_protocol_policy", Type::String))
+                                                .attr(req(
+                                                    "origin_ssl_protocols",
+                                                    Type::set(Type::String),
+                                                )),
+                                        )
+                                        .max_items(1),
+                                    ),
+                            )
+                            .min_items(1),
+                        )
+                        .block(
+                            behavior("default_cache_behavior", false)
+                                .min_items(1)
+                                .max_items(1),
+                        )
+                        .block(behavior("ordered_cache_behavior", true))
+                        .block(
+                            NestedBlock::new(
+                                "restrictions",
+                                Nesting::List,
+                                Block::new("Restrictions.").block(
+                                    NestedBlock::new(
+                                        "geo_restriction",
+                                        Nesting::List,
+                                        Block::new("Geo restriction.")
+                                            .attr(req("restriction_type", Type::String))
+                                            .attr(Attribute::optional_computed(
+                                                "locations",
+                                                Type::set(Type::String),
+                                            )),
+                                    )
+                                    .min_items(1)
+                                    .max_items(1),
+                                ),
+                            )
+                            .min_items(1)
+                            .max_items(1),
+                        )
+                        .block(
+                            NestedBlock::new(
+                                "viewer_certificate",
+                                Nesting::List,
+                                Block::new("The certificate.")
+                                    .attr(b("cloudfront_default_certificate"))
+                                    .attr(s("acm_certificate_arn"))
+                                    .attr(s("ssl_support_method"))
+                                    .attr(s("minimum_protocol_version")),
+                            )
+                            .min_items(1)
+                            .max_items(1),
+                        ),
+                    &[
+                        "id",
+                        "arn",
+                        "domain_name",
+                        "etag",
+                        "status",
+                        "hosted_zone_id",
+                    ],
+                ),
+            ),
+            vec![],
+        ),
     ]
+}
+
+/// A cache key part of a cache policy: its behaviour and, in a nested
+/// block, the names it lists.
+fn names_config(block: &str, behavior: &str, names: &str, required: bool) -> NestedBlock {
+    let behavior = if required {
+        req(behavior, Type::String)
+    } else {
+        s(behavior)
+    };
+    NestedBlock::new(
+        block,
+        Nesting::List,
+        Block::new("A part of the cache key.").attr(behavior).block(
+            NestedBlock::new(
+                names,
+                Nesting::List,
+                Block::new("The names.")
+                    .attr(Attribute::optional("items", Type::set(Type::String))),
+            )
+            .max_items(1),
+        ),
+    )
+    .min_items(1)
+    .max_items(1)
+}
+
+/// A cache behaviour of a distribution (`ordered` ones have a path pattern).
+fn behavior(name: &str, ordered: bool) -> NestedBlock {
+    let mut b = Block::new("A cache behaviour.")
+        .attr(req("target_origin_id", Type::String))
+        .attr(req("viewer_protocol_policy", Type::String))
+        .attr(req("allowed_methods", Type::set(Type::String)))
+        .attr(req("cached_methods", Type::set(Type::String)))
+        .attr(s("cache_policy_id"))
+        .attr(s("origin_request_policy_id"));
+    if ordered {
+        b = b.attr(req("path_pattern", Type::String));
+    }
+    NestedBlock::new(name, Nesting::List, b)
 }
