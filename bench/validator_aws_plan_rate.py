@@ -28,8 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from validator_timing import default_validator, fmt_s, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,26 +174,9 @@ def write_plan(base: Path, units: int, cli_config: Path) -> tuple[Path, int]:
     return out, resources
 
 
-def timed(validator: Path, plan: Path) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run([str(validator), "--format", "json", "--no-config", str(plan)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{plan}: exit {proc.returncode}: {proc.stderr.strip()}")
-    return elapsed
-
-
-def fmt_s(s: float) -> str:
-    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default = ROOT / "target" / "release" / "smuppy-validate"
-    if not default.exists():
-        default = ROOT / "target" / "debug" / "smuppy-validate"
-    ap.add_argument("--validator", type=Path, default=default)
+    ap.add_argument("--validator", type=Path, default=default_validator())
     ap.add_argument("--provider", type=Path,
                     default=ROOT / "target" / "debug" / "examples" / "aws_schema_provider")
     ap.add_argument("--units", default="10,100,1000")

@@ -18,11 +18,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from validator_timing import default_validator, fmt_s, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,32 +51,9 @@ def write_layouts(base: Path, n: int) -> tuple[Path, Path]:
     return one, many
 
 
-def timed(validator: Path, directory: Path) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [str(validator), str(directory), "--format", "json", "--no-config"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    # 0: nothing to report, 1: findings (the account sums may speak at large N).
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{directory}: exit {proc.returncode}: {proc.stderr.strip()}")
-    return elapsed
-
-
-def fmt_s(s: float) -> str:
-    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default = ROOT / "target" / "release" / "smuppy-validate"
-    if not default.exists():
-        default = ROOT / "target" / "debug" / "smuppy-validate"
-    ap.add_argument("--validator", type=Path, default=default)
+    ap.add_argument("--validator", type=Path, default=default_validator())
     ap.add_argument("--sizes", default="1,10,100,1000,10000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json", type=Path, help="also write every sample to FILE")
