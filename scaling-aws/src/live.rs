@@ -102,10 +102,7 @@ pub async fn read_live_facts(aws: &Aws, profiles: &[Profile]) -> Result<LiveFact
 /// figures. What other functions reserve and which quota requests are open
 /// does change with applies; `smuppy-validate --live` reads those.
 pub async fn read_account_capacity(aws: &Aws) -> Result<LiveFacts, AwsError> {
-    let core = [
-        ("apigateway", QUOTA_APIGW_RATE),
-        ("lambda", QUOTA_LAMBDA_CONCURRENCY),
-    ];
+    let core = ACCOUNT_QUOTAS;
     let (settings, (throttle, m_throttle), applied) = futures::join!(
         account_settings(aws),
         throttle_or_miss(aws),
