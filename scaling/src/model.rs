@@ -482,6 +482,7 @@ fn blank_stage() -> StageThrottle {
         rate_limit: None,
         burst_limit: None,
         integration_timeout_ms: None,
+        methods: Vec::new(),
     }
 }
 

@@ -117,6 +117,25 @@ pub struct StageThrottle {
     pub burst_limit: Option<i64>,
     /// Integration timeout in milliseconds (29,000 unless raised by quota).
     pub integration_timeout_ms: Option<i64>,
+    /// Throttles of single methods, each overriding the stage-wide one for
+    /// its method alone (read from `aws_api_gateway_method_settings`; the
+    /// provider's resource has none). The capacity analysis keeps the
+    /// stage-wide rate as the stage's limit: the traffic model does not say
+    /// which share of the requests each method gets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<MethodThrottle>,
+}
+
+/// The throttle of one method of a stage: `method_path` is
+/// `resource_path/HTTP_METHOD` as API Gateway keys it (`items/GET`, no
+/// leading slash). Every method stays bound by the account throttle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodThrottle {
+    pub method_path: String,
+    /// Requests per second for this method.
+    pub rate_limit: Option<f64>,
+    /// Token-bucket burst for this method.
+    pub burst_limit: Option<i64>,
 }
 
 /// One Lambda function ("pool").

@@ -2,7 +2,8 @@
 //! resolved traffic/capacity/cost models; each has a stable id documented in
 //! `docs/rules.md`. Rules skip values that are unknown (`None`).
 //!
-//! One file per family of the catalogue ([`catalogue`]): traffic, capacity,
+//! One file per family of the catalogue ([`catalogue`]): traffic, capacity
+//! (with the throttles of single methods in `methods`),
 //! limits, security and cost; and account, over several profiles sharing
 //! one account ([`check_account`]). Each family emits through the catalogue's
 //! entries, never through an id of its own.
@@ -14,6 +15,7 @@ mod context;
 mod cost;
 mod input;
 mod limits;
+mod methods;
 mod ranges;
 mod security;
 mod traffic;
@@ -30,6 +32,7 @@ pub(crate) fn run(c: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     traffic::rules(c, &mut out);
     capacity::rules(c, &mut out);
+    methods::rules(c, &mut out);
     limits::rules(c, &mut out);
     ranges::rules(c, &mut out);
     security::rules(c, &mut out);
@@ -136,6 +139,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        assert_eq!(RULES.len(), 49);
+        assert_eq!(RULES.len(), 51);
     }
 }

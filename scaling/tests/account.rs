@@ -131,6 +131,7 @@ fn stage(api: &str, rate: f64) -> StageThrottle {
         rate_limit: Some(rate),
         burst_limit: None,
         integration_timeout_ms: None,
+        methods: Vec::new(),
     }
 }
 

@@ -27,6 +27,7 @@ fn coherent() -> Profile {
         rate_limit: Some(9_000.0),
         burst_limit: Some(5_000),
         integration_timeout_ms: None,
+        methods: Vec::new(),
     });
     p.lambdas.push(LambdaPool {
         function_name: "api".into(),
@@ -104,6 +105,7 @@ fn stage(p: &mut Profile) -> &mut StageThrottle {
         rate_limit: None,
         burst_limit: None,
         integration_timeout_ms: None,
+        methods: Vec::new(),
     })
 }
 

@@ -23,6 +23,7 @@ fn runbook() -> Profile {
         rate_limit: Some(100_000.0),
         burst_limit: Some(50_000),
         integration_timeout_ms: None,
+        methods: Vec::new(),
     });
     p.lambdas.push(LambdaPool {
         function_name: "smuppy-api-handler".into(),

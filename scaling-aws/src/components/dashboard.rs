@@ -465,6 +465,7 @@ mod tests {
                 rate_limit: Some(100.0),
                 burst_limit: Some(50),
                 integration_timeout_ms: None,
+                methods: Vec::new(),
             }),
             lambdas: vec![LambdaPool {
                 function_name: "smuppy-api-handler".into(),

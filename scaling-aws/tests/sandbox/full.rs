@@ -54,6 +54,7 @@ async fn whole_profile_apply_is_idempotent_and_destroy_restores() {
         rate_limit: Some(4321.0),
         burst_limit: Some(1234),
         integration_timeout_ms: None,
+        methods: Vec::new(),
     });
     p.lambdas.push(crate::lambda::pool("smuppy-api-handler"));
     p.dynamodb.push(TableCapacity {

@@ -79,6 +79,7 @@ fn profile(api: &str, stage: &str, rate: f64, burst: i64) -> Profile {
             rate_limit: Some(rate),
             burst_limit: Some(burst),
             integration_timeout_ms: None,
+            methods: Vec::new(),
         }),
         ..Profile::default()
     }

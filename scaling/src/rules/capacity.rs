@@ -319,55 +319,17 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
 
 fn stage_rules(c: &Ctx, out: &mut Vec<Finding>) {
     let Some(s) = &c.p.api_gateway else { return };
-    let acct = c.l.apigw_rate();
     if let Some(rate) = s.rate_limit {
-        if rate > acct.value {
-            let asked = c.p.quota_requests.iter().enumerate().find(|(_, q)| {
-                q.quota_code == QUOTA_APIGW_RATE
-                    && q.desired_value.map(|d| d >= rate).unwrap_or(false)
-            });
-            let applied = c.l.applied_quota("apigateway", QUOTA_APIGW_RATE);
-            match asked {
-                // The request was approved (the applied quota covers the
-                // rate) but the throttle in force has not caught up yet.
-                Some((qi, _)) if applied.is_some_and(|a| a >= rate) => rule::LIM013.emit(
-                    out,
-                    Location::attr("quota_request").index(qi).then("desired_value"),
-                    format!(
-                        "stage rate {} rps exceeds the account throttle in force, {} rps ({}), although {} is applied at {}: until API Gateway raises the throttle the stage gets {} rps",
-                        num(rate),
-                        num(acct.value),
-                        acct.source,
-                        QUOTA_APIGW_RATE,
-                        num(applied.unwrap_or(0.0)),
-                        num(acct.value)
-                    ),
-                ),
-                Some((qi, q)) => rule::LIM013.emit(
-                    out,
-                    Location::attr("quota_request").index(qi).then("desired_value"),
-                    format!(
-                        "stage rate {} rps exceeds the account throttle {} rps ({}); it relies on the request for {} = {}, which is asynchronous and may be refused: until it is applied the stage gets {} rps",
-                        num(rate),
-                        num(acct.value),
-                        acct.source,
-                        QUOTA_APIGW_RATE,
-                        num(q.desired_value.unwrap_or(0.0)),
-                        num(acct.value)
-                    ),
-                ),
-                _ => rule::CAP005.emit(
-                    out,
-                    stage("rate_limit"),
-                    format!(
-                        "stage rate {} rps exceeds the account throttle {} rps ({}) and no quota request asks for it: the stage gets {} rps, the rest does nothing",
-                        num(rate),
-                        num(acct.value),
-                        acct.source,
-                        num(acct.value)
-                    ),
-                ),
-            }
+        match rate_above_account(c, "stage", rate) {
+            Some(Above::Asked(qi, msg)) => rule::LIM013.emit(
+                out,
+                Location::attr("quota_request")
+                    .index(qi)
+                    .then("desired_value"),
+                msg,
+            ),
+            Some(Above::NotAsked(msg)) => rule::CAP005.emit(out, stage("rate_limit"), msg),
+            None => {}
         }
         if let Some(origin) = c.cap.origin_rps {
             if origin > 0.0 && rate > 2.0 * origin {
@@ -386,22 +348,82 @@ fn stage_rules(c: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
-    if let Some(burst) = s.burst_limit {
-        let b = c.l.apigw_burst();
-        if burst as f64 > b.value {
-            rule::CAP006.emit(
-                out,
-                stage("burst_limit"),
-                format!(
-                    "stage burst {} exceeds the account burst {} ({}); AWS sets the burst from the rate quota and does not take requests for it, so the stage bursts to {} at most",
-                    num(burst as f64),
-                    num(b.value),
-                    b.source,
-                    num(b.value)
-                ),
-            );
-        }
+    if let Some(msg) = s
+        .burst_limit
+        .and_then(|b| burst_above_account(c, "stage", b))
+    {
+        rule::CAP006.emit(out, stage("burst_limit"), msg);
     }
+}
+
+/// A throttle rate above the account throttle, and whether a quota request
+/// of the profile asks for it (the index of that request).
+pub(super) enum Above {
+    Asked(usize, String),
+    NotAsked(String),
+}
+
+/// `who` ("stage", "method items/GET") throttled at `rate` against the
+/// account throttle: None when the account gives it.
+pub(super) fn rate_above_account(c: &Ctx, who: &str, rate: f64) -> Option<Above> {
+    let acct = c.l.apigw_rate();
+    if rate <= acct.value {
+        return None;
+    }
+    let asked = c.p.quota_requests.iter().enumerate().find(|(_, q)| {
+        q.quota_code == QUOTA_APIGW_RATE && q.desired_value.map(|d| d >= rate).unwrap_or(false)
+    });
+    let applied = c.l.applied_quota("apigateway", QUOTA_APIGW_RATE);
+    Some(match asked {
+        // The request was approved (the applied quota covers the rate) but
+        // the throttle in force has not caught up yet.
+        Some((qi, _)) if applied.is_some_and(|a| a >= rate) => Above::Asked(
+            qi,
+            format!(
+                "{who} rate {} rps exceeds the account throttle in force, {} rps ({}), although {} is applied at {}: until API Gateway raises the throttle the {who} gets {} rps",
+                num(rate),
+                num(acct.value),
+                acct.source,
+                QUOTA_APIGW_RATE,
+                num(applied.unwrap_or(0.0)),
+                num(acct.value)
+            ),
+        ),
+        Some((qi, q)) => Above::Asked(
+            qi,
+            format!(
+                "{who} rate {} rps exceeds the account throttle {} rps ({}); it relies on the request for {} = {}, which is asynchronous and may be refused: until it is applied the {who} gets {} rps",
+                num(rate),
+                num(acct.value),
+                acct.source,
+                QUOTA_APIGW_RATE,
+                num(q.desired_value.unwrap_or(0.0)),
+                num(acct.value)
+            ),
+        ),
+        None => Above::NotAsked(format!(
+            "{who} rate {} rps exceeds the account throttle {} rps ({}) and no quota request asks for it: the {who} gets {} rps, the rest does nothing",
+            num(rate),
+            num(acct.value),
+            acct.source,
+            num(acct.value)
+        )),
+    })
+}
+
+/// `who` bursting to `burst` against the account burst: None when the
+/// account allows it.
+pub(super) fn burst_above_account(c: &Ctx, who: &str, burst: i64) -> Option<String> {
+    let b = c.l.apigw_burst();
+    (burst as f64 > b.value).then(|| {
+        format!(
+            "{who} burst {} exceeds the account burst {} ({}); AWS sets the burst from the rate quota and does not take requests for it, so the {who} bursts to {} at most",
+            num(burst as f64),
+            num(b.value),
+            b.source,
+            num(b.value)
+        )
+    })
 }
 
 /// Auto scaling maxima against the per-table and per-account quotas.

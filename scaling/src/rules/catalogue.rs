@@ -123,6 +123,12 @@ catalogue! {
     CAP013: Warning, "capacity",
         "Need close to a limit",
         "A need at 80 % (configurable) of what a limit allows leaves little room for a traffic peak or a slower release: raise the limit before it is reached.";
+    CAP014: Error, "capacity",
+        "Method throttle above the account throttle",
+        "A method's own throttle overrides the stage's for that method only, and the account/Region throttle still bounds it: the rate or burst above the account's does nothing.";
+    CAP015: Warning, "capacity",
+        "Method throttle below the traffic that reaches API Gateway",
+        "The traffic model does not say which share of the requests each method gets, so a method throttled below the origin traffic cannot be shown to hold: it holds only if its share stays under its throttle.";
     COST001: Info, "cost",
         "Monthly cost estimate",
         "Prices the traffic model with the pinned price table.";

@@ -263,6 +263,7 @@ mod tests {
             rate_limit: Some(-1.0),
             burst_limit: Some(-2),
             integration_timeout_ms: Some(10),
+            methods: Vec::new(),
         });
         let mut got = found(&p, &["LIM022"]);
         got.sort();

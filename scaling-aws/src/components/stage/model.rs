@@ -280,6 +280,7 @@ mod tests {
             rate_limit: rate,
             burst_limit: burst,
             integration_timeout_ms: None,
+            methods: Vec::new(),
         }
     }
 
