@@ -27,10 +27,29 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a 
         if !m.links("stage_name", stage, name.as_deref()) {
             continue;
         }
-        // Only the stage-wide throttle; per-method settings override it
-        // for their method alone.
-        if m.str("method_path").as_deref() != Some("*/*") {
-            continue;
+        // A method's own settings override the stage-wide throttle for
+        // that method alone: kept apart, as the stage's method throttles.
+        match m.str("method_path").as_deref() {
+            Some("*/*") => {}
+            Some(_) => {
+                let i = s.methods.len();
+                for (field, attr) in [
+                    ("rate_limit", "settings.throttling_rate_limit"),
+                    ("burst_limit", "settings.throttling_burst_limit"),
+                ] {
+                    s.renames.insert(
+                        format!("api_gateway.methods[{i}].{field}"),
+                        m.attr_address(attr),
+                    );
+                    s.asked.insert((m.address.clone(), attr.to_string()));
+                }
+                if s.part_addresses.insert(m.address.as_str()) {
+                    s.parts.push(m);
+                }
+                s.methods.push(m);
+                continue;
+            }
+            None => continue,
         }
         s.set(
             &["api_gateway", "rate_limit"],

@@ -1,10 +1,11 @@
 //! hashicorp/aws resources read as one request path: the Lambda functions
 //! (with their aliases and provisioned concurrency), the API Gateway stages
-//! (with the throttle of their `*/*` method settings and the shortest
+//! (with the throttle of their `*/*` method settings, the throttles of
+//! single methods and the shortest
 //! timeout of their API's integrations), the DynamoDB tables (with their
 //! Application Auto Scaling targets and policies), the Service Quotas
-//! values and the CloudFront cache policy a distribution uses of a run
-//! become profiles the same rules check. Each setting keeps the
+//! values, the CloudFront cache policy a distribution uses and the monthly
+//! cost budget of a run become profiles the same rules check. Each setting keeps the
 //! `aws_*` address and attribute it was read from, and findings name it.
 //!
 //! Resources are linked by reference (`function_name =
@@ -121,6 +122,9 @@ struct Stack<'a> {
     /// (address, attribute) of every setting read: a value among them not
     /// known is reported; others matter to no rule.
     asked: std::collections::BTreeSet<(String, String)>,
+    /// The method settings of single methods of the stage, in the order of
+    /// the profile's `api_gateway.methods`.
+    methods: Vec<&'a AwsResource>,
 }
 
 impl<'a> Stack<'a> {
@@ -132,6 +136,7 @@ impl<'a> Stack<'a> {
             parts: vec![anchor],
             part_addresses: [anchor.address.as_str()].into(),
             asked: Default::default(),
+            methods: Vec::new(),
         }
     }
     /// Sets `path` (`lambda_pools.KEY.memory_size`) from `r`'s `attr`.
@@ -232,31 +237,36 @@ fn loaded(
 ) -> Result<LoadedProfile, InputError> {
     let address = s.anchor.address.clone();
     s.put(&["name"], Json::String(address.clone()));
-    let mut profile = profile_from_tree(&address, &s.tree, false).map_err(|e| match e {
-        // Said on the aws_* attribute the value came from, with its line.
-        InputError::Schema { at, reason } => {
-            let shown = at
-                .strip_prefix(&format!("{address}."))
-                .and_then(|rest| aws_location(&s.renames, rest))
-                .unwrap_or(at);
-            let line = s.parts.iter().find_map(|p| {
-                let attr = shown.strip_prefix(&format!("{}.", p.address))?;
-                // Nested blocks are recorded with their index (`block[0].attr`).
-                let line = p.lines.get(attr).or_else(|| {
-                    p.lines
-                        .iter()
-                        .find(|(k, _)| k.replace("[0]", "") == attr)
-                        .map(|(_, l)| l)
-                })?;
-                Some(format!("{}:{line}: ", p.file.as_deref()?))
-            });
-            InputError::Schema {
-                at: format!("{}{shown}", line.unwrap_or_default()),
-                reason,
+    let mut profile = profile_from_tree(&address, &s.tree, false)
+        .and_then(|mut p| {
+            add_methods(&address, &s.methods, &mut p)?;
+            Ok(p)
+        })
+        .map_err(|e| match e {
+            // Said on the aws_* attribute the value came from, with its line.
+            InputError::Schema { at, reason } => {
+                let shown = at
+                    .strip_prefix(&format!("{address}."))
+                    .and_then(|rest| aws_location(&s.renames, rest))
+                    .unwrap_or(at);
+                let line = s.parts.iter().find_map(|p| {
+                    let attr = shown.strip_prefix(&format!("{}.", p.address))?;
+                    // Nested blocks are recorded with their index (`block[0].attr`).
+                    let line = p.lines.get(attr).or_else(|| {
+                        p.lines
+                            .iter()
+                            .find(|(k, _)| k.replace("[0]", "") == attr)
+                            .map(|(_, l)| l)
+                    })?;
+                    Some(format!("{}:{line}: ", p.file.as_deref()?))
+                });
+                InputError::Schema {
+                    at: format!("{}{shown}", line.unwrap_or_default()),
+                    reason,
+                }
             }
-        }
-        other => other,
-    })?;
+            other => other,
+        })?;
     if let Some(t) = traffic {
         profile.traffic = t.clone();
     }
@@ -301,6 +311,51 @@ fn loaded(
         unevaluated,
         aws: s.renames,
     })
+}
+
+/// The throttles of single methods (`items/GET`) on the profile's stage.
+/// The AWS provider's -1 (its default) is no throttle of the method's own.
+fn add_methods(
+    address: &str,
+    methods: &[&AwsResource],
+    p: &mut scaling::Profile,
+) -> Result<(), InputError> {
+    let Some(stage) = p.api_gateway.as_mut() else {
+        return Ok(());
+    };
+    for (i, m) in methods.iter().enumerate() {
+        let number = |attr: &str, field: &str| -> Result<Option<f64>, InputError> {
+            let at = || format!("{address}.api_gateway.methods[{i}].{field}");
+            match m.get(attr) {
+                None => Ok(None),
+                Some(Json::Number(n)) => match n.as_f64() {
+                    Some(-1.0) => Ok(None),
+                    Some(v) if v >= 0.0 => Ok(Some(v)),
+                    _ => Err(InputError::schema(
+                        at(),
+                        format!(
+                            "{n} is neither -1 (no throttle of the method's own) nor 0 or more"
+                        ),
+                    )),
+                },
+                Some(_) => Err(InputError::schema(at(), "expected a number")),
+            }
+        };
+        let rate = number("settings.throttling_rate_limit", "rate_limit")?;
+        let burst = number("settings.throttling_burst_limit", "burst_limit")?;
+        if burst.is_some_and(|b| b.fract() != 0.0) {
+            return Err(InputError::schema(
+                format!("{address}.api_gateway.methods[{i}].burst_limit"),
+                "expected a whole number",
+            ));
+        }
+        stage.methods.push(scaling::MethodThrottle {
+            method_path: m.str("method_path").unwrap_or_default(),
+            rate_limit: rate,
+            burst_limit: burst.map(|b| b as i64),
+        });
+    }
+    Ok(())
 }
 
 /// A location as the configuration writes it (`lambda_pools["x"].timeout`)
