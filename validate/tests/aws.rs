@@ -86,6 +86,10 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
             "aws_cloudfront_cache_policy.api.parameters_in_cache_key_and_forwarded_to_origin.headers_config.headers.items",
         ),
         ("cache_policy.min_ttl", "aws_cloudfront_cache_policy.api.min_ttl"),
+        (
+            "budget.monthly_usd",
+            "aws_budgets_budget.monthly.limit_amount",
+        ),
     ];
     let runbook = findings("examples/runbook", ".");
     let aws = findings("tests/validator/corpus/aws_runbook", ".");
@@ -93,7 +97,6 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
         aws.iter().map(|f| (f.0.clone(), f.3.clone())).collect();
     let mut compared = 0;
     for (rule, _, _, location, _) in &runbook {
-        // The budget (COST002) has no aws_* resource read (aws_budgets_budget).
         let Some((_, to)) = moved
             .iter()
             .find(|(from, _)| from == location)
@@ -115,11 +118,7 @@ fn the_runbook_as_aws_resources_reports_what_the_runbook_reports() {
         .map(|f| f.0.as_str())
         .filter(|r| !aws_rules.contains(r))
         .collect();
-    assert_eq!(
-        missing,
-        BTreeSet::from(["COST002"]),
-        "only the budget is not read"
-    );
+    assert_eq!(missing, BTreeSet::new(), "the aws_* stack misses findings");
     // The quota request is read from aws_servicequotas_service_quota, so the
     // stage rate above the default is asked for (LIM013, no CAP005): the
     // aws_* stack reports no rule the runbook does not.
@@ -183,4 +182,113 @@ fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
     );
     // The role matters to no rule: not reported.
     assert!(!at.iter().any(|a| a.contains(".role")), "{at:?}");
+}
+
+/// (rule, severity, location) of every finding of the run in `dir`.
+fn found_in(dir: &std::path::Path) -> BTreeSet<(String, String, String)> {
+    let r = run_in(dir, &[".", "--format", "json"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r.stdout);
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    doc["profiles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["findings"].as_array().into_iter().flatten())
+        .map(|f| (s(&f["rule_id"]), s(&f["severity"]), s(&f["location"])))
+        .collect()
+}
+
+const BUDGET_STACK: &str = "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n  memory_size   = 1024\n}\n";
+const BUDGET_TRAFFIC: &str = "traffic {\n  peak_rps   = 1000\n  latency_ms = 50\n}\n";
+
+fn budget(name: &str, ty: &str, amount: &str, unit: &str, period: &str) -> String {
+    format!(
+        "resource \"aws_budgets_budget\" \"{name}\" {{\n  budget_type  = \"{ty}\"\n  limit_amount = \"{amount}\"\n  limit_unit   = \"{unit}\"\n  time_unit    = \"{period}\"\n}}\n"
+    )
+}
+
+#[test]
+fn only_monthly_usd_cost_budgets_are_held_against_the_estimate_the_lowest_first() {
+    let main = [
+        BUDGET_STACK.to_string(),
+        budget("usage", "USAGE", "1", "GB", "MONTHLY"),
+        budget("quarter", "COST", "1", "USD", "QUARTERLY"),
+        budget("pounds", "COST", "1", "GBP", "MONTHLY"),
+        budget("roomy", "COST", "100000000", "USD", "MONTHLY"),
+        budget("tight", "COST", "10.50", "USD", "MONTHLY"),
+    ]
+    .concat();
+    let dir =
+        crate::util::temp_with(&[("main.tf", &main), (".smuppy-validate.hcl", BUDGET_TRAFFIC)]);
+    let found = found_in(dir.path());
+    let cost: BTreeSet<_> = found.iter().filter(|f| f.0 == "COST002").collect();
+    // An AWS budget notifies, it does not stop an apply: a warning.
+    assert_eq!(
+        cost,
+        BTreeSet::from([&(
+            "COST002".to_string(),
+            "warning".to_string(),
+            "aws_budgets_budget.tight.limit_amount".to_string()
+        )]),
+        "{found:?}"
+    );
+    for at in [
+        "aws_budgets_budget.quarter.time_unit",
+        "aws_budgets_budget.pounds.limit_unit",
+    ] {
+        assert!(
+            found.contains(&("INP001".into(), "warning".into(), at.into())),
+            "no INP001 at {at}: {found:?}"
+        );
+    }
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.2.contains("aws_budgets_budget.usage")),
+        "{found:?}"
+    );
+
+    // Within the lowest budget: nothing to report.
+    let main = [
+        BUDGET_STACK.to_string(),
+        budget("roomy", "COST", "100000000", "USD", "MONTHLY"),
+    ]
+    .concat();
+    let dir =
+        crate::util::temp_with(&[("main.tf", &main), (".smuppy-validate.hcl", BUDGET_TRAFFIC)]);
+    assert!(!found_in(dir.path()).iter().any(|f| f.0 == "COST002"));
+}
+
+#[test]
+fn bad_budget_and_method_throttle_values_are_said_on_their_aws_attribute() {
+    let main = [
+        BUDGET_STACK.to_string(),
+        budget("b", "COST", "lots", "USD", "MONTHLY"),
+    ]
+    .concat();
+    let dir = crate::util::temp_with(&[("main.tf", &main)]);
+    let r = run_in(dir.path(), &["."]);
+    crate::util::assert_unusable(&r, &["main.tf:7: aws_budgets_budget.b.limit_amount: "]);
+
+    let stage = "resource \"aws_api_gateway_stage\" \"s\" {\n  rest_api_id = \"a\"\n  stage_name  = \"prod\"\n}\n";
+    for (value, says) in [
+        ("\"fast\"", "expected a number"),
+        (
+            "-5",
+            "-5 is neither -1 (no throttle of the method's own) nor 0 or more",
+        ),
+    ] {
+        let main = format!(
+            "{stage}resource \"aws_api_gateway_method_settings\" \"m\" {{\n  rest_api_id = \"a\"\n  stage_name  = aws_api_gateway_stage.s.stage_name\n  method_path = \"items/GET\"\n  settings {{\n    throttling_rate_limit = {value}\n  }}\n}}\n"
+        );
+        let dir = crate::util::temp_with(&[("main.tf", &main)]);
+        let r = run_in(dir.path(), &["."]);
+        crate::util::assert_unusable(
+            &r,
+            &[&format!(
+                "main.tf:10: aws_api_gateway_method_settings.m.settings.throttling_rate_limit: {says}"
+            )],
+        );
+    }
 }

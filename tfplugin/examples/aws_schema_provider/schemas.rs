@@ -434,6 +434,40 @@ pub fn resources() -> Vec<Served> {
             vec![],
         ),
         (
+            "aws_budgets_budget",
+            schema(
+                0,
+                tags(computed(
+                    Block::new("A budget (AWS Budgets): an amount of cost or usage over a period.")
+                        .attr(Attribute::optional_computed("name", Type::String))
+                        .attr(Attribute::optional_computed("name_prefix", Type::String))
+                        .attr(Attribute::optional_computed("account_id", Type::String))
+                        .attr(req("budget_type", Type::String))
+                        // A string in the AWS provider, as in the Budgets API.
+                        .attr(Attribute::optional_computed("limit_amount", Type::String))
+                        .attr(Attribute::optional_computed("limit_unit", Type::String))
+                        .attr(req("time_unit", Type::String))
+                        .attr(Attribute::optional_computed(
+                            "time_period_start",
+                            Type::String,
+                        ))
+                        .attr(Attribute::optional_computed(
+                            "time_period_end",
+                            Type::String,
+                        ))
+                        .block(NestedBlock::new(
+                            "cost_filter",
+                            Nesting::Set,
+                            Block::new("A cost filter: the budget tracks only what matches.")
+                                .attr(req("name", Type::String))
+                                .attr(req("values", Type::list(Type::String))),
+                        )),
+                    &["id", "arn"],
+                )),
+            ),
+            vec![],
+        ),
+        (
             "aws_cloudfront_cache_policy",
             schema(
                 0,

@@ -13,6 +13,7 @@
 //! equal names (a plan's values are often known where the configuration
 //! refers).
 
+mod budget;
 mod cloudfront;
 pub(crate) mod hcl;
 mod link;
@@ -42,6 +43,7 @@ pub const TYPES: &[&str] = &[
     "aws_servicequotas_service_quota",
     "aws_cloudfront_cache_policy",
     "aws_cloudfront_distribution",
+    "aws_budgets_budget",
 ];
 
 /// One `aws_*` resource instance as read from HCL or a plan.
@@ -211,10 +213,12 @@ pub fn assemble(
         link::add_quota(main, q);
     }
     cloudfront::add_cache_policy(main, all);
+    let budgets_left_out = budget::add_budget(main, all);
     let mut out = Vec::new();
     for stack in stacks {
         out.push(loaded(stack, traffic)?);
     }
+    out[0].unevaluated.extend(budgets_left_out);
     // Resources whose instances are not known are said on the first profile.
     for r in all {
         for u in r

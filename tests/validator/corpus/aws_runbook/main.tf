@@ -1,7 +1,8 @@
 # The runbook's API, function and table written with hashicorp/aws resources in one
 # root module (the flat layout of a single-service repository): the stage-wide
 # throttle in aws_api_gateway_method_settings on "*/*", provisioned concurrency
-# on an alias. The traffic model comes from .smuppy-validate.hcl.
+# on an alias, the cost table as a monthly aws_budgets_budget. The traffic
+# model comes from .smuppy-validate.hcl.
 
 resource "aws_api_gateway_rest_api" "api" {
   name = "smuppy-api"
@@ -109,4 +110,13 @@ resource "aws_cloudfront_distribution" "api" {
   viewer_certificate {
     cloudfront_default_certificate = true
   }
+}
+
+# The runbook's cost table: about $2,050 a month.
+resource "aws_budgets_budget" "monthly" {
+  name         = "smuppy-api-monthly"
+  budget_type  = "COST"
+  limit_amount = "2050"
+  limit_unit   = "USD"
+  time_unit    = "MONTHLY"
 }
