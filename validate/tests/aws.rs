@@ -292,3 +292,18 @@ fn bad_budget_and_method_throttle_values_are_said_on_their_aws_attribute() {
         );
     }
 }
+
+#[test]
+fn a_method_path_not_known_is_said_not_skipped() {
+    let main = "resource \"aws_api_gateway_stage\" \"s\" {\n  rest_api_id = \"a\"\n  stage_name  = \"prod\"\n}\nresource \"aws_api_gateway_method_settings\" \"m\" {\n  rest_api_id = \"a\"\n  stage_name  = aws_api_gateway_stage.s.stage_name\n  method_path = \"${trimprefix(aws_api_gateway_resource.items.path, \"/\")}/GET\"\n  settings {\n    throttling_rate_limit = 50000\n  }\n}\n";
+    let dir = crate::util::temp_with(&[("main.tf", main)]);
+    let found = found_in(dir.path());
+    assert!(
+        found.contains(&(
+            "INP001".into(),
+            "warning".into(),
+            "aws_api_gateway_method_settings.m.method_path".into()
+        )),
+        "{found:?}"
+    );
+}

@@ -49,7 +49,15 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a 
                 s.methods.push(m);
                 continue;
             }
-            None => continue,
+            // Not known: whether it is the stage's or a method's throttle
+            // is not known either, and that is said (INP001).
+            None => {
+                s.asked.insert((m.address.clone(), "method_path".into()));
+                if s.part_addresses.insert(m.address.as_str()) {
+                    s.parts.push(m);
+                }
+                continue;
+            }
         }
         s.set(
             &["api_gateway", "rate_limit"],
