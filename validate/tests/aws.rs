@@ -307,3 +307,25 @@ fn a_method_path_not_known_is_said_not_skipped() {
         "{found:?}"
     );
 }
+
+/// -1 is what the AWS provider plans for a throttling limit left unset (a
+/// `*/*` setting for logging only): no throttle, not a value out of range.
+#[test]
+fn a_stage_wide_throttle_of_minus_one_is_no_throttle() {
+    let main = "resource \"aws_api_gateway_stage\" \"s\" {\n  rest_api_id = \"a\"\n  stage_name  = \"prod\"\n}\nresource \"aws_api_gateway_method_settings\" \"all\" {\n  rest_api_id = \"a\"\n  stage_name  = aws_api_gateway_stage.s.stage_name\n  method_path = \"*/*\"\n  settings {\n    metrics_enabled        = true\n    throttling_rate_limit  = -1\n    throttling_burst_limit = -1\n  }\n}\n";
+    let dir =
+        crate::util::temp_with(&[("main.tf", main), (".smuppy-validate.hcl", BUDGET_TRAFFIC)]);
+    let found = found_in(dir.path());
+    assert!(
+        !found.iter().any(|f| f.1 == "error"),
+        "errors on an unset throttle: {found:?}"
+    );
+    // Without a stage rate, the account throttle is API Gateway's limit.
+    let r = run_in(dir.path(), &[".", "--format", "json"]);
+    assert!(
+        r.stdout
+            .contains("bottleneck: API Gateway: account throttle"),
+        "{}",
+        r.stdout
+    );
+}

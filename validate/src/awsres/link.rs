@@ -59,18 +59,19 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a 
                 continue;
             }
         }
-        s.set(
-            &["api_gateway", "rate_limit"],
-            "api_gateway.rate_limit".into(),
-            m,
-            "settings.throttling_rate_limit",
-        );
-        s.set(
-            &["api_gateway", "burst_limit"],
-            "api_gateway.burst_limit".into(),
-            m,
-            "settings.throttling_burst_limit",
-        );
+        for (field, attr) in [
+            ("rate_limit", "settings.throttling_rate_limit"),
+            ("burst_limit", "settings.throttling_burst_limit"),
+        ] {
+            let shown = format!("api_gateway.{field}");
+            // -1, the AWS provider's default (a `*/*` setting for logging
+            // only), is no throttle.
+            if m.get(attr).and_then(Json::as_f64) == Some(-1.0) {
+                s.renames.insert(shown, m.attr_address(attr));
+                continue;
+            }
+            s.set(&["api_gateway", field], shown, m, attr);
+        }
     }
     // The integrations of the stage's API that call a function: the
     // shortest timeout is the one a function must finish within (29,000 ms
