@@ -248,6 +248,18 @@ fn cap007_ramp_from_provisioned() {
 }
 
 #[test]
+fn cap007_without_a_function_is_said_on_the_traffic_not_on_a_missing_pool() {
+    // A profile holding only a stage (the validator builds one per extra
+    // aws_api_gateway_stage) still needs its functions to scale in; the
+    // finding cannot sit on lambda_pools it does not have.
+    let mut p = coherent();
+    p.lambdas.clear();
+    p.budget = None;
+    let f = only(&p, &d(), "CAP007", &[]);
+    assert_eq!(f.location.to_string(), "traffic[0].peak_rps");
+}
+
+#[test]
 fn cap008_cap009_on_demand_ceilings() {
     let mut p = coherent();
     p.traffic.peak_rps = Some(100_000.0);

@@ -183,10 +183,17 @@ fn chain_rules(c: &Ctx, out: &mut Vec<Finding>) {
             } else {
                 I
             };
+            // Without a pool of its own (a stage-only profile), the ramp
+            // is said where the demand comes from.
+            let at = if c.p.lambdas.is_empty() {
+                traffic("peak_rps")
+            } else {
+                lam(0, "provisioned_concurrency")
+            };
             rule::CAP007.emit_at(
                 out,
                 sev,
-                lam(0, "provisioned_concurrency"),
+                at,
                 format!(
                     "{} concurrent executions needed, {} provisioned: the {} above PC take {} s to scale in ({} environments per {} s per function, {} function(s))",
                     num(required.ceil()),
