@@ -154,6 +154,28 @@ fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
         &["main.tf:8: aws_cloudfront_cache_policy.p.parameters_in_cache_key_and_forwarded_to_origin.headers_config.header_behavior: expected a string"],
     );
 
+    // A behaviour CloudFront does not know (CachePolicyHeaderBehavior is
+    // none or whitelist; the cookie and query string ones add allExcept
+    // and all): refused on its attribute, as on the profile's.
+    for (config, behavior, bad) in [
+        ("headers_config", "header_behavior", "sometimes"),
+        ("headers_config", "header_behavior", "all"),
+        ("cookies_config", "cookie_behavior", "some"),
+    ] {
+        let dir = crate::util::temp_with(&[(
+            "main.tf",
+            &format!("resource \"aws_lambda_function\" \"api\" {{\n  function_name = \"api\"\n}}\nresource \"aws_cloudfront_cache_policy\" \"p\" {{\n  name = \"p\"\n  parameters_in_cache_key_and_forwarded_to_origin {{\n    {config} {{\n      {behavior} = \"{bad}\"\n    }}\n  }}\n}}\n"),
+        )]);
+        let r = run_in(dir.path(), &["."]);
+        crate::util::assert_unusable(
+            &r,
+            &[
+                &format!("main.tf:8: aws_cloudfront_cache_policy.p.parameters_in_cache_key_and_forwarded_to_origin.{config}.{behavior}: must be one of"),
+                &format!("got \"{bad}\""),
+            ],
+        );
+    }
+
     let dir = crate::util::temp_with(&[(
         "main.tf",
         "resource \"aws_lambda_function\" \"api\" {\n  function_name = \"api\"\n  memory_size   = -5\n  timeout       = data.aws_ssm_parameter.timeout.value\n  role          = aws_iam_role.api.arn\n}\n",
