@@ -36,6 +36,7 @@ fn a_plan_of_an_aws_stack_reports_what_its_hcl_reports() {
         "aws_for_each_functions",
         "aws_proxy_integration_quota",
         "aws_cloudfront_api_behaviour",
+        "aws_accelerator_on_api",
     ] {
         let hcl = findings(&format!("tests/validator/corpus/{case}"), ".");
         let plan = findings(&format!("tests/validator/corpus/{case}_plan"), "plan.json");

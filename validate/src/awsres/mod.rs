@@ -3,8 +3,8 @@
 //! (with the throttle of their `*/*` method settings and the shortest
 //! timeout of their API's integrations), the DynamoDB tables (with their
 //! Application Auto Scaling targets and policies), the Service Quotas
-//! values and the CloudFront cache policy a distribution uses of a run
-//! become profiles the same rules check. Each setting keeps the
+//! values, the CloudFront cache policy a distribution uses and the Global
+//! Accelerator of a run become profiles the same rules check. Each setting keeps the
 //! `aws_*` address and attribute it was read from, and findings name it.
 //!
 //! Resources are linked by reference (`function_name =
@@ -12,6 +12,7 @@
 //! equal names (a plan's values are often known where the configuration
 //! refers).
 
+mod accelerator;
 mod cloudfront;
 pub(crate) mod hcl;
 mod link;
@@ -41,6 +42,9 @@ pub const TYPES: &[&str] = &[
     "aws_servicequotas_service_quota",
     "aws_cloudfront_cache_policy",
     "aws_cloudfront_distribution",
+    "aws_globalaccelerator_accelerator",
+    "aws_globalaccelerator_listener",
+    "aws_globalaccelerator_endpoint_group",
 ];
 
 /// One `aws_*` resource instance as read from HCL or a plan.
@@ -206,10 +210,12 @@ pub fn assemble(
         link::add_quota(main, q);
     }
     cloudfront::add_cache_policy(main, all);
+    let unlinked = accelerator::add(main, all);
     let mut out = Vec::new();
     for stack in stacks {
         out.push(loaded(stack, traffic)?);
     }
+    out[0].unevaluated.extend(unlinked);
     // Resources whose instances are not known are said on the first profile.
     for r in all {
         for u in r
