@@ -173,6 +173,9 @@ fn load_root(
     let mut out = Vec::new();
     let mut walk = Walk::default();
     let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
+    for r in &mut walk.aws {
+        r.region = walk.aws_providers.region_of(&r.provider);
+    }
     let traffic = out.first().map(|p| p.profile.traffic.clone());
     out.extend(crate::awsres::assemble(&walk.aws, traffic.as_ref())?);
     if out.is_empty() {
@@ -205,6 +208,8 @@ struct Walk {
     remote: Vec<Unevaluated>,
     /// The `aws_*` resources read, of every module.
     aws: Vec<crate::awsres::AwsResource>,
+    /// The `aws` provider configurations, for the Region of each.
+    aws_providers: crate::awsres::providers::AwsProviders,
 }
 
 /// Loads one module; returns the smuppy provider's region if it configures one.
@@ -408,6 +413,7 @@ fn load_module(
                         }
                     }
                 }
+                ("provider", ["aws"]) => walk.aws_providers.declare(b, f, &scope, prefix)?,
                 ("module", [name]) => {
                     module_call(b, name, f, &scope, files, prefix, depth, walk, out)?;
                 }
@@ -541,6 +547,7 @@ fn module_call(
     }
     walk.visiting.push(canonical);
     let child_prefix = format!("{prefix}module.{name}.");
+    walk.aws_providers.pass(b, prefix, &child_prefix);
     load_module(
         &child_files,
         given,

@@ -37,6 +37,7 @@ fn a_plan_of_an_aws_stack_reports_what_its_hcl_reports() {
         "aws_proxy_integration_quota",
         "aws_cloudfront_api_behaviour",
         "aws_accelerator_on_api",
+        "aws_regions",
     ] {
         let hcl = findings(&format!("tests/validator/corpus/{case}"), ".");
         let plan = findings(&format!("tests/validator/corpus/{case}_plan"), "plan.json");

@@ -17,6 +17,7 @@ mod cloudfront;
 pub(crate) mod hcl;
 mod link;
 pub(crate) mod plan;
+pub(crate) mod providers;
 
 use std::collections::BTreeMap;
 
@@ -66,6 +67,11 @@ pub struct AwsResource {
     /// sets them at create and leaves them to others after (a table's
     /// capacity under auto scaling is written so).
     pub ignored: Vec<String>,
+    /// Its `aws` provider configuration (HCL: the full key,
+    /// `module.api.aws.west`; plan: the `provider_config_key`).
+    pub provider: String,
+    /// The Region of that configuration, when known.
+    pub region: Option<String>,
 }
 
 impl AwsResource {
@@ -178,42 +184,60 @@ fn by_type<'a>(all: &'a [AwsResource], ty: &str) -> Vec<&'a AwsResource> {
     all.iter().filter(|r| r.ty == ty).collect()
 }
 
-/// The profiles of the `aws_*` resources of a run: one per API Gateway
-/// stage, the first (by address) also holding every function and table;
-/// without a stage, one for the functions and tables. `traffic` is the
-/// traffic block of a `smuppy_scaling_profile` of the same run, if any.
+/// Types whose resources are global, or whose API lives in one Region
+/// whatever the provider's: they belong to no Region's stack.
+const GLOBAL: &[&str] = &[
+    "aws_cloudfront_cache_policy",
+    "aws_cloudfront_distribution",
+    "aws_globalaccelerator_accelerator",
+    "aws_globalaccelerator_listener",
+    "aws_globalaccelerator_endpoint_group",
+];
+
+/// The profiles of the `aws_*` resources of a run, Region by Region (the
+/// Region of each resource's provider configuration; quotas are per
+/// account and Region): one per API Gateway stage, the first (by address)
+/// also holding every function and table of its Region; without a stage,
+/// one for the functions and tables. The CloudFront cache policy and the
+/// Global Accelerator go to the first profile. `traffic` is the traffic
+/// block of a `smuppy_scaling_profile` of the same run, if any.
 pub fn assemble(
     all: &[AwsResource],
     traffic: Option<&scaling::profile::Traffic>,
 ) -> Result<Vec<LoadedProfile>, InputError> {
-    let stages = by_type(all, "aws_api_gateway_stage");
-    let functions = by_type(all, "aws_lambda_function");
-    let tables = by_type(all, "aws_dynamodb_table");
-    let mut stacks: Vec<Stack> = stages.iter().map(|s| Stack::new(s)).collect();
-    if stacks.is_empty() {
-        match functions.first().or(tables.first()) {
-            Some(first) => stacks.push(Stack::new(first)),
-            None => return Ok(Vec::new()),
+    let regional = |r: &&AwsResource| !GLOBAL.contains(&r.ty.as_str());
+    let mut regions: Vec<Option<String>> = Vec::new();
+    for r in all.iter().filter(regional) {
+        if !regions.contains(&r.region) {
+            regions.push(r.region.clone());
         }
     }
-    for (stack, stage) in stacks.iter_mut().zip(&stages) {
-        link::add_stage(stack, stage, all);
+    let parts: Vec<Vec<AwsResource>> = regions
+        .iter()
+        .map(|region| {
+            all.iter()
+                .filter(regional)
+                .filter(|r| &r.region == region)
+                .cloned()
+                .collect()
+        })
+        .collect();
+    let mut stacks: Vec<(Stack, &Option<String>)> = Vec::new();
+    for (region, part) in regions.iter().zip(&parts) {
+        stacks.extend(region_stacks(part).into_iter().map(|s| (s, region)));
     }
-    let main = &mut stacks[0];
-    for f in &functions {
-        link::add_function(main, f, all);
-    }
-    for t in &tables {
-        link::add_table(main, t, all);
-    }
-    for q in by_type(all, "aws_servicequotas_service_quota") {
-        link::add_quota(main, q);
-    }
+    let Some((main, _)) = stacks.first_mut() else {
+        return Ok(Vec::new());
+    };
     cloudfront::add_cache_policy(main, all);
     let unlinked = accelerator::add(main, all);
     let mut out = Vec::new();
-    for stack in stacks {
-        out.push(loaded(stack, traffic)?);
+    for (stack, region) in stacks {
+        let mut l = loaded(stack, traffic)?;
+        if region.is_some() {
+            l.profile.region = region.clone();
+        }
+        out.push(l);
     }
     out[0].unevaluated.extend(unlinked);
     // Resources whose instances are not known are said on the first profile.
@@ -230,6 +254,34 @@ pub fn assemble(
         }
     }
     Ok(out)
+}
+
+/// The stacks of one Region's resources.
+fn region_stacks(all: &[AwsResource]) -> Vec<Stack<'_>> {
+    let stages = by_type(all, "aws_api_gateway_stage");
+    let functions = by_type(all, "aws_lambda_function");
+    let tables = by_type(all, "aws_dynamodb_table");
+    let mut stacks: Vec<Stack> = stages.iter().map(|s| Stack::new(s)).collect();
+    if stacks.is_empty() {
+        match functions.first().or(tables.first()) {
+            Some(first) => stacks.push(Stack::new(first)),
+            None => return stacks,
+        }
+    }
+    for (stack, stage) in stacks.iter_mut().zip(&stages) {
+        link::add_stage(stack, stage, all);
+    }
+    let main = &mut stacks[0];
+    for f in &functions {
+        link::add_function(main, f, all);
+    }
+    for t in &tables {
+        link::add_table(main, t, all);
+    }
+    for q in by_type(all, "aws_servicequotas_service_quota") {
+        link::add_quota(main, q);
+    }
+    stacks
 }
 
 fn loaded(
