@@ -172,7 +172,7 @@ fn load_root(
     }
     let mut out = Vec::new();
     let mut walk = Walk::default();
-    let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
+    let regions = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
     for r in &mut walk.aws {
         r.region = walk.aws_providers.region_of(&r.provider);
     }
@@ -190,8 +190,9 @@ fn load_root(
         )));
     }
     for p in &mut out {
+        // A profile's Region is its provider configuration's.
         if p.profile.region.is_none() {
-            p.profile.region = region.clone();
+            p.profile.region = regions.get(&p.provider).cloned();
         }
         // What was not read may hold profiles that share the account.
         p.unevaluated.extend(walk.remote.iter().cloned());
@@ -212,7 +213,8 @@ struct Walk {
     aws_providers: crate::awsres::providers::AwsProviders,
 }
 
-/// Loads one module; returns the smuppy provider's region if it configures one.
+/// Loads one module; returns the Region of each smuppy provider
+/// configuration it declares (`smuppy`, `smuppy.west`), for the root.
 fn load_module(
     files: &[PathBuf],
     given: Given,
@@ -221,7 +223,7 @@ fn load_module(
     walk: &mut Walk,
     out: &mut Vec<LoadedProfile>,
     budget: &Budget,
-) -> Result<Option<String>, InputError> {
+) -> Result<BTreeMap<String, String>, InputError> {
     let parsed: Vec<SourceFile> = files
         .iter()
         .map(|p| SourceFile::parse(p, budget))
@@ -349,8 +351,8 @@ fn load_module(
     }
     scope.resources = crate::awsres::hcl::known(&walk.aws[before..], prefix);
 
-    // Resources, module calls and the provider's region.
-    let mut region = None;
+    // Resources, module calls and the provider's regions.
+    let mut regions = BTreeMap::new();
     for f in &parsed {
         for s in f.body.iter() {
             let Structure::Block(b) = s else { continue };
@@ -404,12 +406,21 @@ fn load_module(
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
+                    let mut key = crate::input::DEFAULT_PROVIDER.to_string();
+                    if let Some(a) = b.body.get_attribute("alias") {
+                        let at = format!("{}:{}", f.name, f.line(a.span()));
+                        if let Eval::Known(hcl::Value::String(alias)) =
+                            eval(&a.value, &scope, &[], &at)?
+                        {
+                            key = format!("{key}.{alias}");
+                        }
+                    }
                     if let Some(a) = b.body.get_attribute("region") {
                         let at = format!("{}:{}", f.name, f.line(a.span()));
                         if let Eval::Known(hcl::Value::String(r)) =
                             eval(&a.value, &scope, &[], &at)?
                         {
-                            region = Some(r);
+                            regions.insert(key, r);
                         }
                     }
                 }
@@ -421,7 +432,7 @@ fn load_module(
             }
         }
     }
-    Ok(region)
+    Ok(regions)
 }
 
 /// The resource's `provider` meta-argument as written (`smuppy.west`), or

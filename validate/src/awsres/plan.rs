@@ -114,7 +114,7 @@ fn walk(
 }
 
 /// `a.b["k"]` → `a.b`; `module.m["x"].a.b` keeps the module's key.
-fn strip_key(address: &str) -> String {
+pub(crate) fn strip_key(address: &str) -> String {
     match address.rfind('[') {
         Some(i) if address.ends_with(']') && !address[i..].contains('.') => {
             address[..i].to_string()

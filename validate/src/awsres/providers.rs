@@ -132,7 +132,7 @@ impl AwsProviders {
 /// (by configuration address, `module.api.aws_lambda_function.fn`; Terraform
 /// resolves what modules are passed and inherit to the root's key) and
 /// the Region of each key (`configuration.provider_config.KEY`: a constant,
-/// or a root variable's value).
+/// or a root variable's value), of every provider (`aws`, `smuppy.west`).
 pub(crate) fn from_plan(
     doc: &serde_json::Value,
 ) -> (BTreeMap<String, String>, BTreeMap<String, Option<String>>) {
@@ -176,9 +176,6 @@ pub(crate) fn from_plan(
         .into_iter()
         .flatten()
     {
-        if config.get("name").and_then(Value::as_str) != Some("aws") {
-            continue;
-        }
         let e = config.pointer("/expressions/region");
         let constant = e
             .and_then(|e| e.get("constant_value"))
