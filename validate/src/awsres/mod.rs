@@ -223,8 +223,21 @@ pub fn assemble(
         })
         .collect();
     let mut stacks: Vec<(Stack, &Option<String>)> = Vec::new();
+    // Resources of a Region with no stage, function or table (a quota
+    // raised in another Region): said, not counted anywhere.
+    let mut elsewhere = Vec::new();
     for (region, part) in regions.iter().zip(&parts) {
-        stacks.extend(region_stacks(part).into_iter().map(|s| (s, region)));
+        let found = region_stacks(part);
+        if found.is_empty() {
+            elsewhere.extend(part.iter().map(|r| Unevaluated {
+                path: r.address.clone(),
+                why: format!(
+                    "in {}, where the run has no API Gateway stage, Lambda function or DynamoDB table: not read (quotas are per Region)",
+                    region.as_deref().unwrap_or("a Region not known")
+                ),
+            }));
+        }
+        stacks.extend(found.into_iter().map(|s| (s, region)));
     }
     let Some((main, _)) = stacks.first_mut() else {
         return Ok(Vec::new());
@@ -240,6 +253,7 @@ pub fn assemble(
         out.push(l);
     }
     out[0].unevaluated.extend(unlinked);
+    out[0].unevaluated.extend(elsewhere);
     // Resources whose instances are not known are said on the first profile.
     for r in all {
         for u in r
