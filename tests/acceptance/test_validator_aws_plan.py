@@ -40,6 +40,8 @@ REFERENCES = {
     "aws_for_each_functions": 'resource "aws_iam_role" "lambda" {\n  name = "shop"\n  assume_role_policy = "{}"\n}\n',
     "aws_dynamodb_autoscaling": "",
     "aws_method_throttles": "",
+    "aws_accelerator_on_api": "",
+    "aws_regions": "",
 }
 
 

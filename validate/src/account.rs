@@ -9,7 +9,9 @@ use crate::input::LoadedProfile;
 use crate::locations::engine_location;
 
 /// Profiles share an account when they use the same provider configuration
-/// (the `provider` meta-argument as written) in the same Region.
+/// (the `provider` meta-argument as written) in the same Region. Profiles
+/// assembled from `aws_*` resources count as the default configuration's,
+/// in the Region of their `aws` provider configuration when known.
 fn account_of(l: &LoadedProfile) -> (String, Option<String>) {
     (l.provider.clone(), l.profile.region.clone())
 }

@@ -172,7 +172,10 @@ fn load_root(
     }
     let mut out = Vec::new();
     let mut walk = Walk::default();
-    let region = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
+    let regions = load_module(files, given, "", 0, &mut walk, &mut out, budget)?;
+    for r in &mut walk.aws {
+        r.region = walk.aws_providers.region_of(&r.provider);
+    }
     let traffic = out.first().map(|p| p.profile.traffic.clone());
     out.extend(crate::awsres::assemble(&walk.aws, traffic.as_ref())?);
     if out.is_empty() {
@@ -187,8 +190,9 @@ fn load_root(
         )));
     }
     for p in &mut out {
+        // A profile's Region is its provider configuration's.
         if p.profile.region.is_none() {
-            p.profile.region = region.clone();
+            p.profile.region = regions.get(&p.provider).cloned();
         }
         // What was not read may hold profiles that share the account.
         p.unevaluated.extend(walk.remote.iter().cloned());
@@ -205,9 +209,12 @@ struct Walk {
     remote: Vec<Unevaluated>,
     /// The `aws_*` resources read, of every module.
     aws: Vec<crate::awsres::AwsResource>,
+    /// The `aws` provider configurations, for the Region of each.
+    aws_providers: crate::awsres::providers::AwsProviders,
 }
 
-/// Loads one module; returns the smuppy provider's region if it configures one.
+/// Loads one module; returns the Region of each smuppy provider
+/// configuration it declares (`smuppy`, `smuppy.west`), for the root.
 fn load_module(
     files: &[PathBuf],
     given: Given,
@@ -216,7 +223,7 @@ fn load_module(
     walk: &mut Walk,
     out: &mut Vec<LoadedProfile>,
     budget: &Budget,
-) -> Result<Option<String>, InputError> {
+) -> Result<BTreeMap<String, String>, InputError> {
     let parsed: Vec<SourceFile> = files
         .iter()
         .map(|p| SourceFile::parse(p, budget))
@@ -344,8 +351,8 @@ fn load_module(
     }
     scope.resources = crate::awsres::hcl::known(&walk.aws[before..], prefix);
 
-    // Resources, module calls and the provider's region.
-    let mut region = None;
+    // Resources, module calls and the provider's regions.
+    let mut regions = BTreeMap::new();
     for f in &parsed {
         for s in f.body.iter() {
             let Structure::Block(b) = s else { continue };
@@ -399,15 +406,25 @@ fn load_module(
                     });
                 }
                 ("provider", ["smuppy"]) if depth == 0 => {
+                    let mut key = crate::input::DEFAULT_PROVIDER.to_string();
+                    if let Some(a) = b.body.get_attribute("alias") {
+                        let at = format!("{}:{}", f.name, f.line(a.span()));
+                        if let Eval::Known(hcl::Value::String(alias)) =
+                            eval(&a.value, &scope, &[], &at)?
+                        {
+                            key = format!("{key}.{alias}");
+                        }
+                    }
                     if let Some(a) = b.body.get_attribute("region") {
                         let at = format!("{}:{}", f.name, f.line(a.span()));
                         if let Eval::Known(hcl::Value::String(r)) =
                             eval(&a.value, &scope, &[], &at)?
                         {
-                            region = Some(r);
+                            regions.insert(key, r);
                         }
                     }
                 }
+                ("provider", ["aws"]) => walk.aws_providers.declare(b, f, &scope, prefix)?,
                 ("module", [name]) => {
                     module_call(b, name, f, &scope, files, prefix, depth, walk, out)?;
                 }
@@ -415,7 +432,7 @@ fn load_module(
             }
         }
     }
-    Ok(region)
+    Ok(regions)
 }
 
 /// The resource's `provider` meta-argument as written (`smuppy.west`), or
@@ -541,6 +558,7 @@ fn module_call(
     }
     walk.visiting.push(canonical);
     let child_prefix = format!("{prefix}module.{name}.");
+    walk.aws_providers.pass(b, prefix, &child_prefix);
     load_module(
         &child_files,
         given,

@@ -243,10 +243,10 @@ fn kind(v: &Value) -> &'static str {
 const PROVIDER_ONLY: &[&str] = &["timeouts", scaling::acknowledge::ATTRIBUTE];
 
 impl<'a> Obj<'a> {
-    /// What the configuration says for one model attribute, checked in
-    /// configuration (`strict`) as the provider checks it at validate time:
-    /// allowed values and what AWS accepts as ids, names and codes
-    /// ([`scaling::ids`]).
+    /// What the configuration says for one model attribute, checked as the
+    /// provider checks it at validate time: allowed values always, what AWS
+    /// accepts as ids, names and codes ([`scaling::ids`]) in configuration
+    /// (`strict`).
     fn model_value(&self, f: &FieldInfo) -> Result<Val, InputError> {
         let key = f.name;
         let v = match f.kind {
@@ -268,9 +268,13 @@ impl<'a> Obj<'a> {
                 return Ok(Val::Str(UNKNOWN.to_string()));
             }
         }
-        if let (true, Val::Str(s)) = (self.strict, &v) {
+        // Allowed values are checked wherever a value is known: in an aws_*
+        // stack too, where hashicorp/aws resources hold them. Ids only in
+        // configuration: an aws_* stack names a resource not yet created
+        // by its address.
+        if let Val::Str(s) = &v {
             match f.check {
-                Check::OneOf(allowed) if !allowed.contains(&s.as_str()) => {
+                Check::OneOf(allowed) if !allowed.contains(&s.as_str()) && s != UNKNOWN => {
                     return Err(InputError::schema(
                         self.here(key),
                         format!(
@@ -283,7 +287,7 @@ impl<'a> Obj<'a> {
                         ),
                     ))
                 }
-                Check::Id(rule, summary) => {
+                Check::Id(rule, summary) if self.strict => {
                     if let Err(detail) = rule(s) {
                         return Err(InputError::schema(
                             self.here(key),

@@ -29,12 +29,16 @@ pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
                 "{file}: not a Terraform plan or state in JSON (no planned_values.root_module); produce it with `terraform show -json`"
             ))
         })?;
-    let region = doc
-        .pointer("/configuration/provider_config/smuppy/expressions/region/constant_value")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    // Each profile's provider configuration and the Region of each.
+    let (keys, regions) = crate::awsres::providers::from_plan(&doc);
     let mut out = Vec::new();
     walk(root, &mut out, 0)?;
+    for p in &mut out {
+        let config_address = crate::awsres::plan::strip_key(&p.address);
+        if let Some(k) = keys.get(&config_address) {
+            p.provider = k.clone();
+        }
+    }
     let unknown = after_unknown(&doc);
     for p in &mut out {
         if let Some(u) = unknown.get(p.address.as_str()) {
@@ -49,9 +53,11 @@ pub fn load_plan(path: &Path) -> Result<Vec<LoadedProfile>, InputError> {
             "{file}: the plan has no smuppy_scaling_profile resources nor aws_* resources the validator reads"
         )));
     }
+    // A profile's Region is its provider configuration's; profiles of
+    // aws_* resources count as the default configuration's.
     for p in &mut out {
         if p.profile.region.is_none() {
-            p.profile.region = region.clone();
+            p.profile.region = regions.get(&p.provider).cloned().flatten();
         }
     }
     Ok(out)
@@ -99,8 +105,7 @@ fn walk(module: &Value, out: &mut Vec<LoadedProfile>, depth: usize) -> Result<()
                 keys: crate::locations::map_keys(values),
                 profile,
                 ignores,
-                // A plan's values do not say which configuration a resource
-                // uses; its Region groups the profiles.
+                // The configuration's provider_config_key, set after.
                 provider: DEFAULT_PROVIDER.to_string(),
                 unevaluated: Vec::new(),
                 aws: BTreeMap::new(),

@@ -37,6 +37,8 @@ fn a_plan_of_an_aws_stack_reports_what_its_hcl_reports() {
         "aws_proxy_integration_quota",
         "aws_cloudfront_api_behaviour",
         "aws_method_throttles",
+        "aws_accelerator_on_api",
+        "aws_regions",
     ] {
         let hcl = findings(&format!("tests/validator/corpus/{case}"), ".");
         let plan = findings(&format!("tests/validator/corpus/{case}_plan"), "plan.json");
@@ -153,6 +155,28 @@ fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
         &r,
         &["main.tf:8: aws_cloudfront_cache_policy.p.parameters_in_cache_key_and_forwarded_to_origin.headers_config.header_behavior: expected a string"],
     );
+
+    // A behaviour CloudFront does not know (CachePolicyHeaderBehavior is
+    // none or whitelist; the cookie and query string ones add allExcept
+    // and all): refused on its attribute, as on the profile's.
+    for (config, behavior, bad) in [
+        ("headers_config", "header_behavior", "sometimes"),
+        ("headers_config", "header_behavior", "all"),
+        ("cookies_config", "cookie_behavior", "some"),
+    ] {
+        let dir = crate::util::temp_with(&[(
+            "main.tf",
+            &format!("resource \"aws_lambda_function\" \"api\" {{\n  function_name = \"api\"\n}}\nresource \"aws_cloudfront_cache_policy\" \"p\" {{\n  name = \"p\"\n  parameters_in_cache_key_and_forwarded_to_origin {{\n    {config} {{\n      {behavior} = \"{bad}\"\n    }}\n  }}\n}}\n"),
+        )]);
+        let r = run_in(dir.path(), &["."]);
+        crate::util::assert_unusable(
+            &r,
+            &[
+                &format!("main.tf:8: aws_cloudfront_cache_policy.p.parameters_in_cache_key_and_forwarded_to_origin.{config}.{behavior}: must be one of"),
+                &format!("got \"{bad}\""),
+            ],
+        );
+    }
 
     let dir = crate::util::temp_with(&[(
         "main.tf",
@@ -328,4 +352,82 @@ fn a_stage_wide_throttle_of_minus_one_is_no_throttle() {
         "{}",
         r.stdout
     );
+}
+
+/// (address, cost region, rule ids) of each profile.
+fn regions(dir: &std::path::Path, path: &str) -> BTreeSet<(String, String, String)> {
+    let r = run_in(dir, &[path, "--format", "json"]);
+    assert_ne!(r.code, 2, "{path}: {}", r.stderr);
+    let doc = json(&r.stdout);
+    let mut out = BTreeSet::new();
+    for p in doc["profiles"].as_array().into_iter().flatten() {
+        let mut rules: Vec<&str> = p["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["severity"] != "info")
+            .filter_map(|f| f["rule_id"].as_str())
+            .collect();
+        rules.sort();
+        out.insert((
+            p["address"].as_str().unwrap_or_default().to_string(),
+            p["cost"]["region"].as_str().unwrap_or_default().to_string(),
+            rules.join(","),
+        ));
+    }
+    out
+}
+
+/// A profile under an aliased smuppy provider is in that configuration's
+/// Region, in HCL and in plan JSON (`provider_config_key`), not in the last
+/// provider block's nor in the default's; profiles of two Regions share no
+/// account quota (600 + 600 reserved is no ACC001).
+#[test]
+fn a_profile_is_in_the_region_of_its_provider_configuration() {
+    let profile = |name: &str, provider: &str| {
+        format!(
+            "resource \"smuppy_scaling_profile\" \"{name}\" {{\n{provider}  name = \"{name}\"\n  lambda_pools = {{\n    api = {{\n      function_name        = \"api-{name}\"\n      reserved_concurrency = 600\n    }}\n  }}\n}}\n"
+        )
+    };
+    let hcl = format!(
+        "provider \"smuppy\" {{\n  region = \"us-east-1\"\n}}\nprovider \"smuppy\" {{\n  alias  = \"eu\"\n  region = \"eu-west-1\"\n}}\n{}{}",
+        profile("east", ""),
+        profile("west", "  provider = smuppy.eu\n")
+    );
+    let values = |name: &str| {
+        serde_json::json!({
+            "address": format!("smuppy_scaling_profile.{name}"),
+            "mode": "managed",
+            "type": "smuppy_scaling_profile",
+            "name": name,
+            "values": {
+                "name": name,
+                "lambda_pools": {"api": {"function_name": format!("api-{name}"), "reserved_concurrency": 600}}
+            }
+        })
+    };
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [values("east"), values("west")]}},
+        "configuration": {
+            "provider_config": {
+                "smuppy": {"name": "smuppy", "expressions": {"region": {"constant_value": "us-east-1"}}},
+                "smuppy.eu": {"name": "smuppy", "alias": "eu", "expressions": {"region": {"constant_value": "eu-west-1"}}}
+            },
+            "root_module": {"resources": [
+                {"address": "smuppy_scaling_profile.east", "mode": "managed", "type": "smuppy_scaling_profile", "name": "east", "provider_config_key": "smuppy"},
+                {"address": "smuppy_scaling_profile.west", "mode": "managed", "type": "smuppy_scaling_profile", "name": "west", "provider_config_key": "smuppy.eu"}
+            ]}
+        }
+    });
+    let dir = crate::util::temp_with(&[("main.tf", &hcl), ("plan/plan.json", &plan.to_string())]);
+    let want: BTreeSet<(String, String, String)> = [
+        ("smuppy_scaling_profile.east", "us-east-1"),
+        ("smuppy_scaling_profile.west", "eu-west-1"),
+    ]
+    .iter()
+    .map(|(a, r)| (a.to_string(), r.to_string(), String::new()))
+    .collect();
+    assert_eq!(regions(dir.path(), "main.tf"), want, "HCL");
+    assert_eq!(regions(dir.path(), "plan/plan.json"), want, "plan JSON");
 }

@@ -173,12 +173,9 @@ impl ListResource for ProfileList {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         if let Some(id) = config.get("rest_api_id").and_then(Value::as_str) {
-            if id.is_empty() || id.contains('/') || id.contains(';') {
-                diags.attribute_error(
-                    AttributePath::attr("rest_api_id"),
-                    "Invalid rest_api_id",
-                    format!("{id:?} is not a REST API id (e.g. \"bmkd8zayee\")."),
-                );
+            // The resource's check, so both accept the same ids.
+            if let Err(e) = scaling::ids::rest_api_id(id) {
+                diags.attribute_error(AttributePath::attr("rest_api_id"), "Invalid rest_api_id", e);
             }
         }
     }
@@ -280,11 +277,25 @@ mod tests {
             Arc::new(Configured::default()),
             Arc::new(ScalingProfile::new(Arc::new(Configured::default()))),
         );
-        for (id, bad) in [("bmkd8zayee", false), ("a/b", true), ("", true)] {
+        // The resource's check (scaling::ids::rest_api_id): letters and
+        // digits, 1 to 128.
+        let long = "a".repeat(129);
+        for (id, bad) in [
+            ("bmkd8zayee", false),
+            ("a/b", true),
+            ("", true),
+            ("bmkd 8zayee", true),
+            ("bmkd8zayee?x=1", true),
+            (long.as_str(), true),
+        ] {
             let config = Value::Object([("rest_api_id".to_string(), Value::string(id))].into());
             let mut diags = Diagnostics::new();
             list.validate(&config, &mut diags);
             assert_eq!(diags.has_errors(), bad, "{id}");
+            if bad {
+                let text = format!("{diags:?}");
+                assert!(text.contains("rest_api_id"), "{id}: {text}");
+            }
         }
         let mut diags = Diagnostics::new();
         list.validate(

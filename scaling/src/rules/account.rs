@@ -372,6 +372,24 @@ fn table_sum(members: &[Member], l: &Limits, out: &mut [Vec<Finding>]) {
     }
 }
 
+/// The kind of resource a shown location belongs to: `profile` for a
+/// `smuppy_scaling_profile`, else its type (`aws_lambda_function`), past
+/// any `module.NAME[KEY].` prefix.
+fn owner_kind(at: &str) -> String {
+    let mut parts = at.split('.');
+    while let Some(part) = parts.next() {
+        match part {
+            "module" => {
+                parts.next();
+            }
+            "smuppy_scaling_profile" => return "profile".into(),
+            ty if ty.contains('_') => return ty.to_string(),
+            _ => break,
+        }
+    }
+    "profile".into()
+}
+
 /// What is managed (`function`, `stage`, …), its name, the setting.
 type Setting = (&'static str, String, &'static str);
 
@@ -474,10 +492,34 @@ fn ownership(members: &[Member], out: &mut [Vec<Finding>]) {
         if places.len() > LISTED {
             all.push(format!("{} more", num((places.len() - LISTED) as f64)));
         }
+        // Who owns it, by kind: profiles, or a front end's other resources
+        // (an `aws_lambda_function` that sets the same memory size).
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for &m in &distinct {
+            let first = places.iter().find(|(p, _)| *p == m).map(|(_, l)| l);
+            let kind =
+                first.map_or_else(|| "profile".to_string(), |l| owner_kind(&members[m].at(l)));
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+        let only_profiles = kinds.iter().all(|(k, _)| k == "profile");
+        let owners: Vec<String> = kinds
+            .iter()
+            .map(|(k, n)| match (k.as_str(), n) {
+                ("profile", 1) => "a profile".to_string(),
+                ("profile", n) => format!("{n} profiles"),
+                (k, 1) if k.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {k}"),
+                (k, 1) => format!("a {k}"),
+                (k, n) => format!("{n} {k} resources"),
+            })
+            .collect();
         let msg = format!(
-            "{setting} is managed by {} profiles: {}; each apply would undo the other's value and each destroy restore what it found. Keep it in one profile",
-            distinct.len(),
-            all.join(" and ")
+            "{setting} is managed by {}: {}; each apply would undo the other's value and each destroy restore what it found. Keep it in one {}",
+            owners.join(" and "),
+            all.join(" and "),
+            if only_profiles { "profile" } else { "place" }
         );
         let mut done = Vec::new();
         for (mi, loc) in places {

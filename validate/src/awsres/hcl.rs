@@ -176,6 +176,8 @@ pub(crate) fn read(
             lines: found.lines,
             unevaluated: found.unevaluated,
             ignored: ignored(b),
+            provider: super::providers::of_resource(b, prefix),
+            region: None,
         });
     }
     Ok(())

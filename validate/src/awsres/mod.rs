@@ -4,8 +4,9 @@
 //! single methods and the shortest
 //! timeout of their API's integrations), the DynamoDB tables (with their
 //! Application Auto Scaling targets and policies), the Service Quotas
-//! values, the CloudFront cache policy a distribution uses and the monthly
-//! cost budget of a run become profiles the same rules check. Each setting keeps the
+//! values, the CloudFront cache policy a distribution uses, the Global
+//! Accelerator and the monthly cost budget of a run become profiles the same
+//! rules check. Each setting keeps the
 //! `aws_*` address and attribute it was read from, and findings name it.
 //!
 //! Resources are linked by reference (`function_name =
@@ -13,11 +14,13 @@
 //! equal names (a plan's values are often known where the configuration
 //! refers).
 
+mod accelerator;
 mod budget;
 mod cloudfront;
 pub(crate) mod hcl;
 mod link;
 pub(crate) mod plan;
+pub(crate) mod providers;
 
 use std::collections::BTreeMap;
 
@@ -44,6 +47,9 @@ pub const TYPES: &[&str] = &[
     "aws_cloudfront_cache_policy",
     "aws_cloudfront_distribution",
     "aws_budgets_budget",
+    "aws_globalaccelerator_accelerator",
+    "aws_globalaccelerator_listener",
+    "aws_globalaccelerator_endpoint_group",
 ];
 
 /// One `aws_*` resource instance as read from HCL or a plan.
@@ -65,6 +71,11 @@ pub struct AwsResource {
     /// sets them at create and leaves them to others after (a table's
     /// capacity under auto scaling is written so).
     pub ignored: Vec<String>,
+    /// Its `aws` provider configuration (HCL: the full key,
+    /// `module.api.aws.west`; plan: the `provider_config_key`).
+    pub provider: String,
+    /// The Region of that configuration, when known.
+    pub region: Option<String>,
 }
 
 impl AwsResource {
@@ -181,14 +192,97 @@ fn by_type<'a>(all: &'a [AwsResource], ty: &str) -> Vec<&'a AwsResource> {
     all.iter().filter(|r| r.ty == ty).collect()
 }
 
-/// The profiles of the `aws_*` resources of a run: one per API Gateway
-/// stage, the first (by address) also holding every function and table;
-/// without a stage, one for the functions and tables. `traffic` is the
-/// traffic block of a `smuppy_scaling_profile` of the same run, if any.
+/// Types whose resources are global, or whose API lives in one Region
+/// whatever the provider's: they belong to no Region's stack.
+const GLOBAL: &[&str] = &[
+    "aws_budgets_budget",
+    "aws_cloudfront_cache_policy",
+    "aws_cloudfront_distribution",
+    "aws_globalaccelerator_accelerator",
+    "aws_globalaccelerator_listener",
+    "aws_globalaccelerator_endpoint_group",
+];
+
+/// The profiles of the `aws_*` resources of a run, Region by Region (the
+/// Region of each resource's provider configuration; quotas are per
+/// account and Region): one per API Gateway stage, the first (by address)
+/// also holding every function and table of its Region; without a stage,
+/// one for the functions and tables. The CloudFront cache policy and the
+/// Global Accelerator go to the first profile. `traffic` is the traffic
+/// block of a `smuppy_scaling_profile` of the same run, if any.
 pub fn assemble(
     all: &[AwsResource],
     traffic: Option<&scaling::profile::Traffic>,
 ) -> Result<Vec<LoadedProfile>, InputError> {
+    let regional = |r: &&AwsResource| !GLOBAL.contains(&r.ty.as_str());
+    let mut regions: Vec<Option<String>> = Vec::new();
+    for r in all.iter().filter(regional) {
+        if !regions.contains(&r.region) {
+            regions.push(r.region.clone());
+        }
+    }
+    let parts: Vec<Vec<AwsResource>> = regions
+        .iter()
+        .map(|region| {
+            all.iter()
+                .filter(regional)
+                .filter(|r| &r.region == region)
+                .cloned()
+                .collect()
+        })
+        .collect();
+    let mut stacks: Vec<(Stack, &Option<String>)> = Vec::new();
+    // Resources of a Region with no stage, function or table (a quota
+    // raised in another Region): said, not counted anywhere.
+    let mut elsewhere = Vec::new();
+    for (region, part) in regions.iter().zip(&parts) {
+        let found = region_stacks(part);
+        if found.is_empty() {
+            elsewhere.extend(part.iter().map(|r| Unevaluated {
+                path: r.address.clone(),
+                why: format!(
+                    "in {}, where the run has no API Gateway stage, Lambda function or DynamoDB table: not read (quotas are per Region)",
+                    region.as_deref().unwrap_or("a Region not known")
+                ),
+            }));
+        }
+        stacks.extend(found.into_iter().map(|s| (s, region)));
+    }
+    let Some((main, _)) = stacks.first_mut() else {
+        return Ok(Vec::new());
+    };
+    cloudfront::add_cache_policy(main, all);
+    let unlinked = accelerator::add(main, all);
+    let budgets_left_out = budget::add_budget(main, all);
+    let mut out = Vec::new();
+    for (stack, region) in stacks {
+        let mut l = loaded(stack, traffic)?;
+        if region.is_some() {
+            l.profile.region = region.clone();
+        }
+        out.push(l);
+    }
+    out[0].unevaluated.extend(unlinked);
+    out[0].unevaluated.extend(budgets_left_out);
+    out[0].unevaluated.extend(elsewhere);
+    // Resources whose instances are not known are said on the first profile.
+    for r in all {
+        for u in r
+            .unevaluated
+            .iter()
+            .filter(|u| u.path == "for_each" || u.path == "count")
+        {
+            out[0].unevaluated.push(Unevaluated {
+                path: r.attr_address("for_each"),
+                why: u.why.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The stacks of one Region's resources.
+fn region_stacks(all: &[AwsResource]) -> Vec<Stack<'_>> {
     let stages = by_type(all, "aws_api_gateway_stage");
     let functions = by_type(all, "aws_lambda_function");
     let tables = by_type(all, "aws_dynamodb_table");
@@ -196,7 +290,7 @@ pub fn assemble(
     if stacks.is_empty() {
         match functions.first().or(tables.first()) {
             Some(first) => stacks.push(Stack::new(first)),
-            None => return Ok(Vec::new()),
+            None => return stacks,
         }
     }
     for (stack, stage) in stacks.iter_mut().zip(&stages) {
@@ -212,27 +306,7 @@ pub fn assemble(
     for q in by_type(all, "aws_servicequotas_service_quota") {
         link::add_quota(main, q);
     }
-    cloudfront::add_cache_policy(main, all);
-    let budgets_left_out = budget::add_budget(main, all);
-    let mut out = Vec::new();
-    for stack in stacks {
-        out.push(loaded(stack, traffic)?);
-    }
-    out[0].unevaluated.extend(budgets_left_out);
-    // Resources whose instances are not known are said on the first profile.
-    for r in all {
-        for u in r
-            .unevaluated
-            .iter()
-            .filter(|u| u.path == "for_each" || u.path == "count")
-        {
-            out[0].unevaluated.push(Unevaluated {
-                path: r.attr_address("for_each"),
-                why: u.why.clone(),
-            });
-        }
-    }
-    Ok(out)
+    stacks
 }
 
 fn loaded(

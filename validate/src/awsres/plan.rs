@@ -14,6 +14,7 @@ use super::{AwsResource, TYPES};
 /// root_module) and its child modules.
 pub(crate) fn read(doc: &Value, root: &Value) -> Vec<AwsResource> {
     let refs = configuration_refs(doc);
+    let (keys, regions) = super::providers::from_plan(doc);
     let unknown: BTreeMap<&str, &Value> = doc
         .get("resource_changes")
         .and_then(Value::as_array)
@@ -28,6 +29,12 @@ pub(crate) fn read(doc: &Value, root: &Value) -> Vec<AwsResource> {
         .collect();
     let mut out = Vec::new();
     walk(root, &refs, &unknown, &mut out, 0);
+    for r in &mut out {
+        if let Some(k) = keys.get(&strip_key(&r.address)) {
+            r.provider = k.clone();
+            r.region = regions.get(k).cloned().flatten();
+        }
+    }
     out
 }
 
@@ -92,6 +99,8 @@ fn walk(
             unevaluated,
             // A plan does not say what lifecycle ignores.
             ignored: Vec::new(),
+            provider: "aws".into(),
+            region: None,
         });
     }
     for c in module
@@ -105,7 +114,7 @@ fn walk(
 }
 
 /// `a.b["k"]` → `a.b`; `module.m["x"].a.b` keeps the module's key.
-fn strip_key(address: &str) -> String {
+pub(crate) fn strip_key(address: &str) -> String {
     match address.rfind('[') {
         Some(i) if address.ends_with(']') && !address[i..].contains('.') => {
             address[..i].to_string()
