@@ -431,3 +431,62 @@ fn a_profile_is_in_the_region_of_its_provider_configuration() {
     assert_eq!(regions(dir.path(), "main.tf"), want, "HCL");
     assert_eq!(regions(dir.path(), "plan/plan.json"), want, "plan JSON");
 }
+
+/// `terraform show -json` does not carry `lifecycle { ignore_changes }`, so
+/// from a plan a table's capacity beside auto scaling may be only where it
+/// starts (the usual pattern) or a second owner: it is taken as the start
+/// and said (INP001 on the attribute), not reported as LIM021.
+#[test]
+fn a_plan_cannot_tell_ignore_changes_so_capacity_beside_auto_scaling_is_said_not_an_error() {
+    let res = |ty: &str, name: &str, values: serde_json::Value| {
+        serde_json::json!({
+            "address": format!("{ty}.{name}"), "mode": "managed", "type": ty,
+            "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
+            "values": values
+        })
+    };
+    let table = res(
+        "aws_dynamodb_table",
+        "t",
+        serde_json::json!({"name": "t", "billing_mode": "PROVISIONED",
+            "read_capacity": 100, "write_capacity": 20}),
+    );
+    let target = res(
+        "aws_appautoscaling_target",
+        "read",
+        serde_json::json!({"service_namespace": "dynamodb", "resource_id": "table/t",
+            "scalable_dimension": "dynamodb:table:ReadCapacityUnits",
+            "min_capacity": 100, "max_capacity": 4000}),
+    );
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [table, target]}},
+        "configuration": {"root_module": {"resources": []}}
+    });
+    let dir = crate::util::temp_with(&[("plan.json", &plan.to_string())]);
+    let r = run_in(dir.path(), &["plan.json", "--format", "json"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r.stdout);
+    let found: Vec<(String, String)> = doc["profiles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["findings"].as_array().into_iter().flatten())
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("rule_id"), s("location"))
+        })
+        .collect();
+    assert!(!found.iter().any(|f| f.0 == "LIM021"), "{found:?}");
+    assert!(
+        found.contains(&("INP001".into(), "aws_dynamodb_table.t.read_capacity".into())),
+        "{found:?}"
+    );
+    // The write side has no auto scaling: its capacity is the table's own.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.1 == "aws_dynamodb_table.t.write_capacity" && f.0 == "INP001"),
+        "{found:?}"
+    );
+}

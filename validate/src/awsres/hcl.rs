@@ -175,7 +175,7 @@ pub(crate) fn read(
             file: Some(f.name.clone()),
             lines: found.lines,
             unevaluated: found.unevaluated,
-            ignored: ignored(b),
+            ignored: Some(ignored(b)),
             provider: super::providers::of_resource(b, prefix),
             region: None,
         });

@@ -267,8 +267,21 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [Aws
             let scaled = targets
                 .iter()
                 .any(|g| dimension(g.str("scalable_dimension").as_deref()) == Some(dim));
-            if scaled && t.ignored.iter().any(|i| i == attr) {
-                continue;
+            if scaled {
+                match &t.ignored {
+                    Some(ignored) if ignored.iter().any(|i| i == attr) => continue,
+                    Some(_) => {}
+                    None if t.get(attr).is_some_and(|v| !v.is_null()) => {
+                        s.said.push(Unevaluated {
+                            path: t.attr_address(attr),
+                            why: format!(
+                                "beside auto scaling, taken as the capacity the table starts with: plan JSON does not record `lifecycle {{ ignore_changes }}`; if {attr} is not ignored, each apply resets what auto scaling set (LIM021; a run on the configuration tells)"
+                            ),
+                        });
+                        continue;
+                    }
+                    None => continue,
+                }
             }
             s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
         }

@@ -67,10 +67,11 @@ pub struct AwsResource {
     pub lines: BTreeMap<String, usize>,
     /// Values not evaluated, by attribute path, with why.
     pub unevaluated: Vec<Unevaluated>,
-    /// Attributes `lifecycle { ignore_changes }` names (HCL only): Terraform
-    /// sets them at create and leaves them to others after (a table's
-    /// capacity under auto scaling is written so).
-    pub ignored: Vec<String>,
+    /// Attributes `lifecycle { ignore_changes }` names: Terraform sets them
+    /// at create and leaves them to others after (a table's capacity under
+    /// auto scaling is written so). None when not known: plan JSON (as
+    /// `terraform show -json` writes it) does not carry `lifecycle`.
+    pub ignored: Option<Vec<String>>,
     /// Its `aws` provider configuration (HCL: the full key,
     /// `module.api.aws.west`; plan: the `provider_config_key`).
     pub provider: String,
@@ -138,6 +139,8 @@ struct Stack<'a> {
     /// The method settings of single methods of the stage, in the order of
     /// the profile's `api_gateway.methods`.
     methods: Vec<&'a AwsResource>,
+    /// What linking could not tell, said on the `aws_*` attribute.
+    said: Vec<Unevaluated>,
 }
 
 impl<'a> Stack<'a> {
@@ -150,6 +153,7 @@ impl<'a> Stack<'a> {
             part_addresses: [anchor.address.as_str()].into(),
             asked: Default::default(),
             methods: Vec::new(),
+            said: Vec::new(),
         }
     }
     /// Sets `path` (`lambda_pools.KEY.memory_size`) from `r`'s `attr`.
@@ -350,7 +354,7 @@ fn loaded(
     }
     let file = s.anchor.file.clone();
     let mut lines = BTreeMap::new();
-    let mut unevaluated = Vec::new();
+    let mut unevaluated = std::mem::take(&mut s.said);
     for p in &s.parts {
         for u in &p.unevaluated {
             // A reference to another resource read is followed, not a gap.

@@ -98,7 +98,7 @@ fn walk(
             lines: BTreeMap::new(),
             unevaluated,
             // A plan does not say what lifecycle ignores.
-            ignored: Vec::new(),
+            ignored: None,
             provider: "aws".into(),
             region: None,
         });
