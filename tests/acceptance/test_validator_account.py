@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from harness import accounts
 from harness import fixtures as fx
 from harness.sandbox import REPO_ROOT, Sandbox
 
@@ -64,12 +65,19 @@ resource "smuppy_scaling_profile" "p{i}" {{
 
 @pytest.mark.acceptance
 def test_reservations_of_the_run_and_of_the_account_add_up(
-    fresh_sandbox: Sandbox, suffix: str, tmp_path: Path
+    fresh_sandbox: Sandbox, suffix: str, tmp_path: Path, cleanup: accounts.Cleanup
 ) -> None:
     sb = fresh_sandbox
     mine = [fx.ensure_function(sb, f"smuppy-acct-{i}-{suffix}").name for i in range(2)]
     other = fx.ensure_function(sb, f"smuppy-acct-other-{suffix}").name
     lam = sb.client("lambda")
+    # What this test reserves would leave later tests of the session sandbox
+    # 600 short of the account's 1,000.
+    for name in (mine[0], other):
+        cleanup.add(
+            f"release the reserved concurrency of {name}",
+            lambda name=name: lam.delete_function_concurrency(FunctionName=name),
+        )
     (tmp_path / "main.tf").write_text(profiles_tf(mine))
 
     # 400 + 400 + 100 unreserved fits the account's 1,000.
