@@ -8,11 +8,13 @@ the ``aws_*`` resources the validator reads for ``registry.terraform.io/hashicor
 under ``dev_overrides``. For each corpus configuration below the test runs the real
 ``terraform init``, ``terraform plan -out`` and ``terraform show -json``, feeds the JSON
 to ``smuppy-validate`` and compares (rule id, address, attribute) of every finding
-with the run on the directory's HCL: same set, and not empty.
+with the run on the directory's HCL: same set, and not empty, but for the known
+difference of ``PLAN_ONLY`` (plan JSON does not record ``lifecycle``).
 
-Two corpus configurations refer to an IAM role (and the runbook to a deployment)
-they do not declare, as the validator does not need them; Terraform does, so the
-copy gets a ``references.tf`` declaring them, and both runs see that same copy.
+Some corpus configurations refer to IAM roles or deployments they do not declare,
+as the validator does not need them; Terraform does, so the copy gets a
+``references.tf`` (in the root, or in the module named) declaring them, and both
+runs see that same copy.
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ REFERENCES = {
     "aws_method_throttles": "",
     "aws_accelerator_on_api": "",
     "aws_regions": "",
+    "aws_module_wrapper": {
+        "modules/rest-api/references.tf": 'resource "aws_api_gateway_deployment" "this" {\n  rest_api_id = aws_api_gateway_rest_api.this.id\n}\n'
+    },
+    "aws_ok_stack": (
+        'resource "aws_iam_role" "api" {\n  name = "shop-api"\n  assume_role_policy = "{}"\n}\n'
+        'resource "aws_api_gateway_deployment" "shop" {\n  rest_api_id = aws_api_gateway_rest_api.shop.id\n}\n'
+    ),
+    "aws_table_module_count": "",
+    "aws_proxy_integration_quota": 'resource "aws_iam_role" "lambda" {\n  name = "orders"\n  assume_role_policy = "{}"\n}\n',
+    "aws_two_accelerators": "",
+    "aws_quota_other_region": "",
 }
 
 
@@ -105,6 +118,11 @@ PLAN_ONLY = {
         "aws_dynamodb_table.sessions.read_capacity",
         "aws_dynamodb_table.sessions.write_capacity",
     },
+    "aws_table_module_count": {"module.profiles.aws_dynamodb_table.this.read_capacity"},
+    "aws_ok_stack": {
+        "aws_dynamodb_table.carts.read_capacity",
+        "aws_dynamodb_table.carts.write_capacity",
+    },
 }
 CASES = sorted(REFERENCES)
 
@@ -114,8 +132,10 @@ def test_real_plan_json_gives_the_hcl_findings(case: str, tmp_path: Path, aws_pr
     work = tmp_path / case
     shutil.copytree(CORPUS / case, work)
     (work / "expect.json").unlink()
-    if REFERENCES[case]:
-        (work / "references.tf").write_text(REFERENCES[case])
+    refs = REFERENCES[case]
+    for path, text in (refs if isinstance(refs, dict) else {"references.tf": refs}).items():
+        if text:
+            (work / path).write_text(text)
 
     hcl_exit, hcl = validate(work)  # before terraform writes anything there
 

@@ -21,6 +21,7 @@
 //! - apply always fails: the provider only plans. Read returns the state
 //!   it is given; import is refused.
 
+mod apigateway;
 mod globalaccelerator;
 mod schemas;
 
@@ -45,6 +46,7 @@ impl Provider for AwsSchemas {
     fn resources(&self) -> BTreeMap<String, Arc<dyn Resource>> {
         schemas::resources()
             .into_iter()
+            .chain(apigateway::resources())
             .chain(globalaccelerator::resources())
             .map(|(name, schema, defaults)| {
                 let r: Arc<dyn Resource> = Arc::new(PlanOnly { schema, defaults });

@@ -21,13 +21,19 @@ pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Uneva
         [] => return None,
         [one] => *one,
         [first, ..] => {
+            // Said on the first by address, as a plan lists instances (an
+            // HCL map keeps the order it is written in).
+            let first = accelerators
+                .iter()
+                .min_by_key(|a| &a.address)
+                .unwrap_or(first);
             return Some(Unevaluated {
                 path: first.address.clone(),
                 why: format!(
                     "{} Global Accelerators in the run; which stack each fronts is not known (their endpoints are load balancers, instances or Elastic IPs), none is read",
                     accelerators.len()
                 ),
-            })
+            });
         }
     };
     s.renames
