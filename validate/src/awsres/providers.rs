@@ -45,38 +45,32 @@ impl AwsProviders {
         scope: &Scope,
         prefix: &str,
     ) -> Result<(), InputError> {
-        let alias = match b.body.get_attribute("alias") {
-            Some(a) => {
-                let at = format!(
-                    "{}:{}: {prefix}provider.aws.alias",
-                    f.name,
-                    f.line(a.span())
-                );
-                match eval(&a.value, scope, &[], &at)? {
-                    Eval::Known(hcl::Value::String(s)) => Some(s),
-                    _ => {
-                        return Err(InputError::Eval {
-                            at,
-                            reason: "a provider's alias must be a literal name".into(),
-                        })
-                    }
-                }
+        // An attribute of the block, evaluated, with where it is written.
+        let read = |name: &str| -> Result<Option<(String, Eval)>, InputError> {
+            let Some(a) = b.body.get_attribute(name) else {
+                return Ok(None);
+            };
+            let at = format!(
+                "{}:{}: {prefix}provider.aws.{name}",
+                f.name,
+                f.line(a.span())
+            );
+            let e = eval(&a.value, scope, &[], &at)?;
+            Ok(Some((at, e)))
+        };
+        let alias = match read("alias")? {
+            Some((_, Eval::Known(hcl::Value::String(s)))) => Some(s),
+            Some((at, _)) => {
+                return Err(InputError::Eval {
+                    at,
+                    reason: "a provider's alias must be a literal name".into(),
+                })
             }
             None => None,
         };
-        let region = match b.body.get_attribute("region") {
-            Some(a) => {
-                let at = format!(
-                    "{}:{}: {prefix}provider.aws.region",
-                    f.name,
-                    f.line(a.span())
-                );
-                match eval(&a.value, scope, &[], &at)? {
-                    Eval::Known(hcl::Value::String(s)) => Some(s),
-                    _ => None,
-                }
-            }
-            None => None,
+        let region = match read("region")? {
+            Some((_, Eval::Known(hcl::Value::String(s)))) => Some(s),
+            _ => None,
         };
         let key = match alias {
             Some(a) => format!("{prefix}aws.{a}"),
