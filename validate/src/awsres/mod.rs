@@ -14,6 +14,7 @@
 
 mod cloudfront;
 pub(crate) mod hcl;
+mod index;
 mod link;
 pub(crate) mod plan;
 
@@ -103,7 +104,9 @@ impl AwsResource {
             }
         }
         match (self.str(attr), name) {
-            (Some(v), Some(n)) => v == n || v.ends_with(&format!("/{n}")),
+            (Some(v), Some(n)) => {
+                v == n || v.strip_suffix(n).is_some_and(|rest| rest.ends_with('/'))
+            }
             _ => false,
         }
     }
@@ -170,10 +173,6 @@ fn strip_instance_key(address: &str) -> &str {
     }
 }
 
-fn by_type<'a>(all: &'a [AwsResource], ty: &str) -> Vec<&'a AwsResource> {
-    all.iter().filter(|r| r.ty == ty).collect()
-}
-
 /// The profiles of the `aws_*` resources of a run: one per API Gateway
 /// stage, the first (by address) also holding every function and table;
 /// without a stage, one for the functions and tables. `traffic` is the
@@ -182,9 +181,10 @@ pub fn assemble(
     all: &[AwsResource],
     traffic: Option<&scaling::profile::Traffic>,
 ) -> Result<Vec<LoadedProfile>, InputError> {
-    let stages = by_type(all, "aws_api_gateway_stage");
-    let functions = by_type(all, "aws_lambda_function");
-    let tables = by_type(all, "aws_dynamodb_table");
+    let ix = index::Index::new(all);
+    let stages = ix.of_type("aws_api_gateway_stage");
+    let functions = ix.of_type("aws_lambda_function");
+    let tables = ix.of_type("aws_dynamodb_table");
     let mut stacks: Vec<Stack> = stages.iter().map(|s| Stack::new(s)).collect();
     if stacks.is_empty() {
         match functions.first().or(tables.first()) {
@@ -193,19 +193,19 @@ pub fn assemble(
         }
     }
     for (stack, stage) in stacks.iter_mut().zip(&stages) {
-        link::add_stage(stack, stage, all);
+        link::add_stage(stack, stage, &ix);
     }
     let main = &mut stacks[0];
     for f in &functions {
-        link::add_function(main, f, all);
+        link::add_function(main, f, &ix);
     }
     for t in &tables {
-        link::add_table(main, t, all);
+        link::add_table(main, t, &ix);
     }
-    for q in by_type(all, "aws_servicequotas_service_quota") {
+    for q in ix.of_type("aws_servicequotas_service_quota") {
         link::add_quota(main, q);
     }
-    cloudfront::add_cache_policy(main, all);
+    cloudfront::add_cache_policy(main, &ix);
     let mut out = Vec::new();
     for stack in stacks {
         out.push(loaded(stack, traffic)?);
@@ -310,15 +310,14 @@ pub fn aws_location(renames: &BTreeMap<String, String>, shown: &str) -> Option<S
     if let Some(a) = renames.get(shown) {
         return Some(a.clone());
     }
-    // The longest renamed prefix, then the rest of the path.
-    renames
-        .iter()
-        .filter(|(k, _)| {
-            shown.starts_with(k.as_str())
-                && matches!(shown.as_bytes().get(k.len()), Some(b'.') | Some(b'['))
-        })
-        .max_by_key(|(k, _)| k.len())
-        .map(|(k, a)| format!("{a}{}", &shown[k.len()..]))
+    // The longest renamed prefix that ends before a `.` or `[`, then the
+    // rest of the path: each such prefix looked up, longest first.
+    shown
+        .match_indices(['.', '['])
+        .map(|(end, _)| end)
+        .rev()
+        .find_map(|end| renames.get(&shown[..end]).map(|a| (end, a)))
+        .map(|(end, a)| format!("{a}{}", &shown[end..]))
 }
 
 #[cfg(test)]
@@ -336,6 +335,43 @@ mod tests {
                 .collect(),
             ..Default::default()
         }
+    }
+
+    /// A location is renamed by its longest renamed prefix that ends
+    /// before a `.` or `[`, the rest kept.
+    #[test]
+    fn aws_location_takes_the_longest_renamed_prefix() {
+        let renames: BTreeMap<String, String> = [
+            ("lambda_pools[\"f\"]", "aws_lambda_function.f"),
+            (
+                "lambda_pools[\"f\"].timeout",
+                "aws_lambda_function.f.timeout",
+            ),
+            ("api_gateway", "aws_api_gateway_stage.s"),
+            ("api", "wrong"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let at = |shown: &str| aws_location(&renames, shown);
+        assert_eq!(
+            at("lambda_pools[\"f\"].timeout").as_deref(),
+            Some("aws_lambda_function.f.timeout")
+        );
+        assert_eq!(
+            at("lambda_pools[\"f\"].timeout.x").as_deref(),
+            Some("aws_lambda_function.f.timeout.x")
+        );
+        assert_eq!(
+            at("lambda_pools[\"f\"].memory_size").as_deref(),
+            Some("aws_lambda_function.f.memory_size")
+        );
+        assert_eq!(
+            at("api_gateway.rate_limit").as_deref(),
+            Some("aws_api_gateway_stage.s.rate_limit")
+        );
+        assert_eq!(at("api_gateway_x.rate_limit"), None);
+        assert_eq!(at("lambda_pools[\"g\"].timeout"), None);
     }
 
     /// Stages of one for_each share a stage name: each takes the throttle
