@@ -4,7 +4,8 @@ Terraform core (bench/README.md, section 7).
 Usage (no sandbox, no AWS; Terraform from .venv, the test provider and the validator):
 
     python3 bench/validator_aws_plan_rate.py [--validator target/release/smuppy-validate]
-        [--units 10,100,1000] [--runs 3] [--json FILE]
+        [--units 1,10,100,300,1000,3000] [--core-max 300] [--base 10] [--runs 3] [--json FILE]
+        [--compare OTHER_VALIDATOR]
 
 For each size, one root module declares `units` copies (for_each over a range) of a
 serverless stack shaped like the corpus ones: a function, a REST API with its
@@ -15,7 +16,19 @@ JSON with the test provider of `tfplugin/examples/aws_schema_provider` under
 `dev_overrides` (not timed); then `smuppy-validate --format json --no-config plan.json`
 is timed, wall clock around the whole command (start-up included), median of --runs.
 Prints resources, the plan file's size, the median time, resources/s, and the growth
-from the previous size (time ratio ÷ resources ratio: 1.00 is linear).
+from the previous size (time ratio ÷ resources ratio: 1.00 is linear). With --compare, a
+second binary (another build, an earlier commit) is timed on the same plans in the same run,
+the two alternating, and the ratio of their medians is shown.
+
+The core's plan grows worse than linearly (100 units: ~6 s; 300 units: ~2 min; 1,000 units
+had not finished after 9 minutes), so sizes above --core-max are *expansions* of the core's
+--base-unit plan: the instances of unit `u00000` copied under the next keys, in the shape
+the core wrote them (each copy's addresses, `index`, names and every value keyed by the
+unit renamed; `planned_values`, `resource_changes` and `prior_state` if any, sorted by
+address as the core sorts them; the `units` variable; `configuration` stays one block per
+resource). Before anything is timed, the base plan expanded to each core size above it
+must give the validator's output byte for byte (profiles, findings, locations, exit code)
+as the core's own plan of that size, or the bench stops.
 """
 
 from __future__ import annotations
@@ -174,21 +187,101 @@ def write_plan(base: Path, units: int, cli_config: Path) -> tuple[Path, int]:
     return out, resources
 
 
+UNIT = "u00000"
+
+
+def unit_key(i: int) -> str:
+    return f"u{i:05d}"
+
+
+def expand_plan(doc: dict, units: int) -> dict:
+    """The core's plan of fewer units grown to `units`: the instances of unit u00000 copied
+    under the keys the core would give the next units (see the module's docstring)."""
+    doc = json.loads(json.dumps(doc))
+    have = int(doc["variables"]["units"]["value"])
+
+    def grow(items: list) -> list:
+        first = [json.dumps(r) for r in items if r.get("index") == UNIT]
+        if not first:
+            raise SystemExit("expand: the plan has no instance of unit u00000")
+        added = [json.loads(text.replace(UNIT, unit_key(i)))
+                 for i in range(have, units) for text in first]
+        out = items + added
+        out.sort(key=lambda r: r["address"])
+        return out
+
+    for section in ("planned_values", "prior_state"):
+        module = (doc.get(section) or {}).get("root_module") if section == "planned_values" \
+            else ((doc.get(section) or {}).get("values") or {}).get("root_module")
+        if module and module.get("resources"):
+            if any(m.get("resources") for m in module.get("child_modules", [])):
+                raise SystemExit("expand: child modules are not expanded")
+            module["resources"] = grow(module["resources"])
+    doc["resource_changes"] = grow(doc["resource_changes"])
+    doc["variables"]["units"]["value"] = str(units)
+    return doc
+
+
+def write_json(path: Path, doc: dict) -> None:
+    # Compact, as `terraform show -json` writes it.
+    path.write_text(json.dumps(doc, separators=(",", ":")) + "\n")
+
+
+def report(validator: Path, plan: Path) -> tuple[int, bytes]:
+    proc = subprocess.run([str(validator), str(plan), "--format", "json", "--no-config"],
+                          capture_output=True, check=False)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{plan}: exit {proc.returncode}: {proc.stderr.decode().strip()}")
+    return proc.returncode, proc.stdout
+
+
+def aws_resources(doc: dict) -> int:
+    return sum(1 for c in doc["resource_changes"] if c["type"].startswith("aws_"))
+
+
+def table(rows: list, key: str, validator: Path, runs: int) -> None:
+    build = "release" if "release" in str(validator) else "debug"
+    print()
+    print(f"smuppy-validate {validator} ({build} build), medians of {runs} runs, "
+          f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.2f}")
+    print()
+    print("| aws_* resources | plan JSON | source | median | per resource | resources/s | growth |")
+    print("|---:|---:|---|---:|---:|---:|---:|")
+    prev = None
+    for r in rows:
+        growth = "—"
+        if prev is not None:
+            growth = f"{r[key] / prev[key] / (r['resources'] / prev['resources']):.2f}"
+        print(f"| {r['resources']:,} | {r['bytes'] / 1e6:.1f} MB | {r['source']} | {fmt_s(r[key])} "
+              f"| {r[key] / r['resources'] * 1e6:,.0f} µs | {r['resources'] / r[key]:,.0f} "
+              f"| {growth} |")
+        prev = r
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--validator", type=Path, default=default_validator())
     ap.add_argument("--provider", type=Path,
                     default=ROOT / "target" / "debug" / "examples" / "aws_schema_provider")
-    ap.add_argument("--units", default="10,100,1000")
+    ap.add_argument("--units", default="1,10,100,300,1000,3000")
+    ap.add_argument("--core-max", type=int, default=300,
+                    help="largest size the core plans; larger sizes are expansions")
+    ap.add_argument("--base", type=int, default=10,
+                    help="the core plan the expansions start from")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json", type=Path, help="also write every sample to FILE")
+    ap.add_argument("--compare", type=Path, help="another smuppy-validate timed alongside")
     args = ap.parse_args(argv)
     for path, how in ((args.validator, "cargo build -p smuppy-validate"),
                       (args.provider, "cargo build -p tfplugin --example aws_schema_provider")):
         if not path.exists():
             raise SystemExit(f"{path}: no such binary ({how})")
 
+    sizes = [int(u) for u in args.units.split(",") if u.strip()]
+    if args.base > args.core_max or args.base < 1:
+        raise SystemExit("--base must be a size the core plans (1 ≤ base ≤ --core-max)")
     rows = []
+    checks = []
     with tempfile.TemporaryDirectory(prefix="smuppy-awsrate-") as tmp:
         base = Path(tmp)
         (base / "bin").mkdir()
@@ -197,34 +290,66 @@ def main(argv: list[str] | None = None) -> int:
         cli_config.write_text('provider_installation {\n  dev_overrides {\n'
                               f'    "registry.terraform.io/hashicorp/aws" = "{base / "bin"}"\n'
                               '  }\n  direct {}\n}\n')
-        for units in [int(u) for u in args.units.split(",") if u.strip()]:
-            plan, resources = write_plan(base, units, cli_config)
-            samples = [timed(args.validator, plan) for _ in range(args.runs)]
-            rows.append({"units": units, "resources": resources, "bytes": plan.stat().st_size,
-                         "samples": samples, "median": statistics.median(samples)})
+        core = sorted({u for u in sizes if u <= args.core_max} | {args.base})
+        plans: dict[int, tuple[Path, str]] = {}
+        for units in core:
+            plans[units] = (write_plan(base, units, cli_config)[0], "core")
+            print(f"[aws-rate] core plan of {units} units written", file=sys.stderr, flush=True)
+        base_doc = json.loads(plans[args.base][0].read_text())
+        # The expansion gives what the core gives, at every core size above the base.
+        for units in core:
+            if units <= args.base:
+                continue
+            grown = base / f"expanded-check-{units}.json"
+            write_json(grown, expand_plan(base_doc, units))
+            want, got = report(args.validator, plans[units][0]), report(args.validator, grown)
+            if want != got:
+                raise SystemExit(f"expansion of the {args.base}-unit plan to {units} units: the "
+                                 f"validator's output differs from the core's plan of {units} units")
+            out = json.loads(want[1])
+            checks.append({"units": units, "exit": want[0], "profiles": len(out["profiles"]),
+                           "findings": sum(len(p.get("findings", [])) for p in out["profiles"])})
+        for units in sizes:
+            if units not in plans:
+                path = base / f"expanded-{units}.json"
+                write_json(path, expand_plan(base_doc, units))
+                plans[units] = (path, f"expanded from the {args.base}-unit core plan")
+        for units in sizes:
+            plan, source = plans[units]
+            resources = aws_resources(json.loads(plan.read_text()))
+            samples, other = [], []
+            for _ in range(args.runs):
+                samples.append(timed(args.validator, plan))
+                if args.compare:
+                    other.append(timed(args.compare, plan))
+            row = {"units": units, "resources": resources, "bytes": plan.stat().st_size,
+                   "source": source, "samples": samples, "median": statistics.median(samples)}
+            if args.compare:
+                row["compare_samples"] = other
+                row["compare_median"] = statistics.median(other)
+            rows.append(row)
             print(f"[aws-rate] {resources} resources measured", file=sys.stderr, flush=True)
 
-    build = "release" if "release" in str(args.validator) else "debug"
-    print(f"smuppy-validate {args.validator} ({build} build), medians of {args.runs} runs, "
-          f"{os.cpu_count()} CPUs, plan JSON from the real Terraform core")
-    print()
-    print("| aws_* resources | plan JSON | median | per resource | resources/s | growth |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    prev = None
-    for r in rows:
-        growth = "—"
-        if prev is not None:
-            growth = f"{r['median'] / prev['median'] / (r['resources'] / prev['resources']):.2f}"
-        print(f"| {r['resources']:,} | {r['bytes'] / 1e6:.1f} MB | {fmt_s(r['median'])} "
-              f"| {r['median'] / r['resources'] * 1e6:,.0f} µs | {r['resources'] / r['median']:,.0f} "
-              f"| {growth} |")
-        prev = r
+    for c in checks:
+        print(f"- the {args.base}-unit core plan expanded to {c['units']} units gives the "
+              f"validator's output of the core's {c['units']}-unit plan byte for byte "
+              f"({c['profiles']:,} profiles, {c['findings']:,} findings, exit {c['exit']})")
+    table(rows, "median", args.validator, args.runs)
+    if args.compare:
+        table(rows, "compare_median", args.compare, args.runs)
+        print()
+        print(f"Same run, same plans, alternating: {args.compare} ÷ {args.validator}: "
+              + "; ".join(f"{r['resources']:,} resources {r['compare_median'] / r['median']:.2f}×"
+                          for r in rows))
     print()
     print("growth = (time ratio) ÷ (resources ratio) from the row above: 1.00 is linear; "
           "start-up dominates the small sizes.")
     if args.json:
-        args.json.write_text(json.dumps({"validator": str(args.validator), "runs": args.runs,
-                                         "rows": rows}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"validator": str(args.validator),
+                                         "compare": str(args.compare) if args.compare else None,
+                                         "runs": args.runs,
+                                         "expansion_checks": checks, "rows": rows},
+                                        indent=2) + "\n")
     return 0
 
 

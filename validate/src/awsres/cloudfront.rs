@@ -6,18 +6,20 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{by_type, AwsResource, Stack};
+use super::index::Index;
+use super::{AwsResource, Stack};
 
 /// The behaviours of a distribution, default first, that may carry a
 /// `cache_policy_id`.
 const BEHAVIOURS: &[&str] = &["default_cache_behavior", "ordered_cache_behavior"];
 
-pub(super) fn add_cache_policy<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) {
-    let policies = by_type(all, "aws_cloudfront_cache_policy");
-    let find = |target: &String| policies.iter().find(|p| &p.address == target).copied();
+pub(super) fn add_cache_policy<'a>(s: &mut Stack<'a>, ix: &Index<'a>) {
+    const POLICY: &str = "aws_cloudfront_cache_policy";
+    let policies = ix.of_type(POLICY);
+    let find = |target: &String| ix.of_address(target).find(|p| p.ty == POLICY);
     let mut to_api = None;
     let mut first = None;
-    for d in by_type(all, "aws_cloudfront_distribution") {
+    for d in ix.of_type("aws_cloudfront_distribution") {
         let api_origins = api_origins(d);
         for b in BEHAVIOURS {
             let Some(Json::Array(blocks)) = d.values.get(*b) else {

@@ -4,9 +4,10 @@
 //! stage's API, an alias and its provisioned concurrency, a table's scaling
 //! targets and policies).
 
+use super::index::Index;
 use super::*;
 
-pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a [AwsResource]) {
+pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, ix: &Index<'a>) {
     let id = stage
         .str("rest_api_id")
         .or_else(|| stage.refs.get("rest_api_id").cloned())
@@ -23,10 +24,12 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a 
         stage,
         "stage_name",
     );
-    for m in by_type(all, "aws_api_gateway_method_settings") {
-        if !m.links("stage_name", stage, name.as_deref()) {
-            continue;
-        }
+    for m in ix.linked(
+        "aws_api_gateway_method_settings",
+        "stage_name",
+        stage,
+        name.as_deref(),
+    ) {
         // A method's own settings override the stage-wide throttle for
         // that method alone: kept apart, as the stage's method throttles.
         match m.str("method_path").as_deref() {
@@ -78,14 +81,23 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a 
     // when none is set).
     let api_ref = stage.refs.get("rest_api_id");
     let api_id = stage.str("rest_api_id");
-    let shortest = by_type(all, "aws_api_gateway_integration")
+    let integration = "aws_api_gateway_integration";
+    let mut candidates = Vec::new();
+    if let Some(r) = api_ref {
+        candidates.extend(ix.referring(integration, "rest_api_id", r));
+    }
+    if let Some(id) = &api_id {
+        candidates.extend(ix.valued(integration, "rest_api_id", None, id));
+    }
+    let shortest = ix
+        .pick(candidates)
         .into_iter()
         .filter(|i| {
             let by_ref = api_ref.is_some() && i.refs.get("rest_api_id") == api_ref;
             let by_id = api_id.is_some() && i.str("rest_api_id") == api_id;
             by_ref || by_id
         })
-        .filter(|i| i.get("timeout_milliseconds").is_some() && calls_function(i, all))
+        .filter(|i| i.get("timeout_milliseconds").is_some() && calls_function(i, ix))
         .min_by(|a, b| {
             let ms = |r: &AwsResource| r.get("timeout_milliseconds").and_then(Json::as_f64);
             ms(a)
@@ -107,12 +119,10 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, all: &'a 
 /// Whether an integration's `uri` is a function's (or alias's) invoke ARN:
 /// by reference, or a known `…:lambda:path/…/functions/ARN/invocations`
 /// naming a function of the run.
-fn calls_function(i: &AwsResource, all: &[AwsResource]) -> bool {
+fn calls_function(i: &AwsResource, ix: &Index) -> bool {
     let lambda = |address: &str| {
-        all.iter().any(|r| {
-            r.address == address
-                && matches!(r.ty.as_str(), "aws_lambda_function" | "aws_lambda_alias")
-        })
+        ix.of_address(address)
+            .any(|r| matches!(r.ty.as_str(), "aws_lambda_function" | "aws_lambda_alias"))
     };
     if i.refs.get("uri").is_some_and(|t| lambda(t)) {
         return true;
@@ -120,10 +130,17 @@ fn calls_function(i: &AwsResource, all: &[AwsResource]) -> bool {
     let Some(uri) = i.str("uri").filter(|u| u.contains(":lambda:path/")) else {
         return false;
     };
-    by_type(all, "aws_lambda_function").iter().any(|f| {
-        f.str("function_name").is_some_and(|n| {
-            uri.contains(&format!(":function:{n}/")) || uri.contains(&format!(":function:{n}:"))
-        })
+    names_a_function(&uri, |n| ix.is_function_name(n))
+}
+
+/// Whether `uri` holds `:function:NAME/` or `:function:NAME:` for a NAME
+/// `known` accepts: each text after `:function:` up to a `/` or `:` is asked.
+fn names_a_function(uri: &str, known: impl Fn(&str) -> bool) -> bool {
+    const MARK: &str = ":function:";
+    uri.match_indices(MARK).any(|(at, _)| {
+        let rest = &uri[at + MARK.len()..];
+        rest.match_indices(['/', ':'])
+            .any(|(end, _)| known(&rest[..end]))
     })
 }
 
@@ -143,7 +160,7 @@ pub(super) fn add_quota<'a>(s: &mut Stack<'a>, q: &'a AwsResource) {
     }
 }
 
-pub(super) fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [AwsResource]) {
+pub(super) fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, ix: &Index<'a>) {
     let key = f.address.as_str();
     let shown = |attr: &str| format!("lambda_pools[{key:?}].{attr}");
     let name = f.str("function_name");
@@ -185,15 +202,20 @@ pub(super) fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [
         f,
         "publish",
     );
-    let aliases: Vec<&AwsResource> = by_type(all, "aws_lambda_alias")
-        .into_iter()
-        .filter(|a| a.links("function_name", f, name.as_deref()))
-        .collect();
+    let aliases = ix.linked("aws_lambda_alias", "function_name", f, name.as_deref());
     // Without a provisioned concurrency config, a finding about it is on the function.
     for attr in ["provisioned_concurrency", "qualifier"] {
         s.renames.insert(shown(attr), f.address.clone());
     }
-    for p in by_type(all, "aws_lambda_provisioned_concurrency_config") {
+    let config = "aws_lambda_provisioned_concurrency_config";
+    let mut candidates = ix.referring(config, "function_name", &f.address);
+    if let Some(n) = &name {
+        candidates.extend(ix.valued(config, "function_name", Some(&f.ty), n));
+    }
+    for a in &aliases {
+        candidates.extend(ix.referring(config, "function_name", &a.address));
+    }
+    for p in ix.pick(candidates) {
         // Its function_name names the function, or refers to an alias of it.
         let through_alias = aliases
             .iter()
@@ -227,7 +249,7 @@ pub(super) fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, all: &'a [
     }
 }
 
-pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [AwsResource]) {
+pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, ix: &Index<'a>) {
     let key = t.address.as_str();
     let shown = |attr: &str| format!("dynamodb_tables[{key:?}].{attr}");
     let name = t.str("name");
@@ -253,12 +275,15 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [Aws
         t,
         "billing_mode",
     );
-    let targets: Vec<&AwsResource> = by_type(all, "aws_appautoscaling_target")
+    let targets: Vec<&AwsResource> = ix
+        .linked(
+            "aws_appautoscaling_target",
+            "resource_id",
+            t,
+            name.as_deref(),
+        )
         .into_iter()
-        .filter(|g| {
-            g.str("service_namespace").as_deref() == Some("dynamodb")
-                && g.links("resource_id", t, name.as_deref())
-        })
+        .filter(|g| g.str("service_namespace").as_deref() == Some("dynamodb"))
         .collect();
     // On demand, the capacity attributes are computed and not used. Under
     // auto scaling, a capacity in ignore_changes is only where it starts.
@@ -299,7 +324,14 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, all: &'a [Aws
                 attr,
             );
         }
-        for p in by_type(all, "aws_appautoscaling_policy") {
+        let policy = "aws_appautoscaling_policy";
+        let mut candidates = ix.referring(policy, "resource_id", &g.address);
+        candidates.extend(ix.referring(policy, "scalable_dimension", &g.address));
+        candidates.extend(ix.referring(policy, "resource_id", &t.address));
+        if let Some(n) = &name {
+            candidates.extend(ix.valued(policy, "resource_id", Some(&t.ty), n));
+        }
+        for p in ix.pick(candidates) {
             let on_target = p.links("resource_id", g, None)
                 || p.links("scalable_dimension", g, None)
                 || (p.links("resource_id", t, name.as_deref())
@@ -330,5 +362,44 @@ fn dimension(d: Option<&str>) -> Option<&'static str> {
         "dynamodb:table:ReadCapacityUnits" => Some("read"),
         "dynamodb:table:WriteCapacityUnits" => Some("write"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_a_function;
+
+    /// The same answer as looking for `:function:NAME/` and
+    /// `:function:NAME:` for each known name.
+    #[test]
+    fn a_function_is_found_in_an_invoke_uri_by_its_name() {
+        let names = [
+            "api",
+            "api-v2",
+            "arn:aws:lambda:eu-west-1:1:function:legacy",
+        ];
+        let known = |n: &str| names.contains(&n);
+        let uri = |f: &str| {
+            format!("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{f}/invocations")
+        };
+        for (function, found) in [
+            ("arn:aws:lambda:eu-west-1:1:function:api", true),
+            ("arn:aws:lambda:eu-west-1:1:function:api:live", true),
+            ("arn:aws:lambda:eu-west-1:1:function:api-v2", true),
+            ("arn:aws:lambda:eu-west-1:1:function:ap", false),
+            ("arn:aws:lambda:eu-west-1:1:function:api-v3", false),
+            // A name that is itself an ARN.
+            (
+                "arn:aws:lambda:eu-west-1:1:function:arn:aws:lambda:eu-west-1:1:function:legacy",
+                true,
+            ),
+        ] {
+            let u = uri(function);
+            let scan = names.iter().any(|n| {
+                u.contains(&format!(":function:{n}/")) || u.contains(&format!(":function:{n}:"))
+            });
+            assert_eq!(scan, found, "{u}");
+            assert_eq!(names_a_function(&u, known), found, "{u}");
+        }
     }
 }

@@ -18,6 +18,7 @@ mod accelerator;
 mod budget;
 mod cloudfront;
 pub(crate) mod hcl;
+mod index;
 mod link;
 pub(crate) mod plan;
 pub(crate) mod providers;
@@ -118,7 +119,9 @@ impl AwsResource {
             }
         }
         match (self.str(attr), name) {
-            (Some(v), Some(n)) => v == n || v.ends_with(&format!("/{n}")),
+            (Some(v), Some(n)) => {
+                v == n || v.strip_suffix(n).is_some_and(|rest| rest.ends_with('/'))
+            }
             _ => false,
         }
     }
@@ -192,6 +195,8 @@ fn strip_instance_key(address: &str) -> &str {
     }
 }
 
+/// The resources of `ty`: for what is read once per run (a budget, an
+/// accelerator); linking per resource goes through an [`index::Index`].
 fn by_type<'a>(all: &'a [AwsResource], ty: &str) -> Vec<&'a AwsResource> {
     all.iter().filter(|r| r.ty == ty).collect()
 }
@@ -218,31 +223,26 @@ pub fn assemble(
     all: &[AwsResource],
     traffic: Option<&scaling::profile::Traffic>,
 ) -> Result<Vec<LoadedProfile>, InputError> {
-    let regional = |r: &&AwsResource| !GLOBAL.contains(&r.ty.as_str());
+    let regional = |r: &AwsResource| !GLOBAL.contains(&r.ty.as_str());
     let mut regions: Vec<Option<String>> = Vec::new();
-    for r in all.iter().filter(regional) {
+    for r in all.iter().filter(|r| regional(r)) {
         if !regions.contains(&r.region) {
             regions.push(r.region.clone());
         }
     }
-    let parts: Vec<Vec<AwsResource>> = regions
+    // One index per Region over the run's resources (none copied).
+    let indexes: Vec<index::Index> = regions
         .iter()
-        .map(|region| {
-            all.iter()
-                .filter(regional)
-                .filter(|r| &r.region == region)
-                .cloned()
-                .collect()
-        })
+        .map(|region| index::Index::keeping(all, |r| regional(r) && &r.region == region))
         .collect();
     let mut stacks: Vec<(Stack, &Option<String>)> = Vec::new();
     // Resources of a Region with no stage, function or table (a quota
     // raised in another Region): said, not counted anywhere.
     let mut elsewhere = Vec::new();
-    for (region, part) in regions.iter().zip(&parts) {
-        let found = region_stacks(part);
+    for (region, ix) in regions.iter().zip(&indexes) {
+        let found = region_stacks(ix);
         if found.is_empty() {
-            elsewhere.extend(part.iter().map(|r| Unevaluated {
+            elsewhere.extend(ix.members().into_iter().map(|r| Unevaluated {
                 path: r.address.clone(),
                 why: format!(
                     "in {}, where the run has no API Gateway stage, Lambda function or DynamoDB table: not read (quotas are per Region)",
@@ -255,7 +255,7 @@ pub fn assemble(
     let Some((main, _)) = stacks.first_mut() else {
         return Ok(Vec::new());
     };
-    cloudfront::add_cache_policy(main, all);
+    cloudfront::add_cache_policy(main, &index::Index::new(all));
     let unlinked = accelerator::add(main, all);
     let budgets_left_out = budget::add_budget(main, all);
     let mut out = Vec::new();
@@ -285,11 +285,11 @@ pub fn assemble(
     Ok(out)
 }
 
-/// The stacks of one Region's resources.
-fn region_stacks(all: &[AwsResource]) -> Vec<Stack<'_>> {
-    let stages = by_type(all, "aws_api_gateway_stage");
-    let functions = by_type(all, "aws_lambda_function");
-    let tables = by_type(all, "aws_dynamodb_table");
+/// The stacks of one Region's resources (those `ix` keeps).
+fn region_stacks<'a>(ix: &index::Index<'a>) -> Vec<Stack<'a>> {
+    let stages = ix.of_type("aws_api_gateway_stage");
+    let functions = ix.of_type("aws_lambda_function");
+    let tables = ix.of_type("aws_dynamodb_table");
     let mut stacks: Vec<Stack> = stages.iter().map(|s| Stack::new(s)).collect();
     if stacks.is_empty() {
         match functions.first().or(tables.first()) {
@@ -298,16 +298,16 @@ fn region_stacks(all: &[AwsResource]) -> Vec<Stack<'_>> {
         }
     }
     for (stack, stage) in stacks.iter_mut().zip(&stages) {
-        link::add_stage(stack, stage, all);
+        link::add_stage(stack, stage, ix);
     }
     let main = &mut stacks[0];
     for f in &functions {
-        link::add_function(main, f, all);
+        link::add_function(main, f, ix);
     }
     for t in &tables {
-        link::add_table(main, t, all);
+        link::add_table(main, t, ix);
     }
-    for q in by_type(all, "aws_servicequotas_service_quota") {
+    for q in ix.of_type("aws_servicequotas_service_quota") {
         link::add_quota(main, q);
     }
     stacks
@@ -447,15 +447,14 @@ pub fn aws_location(renames: &BTreeMap<String, String>, shown: &str) -> Option<S
     if let Some(a) = renames.get(shown) {
         return Some(a.clone());
     }
-    // The longest renamed prefix, then the rest of the path.
-    renames
-        .iter()
-        .filter(|(k, _)| {
-            shown.starts_with(k.as_str())
-                && matches!(shown.as_bytes().get(k.len()), Some(b'.') | Some(b'['))
-        })
-        .max_by_key(|(k, _)| k.len())
-        .map(|(k, a)| format!("{a}{}", &shown[k.len()..]))
+    // The longest renamed prefix that ends before a `.` or `[`, then the
+    // rest of the path: each such prefix looked up, longest first.
+    shown
+        .match_indices(['.', '['])
+        .map(|(end, _)| end)
+        .rev()
+        .find_map(|end| renames.get(&shown[..end]).map(|a| (end, a)))
+        .map(|(end, a)| format!("{a}{}", &shown[end..]))
 }
 
 #[cfg(test)]
@@ -473,6 +472,43 @@ mod tests {
                 .collect(),
             ..Default::default()
         }
+    }
+
+    /// A location is renamed by its longest renamed prefix that ends
+    /// before a `.` or `[`, the rest kept.
+    #[test]
+    fn aws_location_takes_the_longest_renamed_prefix() {
+        let renames: BTreeMap<String, String> = [
+            ("lambda_pools[\"f\"]", "aws_lambda_function.f"),
+            (
+                "lambda_pools[\"f\"].timeout",
+                "aws_lambda_function.f.timeout",
+            ),
+            ("api_gateway", "aws_api_gateway_stage.s"),
+            ("api", "wrong"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let at = |shown: &str| aws_location(&renames, shown);
+        assert_eq!(
+            at("lambda_pools[\"f\"].timeout").as_deref(),
+            Some("aws_lambda_function.f.timeout")
+        );
+        assert_eq!(
+            at("lambda_pools[\"f\"].timeout.x").as_deref(),
+            Some("aws_lambda_function.f.timeout.x")
+        );
+        assert_eq!(
+            at("lambda_pools[\"f\"].memory_size").as_deref(),
+            Some("aws_lambda_function.f.memory_size")
+        );
+        assert_eq!(
+            at("api_gateway.rate_limit").as_deref(),
+            Some("aws_api_gateway_stage.s.rate_limit")
+        );
+        assert_eq!(at("api_gateway_x.rate_limit"), None);
+        assert_eq!(at("lambda_pools[\"g\"].timeout"), None);
     }
 
     /// Stages of one for_each share a stage name: each takes the throttle
