@@ -1,6 +1,9 @@
 //! The tables: every block of `smuppy_scaling_profile`, its attributes in
 //! schema order.
 
+use super::reported::{
+    AcceleratorReported, CachePolicyReported, DashboardReported, LambdaReported, QuotaReported,
+};
 use super::{
     billing, Access, Block, Check, Default, DefaultUse, DefaultValue, Field, Kind, Mode, Nesting,
     Renew, Val,
@@ -16,7 +19,12 @@ use crate::traffic as tm;
 use Kind::{Bool, Int, Ints, Number, Strings};
 use Mode::{Computed, Optional, OptionalComputed, Required};
 
-const fn field<T>(name: &'static str, kind: Kind, mode: Mode, text: &'static str) -> Field<T> {
+const fn field<T, R>(
+    name: &'static str,
+    kind: Kind,
+    mode: Mode,
+    text: &'static str,
+) -> Field<T, R> {
     Field {
         name,
         kind,
@@ -26,10 +34,11 @@ const fn field<T>(name: &'static str, kind: Kind, mode: Mode, text: &'static str
         check: Check::None,
         renew: Renew::Never,
         access: None,
+        report: None,
     }
 }
 
-impl<T> Field<T> {
+impl<T, R> Field<T, R> {
     const fn renew(mut self, renew: Renew) -> Self {
         self.renew = renew;
         self
@@ -44,6 +53,10 @@ impl<T> Field<T> {
     }
     const fn access(mut self, get: fn(&T) -> Val, set: fn(&mut T, Val)) -> Self {
         self.access = Some(Access { get, set });
+        self
+    }
+    const fn report(mut self, get: fn(&R) -> Val, set: fn(&mut R, Val)) -> Self {
+        self.report = Some(Access { get, set });
         self
     }
 }
@@ -125,6 +138,14 @@ macro_rules! with {
     }};
 }
 
+/// Expands an accessor pair into a computed field's `.report(get, set)`.
+macro_rules! reported {
+    ($field:expr, $acc:expr) => {{
+        let (get, set) = $acc;
+        $field.report(get, set)
+    }};
+}
+
 /// The resource's own attributes (the computed analysis outputs, the
 /// timeouts and other protocol-side attributes are the provider's).
 pub static RESOURCE: Block<Profile> = Block {
@@ -191,7 +212,7 @@ pub static TRAFFIC: Block<Traffic> = Block {
     blocks: &[],
 };
 
-pub static QUOTA: Block<QuotaRequest> = Block {
+pub static QUOTA: Block<QuotaRequest, QuotaReported> = Block {
     name: "quota_requests",
     location: "quota_request",
     nesting: Nesting::Map,
@@ -203,9 +224,12 @@ pub static QUOTA: Block<QuotaRequest> = Block {
             .check(Check::Id(ids::quota_code, "Invalid quota_code")), string!(QuotaRequest, quota_code)),
         with!(text!("desired_value", Number, Required, "The value to ask for. Must not be below the applied value.")
             .check(range(0.0, Some(1e10), "desired_value")), opt_num!(QuotaRequest, desired_value)),
-        field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised).").renew(Renew::AnySetting),
-        field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any.").renew(Renew::AnySetting),
-        field("status", Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
+        reported!(field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised).").renew(Renew::AnySetting),
+            opt_num!(QuotaReported, applied_value)),
+        reported!(field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any.").renew(Renew::AnySetting),
+            opt_str!(QuotaReported, request_id)),
+        reported!(field("status", Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
+            opt_str!(QuotaReported, status)),
     ],
     blocks: &[],
 };
@@ -230,7 +254,7 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
     blocks: &[],
 };
 
-pub static LAMBDA: Block<LambdaPool> = Block {
+pub static LAMBDA: Block<LambdaPool, LambdaReported> = Block {
     name: "lambda_pools",
     location: "lambda",
     nesting: Nesting::Map,
@@ -253,10 +277,12 @@ pub static LAMBDA: Block<LambdaPool> = Block {
             .check(int(1, INT32, "timeout (seconds)")), opt_int!(LambdaPool, timeout)),
         with!(text!("publish_on_change", Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(LambdaPool, publish_on_change)),
-        field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to.")
+        reported!(field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to.")
             .renew(Renew::With { names: &["function_name", "qualifier"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
-        field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`.")
+            opt_str!(LambdaReported, qualifier_version)),
+        reported!(field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`.")
             .renew(Renew::With { names: &["function_name", "qualifier", "provisioned_concurrency"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
+            opt_str!(LambdaReported, provisioned_status)),
     ],
     blocks: &[],
 };
@@ -379,7 +405,7 @@ pub static SCALING_WRITE: Block<AutoScaling> = dimension!(
 
 const TTL_MAX: Option<i64> = Some(31_536_000 * 100);
 
-pub static CACHE_POLICY: Block<CachePolicy> = Block {
+pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
     name: "cache_policy",
     location: "cache_policy",
     nesting: Nesting::Single,
@@ -411,13 +437,15 @@ pub static CACHE_POLICY: Block<CachePolicy> = Block {
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, query_string_behavior)),
         with!(text!("query_strings", Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
-        field("id", Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
-        field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
+        reported!(field("id", Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
+            opt_str!(CachePolicyReported, id)),
+        reported!(field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
+            opt_str!(CachePolicyReported, etag)),
     ],
     blocks: &[],
 };
 
-pub static DASHBOARD: Block<Dashboard> = Block {
+pub static DASHBOARD: Block<Dashboard, DashboardReported> = Block {
     name: "dashboard",
     location: "dashboard",
     nesting: Nesting::Single,
@@ -425,14 +453,15 @@ pub static DASHBOARD: Block<Dashboard> = Block {
     fields: &[
         with!(text!("name", Kind::String, Required, "Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`.")
             .check(Check::Id(ids::dashboard_name, "Invalid dashboard name")), string!(Dashboard, name)),
-        field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
-        field("body_in_sync", Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
-            .renew(Renew::Planned(DefaultValue::Bool(true))),
+        reported!(field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
+            opt_str!(DashboardReported, arn)),
+        reported!(field("body_in_sync", Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
+            .renew(Renew::Planned(DefaultValue::Bool(true))), flag!(DashboardReported, body_in_sync)),
     ],
     blocks: &[],
 };
 
-pub static ACCELERATOR: Block<Accelerator> = Block {
+pub static ACCELERATOR: Block<Accelerator, AcceleratorReported> = Block {
     name: "global_accelerator",
     location: "global_accelerator",
     nesting: Nesting::Single,
@@ -456,9 +485,12 @@ pub static ACCELERATOR: Block<Accelerator> = Block {
             .check(Check::Id(ids::region, "Invalid endpoint_group_region")), opt_str!(Accelerator, endpoint_group_region)),
         with!(text!("endpoint_id", Kind::String, Required, "ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`).")
             .check(Check::Id(ids::endpoint_id, "Invalid endpoint_id")), opt_str!(Accelerator, endpoint_id)),
-        field("arn", Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
-        field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
-        field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&["ip_address_type"])),
+        reported!(field("arn", Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
+            opt_str!(AcceleratorReported, arn)),
+        reported!(field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
+            opt_str!(AcceleratorReported, dns_name)),
+        reported!(field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&["ip_address_type"])),
+            strs!(AcceleratorReported, ip_addresses)),
     ],
     blocks: &[],
 };
