@@ -71,6 +71,26 @@ const fn range(min: f64, max: Option<f64>, what: &'static str) -> Check {
 
 const INT32: Option<i64> = Some(AWS_INTEGER_MAX);
 
+/// The names the front ends refer to one attribute by (the path of a
+/// message, a value a check compares), each the name of its field below.
+pub mod names {
+    /// The resource's id (computed: the profile's name).
+    pub const ID: &str = "id";
+    /// The profile's name.
+    pub const NAME: &str = "name";
+    /// A quota request's desired value.
+    pub const QUOTA_DESIRED_VALUE: &str = "desired_value";
+    /// A quota request's status.
+    pub const QUOTA_STATUS: &str = "status";
+    /// The flag that publishes a function's new version on a change of a
+    /// [`LAMBDA_PUBLISHED`] setting.
+    pub const LAMBDA_PUBLISH_FLAG: &str = "publish_on_change";
+    /// The settings a published version carries: they reach the alias only
+    /// through a publish.
+    pub const LAMBDA_PUBLISHED: &[&str] = &["memory_size", "timeout"];
+}
+use names::{LAMBDA_PUBLISHED, LAMBDA_PUBLISH_FLAG};
+
 /// The cookie and query string behaviours CloudFront accepts.
 pub const LIST_BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", "all"];
 
@@ -154,9 +174,9 @@ pub static RESOURCE: Block<Profile> = Block {
     nesting: Nesting::Single,
     text: "Everything that must hold for an API (CloudFront → API Gateway → Lambda → DynamoDB) to carry a target load, as one resource: Service Quotas requests, the stage throttle, Lambda concurrency and memory, DynamoDB capacity, a CloudFront cache policy, a CloudWatch dashboard and optionally a Global Accelerator. The plan checks capacity, AWS limits, safety and cost; apply changes only what differs and runs independent components concurrently; destroy returns every setting to what it was before the profile took over.",
     fields: &[
-        field("id", Kind::String, Computed, "The profile's name."),
+        field(names::ID, Kind::String, Computed, "The profile's name."),
         with!(
-            field("name", Kind::String, Required, "Name of the profile, e.g. `staging`."),
+            field(names::NAME, Kind::String, Required, "Name of the profile, e.g. `staging`."),
             string!(Profile, name)
         ),
     ],
@@ -222,13 +242,13 @@ pub static QUOTA: Block<QuotaRequest, QuotaReported> = Block {
             .check(Check::Id(ids::service_code, "Invalid service_code")), string!(QuotaRequest, service_code)),
         with!(text!("quota_code", Kind::String, Required, "Quota code, e.g. `L-8A5B8E43`.")
             .check(Check::Id(ids::quota_code, "Invalid quota_code")), string!(QuotaRequest, quota_code)),
-        with!(text!("desired_value", Number, Required, "The value to ask for. Must not be below the applied value.")
+        with!(field(names::QUOTA_DESIRED_VALUE, Number, Required, "The value to ask for. Must not be below the applied value.")
             .check(range(0.0, Some(1e10), "desired_value")), opt_num!(QuotaRequest, desired_value)),
         reported!(field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised).").renew(Renew::AnySetting),
             opt_num!(QuotaReported, applied_value)),
         reported!(field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any.").renew(Renew::AnySetting),
             opt_str!(QuotaReported, request_id)),
-        reported!(field("status", Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
+        reported!(field(names::QUOTA_STATUS, Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
             opt_str!(QuotaReported, status)),
     ],
     blocks: &[],
@@ -275,13 +295,13 @@ pub static LAMBDA: Block<LambdaPool, LambdaReported> = Block {
             .check(int(1, INT32, "memory_size (MB)")), opt_int!(LambdaPool, memory_size)),
         with!(text!("timeout", Int, OptionalComputed, "Timeout in seconds, 1 to 900. Behind API Gateway it should stay under the integration timeout (29 s).")
             .check(int(1, INT32, "timeout (seconds)")), opt_int!(LambdaPool, timeout)),
-        with!(text!("publish_on_change", Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
+        with!(field(LAMBDA_PUBLISH_FLAG, Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(LambdaPool, publish_on_change)),
         reported!(field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to.")
-            .renew(Renew::With { names: &["function_name", "qualifier"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
+            .renew(Renew::With { names: &["function_name", "qualifier"], flag: LAMBDA_PUBLISH_FLAG, published: LAMBDA_PUBLISHED }),
             opt_str!(LambdaReported, qualifier_version)),
         reported!(field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`.")
-            .renew(Renew::With { names: &["function_name", "qualifier", "provisioned_concurrency"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
+            .renew(Renew::With { names: &["function_name", "qualifier", "provisioned_concurrency"], flag: LAMBDA_PUBLISH_FLAG, published: LAMBDA_PUBLISHED }),
             opt_str!(LambdaReported, provisioned_status)),
     ],
     blocks: &[],
