@@ -38,6 +38,26 @@ const OTHER_SCHEMA: &[(&str, &str)] = &[
     ),
 ];
 
+/// Literals equal to a model name that mean something else, by file and
+/// literal, with the reason.
+const ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "provider/src/schema.rs",
+        "lambda",
+        "an AWS service's endpoint key (ENDPOINT_SERVICES)",
+    ),
+    (
+        "provider/src/schema.rs",
+        "dynamodb",
+        "an AWS service's endpoint key (ENDPOINT_SERVICES)",
+    ),
+    (
+        "provider/src/provider_config.rs",
+        "arn",
+        "the first part of an ARN",
+    ),
+];
+
 /// Files not converted yet, with how many model names they still write as
 /// literals (some are AWS API fields or service names, e.g. `"name"`,
 /// `"lambda"`, which need an entry of their own once the file is sorted).
@@ -46,16 +66,11 @@ const NOT_YET: &[(&str, usize)] = &[
     ("provider/src/data_sources/capacity_schema.rs", 23),
     ("provider/src/functions/rates.rs", 6),
     ("provider/src/list/mod.rs", 4),
-    ("provider/src/provider_config.rs", 1),
-    ("provider/src/resource/apply.rs", 2),
     ("provider/src/resource/claims.rs", 16),
     ("provider/src/resource/identity.rs", 54),
     ("provider/src/resource/import.rs", 26),
     ("provider/src/resource/import_id.rs", 17),
-    ("provider/src/resource/mod.rs", 1),
-    ("provider/src/resource/parts.rs", 7),
     ("provider/src/resource/validate.rs", 22),
-    ("provider/src/schema.rs", 2),
     ("scaling-aws/src/capture_key.rs", 6),
     ("scaling-aws/src/client.rs", 4),
     ("scaling-aws/src/components/accelerator.rs", 9),
@@ -198,9 +213,10 @@ fn no_model_name_is_written_outside_the_model() {
             continue;
         }
         let src = std::fs::read_to_string(f).unwrap();
+        let allowed_here = |lit: &str| ALLOWED.iter().any(|(f, l, _)| *f == rel && *l == lit);
         let found: Vec<String> = literals(&src)
             .into_iter()
-            .filter(|(_, lit)| names.contains(lit.as_str()))
+            .filter(|(_, lit)| names.contains(lit.as_str()) && !allowed_here(lit))
             .map(|(line, lit)| format!("{rel}:{line}: \"{lit}\""))
             .collect();
         let allowed = NOT_YET
@@ -223,6 +239,12 @@ fn no_model_name_is_written_outside_the_model() {
     for (f, _) in NOT_YET {
         if !seen.contains(*f) {
             problems.push(format!("NOT_YET names {f}, which is gone"));
+        }
+    }
+    for (f, lit, _) in ALLOWED {
+        let src = std::fs::read_to_string(root.join(f)).unwrap_or_default();
+        if !literals(&src).iter().any(|(_, l)| l == lit) {
+            problems.push(format!("ALLOWED names \"{lit}\" in {f}, which has none"));
         }
     }
     for (f, _) in OTHER_SCHEMA {
