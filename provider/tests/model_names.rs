@@ -56,6 +56,11 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "arn",
         "the first part of an ARN",
     ),
+    (
+        "validate/src/config_file.rs",
+        "enabled",
+        "a rule block's setting in the validator's config file",
+    ),
 ];
 
 /// Files not converted yet, with how many model names they still write as
@@ -94,7 +99,6 @@ const NOT_YET: &[(&str, usize)] = &[
     ("scaling-aws/src/live/account.rs", 2),
     ("scaling-aws/src/live/misses.rs", 1),
     ("scaling-aws/src/live/tables.rs", 2),
-    ("validate/src/config_file.rs", 14),
     ("validate/src/printer.rs", 8),
 ];
 

@@ -82,6 +82,9 @@ pub mod names {
     pub const QUOTA_DESIRED_VALUE: &str = "desired_value";
     /// A quota request's status.
     pub const QUOTA_STATUS: &str = "status";
+    /// A profile's monthly request count: its own, never a default a
+    /// validator config file gives every profile.
+    pub const TRAFFIC_MONTHLY_REQUESTS: &str = "monthly_requests";
     /// The flag that publishes a function's new version on a change of a
     /// [`LAMBDA_PUBLISHED`] setting.
     pub const LAMBDA_PUBLISH_FLAG: &str = "publish_on_change";
@@ -214,7 +217,7 @@ pub static TRAFFIC: Block<Traffic> = Block {
         // Its range, above 0 and at most 1, is checked by the front ends.
         with!(text!("average_to_peak_ratio", Number, Optional, "Average traffic over a month divided by the peak, 0 to 1; the cost estimate uses it. Default {default} (peak sustained all month).")
             .default(DefaultValue::Number(tm::DEFAULT_AVERAGE_TO_PEAK), DefaultUse::Modelled), opt_num!(Traffic, average_to_peak_ratio)),
-        with!(text!("monthly_requests", Number, Optional, "Requests per month, when known directly; overrides `peak_rps × average_to_peak_ratio` for cost.")
+        with!(field(names::TRAFFIC_MONTHLY_REQUESTS, Number, Optional, "Requests per month, when known directly; overrides `peak_rps × average_to_peak_ratio` for cost.")
             .check(range(0.0, None, "monthly_requests")), opt_num!(Traffic, monthly_requests)),
         with!(text!("response_bytes", Number, Optional, "Average response size in bytes (CloudFront data transfer).")
             .default(DefaultValue::Number(tm::DEFAULT_RESPONSE_BYTES), DefaultUse::Modelled)
