@@ -76,8 +76,17 @@ const INT32: Option<i64> = Some(AWS_INTEGER_MAX);
 pub mod names {
     /// The resource's id (computed: the profile's name).
     pub const ID: &str = "id";
-    /// The profile's name.
+    /// The profile's name, and the name of a named thing on AWS (cache
+    /// policy, dashboard, accelerator).
     pub const NAME: &str = "name";
+    /// What identifies the thing on AWS an element stands for (two profiles
+    /// must not both manage it): a stage, a function, a table, a quota.
+    pub const STAGE_REST_API_ID: &str = "rest_api_id";
+    pub const STAGE_NAME: &str = "stage_name";
+    pub const FUNCTION_NAME: &str = "function_name";
+    pub const TABLE_NAME: &str = "table_name";
+    pub const QUOTA_SERVICE_CODE: &str = "service_code";
+    pub const QUOTA_CODE: &str = "quota_code";
     /// A quota request's desired value.
     pub const QUOTA_DESIRED_VALUE: &str = "desired_value";
     /// A quota request's status.
@@ -241,9 +250,9 @@ pub static QUOTA: Block<QuotaRequest, QuotaReported> = Block {
     nesting: Nesting::Map,
     text: "A Service Quotas increase request, e.g. API Gateway's account throttle `apigateway`/`L-8A5B8E43` or Lambda's concurrent executions `lambda`/`L-B99A9384`. A request is filed only when the applied value is below `desired_value` and no request for that quota is open; an open request is adopted, so re-applies never file twice. When the last request is closed (denied, for instance) and the quota is still below `desired_value`, the plan warns and the apply files a new one. A request cannot be withdrawn: destroy only forgets it, with a warning.",
     fields: &[
-        with!(text!("service_code", Kind::String, Required, "Service Quotas service code, e.g. `apigateway`.")
+        with!(field(names::QUOTA_SERVICE_CODE, Kind::String, Required, "Service Quotas service code, e.g. `apigateway`.")
             .check(Check::Id(ids::service_code, "Invalid service_code")), string!(QuotaRequest, service_code)),
-        with!(text!("quota_code", Kind::String, Required, "Quota code, e.g. `L-8A5B8E43`.")
+        with!(field(names::QUOTA_CODE, Kind::String, Required, "Quota code, e.g. `L-8A5B8E43`.")
             .check(Check::Id(ids::quota_code, "Invalid quota_code")), string!(QuotaRequest, quota_code)),
         with!(field(names::QUOTA_DESIRED_VALUE, Number, Required, "The value to ask for. Must not be below the applied value.")
             .check(range(0.0, Some(1e10), "desired_value")), opt_num!(QuotaRequest, desired_value)),
@@ -263,9 +272,9 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
     nesting: Nesting::Single,
     text: "The stage-wide throttle of a REST API stage, set as the `*/*` method setting (patch paths `/*/*/throttling/rateLimit` and `/*/*/throttling/burstLimit`). Destroy restores the throttle that was there before and leaves the stage's other method settings (logging, metrics, caching) alone.",
     fields: &[
-        with!(text!("rest_api_id", Kind::String, Required, "Id of the REST API, e.g. `bmkd8zayee`.")
+        with!(field(names::STAGE_REST_API_ID, Kind::String, Required, "Id of the REST API, e.g. `bmkd8zayee`.")
             .check(Check::Id(ids::rest_api_id, "Invalid rest_api_id")), opt_str!(StageThrottle, rest_api_id)),
-        with!(text!("stage_name", Kind::String, Required, "Name of the stage, e.g. `staging`.")
+        with!(field(names::STAGE_NAME, Kind::String, Required, "Name of the stage, e.g. `staging`.")
             .check(Check::Id(ids::stage_name, "Invalid stage_name")), opt_str!(StageThrottle, stage_name)),
         with!(text!("rate_limit", Number, OptionalComputed, "Steady-state requests per second for the whole stage. It cannot exceed the account throttle (10,000 by default; quota `L-8A5B8E43`).")
             .check(range(0.0, None, "rate_limit")), opt_num!(StageThrottle, rate_limit)),
@@ -283,7 +292,7 @@ pub static LAMBDA: Block<LambdaPool, LambdaReported> = Block {
     nesting: Nesting::Map,
     text: "One Lambda function (a pool of the architecture). Order of changes: memory and timeout (then, with `publish_on_change`, a new version and the alias moved to it), reserved concurrency, provisioned concurrency (waited on until READY). Destroy removes provisioned and reserved concurrency and restores the memory and timeout that were there before.",
     fields: &[
-        with!(text!("function_name", Kind::String, Required, "Name of the function, e.g. `smuppy-api-handler`.")
+        with!(field(names::FUNCTION_NAME, Kind::String, Required, "Name of the function, e.g. `smuppy-api-handler`.")
             .check(Check::Id(ids::function_name, "Invalid function_name")), string!(LambdaPool, function_name)),
         // Lambda takes these as `integer` shapes (32-bit). Ranges (128 to
         // 10,240 MB, 1 to 900 s), the qualifier and provisioned ≤ reserved
@@ -316,7 +325,7 @@ pub static DYNAMODB: Block<TableCapacity> = Block {
     nesting: Nesting::Map,
     text: "One DynamoDB table's capacity mode. AWS limits switches to on-demand (4 per rolling 24 h); a refused switch is reported as such. Destroy restores the mode and throughput that were there before and deregisters the auto scaling the profile added.",
     fields: &[
-        with!(text!("table_name", Kind::String, Required, "Name of the table, e.g. `smuppy-feeds-staging`.")
+        with!(field(names::TABLE_NAME, Kind::String, Required, "Name of the table, e.g. `smuppy-feeds-staging`.")
             .check(Check::Id(ids::table_name, "Invalid table_name")), string!(TableCapacity, table_name)),
         with!(text!("billing_mode", Kind::String, Required, "`PAY_PER_REQUEST` (on-demand) or `PROVISIONED`.")
             .check(Check::OneOf(&["PAY_PER_REQUEST", "PROVISIONED"])),
@@ -434,7 +443,7 @@ pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
     nesting: Nesting::Single,
     text: "A CloudFront cache policy. It has no effect until a distribution's cache behaviour uses it. Updates use the policy's ETag; destroy deletes it, and says which distributions still use it if AWS refuses.",
     fields: &[
-        with!(text!("name", Kind::String, Required, "Unique name of the policy in the account, e.g. `SmuppyAPICache`.")
+        with!(field(names::NAME, Kind::String, Required, "Unique name of the policy in the account, e.g. `SmuppyAPICache`.")
             .check(Check::Id(ids::cache_policy_name, "Invalid cache policy name")), string!(CachePolicy, name)),
         // Its length (at most 128 characters) is checked by the front ends.
         with!(text!("comment", Kind::String, OptionalComputed, "Comment, up to 128 characters."), opt_str!(CachePolicy, comment)),
@@ -474,7 +483,7 @@ pub static DASHBOARD: Block<Dashboard, DashboardReported> = Block {
     nesting: Nesting::Single,
     text: "A CloudWatch dashboard generated from the profile's components: API Gateway 5XXError, Latency and Count; Lambda ConcurrentExecutions, Duration, Errors and Throttles; DynamoDB ConsumedReadCapacityUnits and ThrottledRequests. The body is generated deterministically, so it never shows a spurious diff.",
     fields: &[
-        with!(text!("name", Kind::String, Required, "Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`.")
+        with!(field(names::NAME, Kind::String, Required, "Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`.")
             .check(Check::Id(ids::dashboard_name, "Invalid dashboard name")), string!(Dashboard, name)),
         reported!(field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
             opt_str!(DashboardReported, arn)),
@@ -490,7 +499,7 @@ pub static ACCELERATOR: Block<Accelerator, AcceleratorReported> = Block {
     nesting: Nesting::Single,
     text: "An optional Global Accelerator (accelerator, one listener, one endpoint group). Its endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs: it cannot front API Gateway. Its API lives in us-west-2 whatever the provider's region. Destroy disables it, then deletes the endpoint group, listener and accelerator; its static IPs are lost.",
     fields: &[
-        with!(text!("name", Kind::String, Required, "Accelerator name (up to 64 letters, digits, `.` and `-`).")
+        with!(field(names::NAME, Kind::String, Required, "Accelerator name (up to 64 letters, digits, `.` and `-`).")
             .check(Check::Id(ids::accelerator_name, "Invalid accelerator name")), string!(Accelerator, name)),
         with!(text!("enabled", Bool, OptionalComputed, "Whether the accelerator is enabled.")
             .default(DefaultValue::Bool(true), DefaultUse::Mapped), flag!(Accelerator, enabled)),
