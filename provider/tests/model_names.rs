@@ -112,7 +112,6 @@ const NOT_YET: &[(&str, usize)] = &[
     ("provider/src/resource/identity.rs", 54),
     ("provider/src/resource/import.rs", 26),
     ("provider/src/resource/import_id.rs", 17),
-    ("provider/src/resource/validate.rs", 22),
     ("scaling-aws/src/capture_key.rs", 6),
     ("scaling-aws/src/client.rs", 4),
     ("scaling-aws/src/components/accelerator.rs", 9),

@@ -87,6 +87,18 @@ pub mod names {
     pub const TABLE_NAME: &str = "table_name";
     pub const QUOTA_SERVICE_CODE: &str = "service_code";
     pub const QUOTA_CODE: &str = "quota_code";
+    /// Attributes a front end checks beyond their table's [`Check`](super::Check)
+    /// (a relation between two, a list's elements, a length).
+    pub const TRAFFIC_AVERAGE_TO_PEAK: &str = "average_to_peak_ratio";
+    pub const STAGE_RATE_LIMIT: &str = "rate_limit";
+    pub const STAGE_BURST_LIMIT: &str = "burst_limit";
+    pub const LAMBDA_QUALIFIER: &str = "qualifier";
+    pub const CACHE_COMMENT: &str = "comment";
+    pub const CACHE_COOKIE_BEHAVIOR: &str = "cookie_behavior";
+    pub const CACHE_COOKIES: &str = "cookies";
+    pub const CACHE_QUERY_STRING_BEHAVIOR: &str = "query_string_behavior";
+    pub const CACHE_QUERY_STRINGS: &str = "query_strings";
+    pub const ACCELERATOR_PORTS: &str = "ports";
     /// A quota request's desired value.
     pub const QUOTA_DESIRED_VALUE: &str = "desired_value";
     /// A quota request's status.
@@ -224,7 +236,7 @@ pub static TRAFFIC: Block<Traffic> = Block {
             .default(DefaultValue::Number(tm::DEFAULT_WRITES_PER_REQUEST), DefaultUse::Modelled)
             .check(range(0.0, None, "writes_per_request")), opt_num!(Traffic, writes_per_request)),
         // Its range, above 0 and at most 1, is checked by the front ends.
-        with!(text!("average_to_peak_ratio", Number, Optional, "Average traffic over a month divided by the peak, 0 to 1; the cost estimate uses it. Default {default} (peak sustained all month).")
+        with!(field(names::TRAFFIC_AVERAGE_TO_PEAK, Number, Optional, "Average traffic over a month divided by the peak, 0 to 1; the cost estimate uses it. Default {default} (peak sustained all month).")
             .default(DefaultValue::Number(tm::DEFAULT_AVERAGE_TO_PEAK), DefaultUse::Modelled), opt_num!(Traffic, average_to_peak_ratio)),
         with!(field(names::TRAFFIC_MONTHLY_REQUESTS, Number, Optional, "Requests per month, when known directly; overrides `peak_rps × average_to_peak_ratio` for cost.")
             .check(range(0.0, None, "monthly_requests")), opt_num!(Traffic, monthly_requests)),
@@ -276,9 +288,9 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
             .check(Check::Id(ids::rest_api_id, "Invalid rest_api_id")), opt_str!(StageThrottle, rest_api_id)),
         with!(field(names::STAGE_NAME, Kind::String, Required, "Name of the stage, e.g. `staging`.")
             .check(Check::Id(ids::stage_name, "Invalid stage_name")), opt_str!(StageThrottle, stage_name)),
-        with!(text!("rate_limit", Number, OptionalComputed, "Steady-state requests per second for the whole stage. It cannot exceed the account throttle (10,000 by default; quota `L-8A5B8E43`).")
+        with!(field(names::STAGE_RATE_LIMIT, Number, OptionalComputed, "Steady-state requests per second for the whole stage. It cannot exceed the account throttle (10,000 by default; quota `L-8A5B8E43`).")
             .check(range(0.0, None, "rate_limit")), opt_num!(StageThrottle, rate_limit)),
-        with!(text!("burst_limit", Int, OptionalComputed, "Token-bucket burst for the whole stage. AWS caps it at the account burst (5,000 by default), which customers cannot raise. Requires `rate_limit`.")
+        with!(field(names::STAGE_BURST_LIMIT, Int, OptionalComputed, "Token-bucket burst for the whole stage. AWS caps it at the account burst (5,000 by default), which customers cannot raise. Requires `rate_limit`.")
             .check(int(0, INT32, "burst_limit")), opt_int!(StageThrottle, burst_limit)),
         with!(text!("integration_timeout_ms", Int, Optional, "The integration timeout in milliseconds the API uses; 29,000 unless raised by a quota. The rule engine checks Lambda timeouts against it; nothing is sent to AWS.")
             .check(int(50, Some(300_000), "integration_timeout_ms")), opt_int!(StageThrottle, integration_timeout_ms)),
@@ -301,7 +313,7 @@ pub static LAMBDA: Block<LambdaPool, LambdaReported> = Block {
             .check(int(0, INT32, "reserved_concurrency")), opt_int!(LambdaPool, reserved_concurrency)),
         with!(text!("provisioned_concurrency", Int, OptionalComputed, "Provisioned concurrent executions on `qualifier`. Must not exceed `reserved_concurrency`.")
             .check(int(1, INT32, "provisioned_concurrency")), opt_int!(LambdaPool, provisioned_concurrency)),
-        with!(text!("qualifier", Kind::String, Optional, "Alias or published version that carries the provisioned concurrency, e.g. `prod`. `$LATEST` is not accepted by AWS.")
+        with!(field(names::LAMBDA_QUALIFIER, Kind::String, Optional, "Alias or published version that carries the provisioned concurrency, e.g. `prod`. `$LATEST` is not accepted by AWS.")
             .check(Check::Id(ids::qualifier, "Invalid qualifier")), opt_str!(LambdaPool, qualifier)),
         with!(text!("memory_size", Int, OptionalComputed, "Memory in MB, 128 to 10,240. A change reaches `$LATEST` only: the alias keeps its published version's memory unless `publish_on_change` is set.")
             .check(int(1, INT32, "memory_size (MB)")), opt_int!(LambdaPool, memory_size)),
@@ -446,7 +458,7 @@ pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
         with!(field(names::NAME, Kind::String, Required, "Unique name of the policy in the account, e.g. `SmuppyAPICache`.")
             .check(Check::Id(ids::cache_policy_name, "Invalid cache policy name")), string!(CachePolicy, name)),
         // Its length (at most 128 characters) is checked by the front ends.
-        with!(text!("comment", Kind::String, OptionalComputed, "Comment, up to 128 characters."), opt_str!(CachePolicy, comment)),
+        with!(field(names::CACHE_COMMENT, Kind::String, OptionalComputed, "Comment, up to 128 characters."), opt_str!(CachePolicy, comment)),
         with!(text!("min_ttl", Int, Required, "Minimum TTL in seconds. Above 0, CloudFront caches even `no-store` and `private` responses.")
             .check(int(0, TTL_MAX, "min_ttl")), opt_int!(CachePolicy, min_ttl)),
         with!(text!("default_ttl", Int, OptionalComputed, "Default TTL in seconds (AWS default 86,400).")
@@ -461,14 +473,14 @@ pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(&["none", "whitelist"])), string!(CachePolicy, header_behavior)),
         with!(text!("headers", Strings, OptionalComputed, "Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."), strs!(CachePolicy, headers)),
-        with!(text!("cookie_behavior", Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
+        with!(field(names::CACHE_COOKIE_BEHAVIOR, Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, cookie_behavior)),
-        with!(text!("cookies", Strings, OptionalComputed, "Cookie names for `whitelist` or `allExcept`."), strs!(CachePolicy, cookies)),
-        with!(text!("query_string_behavior", Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
+        with!(field(names::CACHE_COOKIES, Strings, OptionalComputed, "Cookie names for `whitelist` or `allExcept`."), strs!(CachePolicy, cookies)),
+        with!(field(names::CACHE_QUERY_STRING_BEHAVIOR, Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, query_string_behavior)),
-        with!(text!("query_strings", Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
+        with!(field(names::CACHE_QUERY_STRINGS, Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
         reported!(field("id", Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
             opt_str!(CachePolicyReported, id)),
         reported!(field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
@@ -507,7 +519,7 @@ pub static ACCELERATOR: Block<Accelerator, AcceleratorReported> = Block {
             .default(DefaultValue::Str("IPV4"), DefaultUse::Mapped)
             .check(Check::OneOf(&["IPV4", "DUAL_STACK"])), string!(Accelerator, ip_address_type)),
         // Each port's range (1 to 65535) is checked by the front ends.
-        with!(text!("ports", Ints, OptionalComputed, "Listener ports.")
+        with!(field(names::ACCELERATOR_PORTS, Ints, OptionalComputed, "Listener ports.")
             .default(DefaultValue::Ints(&[443]), DefaultUse::Mapped),
             (|x: &Accelerator| Val::Ints(x.ports.clone()), |x: &mut Accelerator, v: Val| x.ports = v.ints())),
         with!(text!("protocol", Kind::String, OptionalComputed, "Listener protocol, `TCP` or `UDP`.")
