@@ -110,7 +110,6 @@ const NOT_YET: &[(&str, usize)] = &[
     ("provider/src/data_sources/capacity.rs", 7),
     ("provider/src/data_sources/capacity_schema.rs", 23),
     ("provider/src/resource/identity.rs", 54),
-    ("provider/src/resource/import.rs", 26),
     ("provider/src/resource/import_id.rs", 17),
     ("scaling-aws/src/capture_key.rs", 6),
     ("scaling-aws/src/client.rs", 4),

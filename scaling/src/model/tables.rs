@@ -87,6 +87,8 @@ pub mod names {
     pub const TABLE_NAME: &str = "table_name";
     pub const QUOTA_SERVICE_CODE: &str = "service_code";
     pub const QUOTA_CODE: &str = "quota_code";
+    pub const CACHE_POLICY_ID: &str = "id";
+    pub const ACCELERATOR_ARN: &str = "arn";
     /// Attributes a front end checks beyond their table's [`Check`](super::Check)
     /// (a relation between two, a list's elements, a length).
     pub const TRAFFIC_AVERAGE_TO_PEAK: &str = "average_to_peak_ratio";
@@ -481,7 +483,7 @@ pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, query_string_behavior)),
         with!(field(names::CACHE_QUERY_STRINGS, Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
-        reported!(field("id", Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
+        reported!(field(names::CACHE_POLICY_ID, Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
             opt_str!(CachePolicyReported, id)),
         reported!(field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
             opt_str!(CachePolicyReported, etag)),
@@ -529,7 +531,7 @@ pub static ACCELERATOR: Block<Accelerator, AcceleratorReported> = Block {
             .check(Check::Id(ids::region, "Invalid endpoint_group_region")), opt_str!(Accelerator, endpoint_group_region)),
         with!(text!("endpoint_id", Kind::String, Required, "ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`).")
             .check(Check::Id(ids::endpoint_id, "Invalid endpoint_id")), opt_str!(Accelerator, endpoint_id)),
-        reported!(field("arn", Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
+        reported!(field(names::ACCELERATOR_ARN, Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
             opt_str!(AcceleratorReported, arn)),
         reported!(field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
             opt_str!(AcceleratorReported, dns_name)),
