@@ -101,14 +101,27 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "latency_ms",
         "a provider function's parameter",
     ),
+    (
+        "provider/src/data_sources/capacity_schema.rs",
+        "traffic",
+        "smuppy_capacity's own attribute, named as the resource's by design (its tests compare the two schemas)",
+    ),
+    (
+        "provider/src/data_sources/capacity_schema.rs",
+        "api_gateway",
+        "smuppy_capacity's own attribute, named as the resource's by design (its tests compare the two schemas)",
+    ),
+    (
+        "provider/src/data_sources/capacity_schema.rs",
+        "dynamodb_tables",
+        "smuppy_capacity's own attribute, named as the resource's by design (its tests compare the two schemas)",
+    ),
 ];
 
 /// Files not converted yet, with how many model names they still write as
 /// literals (some are AWS API fields or service names, e.g. `"name"`,
 /// `"lambda"`, which need an entry of their own once the file is sorted).
 const NOT_YET: &[(&str, usize)] = &[
-    ("provider/src/data_sources/capacity.rs", 7),
-    ("provider/src/data_sources/capacity_schema.rs", 23),
     ("provider/src/resource/identity.rs", 54),
     ("provider/src/resource/import_id.rs", 17),
     ("scaling-aws/src/capture_key.rs", 6),
