@@ -1,4 +1,5 @@
 use super::*;
+use crate::profile::LambdaPool;
 
 #[test]
 fn names_are_unique_within_each_block() {
