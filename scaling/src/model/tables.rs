@@ -113,7 +113,12 @@ pub mod names {
     pub const LAMBDA_PUBLISH_FLAG: &str = "publish_on_change";
     /// The settings a published version carries: they reach the alias only
     /// through a publish.
-    pub const LAMBDA_PUBLISHED: &[&str] = &["memory_size", "timeout"];
+    pub const LAMBDA_PUBLISHED: &[&str] = &[LAMBDA_MEMORY_SIZE, LAMBDA_TIMEOUT];
+    /// A function's settings, as the AWS layer reports where a write failed.
+    pub const LAMBDA_MEMORY_SIZE: &str = "memory_size";
+    pub const LAMBDA_TIMEOUT: &str = "timeout";
+    pub const LAMBDA_RESERVED_CONCURRENCY: &str = "reserved_concurrency";
+    pub const LAMBDA_PROVISIONED_CONCURRENCY: &str = "provisioned_concurrency";
 }
 use names::{LAMBDA_PUBLISHED, LAMBDA_PUBLISH_FLAG};
 
@@ -311,15 +316,15 @@ pub static LAMBDA: Block<LambdaPool, LambdaReported> = Block {
         // Lambda takes these as `integer` shapes (32-bit). Ranges (128 to
         // 10,240 MB, 1 to 900 s), the qualifier and provisioned ≤ reserved
         // are the rule engine's (LIM002, LIM004, LIM006, LIM010).
-        with!(text!("reserved_concurrency", Int, OptionalComputed, "Reserved concurrent executions for the function (`PutFunctionConcurrency`). The account must keep 100 unreserved.")
+        with!(field(names::LAMBDA_RESERVED_CONCURRENCY, Int, OptionalComputed, "Reserved concurrent executions for the function (`PutFunctionConcurrency`). The account must keep 100 unreserved.")
             .check(int(0, INT32, "reserved_concurrency")), opt_int!(LambdaPool, reserved_concurrency)),
-        with!(text!("provisioned_concurrency", Int, OptionalComputed, "Provisioned concurrent executions on `qualifier`. Must not exceed `reserved_concurrency`.")
+        with!(field(names::LAMBDA_PROVISIONED_CONCURRENCY, Int, OptionalComputed, "Provisioned concurrent executions on `qualifier`. Must not exceed `reserved_concurrency`.")
             .check(int(1, INT32, "provisioned_concurrency")), opt_int!(LambdaPool, provisioned_concurrency)),
         with!(field(names::LAMBDA_QUALIFIER, Kind::String, Optional, "Alias or published version that carries the provisioned concurrency, e.g. `prod`. `$LATEST` is not accepted by AWS.")
             .check(Check::Id(ids::qualifier, "Invalid qualifier")), opt_str!(LambdaPool, qualifier)),
-        with!(text!("memory_size", Int, OptionalComputed, "Memory in MB, 128 to 10,240. A change reaches `$LATEST` only: the alias keeps its published version's memory unless `publish_on_change` is set.")
+        with!(field(names::LAMBDA_MEMORY_SIZE, Int, OptionalComputed, "Memory in MB, 128 to 10,240. A change reaches `$LATEST` only: the alias keeps its published version's memory unless `publish_on_change` is set.")
             .check(int(1, INT32, "memory_size (MB)")), opt_int!(LambdaPool, memory_size)),
-        with!(text!("timeout", Int, OptionalComputed, "Timeout in seconds, 1 to 900. Behind API Gateway it should stay under the integration timeout (29 s).")
+        with!(field(names::LAMBDA_TIMEOUT, Int, OptionalComputed, "Timeout in seconds, 1 to 900. Behind API Gateway it should stay under the integration timeout (29 s).")
             .check(int(1, INT32, "timeout (seconds)")), opt_int!(LambdaPool, timeout)),
         with!(field(LAMBDA_PUBLISH_FLAG, Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(LambdaPool, publish_on_change)),
