@@ -121,6 +121,21 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "lambda",
         "the AWS service's name",
     ),
+    (
+        "scaling-aws/src/components/dynamodb/shared.rs",
+        "dynamodb",
+        "the AWS service's name",
+    ),
+    (
+        "scaling-aws/src/components/dashboard.rs",
+        "dashboard",
+        "the word a message calls the thing by",
+    ),
+    (
+        "scaling-aws/src/components/quota.rs",
+        "lambda",
+        "the AWS service's name (an error's service, a quota's service code)",
+    ),
 ];
 
 /// Files not converted yet, with how many model names they still write as
@@ -135,14 +150,6 @@ const NOT_YET: &[(&str, usize)] = &[
     ("scaling-aws/src/components/cache_policy/apply.rs", 1),
     ("scaling-aws/src/components/cache_policy/model.rs", 14),
     ("scaling-aws/src/components/cache_policy/write.rs", 2),
-    ("scaling-aws/src/components/dashboard.rs", 4),
-    ("scaling-aws/src/components/dynamodb/apply.rs", 1),
-    ("scaling-aws/src/components/dynamodb/decide.rs", 1),
-    ("scaling-aws/src/components/dynamodb/shared.rs", 2),
-    ("scaling-aws/src/components/dynamodb/write.rs", 12),
-    ("scaling-aws/src/components/quota.rs", 5),
-    ("scaling-aws/src/components/stage/apply.rs", 2),
-    ("scaling-aws/src/components/stage/model.rs", 1),
     ("scaling-aws/src/discovery.rs", 2),
     ("scaling-aws/src/live.rs", 5),
     ("scaling-aws/src/live/account.rs", 2),

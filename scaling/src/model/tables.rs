@@ -119,6 +119,15 @@ pub mod names {
     pub const LAMBDA_TIMEOUT: &str = "timeout";
     pub const LAMBDA_RESERVED_CONCURRENCY: &str = "reserved_concurrency";
     pub const LAMBDA_PROVISIONED_CONCURRENCY: &str = "provisioned_concurrency";
+    /// A table's and its auto scaling's settings, as the AWS layer reports
+    /// where a write failed.
+    pub const TABLE_BILLING_MODE: &str = "billing_mode";
+    pub const SCALING_MIN_CAPACITY: &str = "min_capacity";
+    pub const SCALING_MAX_CAPACITY: &str = "max_capacity";
+    pub const SCALING_SCALE_IN_COOLDOWN: &str = "scale_in_cooldown";
+    pub const SCALING_SCALE_OUT_COOLDOWN: &str = "scale_out_cooldown";
+    /// Whether the dashboard AWS holds is the generated one.
+    pub const DASHBOARD_BODY_IN_SYNC: &str = "body_in_sync";
 }
 use names::{LAMBDA_PUBLISHED, LAMBDA_PUBLISH_FLAG};
 
@@ -346,7 +355,7 @@ pub static DYNAMODB: Block<TableCapacity> = Block {
     fields: &[
         with!(field(names::TABLE_NAME, Kind::String, Required, "Name of the table, e.g. `smuppy-feeds-staging`.")
             .check(Check::Id(ids::table_name, "Invalid table_name")), string!(TableCapacity, table_name)),
-        with!(text!("billing_mode", Kind::String, Required, "`PAY_PER_REQUEST` (on-demand) or `PROVISIONED`.")
+        with!(field(names::TABLE_BILLING_MODE, Kind::String, Required, "`PAY_PER_REQUEST` (on-demand) or `PROVISIONED`.")
             .check(Check::OneOf(&["PAY_PER_REQUEST", "PROVISIONED"])),
             (|x: &TableCapacity| x.billing_mode.map_or(Val::Null, |m| Val::Str(m.as_aws().to_string())),
              |x: &mut TableCapacity, v: Val| x.billing_mode = billing(v))),
@@ -378,8 +387,8 @@ macro_rules! dimension {
             text: $text,
             fields: &[
                 with!(
-                    text!(
-                        "min_capacity",
+                    field(
+                        names::SCALING_MIN_CAPACITY,
                         Int,
                         Required,
                         "Minimum provisioned units (at least 1)."
@@ -388,8 +397,8 @@ macro_rules! dimension {
                     opt_int!(AutoScaling, min_capacity)
                 ),
                 with!(
-                    text!(
-                        "max_capacity",
+                    field(
+                        names::SCALING_MAX_CAPACITY,
                         Int,
                         Required,
                         "Maximum provisioned units. The default per-table quota is 40,000."
@@ -412,8 +421,8 @@ macro_rules! dimension {
                     opt_num!(AutoScaling, target_utilization)
                 ),
                 with!(
-                    text!(
-                        "scale_in_cooldown",
+                    field(
+                        names::SCALING_SCALE_IN_COOLDOWN,
                         Int,
                         OptionalComputed,
                         "Seconds between scale-in activities."
@@ -426,8 +435,8 @@ macro_rules! dimension {
                     opt_int!(AutoScaling, scale_in_cooldown)
                 ),
                 with!(
-                    text!(
-                        "scale_out_cooldown",
+                    field(
+                        names::SCALING_SCALE_OUT_COOLDOWN,
                         Int,
                         OptionalComputed,
                         "Seconds between scale-out activities."
@@ -506,7 +515,7 @@ pub static DASHBOARD: Block<Dashboard, DashboardReported> = Block {
             .check(Check::Id(ids::dashboard_name, "Invalid dashboard name")), string!(Dashboard, name)),
         reported!(field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
             opt_str!(DashboardReported, arn)),
-        reported!(field("body_in_sync", Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
+        reported!(field(names::DASHBOARD_BODY_IN_SYNC, Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
             .renew(Renew::Planned(DefaultValue::Bool(true))), flag!(DashboardReported, body_in_sync)),
     ],
     blocks: &[],
