@@ -160,7 +160,15 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
             // More than 10 items is LIM018; headers without "whitelist" is
             // SEC003, so headers are the rule engine's.
             let items = c.strings(list);
-            let b = c.str(behavior).unwrap_or("none");
+            // Left out, the behaviour is its default (the model's).
+            let default = match model::CACHE_POLICY.field(behavior).and_then(|f| f.default) {
+                Some(model::Default {
+                    value: model::DefaultValue::Str(d),
+                    ..
+                }) => d,
+                _ => "",
+            };
+            let b = c.str(behavior).unwrap_or(default);
             let needs_list = matches!(b, "whitelist" | "allExcept");
             if !items.is_empty() && !needs_list && !c.is_unknown(behavior) {
                 diags.attribute_error(
