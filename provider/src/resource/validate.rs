@@ -278,6 +278,28 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_name_list_needs_a_list_behavior_left_out_meaning_none() {
+        let policy = |pairs: Vec<(&str, Value)>| {
+            let mut all = vec![("name", "p".into()), ("min_ttl", Value::int(0))];
+            all.extend(pairs);
+            obj(vec![
+                ("name", "x".into()),
+                ("cache_policy", Value::List(vec![obj(all)])),
+            ])
+        };
+        let cookies = Value::List(vec!["c".into()]);
+        let left_out = policy(vec![("cookies", cookies.clone())]);
+        assert_eq!(details(&left_out), vec!["cookies only apply when cookie_behavior is \"whitelist\" or \"allExcept\" (it is \"none\")."]);
+        let whitelist = policy(vec![("cookie_behavior", "whitelist".into())]);
+        assert_eq!(errors_at(&whitelist), vec!["cache_policy[0].cookies"]);
+        let fine = policy(vec![
+            ("cookie_behavior", "allExcept".into()),
+            ("cookies", cookies),
+        ]);
+        assert!(errors_at(&fine).is_empty());
+    }
+
     fn num(text: &str) -> Value {
         Value::Number(tfplugin::Number::parse(text).unwrap())
     }
