@@ -56,6 +56,37 @@ pub fn val_of(v: Option<&Value>, kind: Kind) -> Val {
     }
 }
 
+/// The struct one object of a resource value describes, as its block's
+/// table reads it (defaults included).
+pub fn read_block<T: model::Blank, R>(block: &model::Block<T, R>, obj: &Value) -> T {
+    match block.read(&Src(obj)) {
+        Ok(t) => t,
+        Err(never) => match never {},
+    }
+}
+
+/// What only AWS reports of one object of a resource value (a state's).
+pub fn read_reported<T, R: Default>(block: &model::Block<T, R>, obj: &Value) -> R {
+    match block.reported(&Src(obj)) {
+        Ok(r) => r,
+        Err(never) => match never {},
+    }
+}
+
+/// A model value as a Terraform value.
+pub fn value_of(v: Val) -> Value {
+    let list = |e: Vec<Value>| Value::List(e);
+    match v {
+        Val::Null => Value::Null,
+        Val::Str(s) => Value::String(s),
+        Val::Int(i) => Value::int(i),
+        Val::Num(n) => Value::Number(Number::from_f64(n)),
+        Val::Bool(b) => Value::Bool(b),
+        Val::Strs(v) => list(v.into_iter().map(Value::String).collect()),
+        Val::Ints(v) => list(v.into_iter().map(Value::int).collect()),
+    }
+}
+
 impl Source for Src<'_> {
     type Error = Infallible;
 

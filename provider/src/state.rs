@@ -8,34 +8,63 @@
 
 use std::collections::BTreeMap;
 
-use scaling::model;
-use scaling_aws::{
-    AcceleratorObserved, CachePolicyObserved, DashboardObserved, Observed, QuotaObserved,
+use scaling::model::{
+    self, AcceleratorReported, Blank, Block, CachePolicyReported, DashboardReported, Described,
+    LambdaReported, QuotaReported, Val,
 };
-use tfplugin::{Number, Value};
+use scaling::profile::{
+    Accelerator, AutoScaling, BillingMode, CachePolicy, LambdaPool, QuotaRequest, StageThrottle,
+    TableCapacity,
+};
+use scaling_aws::{
+    AcceleratorObserved, AutoScalingObserved, CachePolicyObserved, DashboardObserved, Observed,
+    QuotaObserved,
+};
+use tfplugin::Value;
 
-fn set(obj: &mut BTreeMap<String, Value>, key: &str, v: Value) {
+use crate::mapping::{read_block, read_reported, value_of};
+
+type Obj = BTreeMap<String, Value>;
+
+fn set(obj: &mut Obj, key: &str, v: Value) {
     obj.insert(key.to_string(), v);
 }
 
-fn num_f(v: Option<f64>) -> Value {
-    v.map(|f| Value::Number(Number::from_f64(f)))
-        .unwrap_or(Value::Null)
-}
-
-fn num_i(v: Option<i64>) -> Value {
-    v.map(Value::int).unwrap_or(Value::Null)
-}
-
-fn strings(items: &[String]) -> Value {
-    Value::List(items.iter().map(|s| Value::String(s.clone())).collect())
-}
-
-fn elements_mut(state: &mut BTreeMap<String, Value>, key: &str) -> Vec<Value> {
+fn elements_mut(state: &mut Obj, key: &str) -> Vec<Value> {
     match state.remove(key) {
         Some(Value::List(v)) => v,
         _ => Vec::new(),
     }
+}
+
+/// Runs `fill` on every element (object) of a block's list in `obj`, with
+/// its index.
+fn each_element(obj: &mut Obj, block: &dyn Described, mut fill: impl FnMut(usize, &mut Value)) {
+    let mut elems = elements_mut(obj, block.location());
+    for (i, e) in elems.iter_mut().enumerate() {
+        fill(i, e);
+    }
+    set(obj, block.location(), Value::List(elems));
+}
+
+/// Writes into one element's state what a refresh reports of it
+/// ([`Block::observed`]): `settings` are the settings AWS reports (None:
+/// the component is gone and its configuration stays), `reported` what
+/// only AWS reports.
+fn write<T, R>(elem: &mut Value, block: &Block<T, R>, settings: Option<&T>, reported: &R) {
+    let Value::Object(o) = elem else { return };
+    for (f, v) in block.observed(settings, reported) {
+        let v = match v {
+            Val::Strs(names) if f.mode.settable() => names_in_state_order(o.get(f.name), names),
+            v => value_of(v),
+        };
+        set(o, f.name, v);
+    }
+}
+
+/// What AWS reports of the `i`th element of a repeated block.
+fn nth<O>(observed: &[Option<O>], i: usize) -> Option<&O> {
+    observed.get(i).and_then(Option::as_ref)
 }
 
 /// Replaces the values of `state` that AWS reports with what `observed`
@@ -47,156 +76,195 @@ pub fn apply_observed(state: &Value, observed: &Observed) -> Value {
     };
     let mut top = top.clone();
 
-    let mut quotas = elements_mut(&mut top, model::QUOTA.location);
-    for (i, q) in quotas.iter_mut().enumerate() {
-        if let Value::Object(o) = q {
-            let obs = observed.quota_requests.get(i).and_then(Option::as_ref);
-            fill_quota(o, obs);
-        }
-    }
-    set(&mut top, model::QUOTA.location, Value::List(quotas));
+    each_element(&mut top, &model::QUOTA, |i, q| {
+        let configured: QuotaRequest = read_block(&model::QUOTA, q);
+        let (settings, reported) =
+            quota(configured.desired_value, nth(&observed.quota_requests, i));
+        write(q, &model::QUOTA, Some(&settings), &reported);
+    });
 
-    let mut agw = elements_mut(&mut top, model::API_GATEWAY.location);
-    if let Some(Value::Object(o)) = agw.first_mut() {
+    each_element(&mut top, &model::API_GATEWAY, |_, a| {
         let obs = observed.api_gateway.as_ref();
-        set(o, "rate_limit", num_f(obs.and_then(|s| s.rate_limit)));
-        set(o, "burst_limit", num_i(obs.and_then(|s| s.burst_limit)));
-    }
-    set(&mut top, model::API_GATEWAY.location, Value::List(agw));
-
-    let mut lambdas = elements_mut(&mut top, model::LAMBDA.location);
-    for (i, l) in lambdas.iter_mut().enumerate() {
-        let Value::Object(o) = l else { continue };
-        let obs = observed.lambdas.get(i).and_then(Option::as_ref);
-        set(
-            o,
-            "reserved_concurrency",
-            num_i(obs.and_then(|l| l.reserved_concurrency)),
-        );
-        set(o, "memory_size", num_i(obs.and_then(|l| l.memory_size)));
-        set(o, "timeout", num_i(obs.and_then(|l| l.timeout)));
-        let pc = obs.and_then(|l| l.provisioned.as_ref());
-        set(o, "provisioned_concurrency", num_i(pc.map(|p| p.requested)));
-        set(
-            o,
-            "provisioned_status",
-            Value::opt(pc.map(|p| p.status.clone())),
-        );
-        set(
-            o,
-            "qualifier_version",
-            Value::opt(obs.and_then(|l| l.qualifier_version.clone())),
-        );
-    }
-    set(&mut top, model::LAMBDA.location, Value::List(lambdas));
-
-    let mut tables = elements_mut(&mut top, model::DYNAMODB.location);
-    for (i, t) in tables.iter_mut().enumerate() {
-        let Value::Object(o) = t else { continue };
-        let Some(obs) = observed.dynamodb.get(i).and_then(Option::as_ref) else {
-            set(o, "read_capacity", Value::Null);
-            set(o, "write_capacity", Value::Null);
-            continue;
+        let settings = StageThrottle {
+            rate_limit: obs.and_then(|s| s.rate_limit),
+            burst_limit: obs.and_then(|s| s.burst_limit),
+            ..StageThrottle::blank()
         };
-        if let Some(mode) = &obs.billing_mode {
-            set(o, "billing_mode", Value::String(mode.clone()));
+        write(a, &model::API_GATEWAY, Some(&settings), &());
+    });
+
+    each_element(&mut top, &model::LAMBDA, |i, l| {
+        let obs = nth(&observed.lambdas, i);
+        let pc = obs.and_then(|l| l.provisioned.as_ref());
+        let settings = LambdaPool {
+            reserved_concurrency: obs.and_then(|l| l.reserved_concurrency),
+            memory_size: obs.and_then(|l| l.memory_size),
+            timeout: obs.and_then(|l| l.timeout),
+            provisioned_concurrency: pc.map(|p| p.requested),
+            ..LambdaPool::blank()
+        };
+        let reported = LambdaReported {
+            qualifier_version: obs.and_then(|l| l.qualifier_version.clone()),
+            provisioned_status: pc.map(|p| p.status.clone()),
+        };
+        write(l, &model::LAMBDA, Some(&settings), &reported);
+    });
+
+    each_element(&mut top, &model::DYNAMODB, |i, t| {
+        let obs = nth(&observed.dynamodb, i);
+        let settings = TableCapacity {
+            billing_mode: obs
+                .and_then(|t| t.billing_mode.as_deref())
+                .and_then(BillingMode::parse),
+            read_capacity: obs.and_then(|t| t.read_capacity),
+            write_capacity: obs.and_then(|t| t.write_capacity),
+            ..TableCapacity::blank()
+        };
+        write(t, &model::DYNAMODB, Some(&settings), &());
+        if let (Some(obs), Value::Object(o)) = (obs, t) {
+            fill_autoscaling(o, &obs.read_autoscaling, &obs.write_autoscaling);
         }
-        set(o, "read_capacity", num_i(obs.read_capacity));
-        set(o, "write_capacity", num_i(obs.write_capacity));
-        let mut auto = elements_mut(o, "autoscaling");
-        if obs.read_autoscaling.is_none() && obs.write_autoscaling.is_none() {
-            auto.clear();
-        } else {
-            if auto.is_empty() {
-                auto.push(Value::Object(BTreeMap::from([
-                    ("read".to_string(), Value::List(vec![])),
-                    ("write".to_string(), Value::List(vec![])),
-                ])));
-            }
-            if let Some(Value::Object(a)) = auto.first_mut() {
-                for (dim, obs_dim) in [
-                    ("read", &obs.read_autoscaling),
-                    ("write", &obs.write_autoscaling),
-                ] {
-                    let mut elems = elements_mut(a, dim);
-                    match obs_dim {
-                        None => elems.clear(),
-                        Some(s) => {
-                            // What AWS reports, defaults included: a left-out
-                            // setting is planned as its documented default, so
-                            // state shows the value AWS has and drift from it.
-                            let mut d = BTreeMap::new();
-                            set(&mut d, "min_capacity", Value::int(s.min_capacity));
-                            set(&mut d, "max_capacity", Value::int(s.max_capacity));
-                            set(&mut d, "target_utilization", num_f(s.target_utilization));
-                            set(&mut d, "scale_in_cooldown", num_i(s.scale_in_cooldown));
-                            set(&mut d, "scale_out_cooldown", num_i(s.scale_out_cooldown));
-                            elems = vec![Value::Object(d)];
-                        }
-                    }
-                    set(a, dim, Value::List(elems));
-                }
-            }
-        }
-        set(o, "autoscaling", Value::List(auto));
-    }
-    set(&mut top, model::DYNAMODB.location, Value::List(tables));
+    });
 
-    let mut cps = elements_mut(&mut top, model::CACHE_POLICY.location);
-    if let Some(Value::Object(o)) = cps.first_mut() {
-        fill_cache_policy(o, observed.cache_policy.as_ref());
-    }
-    set(&mut top, model::CACHE_POLICY.location, Value::List(cps));
+    each_element(&mut top, &model::CACHE_POLICY, |_, c| {
+        let obs = observed.cache_policy.as_ref();
+        let settings = obs.map(cache_policy);
+        let reported = CachePolicyReported {
+            id: obs.map(|c| c.id.clone()),
+            etag: obs.and_then(|c| c.etag.clone()),
+        };
+        write(c, &model::CACHE_POLICY, settings.as_ref(), &reported);
+    });
 
-    let mut dashes = elements_mut(&mut top, model::DASHBOARD.location);
-    if let Some(Value::Object(o)) = dashes.first_mut() {
-        fill_dashboard(o, observed.dashboard.as_ref());
-    }
-    set(&mut top, model::DASHBOARD.location, Value::List(dashes));
+    each_element(&mut top, &model::DASHBOARD, |_, d| {
+        let obs = observed.dashboard.as_ref();
+        let reported = DashboardReported {
+            arn: obs.and_then(|d| d.arn.clone()),
+            body_in_sync: obs.is_some_and(|d| d.matches_profile),
+        };
+        write(d, &model::DASHBOARD, None, &reported);
+    });
 
-    let mut gas = elements_mut(&mut top, model::ACCELERATOR.location);
-    if let Some(Value::Object(o)) = gas.first_mut() {
-        fill_accelerator(o, observed.global_accelerator.as_ref());
-    }
-    set(&mut top, model::ACCELERATOR.location, Value::List(gas));
+    each_element(&mut top, &model::ACCELERATOR, |_, g| {
+        let obs = observed.global_accelerator.as_ref();
+        let settings = obs.map(accelerator);
+        let reported = AcceleratorReported {
+            arn: obs.map(|g| g.arn.clone()),
+            dns_name: obs.and_then(|g| g.dns_name.clone()),
+            ip_addresses: obs.map(|g| g.ip_addresses.clone()).unwrap_or_default(),
+        };
+        write(g, &model::ACCELERATOR, settings.as_ref(), &reported);
+    });
 
     Value::Object(top)
 }
 
-fn fill_quota(o: &mut BTreeMap<String, Value>, obs: Option<&QuotaObserved>) {
-    set(o, "applied_value", num_f(obs.and_then(|q| q.applied_value)));
-    set(
-        o,
-        "request_id",
-        Value::opt(obs.and_then(|q| q.request_id.clone())),
-    );
-    let status = match obs {
-        Some(q) => match (&q.request_status, q.applied_value, o.get("desired_value")) {
-            (Some(s), _, _) => Value::String(s.clone()),
-            (None, Some(applied), Some(Value::Number(d))) if applied >= d.as_f64() => {
-                Value::String("APPLIED".into())
-            }
-            _ => Value::Null,
-        },
-        None => Value::Null,
+/// A quota's state after a read: what AWS reports, and, after an import
+/// (no desired value yet), the desired value the open request asks for or
+/// the value in force.
+fn quota(desired: Option<f64>, obs: Option<&QuotaObserved>) -> (QuotaRequest, QuotaReported) {
+    let Some(q) = obs else {
+        return (QuotaRequest::blank(), QuotaReported::default());
     };
-    set(o, "status", status);
-    // After an import the desired value is what the open request asks for,
-    // or the value in force.
-    if o.get("desired_value").is_none_or(Value::is_null) {
-        if let Some(q) = obs {
-            set(
-                o,
-                "desired_value",
-                num_f(q.requested_value.or(q.applied_value)),
-            );
+    let status = match (&q.request_status, q.applied_value, desired) {
+        (Some(s), _, _) => Some(s.clone()),
+        (None, Some(applied), Some(d)) if applied >= d => Some("APPLIED".to_string()),
+        _ => None,
+    };
+    let settings = QuotaRequest {
+        desired_value: desired
+            .is_none()
+            .then(|| q.requested_value.or(q.applied_value))
+            .flatten(),
+        ..QuotaRequest::blank()
+    };
+    let reported = QuotaReported {
+        applied_value: q.applied_value,
+        request_id: q.request_id.clone(),
+        status,
+    };
+    (settings, reported)
+}
+
+/// A table's auto scaling as AWS reports it, defaults included: a left-out
+/// setting is planned as its documented default, so state shows the value
+/// AWS has and drift from it. None of the two: the block goes.
+fn fill_autoscaling(
+    table: &mut Obj,
+    reads: &Option<AutoScalingObserved>,
+    writes: &Option<AutoScalingObserved>,
+) {
+    let mut auto = elements_mut(table, model::AUTOSCALING.location);
+    if reads.is_none() && writes.is_none() {
+        auto.clear();
+    } else {
+        if auto.is_empty() {
+            let empty = |b: &dyn Described| (b.location().to_string(), Value::List(vec![]));
+            auto.push(Value::Object(BTreeMap::from([
+                empty(&model::SCALING_READ),
+                empty(&model::SCALING_WRITE),
+            ])));
         }
+        if let Some(Value::Object(a)) = auto.first_mut() {
+            for (dim, obs) in [
+                (&model::SCALING_READ, reads),
+                (&model::SCALING_WRITE, writes),
+            ] {
+                let elems = match obs {
+                    None => vec![],
+                    Some(s) => {
+                        let settings = AutoScaling {
+                            min_capacity: Some(s.min_capacity),
+                            max_capacity: Some(s.max_capacity),
+                            target_utilization: s.target_utilization,
+                            scale_in_cooldown: s.scale_in_cooldown,
+                            scale_out_cooldown: s.scale_out_cooldown,
+                        };
+                        let mut d = Value::Object(BTreeMap::new());
+                        write(&mut d, dim, Some(&settings), &());
+                        vec![d]
+                    }
+                };
+                set(a, dim.location, Value::List(elems));
+            }
+        }
+    }
+    set(table, model::AUTOSCALING.location, Value::List(auto));
+}
+
+fn cache_policy(c: &CachePolicyObserved) -> CachePolicy {
+    CachePolicy {
+        name: c.name.clone(),
+        comment: c.comment.clone(),
+        min_ttl: Some(c.min_ttl),
+        default_ttl: c.default_ttl,
+        max_ttl: c.max_ttl,
+        enable_gzip: c.enable_gzip,
+        enable_brotli: c.enable_brotli,
+        header_behavior: c.header_behavior.clone(),
+        headers: c.headers.clone(),
+        cookie_behavior: c.cookie_behavior.clone(),
+        cookies: c.cookies.clone(),
+        query_string_behavior: c.query_string_behavior.clone(),
+        query_strings: c.query_strings.clone(),
+    }
+}
+
+fn accelerator(g: &AcceleratorObserved) -> Accelerator {
+    Accelerator {
+        name: g.name.clone(),
+        enabled: g.enabled,
+        ip_address_type: g.ip_address_type.clone().unwrap_or_default(),
+        ports: g.ports.clone(),
+        protocol: g.protocol.clone().unwrap_or_default(),
+        endpoint_group_region: g.endpoint_group_region.clone(),
+        endpoint_id: g.endpoint_ids.first().cloned(),
     }
 }
 
 /// A list of names as AWS reports it, in the order state already has when
 /// the names are the same (CloudFront does not keep the order).
-fn names_in_state_order(state: Option<&Value>, observed: &[String]) -> Value {
+fn names_in_state_order(state: Option<&Value>, observed: Vec<String>) -> Value {
     let had: Vec<String> = state
         .and_then(Value::as_elements)
         .unwrap_or(&[])
@@ -204,148 +272,55 @@ fn names_in_state_order(state: Option<&Value>, observed: &[String]) -> Value {
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
     let mut a = had.clone();
-    let mut b = observed.to_vec();
+    let mut b = observed.clone();
     a.sort();
     b.sort();
-    if a == b {
-        strings(&had)
-    } else {
-        strings(observed)
-    }
-}
-
-fn fill_cache_policy(o: &mut BTreeMap<String, Value>, obs: Option<&CachePolicyObserved>) {
-    let Some(c) = obs else {
-        set(o, "id", Value::Null);
-        set(o, "etag", Value::Null);
-        return;
-    };
-    set(o, "id", Value::String(c.id.clone()));
-    set(o, "etag", Value::opt(c.etag.clone()));
-    set(o, "name", Value::String(c.name.clone()));
-    set(o, "min_ttl", Value::int(c.min_ttl));
-    set(o, "default_ttl", num_i(c.default_ttl));
-    set(o, "max_ttl", num_i(c.max_ttl));
-    set(
-        o,
-        "comment",
-        Value::opt(c.comment.clone().filter(|c| !c.is_empty())),
-    );
-    set(o, "enable_accept_encoding_gzip", Value::Bool(c.enable_gzip));
-    set(
-        o,
-        "enable_accept_encoding_brotli",
-        Value::Bool(c.enable_brotli),
-    );
-    set(
-        o,
-        "header_behavior",
-        Value::String(c.header_behavior.clone()),
-    );
-    set(
-        o,
-        "cookie_behavior",
-        Value::String(c.cookie_behavior.clone()),
-    );
-    set(
-        o,
-        "query_string_behavior",
-        Value::String(c.query_string_behavior.clone()),
-    );
-    for (key, names) in [
-        ("headers", &c.headers),
-        ("cookies", &c.cookies),
-        ("query_strings", &c.query_strings),
-    ] {
-        let v = names_in_state_order(o.get(key), names);
-        set(o, key, v);
-    }
-}
-
-fn fill_dashboard(o: &mut BTreeMap<String, Value>, obs: Option<&DashboardObserved>) {
-    set(o, "arn", Value::opt(obs.and_then(|d| d.arn.clone())));
-    set(
-        o,
-        "body_in_sync",
-        Value::Bool(obs.is_some_and(|d| d.matches_profile)),
-    );
-}
-
-fn fill_accelerator(o: &mut BTreeMap<String, Value>, obs: Option<&AcceleratorObserved>) {
-    let Some(g) = obs else {
-        set(o, "arn", Value::Null);
-        set(o, "dns_name", Value::Null);
-        set(o, "ip_addresses", Value::List(vec![]));
-        return;
-    };
-    set(o, "arn", Value::String(g.arn.clone()));
-    set(o, "dns_name", Value::opt(g.dns_name.clone()));
-    set(o, "ip_addresses", strings(&g.ip_addresses));
-    set(o, "name", Value::String(g.name.clone()));
-    set(o, "enabled", Value::Bool(g.enabled));
-    set(o, "ip_address_type", Value::opt(g.ip_address_type.clone()));
-    set(o, "protocol", Value::opt(g.protocol.clone()));
-    set(
-        o,
-        "ports",
-        Value::List(g.ports.iter().map(|p| Value::int(*p)).collect()),
-    );
-    set(
-        o,
-        "endpoint_group_region",
-        Value::opt(g.endpoint_group_region.clone()),
-    );
-    if let Some(id) = g.endpoint_ids.first() {
-        set(o, "endpoint_id", Value::String(id.clone()));
-    }
+    value_of(Val::Strs(if a == b { had } else { observed }))
 }
 
 /// The ids a state value carries, as the `known` input of reads and applies.
 pub fn known_from_state(state: &Value) -> Observed {
-    let first = |key: &str| -> Option<&Value> {
+    let elements = |b: &dyn Described| -> &[Value] {
         state
-            .get(key)
+            .get(b.location())
             .and_then(Value::as_elements)
-            .and_then(|e| e.first())
+            .unwrap_or(&[])
     };
-    let s = |v: Option<&Value>, k: &str| -> Option<String> {
-        v.and_then(|v| v.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let cache_policy = first(model::CACHE_POLICY.location).and_then(|c| {
+    let first = |b: &dyn Described| elements(b).first();
+    let named = |s: String| (!s.is_empty()).then_some(s);
+    let cache_policy = first(&model::CACHE_POLICY).and_then(|c| {
+        let reported = read_reported(&model::CACHE_POLICY, c);
         Some(CachePolicyObserved {
-            id: s(Some(c), "id")?,
-            etag: s(Some(c), "etag"),
-            name: s(Some(c), "name").unwrap_or_default(),
+            id: reported.id?,
+            etag: reported.etag,
+            name: read_block(&model::CACHE_POLICY, c).name,
             ..Default::default()
         })
     });
-    let global_accelerator = first(model::ACCELERATOR.location).and_then(|g| {
+    let global_accelerator = first(&model::ACCELERATOR).and_then(|g| {
         Some(AcceleratorObserved {
-            arn: s(Some(g), "arn")?,
-            name: s(Some(g), "name").unwrap_or_default(),
+            arn: read_reported(&model::ACCELERATOR, g).arn?,
+            name: read_block(&model::ACCELERATOR, g).name,
             ..Default::default()
         })
     });
-    let dashboard = first(model::DASHBOARD.location).and_then(|d| {
+    let dashboard = first(&model::DASHBOARD).and_then(|d| {
         Some(DashboardObserved {
-            name: s(Some(d), "name")?,
-            arn: s(Some(d), "arn"),
+            name: named(read_block(&model::DASHBOARD, d).name)?,
+            arn: read_reported(&model::DASHBOARD, d).arn,
             ..Default::default()
         })
     });
-    let quota_requests = state
-        .get(model::QUOTA.location)
-        .and_then(Value::as_elements)
-        .unwrap_or(&[])
+    let quota_requests = elements(&model::QUOTA)
         .iter()
         .map(|q| {
+            let configured = read_block(&model::QUOTA, q);
+            let reported = read_reported(&model::QUOTA, q);
             Some(QuotaObserved {
-                service_code: s(Some(q), "service_code")?,
-                quota_code: s(Some(q), "quota_code")?,
-                request_id: s(Some(q), "request_id"),
-                request_status: s(Some(q), "status"),
+                service_code: named(configured.service_code)?,
+                quota_code: named(configured.quota_code)?,
+                request_id: reported.request_id,
+                request_status: reported.status,
                 ..Default::default()
             })
         })
@@ -410,3 +385,7 @@ pub fn fill_unknowns(planned: &Value, reached: &Value) -> Value {
         _ => planned.clone(),
     }
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

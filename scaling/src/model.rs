@@ -10,12 +10,12 @@
 //! value it takes when left out, is written here only.
 
 use crate::ids;
-use crate::profile::{
-    Accelerator, AutoScaling, BillingMode, Budget, CachePolicy, Dashboard, LambdaPool, Profile,
-    QuotaRequest, StageThrottle, TableCapacity,
-};
+use crate::profile::{BillingMode, Budget, Profile};
 
+mod blank;
+mod reported;
 mod tables;
+pub use reported::*;
 pub use tables::*;
 
 /// What an attribute holds.
@@ -235,8 +235,9 @@ pub struct Access<T: 'static> {
     pub set: fn(&mut T, Val),
 }
 
-/// One attribute of a block.
-pub struct Field<T: 'static> {
+/// One attribute of a block. `R` holds what only AWS reports of the
+/// block's element ([`reported`]).
+pub struct Field<T: 'static, R: 'static = ()> {
     pub name: &'static str,
     pub kind: Kind,
     pub mode: Mode,
@@ -249,6 +250,8 @@ pub struct Field<T: 'static> {
     pub renew: Renew,
     /// None for what only AWS reports (ids, statuses): state fills it.
     pub access: Option<Access<T>>,
+    /// For what only AWS reports: the field of `R` it is read into.
+    pub report: Option<Access<R>>,
 }
 
 /// The untyped description of an attribute, what a schema needs.
@@ -283,7 +286,7 @@ impl FieldInfo {
     }
 }
 
-impl<T> Field<T> {
+impl<T, R> Field<T, R> {
     pub const fn info(&self) -> FieldInfo {
         FieldInfo {
             name: self.name,
@@ -307,7 +310,7 @@ pub enum Nesting {
 }
 
 /// A block of the profile: its attributes and nested blocks.
-pub struct Block<T: 'static> {
+pub struct Block<T: 'static, R: 'static = ()> {
     pub name: &'static str,
     /// The name the rule engine's and the AWS side's [`crate::Location`]s
     /// give the block (its 0.x block name): `lambda[1].memory_size` is the
@@ -315,7 +318,7 @@ pub struct Block<T: 'static> {
     pub location: &'static str,
     pub nesting: Nesting,
     pub text: &'static str,
-    pub fields: &'static [Field<T>],
+    pub fields: &'static [Field<T, R>],
     pub blocks: &'static [&'static (dyn Described + Sync)],
 }
 
@@ -346,7 +349,7 @@ pub trait Described {
     }
 }
 
-impl<T> Described for Block<T> {
+impl<T, R> Described for Block<T, R> {
     fn name(&self) -> &'static str {
         self.name
     }
@@ -379,7 +382,7 @@ pub trait Source: Sized {
     fn entries(&self, block: &dyn Described) -> Result<Vec<Self>, Self::Error>;
 }
 
-impl<T> Block<T> {
+impl<T, R> Block<T, R> {
     /// Fills `target` from one object: each settable attribute's value, or
     /// its default when left out (modelled defaults stay unset).
     pub fn fill<S: Source>(&self, src: &S, target: &mut T) -> Result<(), S::Error> {
@@ -403,12 +406,66 @@ impl<T> Block<T> {
             .filter_map(|f| f.access.as_ref().map(|a| (f.name, (a.get)(target))))
             .collect()
     }
+
+    /// The struct one object describes (see [`Block::fill`]).
+    pub fn read<S: Source>(&self, src: &S) -> Result<T, S::Error>
+    where
+        T: Blank,
+    {
+        let mut t = T::blank();
+        self.fill(src, &mut t)?;
+        Ok(t)
+    }
+
+    /// What only AWS reports, as one object (a state) holds it.
+    pub fn reported<S: Source>(&self, src: &S) -> Result<R, S::Error>
+    where
+        R: std::default::Default,
+    {
+        let mut r = R::default();
+        for f in self.fields {
+            if let Some(report) = &f.report {
+                (report.set)(&mut r, src.value(&f.info())?);
+            }
+        }
+        Ok(r)
+    }
+
+    /// The values a refresh writes into one element's state: what only AWS
+    /// reports (from `reported`), and, with `settings` (the settings AWS
+    /// reports, as a profile struct), every setting AWS reports back: an
+    /// optional+computed one always (unset reads as null, so drift shows),
+    /// a required one when AWS names it (unset keeps the configured
+    /// value), an optional one never (AWS does not hold it). An empty
+    /// string reads as unset.
+    pub fn observed(&self, settings: Option<&T>, reported: &R) -> Vec<(FieldInfo, Val)> {
+        let mut out = Vec::new();
+        for f in self.fields {
+            let v = match (&f.report, &f.access, settings) {
+                (Some(r), _, _) => (r.get)(reported),
+                (None, Some(a), Some(t)) if f.mode != Mode::Optional => (a.get)(t),
+                _ => continue,
+            };
+            let v = match v {
+                Val::Str(s) if s.is_empty() => Val::Null,
+                v => v,
+            };
+            if f.mode == Mode::Required && v.is_null() {
+                continue;
+            }
+            out.push((f.info(), v));
+        }
+        out
+    }
 }
 
-fn read_one<T, S: Source>(block: &Block<T>, src: &S, blank: fn() -> T) -> Result<T, S::Error> {
-    let mut t = blank();
-    block.fill(src, &mut t)?;
-    Ok(t)
+fn read_one<T: Blank, R, S: Source>(block: &Block<T, R>, src: &S) -> Result<T, S::Error> {
+    block.read(src)
+}
+
+/// A struct with nothing set, what a block fills (`model/blank.rs`).
+pub trait Blank {
+    fn blank() -> Self;
 }
 
 /// Builds the profile a configuration describes. `region` is the provider's.
@@ -422,35 +479,35 @@ pub fn read_profile<S: Source>(root: &S, region: Option<&str>) -> Result<Profile
         TRAFFIC.fill(&t, &mut p.traffic)?;
     }
     for q in root.entries(&QUOTA)? {
-        p.quota_requests.push(read_one(&QUOTA, &q, blank_quota)?);
+        p.quota_requests.push(read_one(&QUOTA, &q)?);
     }
     if let Some(a) = root.single(&API_GATEWAY)? {
-        p.api_gateway = Some(read_one(&API_GATEWAY, &a, blank_stage)?);
+        p.api_gateway = Some(read_one(&API_GATEWAY, &a)?);
     }
     for l in root.entries(&LAMBDA)? {
-        p.lambdas.push(read_one(&LAMBDA, &l, blank_lambda)?);
+        p.lambdas.push(read_one(&LAMBDA, &l)?);
     }
     for d in root.entries(&DYNAMODB)? {
-        let mut t = read_one(&DYNAMODB, &d, blank_table)?;
+        let mut t = read_one(&DYNAMODB, &d)?;
         if let Some(a) = d.single(&AUTOSCALING)? {
             if let Some(r) = a.single(&SCALING_READ)? {
-                t.read_autoscaling = Some(read_one(&SCALING_READ, &r, blank_scaling)?);
+                t.read_autoscaling = Some(read_one(&SCALING_READ, &r)?);
             }
             if let Some(w) = a.single(&SCALING_WRITE)? {
-                t.write_autoscaling = Some(read_one(&SCALING_WRITE, &w, blank_scaling)?);
+                t.write_autoscaling = Some(read_one(&SCALING_WRITE, &w)?);
             }
         }
         p.dynamodb.push(t);
     }
     if let Some(c) = root.single(&CACHE_POLICY)? {
-        p.cache_policy = Some(read_one(&CACHE_POLICY, &c, blank_cache)?);
+        p.cache_policy = Some(read_one(&CACHE_POLICY, &c)?);
     }
     if let Some(d) = root.single(&DASHBOARD)? {
-        let d = read_one(&DASHBOARD, &d, blank_dashboard)?;
+        let d = read_one(&DASHBOARD, &d)?;
         p.dashboard = (!d.name.is_empty()).then_some(d);
     }
     if let Some(g) = root.single(&ACCELERATOR)? {
-        let mut g = read_one(&ACCELERATOR, &g, blank_accelerator)?;
+        let mut g = read_one(&ACCELERATOR, &g)?;
         if g.endpoint_group_region.is_none() {
             g.endpoint_group_region = p.region.clone();
         }
@@ -465,94 +522,6 @@ pub fn read_profile<S: Source>(root: &S, region: Option<&str>) -> Result<Profile
         p.budget = (!budget.monthly_usd.is_nan()).then_some(budget);
     }
     Ok(p)
-}
-
-fn blank_quota() -> QuotaRequest {
-    QuotaRequest {
-        service_code: String::new(),
-        quota_code: String::new(),
-        desired_value: None,
-    }
-}
-
-fn blank_stage() -> StageThrottle {
-    StageThrottle {
-        rest_api_id: None,
-        stage_name: None,
-        rate_limit: None,
-        burst_limit: None,
-        integration_timeout_ms: None,
-        methods: Vec::new(),
-    }
-}
-
-fn blank_lambda() -> LambdaPool {
-    LambdaPool {
-        function_name: String::new(),
-        reserved_concurrency: None,
-        provisioned_concurrency: None,
-        qualifier: None,
-        memory_size: None,
-        timeout: None,
-        publish_on_change: false,
-    }
-}
-
-fn blank_table() -> TableCapacity {
-    TableCapacity {
-        table_name: String::new(),
-        billing_mode: None,
-        read_capacity: None,
-        write_capacity: None,
-        read_autoscaling: None,
-        write_autoscaling: None,
-    }
-}
-
-fn blank_scaling() -> AutoScaling {
-    AutoScaling {
-        min_capacity: None,
-        max_capacity: None,
-        target_utilization: None,
-        scale_in_cooldown: None,
-        scale_out_cooldown: None,
-    }
-}
-
-fn blank_cache() -> CachePolicy {
-    CachePolicy {
-        name: String::new(),
-        comment: None,
-        min_ttl: None,
-        default_ttl: None,
-        max_ttl: None,
-        enable_gzip: false,
-        enable_brotli: false,
-        header_behavior: String::new(),
-        headers: Vec::new(),
-        cookie_behavior: String::new(),
-        cookies: Vec::new(),
-        query_string_behavior: String::new(),
-        query_strings: Vec::new(),
-    }
-}
-
-fn blank_dashboard() -> Dashboard {
-    Dashboard {
-        name: String::new(),
-    }
-}
-
-fn blank_accelerator() -> Accelerator {
-    Accelerator {
-        name: String::new(),
-        enabled: false,
-        ip_address_type: String::new(),
-        ports: Vec::new(),
-        protocol: String::new(),
-        endpoint_group_region: None,
-        endpoint_id: None,
-    }
 }
 
 /// Billing mode from its AWS spelling (an unknown one reads as unset; the

@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use hcl::edit::structure::{Attribute, Body, Structure};
 use hcl::edit::Span;
 
+use scaling::model::{self, Kind, Val};
 use scaling::{Acknowledgement, Severity, Traffic};
 
 use crate::error::InputError;
@@ -263,9 +264,9 @@ fn read_body(ctx: &Ctx, body: &Body, out: &mut FileConfig) -> Result<(), InputEr
                 let line = ctx.line(b.span());
                 let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
                 match (ident, labels.as_slice()) {
-                    ("traffic", []) => {
+                    (traffic, []) if traffic == model::TRAFFIC.name => {
                         if std::mem::replace(&mut traffic_seen, true) {
-                            return Err(ctx.err(line, "traffic", "block given twice"));
+                            return Err(ctx.err(line, traffic, "block given twice"));
                         }
                         read_traffic(ctx, &b.body, &mut out.traffic)?;
                     }
@@ -370,32 +371,34 @@ fn no_blocks(ctx: &Ctx, body: &Body, key: &str) -> Result<(), InputError> {
 
 /// The traffic values a config file may default, as the profile names them.
 fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputError> {
-    no_blocks(ctx, body, "traffic")?;
+    let block = &model::TRAFFIC;
+    no_blocks(ctx, body, block.name)?;
     for a in body.attributes() {
         let name = a.key.as_str();
-        let k = format!("traffic.{name}");
-        let num = |slot: &mut Option<f64>| -> Result<(), InputError> {
-            *slot = Some(ctx.number(a, &k)?);
-            Ok(())
+        let k = format!("{}.{name}", block.name);
+        let defaultable = block
+            .fields
+            .iter()
+            .filter(|f| f.name != model::names::TRAFFIC_MONTHLY_REQUESTS);
+        let Some(field) = defaultable.clone().find(|f| f.name == name) else {
+            let names: Vec<&str> = defaultable.map(|f| f.name).collect();
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+            return Err(ctx.err(
+                ctx.line(a.span()),
+                &k,
+                format!(
+                    "not a traffic default; expected {} or {last}",
+                    rest.join(", ")
+                ),
+            ));
         };
-        match name {
-            "peak_rps" => num(&mut t.peak_rps)?,
-            "latency_ms" => num(&mut t.latency_ms)?,
-            "cache_hit_ratio" => num(&mut t.cache_hit_ratio)?,
-            "reads_per_request" => num(&mut t.reads_per_request)?,
-            "writes_per_request" => num(&mut t.writes_per_request)?,
-            "average_to_peak_ratio" => num(&mut t.average_to_peak_ratio)?,
-            "response_bytes" => num(&mut t.response_bytes)?,
-            "item_size_kb" => num(&mut t.item_size_kb)?,
-            "strongly_consistent_reads" => t.strongly_consistent_reads = Some(ctx.bool(a, &k)?),
-            "architecture" => t.architecture = Some(ctx.string(a, &k)?),
-            _ => {
-                return Err(ctx.err(
-                    ctx.line(a.span()),
-                    &k,
-                    "not a traffic default; expected peak_rps, latency_ms, cache_hit_ratio, reads_per_request, writes_per_request, average_to_peak_ratio, response_bytes, item_size_kb, strongly_consistent_reads or architecture",
-                ))
-            }
+        let v = match field.kind {
+            Kind::Bool => Val::Bool(ctx.bool(a, &k)?),
+            Kind::String => Val::Str(ctx.string(a, &k)?),
+            _ => Val::Num(ctx.number(a, &k)?),
+        };
+        if let Some(access) = &field.access {
+            (access.set)(t, v);
         }
     }
     Ok(())
@@ -403,25 +406,13 @@ fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputErro
 
 /// Fills the traffic values a profile leaves unset from `defaults`.
 pub fn default_traffic(t: &mut Traffic, defaults: &Traffic) {
-    fn fill<T: Clone>(slot: &mut Option<T>, d: &Option<T>) {
-        if slot.is_none() {
-            slot.clone_from(d);
+    for access in model::TRAFFIC
+        .fields
+        .iter()
+        .filter_map(|f| f.access.as_ref())
+    {
+        if (access.get)(t).is_null() {
+            (access.set)(t, (access.get)(defaults));
         }
     }
-    fill(&mut t.peak_rps, &defaults.peak_rps);
-    fill(&mut t.latency_ms, &defaults.latency_ms);
-    fill(&mut t.cache_hit_ratio, &defaults.cache_hit_ratio);
-    fill(&mut t.reads_per_request, &defaults.reads_per_request);
-    fill(&mut t.writes_per_request, &defaults.writes_per_request);
-    fill(
-        &mut t.average_to_peak_ratio,
-        &defaults.average_to_peak_ratio,
-    );
-    fill(&mut t.response_bytes, &defaults.response_bytes);
-    fill(&mut t.item_size_kb, &defaults.item_size_kb);
-    fill(
-        &mut t.strongly_consistent_reads,
-        &defaults.strongly_consistent_reads,
-    );
-    fill(&mut t.architecture, &defaults.architecture);
 }

@@ -15,7 +15,7 @@ pub const UNKNOWN: &str = "(known after apply)";
 
 /// Attributes the provider computes; present in plans, never set by users.
 const COMPUTED_OK: &[&str] = &[
-    "id",
+    model::names::ID,
     "capacity",
     "estimated_monthly_cost_usd",
     "findings",

@@ -11,14 +11,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use scaling::model::{self, Described};
+use scaling::model::{self, names, Described};
 use scaling::PriceTable;
 use scaling_aws::Observed;
 use tfplugin::{
     Attribute, AttributePath, DataSource, Diagnostics, ObjectNesting, PathStep, Schema, Value,
 };
 
-use super::capacity_schema::{self as s, PARTS};
+use super::capacity_schema::{self as s, parts};
 use super::with;
 use crate::analysis::{number, opt_number};
 use crate::provider::Configured;
@@ -40,7 +40,7 @@ impl Capacity {
 /// source's terms (`lambda_functions["api"].memory_size`).
 fn rename(mut p: AttributePath) -> AttributePath {
     if let Some(PathStep::Attr(first)) = p.0.first_mut() {
-        if let Some((name, ..)) = PARTS.iter().find(|(_, from, ..)| from == first) {
+        if let Some((name, ..)) = parts().into_iter().find(|(_, from, ..)| from == first) {
             *first = name.to_string();
         }
     }
@@ -59,13 +59,13 @@ fn rename_diags(d: Diagnostics, shapes: &Shapes) -> Diagnostics {
 /// resource's verbs take, with the keys of its maps.
 fn as_profile(config: &Value) -> (Value, Shapes) {
     let mut m = BTreeMap::from([
-        ("name".to_string(), Value::string(TYPE_NAME)),
+        (names::NAME.to_string(), Value::string(TYPE_NAME)),
         (
             s::TRAFFIC.to_string(),
             config.get(s::TRAFFIC).cloned().unwrap_or(Value::Null),
         ),
     ]);
-    for (name, from, ..) in PARTS {
+    for (name, from, ..) in parts() {
         m.insert(
             from.to_string(),
             config.get(name).cloned().unwrap_or(Value::Null),
@@ -114,7 +114,7 @@ fn missing(
 ) {
     if let (Some(stage), None) = (&profile.api_gateway, &observed.api_gateway) {
         diags.attribute_error(
-            AttributePath::attr("api_gateway").then_attr("stage_name"),
+            AttributePath::attr(s::API_GATEWAY).then_attr(names::STAGE_NAME),
             "Stage not found",
             format!(
                 "REST API {:?} has no stage {:?} (apigateway GetStage answered not found), or the API does not exist.",
@@ -124,11 +124,11 @@ fn missing(
     }
     let keys = shapes.keys(model::LAMBDA.location());
     for (i, pool) in profile.lambdas.iter().enumerate() {
-        let at = AttributePath::attr("lambda_functions")
+        let at = AttributePath::attr(s::LAMBDA_FUNCTIONS)
             .then_key(keys.get(i).cloned().unwrap_or_default());
         match observed.lambdas.get(i).and_then(Option::as_ref) {
             None => diags.attribute_error(
-                at.then_attr("function_name"),
+                at.then_attr(names::FUNCTION_NAME),
                 "Function not found",
                 format!("There is no Lambda function {:?} (lambda GetFunctionConfiguration answered not found).", pool.function_name),
             ),
@@ -139,7 +139,7 @@ fn missing(
                     .filter(|q| *q != "$LATEST" && !scaling_aws::components::lambda::is_version(q));
                 if let (Some(q), None) = (alias, &o.qualifier_version) {
                     diags.attribute_error(
-                        at.then_attr("qualifier"),
+                        at.then_attr(names::LAMBDA_QUALIFIER),
                         "Alias not found",
                         format!("Lambda function {:?} has no alias {q:?} (lambda GetAlias answered not found).", pool.function_name),
                     );
@@ -151,9 +151,9 @@ fn missing(
     for (i, table) in profile.dynamodb.iter().enumerate() {
         if observed.dynamodb.get(i).and_then(Option::as_ref).is_none() {
             diags.attribute_error(
-                AttributePath::attr("dynamodb_tables")
+                AttributePath::attr(s::DYNAMODB_TABLES)
                     .then_key(keys.get(i).cloned().unwrap_or_default())
-                    .then_attr("table_name"),
+                    .then_attr(names::TABLE_NAME),
                 "Table not found",
                 format!(
                     "There is no DynamoDB table {:?} (dynamodb DescribeTable answered not found).",
@@ -206,7 +206,7 @@ impl DataSource for Capacity {
         let public = shape::from_lists(&read, &shapes);
         let schema = s::schema().block;
         let mut values: Vec<(&str, Value)> = Vec::new();
-        for (name, from, ..) in PARTS {
+        for (name, from, ..) in parts() {
             if let (Some(attr), Some(v)) = (schema.attribute(name), public.get(from)) {
                 values.push((name, pick(v, attr)));
             }

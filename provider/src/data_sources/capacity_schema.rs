@@ -5,45 +5,49 @@
 //! as inputs and its settings as computed attributes, filled with what AWS
 //! reports.
 
+use scaling::model::{self, names, Described, Mode};
 use tfplugin::{Attribute, Block, Schema, Type};
 
 use crate::schema::{capacity_type, resource_schema};
 
-/// The data source's parts: its attribute, the resource's attribute it is
+/// A part of the data source: its attribute, the resource's attribute it is
 /// cut from, the inputs kept as the resource has them, and the settings
 /// read.
-pub const PARTS: [(&str, &str, &[&str], &[&str]); 3] = [
-    (
-        API_GATEWAY,
-        "api_gateway",
-        &["rest_api_id", "stage_name"],
-        &["rate_limit", "burst_limit"],
-    ),
-    (
-        LAMBDA_FUNCTIONS,
-        "lambda_pools",
-        &["function_name", "qualifier"],
-        &[
-            "reserved_concurrency",
-            "provisioned_concurrency",
-            "memory_size",
-            "timeout",
-            "qualifier_version",
-            "provisioned_status",
-        ],
-    ),
-    (
-        DYNAMODB_TABLES,
-        "dynamodb_tables",
-        &["table_name"],
-        &[
-            "billing_mode",
-            "read_capacity",
-            "write_capacity",
-            "autoscaling",
-        ],
-    ),
-];
+pub type Part = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Vec<&'static str>,
+);
+
+/// The data source's parts. What is read is the rest of the resource's
+/// block: every attribute but the inputs and the settings AWS does not hold
+/// (optional only), and its nested blocks.
+pub fn parts() -> [Part; 3] {
+    let part = |name, block: &dyn Described, inputs: &'static [&'static str]| -> Part {
+        let mut read: Vec<&'static str> = block
+            .fields()
+            .iter()
+            .filter(|f| !inputs.contains(&f.name) && f.mode != Mode::Optional)
+            .map(|f| f.name)
+            .collect();
+        read.extend(block.blocks().iter().map(|b| b.name()));
+        (name, block.name(), inputs, read)
+    };
+    [
+        part(
+            API_GATEWAY,
+            &model::API_GATEWAY,
+            &[names::STAGE_REST_API_ID, names::STAGE_NAME],
+        ),
+        part(
+            LAMBDA_FUNCTIONS,
+            &model::LAMBDA,
+            &[names::FUNCTION_NAME, names::LAMBDA_QUALIFIER],
+        ),
+        part(DYNAMODB_TABLES, &model::DYNAMODB, &[names::TABLE_NAME]),
+    ]
+}
 
 pub const TRAFFIC: &str = "traffic";
 pub const API_GATEWAY: &str = "api_gateway";
@@ -111,8 +115,8 @@ pub fn schema() -> Schema {
         Some(t) => block = block.attr(t.clone().as_required()),
         None => block = block.attr(Attribute::required(TRAFFIC, Type::Dynamic)),
     }
-    for (name, from, inputs, read) in PARTS {
-        block = block.attr(part(&resource, name, from, inputs, read));
+    for (name, from, inputs, read) in parts() {
+        block = block.attr(part(&resource, name, from, inputs, &read));
     }
     let finding = crate::functions::finding_type();
     block = block
@@ -137,10 +141,53 @@ mod tests {
     }
 
     #[test]
+    fn the_parts_read_what_aws_holds_of_each_block() {
+        let got: Vec<(&str, &str, Vec<&str>, Vec<&str>)> = parts()
+            .into_iter()
+            .map(|(n, f, i, r)| (n, f, i.to_vec(), r))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "api_gateway",
+                    "api_gateway",
+                    vec!["rest_api_id", "stage_name"],
+                    vec!["rate_limit", "burst_limit"]
+                ),
+                (
+                    "lambda_functions",
+                    "lambda_pools",
+                    vec!["function_name", "qualifier"],
+                    vec![
+                        "reserved_concurrency",
+                        "provisioned_concurrency",
+                        "memory_size",
+                        "timeout",
+                        "qualifier_version",
+                        "provisioned_status"
+                    ]
+                ),
+                (
+                    "dynamodb_tables",
+                    "dynamodb_tables",
+                    vec!["table_name"],
+                    vec![
+                        "billing_mode",
+                        "read_capacity",
+                        "write_capacity",
+                        "autoscaling"
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn parts_are_cut_from_the_resource_inputs_kept_settings_computed() {
         let ds = schema().block;
         let resource = resource_schema().block;
-        for (name, from, inputs, read) in PARTS {
+        for (name, from, inputs, read) in parts() {
             for x in inputs.iter().chain(read.iter()) {
                 let mine = inner(&ds, name, x);
                 let theirs = inner(&resource, from, x);

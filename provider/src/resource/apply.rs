@@ -66,8 +66,8 @@ pub async fn apply(
     };
     let name = req
         .planned_state
-        .get("name")
-        .or_else(|| req.prior_state.get("name"))
+        .get(scaling::model::names::NAME)
+        .or_else(|| req.prior_state.get(scaling::model::names::NAME))
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();

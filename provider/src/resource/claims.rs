@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use scaling::model;
+use scaling::model::{self, names, Described};
 use tfplugin::{AttributePath, Diagnostics, Value};
 
 use crate::fields::Obj;
@@ -25,56 +25,60 @@ fn things(config: &Value) -> Vec<(String, String, AttributePath)> {
     let mut out = Vec::new();
     if let Some((p, v)) = root.single(model::API_GATEWAY.location) {
         let a = Obj::new(v, &p);
-        if let (Some(api), Some(stage)) = (a.str("rest_api_id"), a.str("stage_name")) {
+        if let (Some(api), Some(stage)) =
+            (a.str(names::STAGE_REST_API_ID), a.str(names::STAGE_NAME))
+        {
             out.push((
                 format!("stage:{api}/{stage}"),
                 format!("stage {stage:?} of REST API {api}"),
-                a.path_of("stage_name"),
+                a.path_of(names::STAGE_NAME),
             ));
         }
     }
     for (p, v) in root.blocks(model::LAMBDA.location) {
         let l = Obj::new(v, &p);
-        if let Some(f) = l.str("function_name") {
+        if let Some(f) = l.str(names::FUNCTION_NAME) {
             out.push((
                 format!("lambda:{f}"),
                 format!("function {f:?}"),
-                l.path_of("function_name"),
+                l.path_of(names::FUNCTION_NAME),
             ));
         }
     }
     for (p, v) in root.blocks(model::DYNAMODB.location) {
         let d = Obj::new(v, &p);
-        if let Some(t) = d.str("table_name") {
+        if let Some(t) = d.str(names::TABLE_NAME) {
             out.push((
                 format!("table:{t}"),
                 format!("table {t:?}"),
-                d.path_of("table_name"),
+                d.path_of(names::TABLE_NAME),
             ));
         }
     }
     for (p, v) in root.blocks(model::QUOTA.location) {
         let q = Obj::new(v, &p);
-        if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
+        if let (Some(s), Some(c)) = (q.str(names::QUOTA_SERVICE_CODE), q.str(names::QUOTA_CODE)) {
             out.push((
                 format!("quota:{s}/{c}"),
                 format!("quota {s}/{c}"),
-                q.path_of("quota_code"),
+                q.path_of(names::QUOTA_CODE),
             ));
         }
     }
-    for (block, kind) in [
-        ("cache_policy", "cache policy"),
-        ("dashboard", "dashboard"),
-        ("global_accelerator", "accelerator"),
-    ] {
+    let named: [(&dyn Described, &str); 3] = [
+        (&model::CACHE_POLICY, "cache policy"),
+        (&model::DASHBOARD, "dashboard"),
+        (&model::ACCELERATOR, "accelerator"),
+    ];
+    for (block, kind) in named {
+        let block = block.location();
         if let Some((p, v)) = root.single(block) {
             let o = Obj::new(v, &p);
-            if let Some(n) = o.str("name") {
+            if let Some(n) = o.str(names::NAME) {
                 out.push((
                     format!("{block}:{n}"),
                     format!("{kind} {n:?}"),
-                    o.path_of("name"),
+                    o.path_of(names::NAME),
                 ));
             }
         }

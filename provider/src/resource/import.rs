@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tfplugin::{AttributePath, Diagnostics, ImportedResource, Value};
 
-use scaling::model::{self, Described};
+use scaling::model::{self, names, Described};
 
 use super::empty_object;
 use super::import_id;
@@ -37,97 +37,62 @@ pub fn import(id: &str, diags: &mut Diagnostics) -> Vec<ImportedResource> {
     let Value::Object(mut top) = empty_object(&block) else {
         return Vec::new();
     };
-    top.insert("id".into(), Value::String(parsed.name.clone()));
-    top.insert("name".into(), Value::String(parsed.name.clone()));
+    top.insert(names::ID.into(), Value::String(parsed.name.clone()));
+    top.insert(names::NAME.into(), Value::String(parsed.name.clone()));
+    // Each block's elements, with the attributes that name the AWS things.
+    let mut put = |b: &dyn Described, elements: Vec<Vec<(&str, Value)>>| {
+        let list = elements
+            .into_iter()
+            .map(|pairs| element(&block, b.location(), pairs))
+            .collect();
+        top.insert(b.location().into(), Value::List(list));
+    };
     if let Some((api, stage)) = &parsed.api_gateway {
-        top.insert(
-            "api_gateway".into(),
-            Value::List(vec![element(
-                &block,
-                "api_gateway",
-                vec![
-                    ("rest_api_id", Value::string(api)),
-                    ("stage_name", Value::string(stage)),
-                ],
-            )]),
+        put(
+            &model::API_GATEWAY,
+            vec![vec![
+                (names::STAGE_REST_API_ID, Value::string(api)),
+                (names::STAGE_NAME, Value::string(stage)),
+            ]],
         );
     }
-    top.insert(
-        "lambda".into(),
-        Value::List(
-            parsed
-                .lambdas
-                .iter()
-                .map(|(f, q)| {
-                    element(
-                        &block,
-                        "lambda",
-                        vec![
-                            ("function_name", Value::string(f)),
-                            ("qualifier", Value::opt(q.clone())),
-                        ],
-                    )
-                })
-                .collect(),
-        ),
+    let lambdas = parsed.lambdas.iter().map(|(f, q)| {
+        vec![
+            (names::FUNCTION_NAME, Value::string(f)),
+            (names::LAMBDA_QUALIFIER, Value::opt(q.clone())),
+        ]
+    });
+    put(&model::LAMBDA, lambdas.collect());
+    let tables = parsed.tables.iter();
+    put(
+        &model::DYNAMODB,
+        tables
+            .map(|t| vec![(names::TABLE_NAME, Value::string(t))])
+            .collect(),
     );
-    top.insert(
-        "dynamodb".into(),
-        Value::List(
-            parsed
-                .tables
-                .iter()
-                .map(|t| element(&block, "dynamodb", vec![("table_name", Value::string(t))]))
-                .collect(),
-        ),
-    );
-    top.insert(
-        "quota_request".into(),
-        Value::List(
-            parsed
-                .quotas
-                .iter()
-                .map(|(s, q)| {
-                    element(
-                        &block,
-                        "quota_request",
-                        vec![
-                            ("service_code", Value::string(s)),
-                            ("quota_code", Value::string(q)),
-                        ],
-                    )
-                })
-                .collect(),
-        ),
-    );
+    let quotas = parsed.quotas.iter().map(|(s, q)| {
+        vec![
+            (names::QUOTA_SERVICE_CODE, Value::string(s)),
+            (names::QUOTA_CODE, Value::string(q)),
+        ]
+    });
+    put(&model::QUOTA, quotas.collect());
     if let Some(cp) = &parsed.cache_policy {
-        top.insert(
-            "cache_policy".into(),
-            Value::List(vec![element(
-                &block,
-                "cache_policy",
-                vec![("id", Value::string(cp))],
-            )]),
+        put(
+            &model::CACHE_POLICY,
+            vec![vec![(names::CACHE_POLICY_ID, Value::string(cp))]],
         );
     }
     if let Some(d) = &parsed.dashboard {
-        top.insert(
-            "dashboard".into(),
-            Value::List(vec![element(
-                &block,
-                "dashboard",
-                vec![("name", Value::string(d))],
-            )]),
+        put(
+            &model::DASHBOARD,
+            vec![vec![(names::NAME, Value::string(d))]],
         );
     }
     if let Some(arn) = &parsed.global_accelerator {
-        top.insert(
-            "global_accelerator".into(),
-            Value::List(vec![element(
-                &block,
-                "global_accelerator",
-                vec![("arn", Value::string(arn))],
-            )]),
+        put(
+            &model::ACCELERATOR,
+            vec![vec![(names::ACCELERATOR_ARN, Value::string(arn))]],
         );
     }
     let shapes = match import_keys(&parsed) {

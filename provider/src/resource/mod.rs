@@ -146,7 +146,11 @@ impl Resource for ScalingProfile {
         let (proposed, shapes) = shape::to_lists(&req.proposed_new_state);
         let config = shape::to_lists_as(&req.config, &shapes);
         let prior = shape::to_lists_as(&req.prior_state, &shapes);
-        if let Some(name) = req.config.get("name").and_then(Value::as_str) {
+        if let Some(name) = req
+            .config
+            .get(scaling::model::names::NAME)
+            .and_then(Value::as_str)
+        {
             in_shape(&shapes, diags, |d| self.claims.claim(name, &config, d));
         }
         let limits = if req.proposed_new_state.is_null() {

@@ -3,20 +3,25 @@
 //! read, and a destroy that restored some parts keeps in state only the
 //! blocks still to be restored, so the next destroy retries just those.
 
+use scaling::model::{self, Mode};
 use scaling::LocationStep;
 use scaling_aws::ComponentError;
 use tfplugin::Value;
 
-/// The blocks that stand for something on AWS.
-pub const COMPONENT_BLOCKS: [&str; 7] = [
-    "api_gateway",
-    "lambda",
-    "dynamodb",
-    "quota_request",
-    "cache_policy",
-    "dashboard",
-    "global_accelerator",
-];
+/// The blocks that stand for something on AWS: those AWS reports a value
+/// of (an optional+computed setting or a computed id or status).
+pub fn component_blocks() -> Vec<&'static str> {
+    model::RESOURCE
+        .blocks
+        .iter()
+        .filter(|b| {
+            b.fields()
+                .iter()
+                .any(|f| matches!(f.mode, Mode::Computed | Mode::OptionalComputed))
+        })
+        .map(|b| b.location())
+        .collect()
+}
 
 /// The top-level block an error concerns, and the element when it names one.
 fn block_of(e: &ComponentError) -> Option<(&str, Option<usize>)> {
@@ -79,7 +84,7 @@ pub fn only_unrestored(prior: &Value, errors: &[ComponentError]) -> Value {
         .filter_map(|e| block_of(e).map(|b| b.0))
         .collect();
     if let Some(obj) = object_mut(&mut out) {
-        for name in COMPONENT_BLOCKS {
+        for name in component_blocks() {
             if !concerned.contains(&name) && obj.contains_key(name) {
                 obj.insert(name.to_string(), Value::List(Vec::new()));
             }
@@ -93,6 +98,24 @@ mod tests {
     use super::*;
     use scaling::Location;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn the_component_blocks_are_those_on_aws() {
+        let mut got = component_blocks();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "api_gateway",
+                "cache_policy",
+                "dashboard",
+                "dynamodb",
+                "global_accelerator",
+                "lambda",
+                "quota_request",
+            ]
+        );
+    }
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
         Value::Object(

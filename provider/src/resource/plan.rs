@@ -15,10 +15,24 @@ use std::collections::BTreeMap;
 
 use tfplugin::{AttributePath, Block, Diagnostics, Value};
 
-use scaling::model::{Mode, Renew};
+use scaling::model::{self, names, Described, Mode, Renew};
 
 use crate::analysis;
+use crate::mapping::{read_block, read_reported};
 use crate::schema;
+
+/// The elements of one of the resource's blocks in `v`.
+fn elements<'a>(v: &'a Value, block: &dyn Described) -> &'a [Value] {
+    v.get(block.location())
+        .and_then(Value::as_elements)
+        .unwrap_or(&[])
+}
+
+/// A quota's codes, when both are known.
+fn codes(q: &scaling::QuotaRequest) -> Option<(&str, &str)> {
+    let (s, c) = (q.service_code.as_str(), q.quota_code.as_str());
+    (!s.is_empty() && !c.is_empty()).then_some((s, c))
+}
 
 /// Fills one object of `block` (a nested block element or the resource):
 /// optional+computed attributes left null by config become unknown when
@@ -152,11 +166,11 @@ pub fn plan(
         return planned;
     };
     // The id is the profile's name.
-    let id = match config.get("name") {
+    let id = match config.get(names::NAME) {
         Some(Value::String(s)) => Value::String(s.clone()),
         _ => Value::unknown(),
     };
-    top.insert("id".into(), id);
+    top.insert(names::ID.into(), id);
 
     let profile = crate::mapping::profile_from_value(config, region);
     let outcome = analysis::analyze(&profile, limits, options, &schema, config, diags);
@@ -181,88 +195,70 @@ fn plan_quota_refile(
     diags: &mut Diagnostics,
 ) {
     let Some(prior) = prior else { return };
-    let prior_elems = prior
-        .get("quota_request")
-        .and_then(Value::as_elements)
-        .unwrap_or(&[]);
-    let cfg_elems = config
-        .get("quota_request")
-        .and_then(Value::as_elements)
-        .unwrap_or(&[]);
-    let Some(Value::List(elems)) = planned.get_mut("quota_request") else {
+    let prior_elems = elements(prior, &model::QUOTA);
+    let cfg_elems = elements(config, &model::QUOTA);
+    let Some(Value::List(elems)) = planned.get_mut(model::QUOTA.location) else {
         return;
     };
     for (i, elem) in elems.iter_mut().enumerate() {
         let (Some(cfg), Some(before)) = (cfg_elems.get(i), prior_elems.get(i)) else {
             continue;
         };
-        let same_quota = ["service_code", "quota_code"].iter().all(|k| {
-            cfg.get(k)
-                .is_some_and(|v| !v.is_unknown() && Some(v) == before.get(k))
-        });
-        let Some(desired) = cfg.get("desired_value").and_then(Value::as_number) else {
+        let cfg = read_block(&model::QUOTA, cfg);
+        let reported = read_reported(&model::QUOTA, before);
+        let before = read_block(&model::QUOTA, before);
+        let same_quota = codes(&cfg).is_some() && codes(&cfg) == codes(&before);
+        let Some(desired) = cfg.desired_value else {
             continue;
         };
-        if !same_quota || cfg.get("desired_value") != before.get("desired_value") {
+        if !same_quota || cfg.desired_value != before.desired_value {
             continue; // a changed block is planned as a change already
         }
-        let applied = before
-            .get("applied_value")
-            .and_then(Value::as_number)
-            .map(|n| n.as_f64());
-        let status = before.get("status").and_then(Value::as_str);
-        if applied.is_some_and(|a| a >= desired.as_f64())
+        let applied = reported.applied_value;
+        let status = reported.status.as_deref();
+        if applied.is_some_and(|a| a >= desired)
             || status.is_some_and(scaling_aws::components::quota::is_open)
         {
             continue;
         }
         let Value::Object(e) = elem else { continue };
-        for attr in ["applied_value", "request_id", "status"] {
-            e.insert(attr.into(), Value::unknown());
+        for f in model::QUOTA.fields.iter().filter(|f| f.report.is_some()) {
+            e.insert(f.name.into(), Value::unknown());
         }
-        let codes = format!(
-            "{}/{}",
-            cfg.get("service_code")
-                .and_then(Value::as_str)
-                .unwrap_or("?"),
-            cfg.get("quota_code").and_then(Value::as_str).unwrap_or("?")
-        );
+        let codes = format!("{}/{}", cfg.service_code, cfg.quota_code);
         let now = applied.map_or_else(|| "unknown".to_string(), |a| a.to_string());
-        let last = match (before.get("request_id").and_then(Value::as_str), status) {
+        let last = match (reported.request_id.as_deref(), status) {
             (Some(id), Some(s)) => format!("the last request, {id}, is {s}"),
             _ => "no increase request is open".to_string(),
         };
         diags.attribute_warning(
-            AttributePath::attr("quota_request")
+            AttributePath::attr(model::QUOTA.location)
                 .then_index(i as i64)
-                .then_attr("status"),
+                .then_attr(names::QUOTA_STATUS),
             "A new quota increase request will be filed",
             format!(
-                "{codes} is {now} in this account, below desired_value {desired}, and {last}: this apply files a new request for {desired}. Remove the block or lower desired_value to stop asking."
+                "{codes} is {now} in this account, below {} {desired}, and {last}: this apply files a new request for {desired}. Remove the block or lower {} to stop asking.",
+                names::QUOTA_DESIRED_VALUE,
+                names::QUOTA_DESIRED_VALUE
             ),
         );
     }
 }
 
-/// A memory or timeout change only reaches `$LATEST`: without
-/// `publish_on_change` the alias keeps its published version's settings.
+/// A change of a setting a published version carries (memory, timeout) only
+/// reaches `$LATEST`: without the publish flag the alias keeps its published
+/// version's settings.
 fn warn_alias_keeps_old_settings(config: &Value, prior: Option<&Value>, diags: &mut Diagnostics) {
-    let cfg_lambdas = config
-        .get("lambda")
-        .and_then(Value::as_elements)
-        .unwrap_or(&[]);
-    let prior_lambdas = prior
-        .and_then(|p| p.get("lambda"))
-        .and_then(Value::as_elements)
-        .unwrap_or(&[]);
-    for (i, l) in cfg_lambdas.iter().enumerate() {
-        if l.get("publish_on_change").and_then(Value::as_bool) == Some(true) {
+    let prior_lambdas = prior.map_or(&[][..], |p| elements(p, &model::LAMBDA));
+    for (i, l) in elements(config, &model::LAMBDA).iter().enumerate() {
+        let pool = read_block(&model::LAMBDA, l);
+        if pool.publish_on_change {
             continue;
         }
-        let Some(qualifier) = l.get("qualifier").and_then(Value::as_str) else {
+        let Some(qualifier) = pool.qualifier else {
             continue;
         };
-        for attr in ["memory_size", "timeout"] {
+        for &attr in names::LAMBDA_PUBLISHED {
             let now = l.get(attr).unwrap_or(&Value::Null);
             if now.is_null() {
                 continue;
@@ -270,10 +266,11 @@ fn warn_alias_keeps_old_settings(config: &Value, prior: Option<&Value>, diags: &
             let before = prior_lambdas.get(i).and_then(|p| p.get(attr));
             if before != Some(now) {
                 diags.attribute_warning(
-                    AttributePath::attr("lambda").then_index(i as i64).then_attr(attr),
+                    AttributePath::attr(model::LAMBDA.location).then_index(i as i64).then_attr(attr),
                     format!("{attr} will not reach alias {qualifier:?}"),
                     format!(
-                        "Changing {attr} updates $LATEST only; the alias {qualifier:?} keeps serving its published version with the old setting. Set publish_on_change = true to publish a new version and move the alias (this re-allocates provisioned concurrency), or publish it yourself."
+                        "Changing {attr} updates $LATEST only; the alias {qualifier:?} keeps serving its published version with the old setting. Set {} = true to publish a new version and move the alias (this re-allocates provisioned concurrency), or publish it yourself.",
+                        names::LAMBDA_PUBLISH_FLAG
                     ),
                 );
             }
@@ -285,44 +282,30 @@ fn warn_alias_keeps_old_settings(config: &Value, prior: Option<&Value>, diags: &
 /// error (AWS would open an "increase" request for a lower value).
 fn check_quota_decrease(config: &Value, prior: Option<&Value>, diags: &mut Diagnostics) {
     let Some(prior) = prior else { return };
-    let applied: BTreeMap<(String, String), f64> = prior
-        .get("quota_request")
-        .and_then(Value::as_elements)
-        .unwrap_or(&[])
+    let applied: BTreeMap<(String, String), f64> = elements(prior, &model::QUOTA)
         .iter()
         .filter_map(|q| {
-            Some((
-                (
-                    q.get("service_code")?.as_str()?.to_string(),
-                    q.get("quota_code")?.as_str()?.to_string(),
-                ),
-                q.get("applied_value")?.as_number()?.as_f64(),
-            ))
+            let quota = read_block(&model::QUOTA, q);
+            let (s, c) = codes(&quota)?;
+            let applied = read_reported(&model::QUOTA, q).applied_value?;
+            Some(((s.to_string(), c.to_string()), applied))
         })
         .collect();
-    for (i, q) in config
-        .get("quota_request")
-        .and_then(Value::as_elements)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        let (Some(s), Some(c), Some(d)) = (
-            q.get("service_code").and_then(Value::as_str),
-            q.get("quota_code").and_then(Value::as_str),
-            q.get("desired_value").and_then(Value::as_number),
-        ) else {
+    for (i, q) in elements(config, &model::QUOTA).iter().enumerate() {
+        let quota = read_block(&model::QUOTA, q);
+        let (Some((s, c)), Some(d)) = (codes(&quota), quota.desired_value) else {
             continue;
         };
         if let Some(a) = applied.get(&(s.to_string(), c.to_string())) {
-            if d.as_f64() < *a {
+            if d < *a {
+                let desired = names::QUOTA_DESIRED_VALUE;
                 diags.attribute_error(
-                    AttributePath::attr("quota_request")
+                    AttributePath::attr(model::QUOTA.location)
                         .then_index(i as i64)
-                        .then_attr("desired_value"),
+                        .then_attr(desired),
                     "Quota decrease requested",
                     format!(
-                        "{s}/{c} is already {a} in this account; desired_value {d} is lower. Service Quotas only raises quotas: remove the block or ask for at least {a}."
+                        "{s}/{c} is already {a} in this account; {desired} {d} is lower. Service Quotas only raises quotas: remove the block or ask for at least {a}."
                     ),
                 );
             }

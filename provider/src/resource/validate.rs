@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use tfplugin::{AttributePath, Diagnostics, Value};
 
 use scaling::ids;
-use scaling::model::{self, Check, Described};
+use scaling::model::{self, names, Check, Described};
 
 use crate::fields::{check_enum, check_int, check_range, Obj};
 use crate::shape::{path_from_lists, Shapes};
@@ -41,10 +41,10 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
     let root = Obj::new(config, &root_path);
     model_checks(&model::RESOURCE, &root, diags);
 
-    if let Some(name) = root.str("name") {
+    if let Some(name) = root.str(names::NAME) {
         if name.trim().is_empty() {
             diags.attribute_error(
-                root.path_of("name"),
+                root.path_of(names::NAME),
                 "Invalid name",
                 "The profile name must not be empty.",
             );
@@ -53,12 +53,13 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
 
     if let Some((p, v)) = root.single(model::TRAFFIC.location) {
         let t = Obj::new(v, &p);
-        if let Some(r) = t.f64("average_to_peak_ratio") {
+        let ratio = names::TRAFFIC_AVERAGE_TO_PEAK;
+        if let Some(r) = t.f64(ratio) {
             if !(r > 0.0 && r <= 1.0) {
                 diags.attribute_error(
-                    t.path_of("average_to_peak_ratio"),
-                    "Invalid average_to_peak_ratio",
-                    format!("average_to_peak_ratio must be above 0 and at most 1, got {r}."),
+                    t.path_of(ratio),
+                    format!("Invalid {ratio}"),
+                    format!("{ratio} must be above 0 and at most 1, got {r}."),
                 );
             }
         }
@@ -67,7 +68,7 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
     let mut quotas: BTreeMap<(String, String), AttributePath> = BTreeMap::new();
     for (p, v) in root.blocks(model::QUOTA.location) {
         let q = Obj::new(v, &p);
-        if let (Some(s), Some(c)) = (q.str("service_code"), q.str("quota_code")) {
+        if let (Some(s), Some(c)) = (q.str(names::QUOTA_SERVICE_CODE), q.str(names::QUOTA_CODE)) {
             let key = (s.to_string(), c.to_string());
             if let Some(first) = quotas.get(&key) {
                 diags.attribute_error(
@@ -83,13 +84,16 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
 
     if let Some((p, v)) = root.single(model::API_GATEWAY.location) {
         let a = Obj::new(v, &p);
-        let burst_set = !matches!(a.field("burst_limit"), crate::fields::Field::Null);
-        let rate_set = !matches!(a.field("rate_limit"), crate::fields::Field::Null);
+        let (burst, rate) = (names::STAGE_BURST_LIMIT, names::STAGE_RATE_LIMIT);
+        let burst_set = !matches!(a.field(burst), crate::fields::Field::Null);
+        let rate_set = !matches!(a.field(rate), crate::fields::Field::Null);
         if burst_set && !rate_set {
             diags.attribute_error(
-                a.path_of("burst_limit"),
-                "burst_limit without rate_limit",
-                "A stage burst limit only applies together with a rate limit: set rate_limit too.",
+                a.path_of(burst),
+                format!("{burst} without {rate}"),
+                format!(
+                    "A stage burst limit only applies together with a rate limit: set {rate} too."
+                ),
             );
         }
     }
@@ -98,15 +102,18 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
     let mut functions: BTreeMap<(String, Option<String>), AttributePath> = BTreeMap::new();
     for (p, v) in root.blocks(model::LAMBDA.location) {
         let l = Obj::new(v, &p);
-        if let Some(name) = l.str("function_name") {
-            let key = (name.to_string(), l.str("qualifier").map(str::to_string));
+        if let Some(name) = l.str(names::FUNCTION_NAME) {
+            let key = (
+                name.to_string(),
+                l.str(names::LAMBDA_QUALIFIER).map(str::to_string),
+            );
             if let Some(first) = functions.get(&key) {
                 let what = match &key.1 {
                     Some(q) => format!("{name}:{q}"),
                     None => name.to_string(),
                 };
                 diags.attribute_error(
-                    l.path_of("function_name"),
+                    l.path_of(names::FUNCTION_NAME),
                     format!("Duplicate {} entry", model::LAMBDA.name),
                     format!("Function {what:?} is already managed by {}.", named(first)),
                 );
@@ -119,10 +126,10 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
     let mut tables: BTreeMap<String, AttributePath> = BTreeMap::new();
     for (p, v) in root.blocks(model::DYNAMODB.location) {
         let d = Obj::new(v, &p);
-        if let Some(name) = d.str("table_name") {
+        if let Some(name) = d.str(names::TABLE_NAME) {
             if let Some(first) = tables.get(name) {
                 diags.attribute_error(
-                    d.path_of("table_name"),
+                    d.path_of(names::TABLE_NAME),
                     format!("Duplicate {} entry", model::DYNAMODB.name),
                     format!("Table {name:?} is already managed by {}.", named(first)),
                 );
@@ -134,23 +141,34 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
 
     if let Some((p, v)) = root.single(model::CACHE_POLICY.location) {
         let c = Obj::new(v, &p);
-        if let Some(comment) = c.str("comment") {
+        if let Some(comment) = c.str(names::CACHE_COMMENT) {
             if comment.chars().count() > 128 {
                 diags.attribute_error(
-                    c.path_of("comment"),
+                    c.path_of(names::CACHE_COMMENT),
                     "Comment too long",
                     "A cache policy comment is at most 128 characters.",
                 );
             }
         }
         for (behavior, list) in [
-            ("cookie_behavior", "cookies"),
-            ("query_string_behavior", "query_strings"),
+            (names::CACHE_COOKIE_BEHAVIOR, names::CACHE_COOKIES),
+            (
+                names::CACHE_QUERY_STRING_BEHAVIOR,
+                names::CACHE_QUERY_STRINGS,
+            ),
         ] {
             // More than 10 items is LIM018; headers without "whitelist" is
             // SEC003, so headers are the rule engine's.
             let items = c.strings(list);
-            let b = c.str(behavior).unwrap_or("none");
+            // Left out, the behaviour is its default (the model's).
+            let default = match model::CACHE_POLICY.field(behavior).and_then(|f| f.default) {
+                Some(model::Default {
+                    value: model::DefaultValue::Str(d),
+                    ..
+                }) => d,
+                _ => "",
+            };
+            let b = c.str(behavior).unwrap_or(default);
             let needs_list = matches!(b, "whitelist" | "allExcept");
             if !items.is_empty() && !needs_list && !c.is_unknown(behavior) {
                 diags.attribute_error(
@@ -171,10 +189,10 @@ pub(crate) fn own_checks(config: &Value, shapes: &Shapes, diags: &mut Diagnostic
 
     if let Some((p, v)) = root.single(model::ACCELERATOR.location) {
         let g = Obj::new(v, &p);
-        for port in g.number_elements("ports") {
+        for port in g.number_elements(names::ACCELERATOR_PORTS) {
             if !(port.is_integer() && port.as_i64().is_some_and(|p| (1..=65535).contains(&p))) {
                 diags.attribute_error(
-                    g.path_of("ports"),
+                    g.path_of(names::ACCELERATOR_PORTS),
                     "Invalid port",
                     format!("Listener ports are whole numbers from 1 to 65535; got {port}."),
                 );
@@ -258,6 +276,28 @@ mod tests {
             errors_at(&c),
             vec!["api_gateway[0].rate_limit", "api_gateway[0].burst_limit"]
         );
+    }
+
+    #[test]
+    fn a_name_list_needs_a_list_behavior_left_out_meaning_none() {
+        let policy = |pairs: Vec<(&str, Value)>| {
+            let mut all = vec![("name", "p".into()), ("min_ttl", Value::int(0))];
+            all.extend(pairs);
+            obj(vec![
+                ("name", "x".into()),
+                ("cache_policy", Value::List(vec![obj(all)])),
+            ])
+        };
+        let cookies = Value::List(vec!["c".into()]);
+        let left_out = policy(vec![("cookies", cookies.clone())]);
+        assert_eq!(details(&left_out), vec!["cookies only apply when cookie_behavior is \"whitelist\" or \"allExcept\" (it is \"none\")."]);
+        let whitelist = policy(vec![("cookie_behavior", "whitelist".into())]);
+        assert_eq!(errors_at(&whitelist), vec!["cache_policy[0].cookies"]);
+        let fine = policy(vec![
+            ("cookie_behavior", "allExcept".into()),
+            ("cookies", cookies),
+        ]);
+        assert!(errors_at(&fine).is_empty());
     }
 
     fn num(text: &str) -> Value {

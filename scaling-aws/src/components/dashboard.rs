@@ -9,6 +9,7 @@ use crate::capture_key::CaptureKey;
 use crate::error::{AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, DashboardObserved};
+use scaling::model::{self, names};
 use scaling::{Location, Profile};
 use serde_json::{json, Value};
 
@@ -25,7 +26,7 @@ const WIDTH: i64 = 12;
 const HEIGHT: i64 = 6;
 
 fn loc() -> Location {
-    Location::attr("dashboard")
+    Location::attr(model::DASHBOARD.location)
 }
 
 pub fn key(name: &str) -> String {
@@ -354,9 +355,9 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, profile: &Profile) -> Part<DashboardObs
 /// body (`after` read with the generated body to compare against).
 pub fn not_reached(after: Option<&DashboardObserved>) -> Vec<(&'static str, String)> {
     match after {
-        None => vec![("name", "no dashboard of this name".to_string())],
+        None => vec![(names::NAME, "no dashboard of this name".to_string())],
         Some(o) if !o.matches_profile => vec![(
-            "body_in_sync",
+            names::DASHBOARD_BODY_IN_SYNC,
             format!(
                 "a body other than the one generated from the profile ({} bytes, normalised)",
                 o.body.len()

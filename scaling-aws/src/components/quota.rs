@@ -10,12 +10,13 @@ use crate::error::{AwsError, ComponentError};
 use crate::run::{Ctx, Part};
 use crate::state::QuotaObserved;
 use aws_sdk_servicequotas::types::RequestedServiceQuotaChange;
+use scaling::model::{self, names};
 use scaling::{Location, QuotaRequest};
 
 const SERVICE: &str = "service-quotas";
 
 fn loc(i: usize) -> Location {
-    Location::attr("quota_request").index(i)
+    Location::attr(model::QUOTA.location).index(i)
 }
 
 /// Statuses of a request AWS still works on.
@@ -270,7 +271,7 @@ pub(crate) async fn apply(
                 && before.applied_value.is_none_or(|a| a < d)
             {
                 part.warnings.push(ComponentError::message(
-                    loc(i).then("desired_value"),
+                    loc(i).then(names::QUOTA_DESIRED_VALUE),
                     "another increase request is open",
                     format!(
                         "request {} for {} is {}; AWS allows one open request per quota, so {} can only be requested once it closes",
@@ -306,7 +307,7 @@ pub(crate) async fn apply(
             let e = AwsError::from_sdk(SERVICE, "RequestServiceQuotaIncrease", e);
             if !e.is(&["ResourceAlreadyExistsException"]) {
                 part.errors.push(ComponentError::aws(
-                    loc(i).then("desired_value"),
+                    loc(i).then(names::QUOTA_DESIRED_VALUE),
                     "could not request the quota increase",
                     e,
                 ));

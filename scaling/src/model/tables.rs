@@ -1,6 +1,9 @@
 //! The tables: every block of `smuppy_scaling_profile`, its attributes in
 //! schema order.
 
+use super::reported::{
+    AcceleratorReported, CachePolicyReported, DashboardReported, LambdaReported, QuotaReported,
+};
 use super::{
     billing, Access, Block, Check, Default, DefaultUse, DefaultValue, Field, Kind, Mode, Nesting,
     Renew, Val,
@@ -16,7 +19,12 @@ use crate::traffic as tm;
 use Kind::{Bool, Int, Ints, Number, Strings};
 use Mode::{Computed, Optional, OptionalComputed, Required};
 
-const fn field<T>(name: &'static str, kind: Kind, mode: Mode, text: &'static str) -> Field<T> {
+const fn field<T, R>(
+    name: &'static str,
+    kind: Kind,
+    mode: Mode,
+    text: &'static str,
+) -> Field<T, R> {
     Field {
         name,
         kind,
@@ -26,10 +34,11 @@ const fn field<T>(name: &'static str, kind: Kind, mode: Mode, text: &'static str
         check: Check::None,
         renew: Renew::Never,
         access: None,
+        report: None,
     }
 }
 
-impl<T> Field<T> {
+impl<T, R> Field<T, R> {
     const fn renew(mut self, renew: Renew) -> Self {
         self.renew = renew;
         self
@@ -46,6 +55,10 @@ impl<T> Field<T> {
         self.access = Some(Access { get, set });
         self
     }
+    const fn report(mut self, get: fn(&R) -> Val, set: fn(&mut R, Val)) -> Self {
+        self.report = Some(Access { get, set });
+        self
+    }
 }
 
 const fn int(min: i64, max: Option<i64>, what: &'static str) -> Check {
@@ -57,6 +70,66 @@ const fn range(min: f64, max: Option<f64>, what: &'static str) -> Check {
 }
 
 const INT32: Option<i64> = Some(AWS_INTEGER_MAX);
+
+/// The names the front ends refer to one attribute by (the path of a
+/// message, a value a check compares), each the name of its field below.
+pub mod names {
+    /// The resource's id (computed: the profile's name).
+    pub const ID: &str = "id";
+    /// The profile's name, and the name of a named thing on AWS (cache
+    /// policy, dashboard, accelerator).
+    pub const NAME: &str = "name";
+    /// What identifies the thing on AWS an element stands for (two profiles
+    /// must not both manage it): a stage, a function, a table, a quota.
+    pub const STAGE_REST_API_ID: &str = "rest_api_id";
+    pub const STAGE_NAME: &str = "stage_name";
+    pub const FUNCTION_NAME: &str = "function_name";
+    pub const TABLE_NAME: &str = "table_name";
+    pub const QUOTA_SERVICE_CODE: &str = "service_code";
+    pub const QUOTA_CODE: &str = "quota_code";
+    pub const CACHE_POLICY_ID: &str = "id";
+    pub const ACCELERATOR_ARN: &str = "arn";
+    /// Attributes a front end checks beyond their table's [`Check`](super::Check)
+    /// (a relation between two, a list's elements, a length).
+    pub const TRAFFIC_AVERAGE_TO_PEAK: &str = "average_to_peak_ratio";
+    pub const STAGE_RATE_LIMIT: &str = "rate_limit";
+    pub const STAGE_BURST_LIMIT: &str = "burst_limit";
+    pub const LAMBDA_QUALIFIER: &str = "qualifier";
+    pub const CACHE_COMMENT: &str = "comment";
+    pub const CACHE_COOKIE_BEHAVIOR: &str = "cookie_behavior";
+    pub const CACHE_COOKIES: &str = "cookies";
+    pub const CACHE_QUERY_STRING_BEHAVIOR: &str = "query_string_behavior";
+    pub const CACHE_QUERY_STRINGS: &str = "query_strings";
+    pub const ACCELERATOR_PORTS: &str = "ports";
+    /// A quota request's desired value.
+    pub const QUOTA_DESIRED_VALUE: &str = "desired_value";
+    /// A quota request's status.
+    pub const QUOTA_STATUS: &str = "status";
+    /// A profile's monthly request count: its own, never a default a
+    /// validator config file gives every profile.
+    pub const TRAFFIC_MONTHLY_REQUESTS: &str = "monthly_requests";
+    /// The flag that publishes a function's new version on a change of a
+    /// [`LAMBDA_PUBLISHED`] setting.
+    pub const LAMBDA_PUBLISH_FLAG: &str = "publish_on_change";
+    /// The settings a published version carries: they reach the alias only
+    /// through a publish.
+    pub const LAMBDA_PUBLISHED: &[&str] = &[LAMBDA_MEMORY_SIZE, LAMBDA_TIMEOUT];
+    /// A function's settings, as the AWS layer reports where a write failed.
+    pub const LAMBDA_MEMORY_SIZE: &str = "memory_size";
+    pub const LAMBDA_TIMEOUT: &str = "timeout";
+    pub const LAMBDA_RESERVED_CONCURRENCY: &str = "reserved_concurrency";
+    pub const LAMBDA_PROVISIONED_CONCURRENCY: &str = "provisioned_concurrency";
+    /// A table's and its auto scaling's settings, as the AWS layer reports
+    /// where a write failed.
+    pub const TABLE_BILLING_MODE: &str = "billing_mode";
+    pub const SCALING_MIN_CAPACITY: &str = "min_capacity";
+    pub const SCALING_MAX_CAPACITY: &str = "max_capacity";
+    pub const SCALING_SCALE_IN_COOLDOWN: &str = "scale_in_cooldown";
+    pub const SCALING_SCALE_OUT_COOLDOWN: &str = "scale_out_cooldown";
+    /// Whether the dashboard AWS holds is the generated one.
+    pub const DASHBOARD_BODY_IN_SYNC: &str = "body_in_sync";
+}
+use names::{LAMBDA_PUBLISHED, LAMBDA_PUBLISH_FLAG};
 
 /// The cookie and query string behaviours CloudFront accepts.
 pub const LIST_BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", "all"];
@@ -125,6 +198,14 @@ macro_rules! with {
     }};
 }
 
+/// Expands an accessor pair into a computed field's `.report(get, set)`.
+macro_rules! reported {
+    ($field:expr, $acc:expr) => {{
+        let (get, set) = $acc;
+        $field.report(get, set)
+    }};
+}
+
 /// The resource's own attributes (the computed analysis outputs, the
 /// timeouts and other protocol-side attributes are the provider's).
 pub static RESOURCE: Block<Profile> = Block {
@@ -133,9 +214,9 @@ pub static RESOURCE: Block<Profile> = Block {
     nesting: Nesting::Single,
     text: "Everything that must hold for an API (CloudFront → API Gateway → Lambda → DynamoDB) to carry a target load, as one resource: Service Quotas requests, the stage throttle, Lambda concurrency and memory, DynamoDB capacity, a CloudFront cache policy, a CloudWatch dashboard and optionally a Global Accelerator. The plan checks capacity, AWS limits, safety and cost; apply changes only what differs and runs independent components concurrently; destroy returns every setting to what it was before the profile took over.",
     fields: &[
-        field("id", Kind::String, Computed, "The profile's name."),
+        field(names::ID, Kind::String, Computed, "The profile's name."),
         with!(
-            field("name", Kind::String, Required, "Name of the profile, e.g. `staging`."),
+            field(names::NAME, Kind::String, Required, "Name of the profile, e.g. `staging`."),
             string!(Profile, name)
         ),
     ],
@@ -171,9 +252,9 @@ pub static TRAFFIC: Block<Traffic> = Block {
             .default(DefaultValue::Number(tm::DEFAULT_WRITES_PER_REQUEST), DefaultUse::Modelled)
             .check(range(0.0, None, "writes_per_request")), opt_num!(Traffic, writes_per_request)),
         // Its range, above 0 and at most 1, is checked by the front ends.
-        with!(text!("average_to_peak_ratio", Number, Optional, "Average traffic over a month divided by the peak, 0 to 1; the cost estimate uses it. Default {default} (peak sustained all month).")
+        with!(field(names::TRAFFIC_AVERAGE_TO_PEAK, Number, Optional, "Average traffic over a month divided by the peak, 0 to 1; the cost estimate uses it. Default {default} (peak sustained all month).")
             .default(DefaultValue::Number(tm::DEFAULT_AVERAGE_TO_PEAK), DefaultUse::Modelled), opt_num!(Traffic, average_to_peak_ratio)),
-        with!(text!("monthly_requests", Number, Optional, "Requests per month, when known directly; overrides `peak_rps × average_to_peak_ratio` for cost.")
+        with!(field(names::TRAFFIC_MONTHLY_REQUESTS, Number, Optional, "Requests per month, when known directly; overrides `peak_rps × average_to_peak_ratio` for cost.")
             .check(range(0.0, None, "monthly_requests")), opt_num!(Traffic, monthly_requests)),
         with!(text!("response_bytes", Number, Optional, "Average response size in bytes (CloudFront data transfer).")
             .default(DefaultValue::Number(tm::DEFAULT_RESPONSE_BYTES), DefaultUse::Modelled)
@@ -191,21 +272,24 @@ pub static TRAFFIC: Block<Traffic> = Block {
     blocks: &[],
 };
 
-pub static QUOTA: Block<QuotaRequest> = Block {
+pub static QUOTA: Block<QuotaRequest, QuotaReported> = Block {
     name: "quota_requests",
     location: "quota_request",
     nesting: Nesting::Map,
     text: "A Service Quotas increase request, e.g. API Gateway's account throttle `apigateway`/`L-8A5B8E43` or Lambda's concurrent executions `lambda`/`L-B99A9384`. A request is filed only when the applied value is below `desired_value` and no request for that quota is open; an open request is adopted, so re-applies never file twice. When the last request is closed (denied, for instance) and the quota is still below `desired_value`, the plan warns and the apply files a new one. A request cannot be withdrawn: destroy only forgets it, with a warning.",
     fields: &[
-        with!(text!("service_code", Kind::String, Required, "Service Quotas service code, e.g. `apigateway`.")
+        with!(field(names::QUOTA_SERVICE_CODE, Kind::String, Required, "Service Quotas service code, e.g. `apigateway`.")
             .check(Check::Id(ids::service_code, "Invalid service_code")), string!(QuotaRequest, service_code)),
-        with!(text!("quota_code", Kind::String, Required, "Quota code, e.g. `L-8A5B8E43`.")
+        with!(field(names::QUOTA_CODE, Kind::String, Required, "Quota code, e.g. `L-8A5B8E43`.")
             .check(Check::Id(ids::quota_code, "Invalid quota_code")), string!(QuotaRequest, quota_code)),
-        with!(text!("desired_value", Number, Required, "The value to ask for. Must not be below the applied value.")
+        with!(field(names::QUOTA_DESIRED_VALUE, Number, Required, "The value to ask for. Must not be below the applied value.")
             .check(range(0.0, Some(1e10), "desired_value")), opt_num!(QuotaRequest, desired_value)),
-        field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised).").renew(Renew::AnySetting),
-        field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any.").renew(Renew::AnySetting),
-        field("status", Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
+        reported!(field("applied_value", Number, Computed, "The value in force now (the AWS default when the quota was never raised).").renew(Renew::AnySetting),
+            opt_num!(QuotaReported, applied_value)),
+        reported!(field("request_id", Kind::String, Computed, "Id of the increase request filed or adopted, if any.").renew(Renew::AnySetting),
+            opt_str!(QuotaReported, request_id)),
+        reported!(field(names::QUOTA_STATUS, Kind::String, Computed, "Status of that request as AWS reports it: `PENDING`, `CASE_OPENED`, `APPROVED`, `DENIED`, `CASE_CLOSED`, `NOT_APPROVED` or `INVALID_REQUEST`; `APPLIED` when no request is needed.").renew(Renew::AnySetting),
+            opt_str!(QuotaReported, status)),
     ],
     blocks: &[],
 };
@@ -216,13 +300,13 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
     nesting: Nesting::Single,
     text: "The stage-wide throttle of a REST API stage, set as the `*/*` method setting (patch paths `/*/*/throttling/rateLimit` and `/*/*/throttling/burstLimit`). Destroy restores the throttle that was there before and leaves the stage's other method settings (logging, metrics, caching) alone.",
     fields: &[
-        with!(text!("rest_api_id", Kind::String, Required, "Id of the REST API, e.g. `bmkd8zayee`.")
+        with!(field(names::STAGE_REST_API_ID, Kind::String, Required, "Id of the REST API, e.g. `bmkd8zayee`.")
             .check(Check::Id(ids::rest_api_id, "Invalid rest_api_id")), opt_str!(StageThrottle, rest_api_id)),
-        with!(text!("stage_name", Kind::String, Required, "Name of the stage, e.g. `staging`.")
+        with!(field(names::STAGE_NAME, Kind::String, Required, "Name of the stage, e.g. `staging`.")
             .check(Check::Id(ids::stage_name, "Invalid stage_name")), opt_str!(StageThrottle, stage_name)),
-        with!(text!("rate_limit", Number, OptionalComputed, "Steady-state requests per second for the whole stage. It cannot exceed the account throttle (10,000 by default; quota `L-8A5B8E43`).")
+        with!(field(names::STAGE_RATE_LIMIT, Number, OptionalComputed, "Steady-state requests per second for the whole stage. It cannot exceed the account throttle (10,000 by default; quota `L-8A5B8E43`).")
             .check(range(0.0, None, "rate_limit")), opt_num!(StageThrottle, rate_limit)),
-        with!(text!("burst_limit", Int, OptionalComputed, "Token-bucket burst for the whole stage. AWS caps it at the account burst (5,000 by default), which customers cannot raise. Requires `rate_limit`.")
+        with!(field(names::STAGE_BURST_LIMIT, Int, OptionalComputed, "Token-bucket burst for the whole stage. AWS caps it at the account burst (5,000 by default), which customers cannot raise. Requires `rate_limit`.")
             .check(int(0, INT32, "burst_limit")), opt_int!(StageThrottle, burst_limit)),
         with!(text!("integration_timeout_ms", Int, Optional, "The integration timeout in milliseconds the API uses; 29,000 unless raised by a quota. The rule engine checks Lambda timeouts against it; nothing is sent to AWS.")
             .check(int(50, Some(300_000), "integration_timeout_ms")), opt_int!(StageThrottle, integration_timeout_ms)),
@@ -230,33 +314,35 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
     blocks: &[],
 };
 
-pub static LAMBDA: Block<LambdaPool> = Block {
+pub static LAMBDA: Block<LambdaPool, LambdaReported> = Block {
     name: "lambda_pools",
     location: "lambda",
     nesting: Nesting::Map,
     text: "One Lambda function (a pool of the architecture). Order of changes: memory and timeout (then, with `publish_on_change`, a new version and the alias moved to it), reserved concurrency, provisioned concurrency (waited on until READY). Destroy removes provisioned and reserved concurrency and restores the memory and timeout that were there before.",
     fields: &[
-        with!(text!("function_name", Kind::String, Required, "Name of the function, e.g. `smuppy-api-handler`.")
+        with!(field(names::FUNCTION_NAME, Kind::String, Required, "Name of the function, e.g. `smuppy-api-handler`.")
             .check(Check::Id(ids::function_name, "Invalid function_name")), string!(LambdaPool, function_name)),
         // Lambda takes these as `integer` shapes (32-bit). Ranges (128 to
         // 10,240 MB, 1 to 900 s), the qualifier and provisioned ≤ reserved
         // are the rule engine's (LIM002, LIM004, LIM006, LIM010).
-        with!(text!("reserved_concurrency", Int, OptionalComputed, "Reserved concurrent executions for the function (`PutFunctionConcurrency`). The account must keep 100 unreserved.")
+        with!(field(names::LAMBDA_RESERVED_CONCURRENCY, Int, OptionalComputed, "Reserved concurrent executions for the function (`PutFunctionConcurrency`). The account must keep 100 unreserved.")
             .check(int(0, INT32, "reserved_concurrency")), opt_int!(LambdaPool, reserved_concurrency)),
-        with!(text!("provisioned_concurrency", Int, OptionalComputed, "Provisioned concurrent executions on `qualifier`. Must not exceed `reserved_concurrency`.")
+        with!(field(names::LAMBDA_PROVISIONED_CONCURRENCY, Int, OptionalComputed, "Provisioned concurrent executions on `qualifier`. Must not exceed `reserved_concurrency`.")
             .check(int(1, INT32, "provisioned_concurrency")), opt_int!(LambdaPool, provisioned_concurrency)),
-        with!(text!("qualifier", Kind::String, Optional, "Alias or published version that carries the provisioned concurrency, e.g. `prod`. `$LATEST` is not accepted by AWS.")
+        with!(field(names::LAMBDA_QUALIFIER, Kind::String, Optional, "Alias or published version that carries the provisioned concurrency, e.g. `prod`. `$LATEST` is not accepted by AWS.")
             .check(Check::Id(ids::qualifier, "Invalid qualifier")), opt_str!(LambdaPool, qualifier)),
-        with!(text!("memory_size", Int, OptionalComputed, "Memory in MB, 128 to 10,240. A change reaches `$LATEST` only: the alias keeps its published version's memory unless `publish_on_change` is set.")
+        with!(field(names::LAMBDA_MEMORY_SIZE, Int, OptionalComputed, "Memory in MB, 128 to 10,240. A change reaches `$LATEST` only: the alias keeps its published version's memory unless `publish_on_change` is set.")
             .check(int(1, INT32, "memory_size (MB)")), opt_int!(LambdaPool, memory_size)),
-        with!(text!("timeout", Int, OptionalComputed, "Timeout in seconds, 1 to 900. Behind API Gateway it should stay under the integration timeout (29 s).")
+        with!(field(names::LAMBDA_TIMEOUT, Int, OptionalComputed, "Timeout in seconds, 1 to 900. Behind API Gateway it should stay under the integration timeout (29 s).")
             .check(int(1, INT32, "timeout (seconds)")), opt_int!(LambdaPool, timeout)),
-        with!(text!("publish_on_change", Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
+        with!(field(LAMBDA_PUBLISH_FLAG, Bool, Optional, "When memory or timeout change, publish a new version and move the `qualifier` alias to it, so the alias serves the new settings. This re-allocates provisioned concurrency on the new version. Default {default}: the plan warns that the alias keeps its old settings.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(LambdaPool, publish_on_change)),
-        field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to.")
-            .renew(Renew::With { names: &["function_name", "qualifier"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
-        field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`.")
-            .renew(Renew::With { names: &["function_name", "qualifier", "provisioned_concurrency"], flag: "publish_on_change", published: &["memory_size", "timeout"] }),
+        reported!(field("qualifier_version", Kind::String, Computed, "The published version the qualifier points to.")
+            .renew(Renew::With { names: &["function_name", "qualifier"], flag: LAMBDA_PUBLISH_FLAG, published: LAMBDA_PUBLISHED }),
+            opt_str!(LambdaReported, qualifier_version)),
+        reported!(field("provisioned_status", Kind::String, Computed, "Provisioned concurrency status: `READY`, `IN_PROGRESS` or `FAILED`.")
+            .renew(Renew::With { names: &["function_name", "qualifier", "provisioned_concurrency"], flag: LAMBDA_PUBLISH_FLAG, published: LAMBDA_PUBLISHED }),
+            opt_str!(LambdaReported, provisioned_status)),
     ],
     blocks: &[],
 };
@@ -267,9 +353,9 @@ pub static DYNAMODB: Block<TableCapacity> = Block {
     nesting: Nesting::Map,
     text: "One DynamoDB table's capacity mode. AWS limits switches to on-demand (4 per rolling 24 h); a refused switch is reported as such. Destroy restores the mode and throughput that were there before and deregisters the auto scaling the profile added.",
     fields: &[
-        with!(text!("table_name", Kind::String, Required, "Name of the table, e.g. `smuppy-feeds-staging`.")
+        with!(field(names::TABLE_NAME, Kind::String, Required, "Name of the table, e.g. `smuppy-feeds-staging`.")
             .check(Check::Id(ids::table_name, "Invalid table_name")), string!(TableCapacity, table_name)),
-        with!(text!("billing_mode", Kind::String, Required, "`PAY_PER_REQUEST` (on-demand) or `PROVISIONED`.")
+        with!(field(names::TABLE_BILLING_MODE, Kind::String, Required, "`PAY_PER_REQUEST` (on-demand) or `PROVISIONED`.")
             .check(Check::OneOf(&["PAY_PER_REQUEST", "PROVISIONED"])),
             (|x: &TableCapacity| x.billing_mode.map_or(Val::Null, |m| Val::Str(m.as_aws().to_string())),
              |x: &mut TableCapacity, v: Val| x.billing_mode = billing(v))),
@@ -301,8 +387,8 @@ macro_rules! dimension {
             text: $text,
             fields: &[
                 with!(
-                    text!(
-                        "min_capacity",
+                    field(
+                        names::SCALING_MIN_CAPACITY,
                         Int,
                         Required,
                         "Minimum provisioned units (at least 1)."
@@ -311,8 +397,8 @@ macro_rules! dimension {
                     opt_int!(AutoScaling, min_capacity)
                 ),
                 with!(
-                    text!(
-                        "max_capacity",
+                    field(
+                        names::SCALING_MAX_CAPACITY,
                         Int,
                         Required,
                         "Maximum provisioned units. The default per-table quota is 40,000."
@@ -335,8 +421,8 @@ macro_rules! dimension {
                     opt_num!(AutoScaling, target_utilization)
                 ),
                 with!(
-                    text!(
-                        "scale_in_cooldown",
+                    field(
+                        names::SCALING_SCALE_IN_COOLDOWN,
                         Int,
                         OptionalComputed,
                         "Seconds between scale-in activities."
@@ -349,8 +435,8 @@ macro_rules! dimension {
                     opt_int!(AutoScaling, scale_in_cooldown)
                 ),
                 with!(
-                    text!(
-                        "scale_out_cooldown",
+                    field(
+                        names::SCALING_SCALE_OUT_COOLDOWN,
                         Int,
                         OptionalComputed,
                         "Seconds between scale-out activities."
@@ -379,16 +465,16 @@ pub static SCALING_WRITE: Block<AutoScaling> = dimension!(
 
 const TTL_MAX: Option<i64> = Some(31_536_000 * 100);
 
-pub static CACHE_POLICY: Block<CachePolicy> = Block {
+pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
     name: "cache_policy",
     location: "cache_policy",
     nesting: Nesting::Single,
     text: "A CloudFront cache policy. It has no effect until a distribution's cache behaviour uses it. Updates use the policy's ETag; destroy deletes it, and says which distributions still use it if AWS refuses.",
     fields: &[
-        with!(text!("name", Kind::String, Required, "Unique name of the policy in the account, e.g. `SmuppyAPICache`.")
+        with!(field(names::NAME, Kind::String, Required, "Unique name of the policy in the account, e.g. `SmuppyAPICache`.")
             .check(Check::Id(ids::cache_policy_name, "Invalid cache policy name")), string!(CachePolicy, name)),
         // Its length (at most 128 characters) is checked by the front ends.
-        with!(text!("comment", Kind::String, OptionalComputed, "Comment, up to 128 characters."), opt_str!(CachePolicy, comment)),
+        with!(field(names::CACHE_COMMENT, Kind::String, OptionalComputed, "Comment, up to 128 characters."), opt_str!(CachePolicy, comment)),
         with!(text!("min_ttl", Int, Required, "Minimum TTL in seconds. Above 0, CloudFront caches even `no-store` and `private` responses.")
             .check(int(0, TTL_MAX, "min_ttl")), opt_int!(CachePolicy, min_ttl)),
         with!(text!("default_ttl", Int, OptionalComputed, "Default TTL in seconds (AWS default 86,400).")
@@ -403,42 +489,45 @@ pub static CACHE_POLICY: Block<CachePolicy> = Block {
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(&["none", "whitelist"])), string!(CachePolicy, header_behavior)),
         with!(text!("headers", Strings, OptionalComputed, "Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."), strs!(CachePolicy, headers)),
-        with!(text!("cookie_behavior", Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
+        with!(field(names::CACHE_COOKIE_BEHAVIOR, Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, cookie_behavior)),
-        with!(text!("cookies", Strings, OptionalComputed, "Cookie names for `whitelist` or `allExcept`."), strs!(CachePolicy, cookies)),
-        with!(text!("query_string_behavior", Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
+        with!(field(names::CACHE_COOKIES, Strings, OptionalComputed, "Cookie names for `whitelist` or `allExcept`."), strs!(CachePolicy, cookies)),
+        with!(field(names::CACHE_QUERY_STRING_BEHAVIOR, Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, query_string_behavior)),
-        with!(text!("query_strings", Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
-        field("id", Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
-        field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
+        with!(field(names::CACHE_QUERY_STRINGS, Strings, OptionalComputed, "Query string names for `whitelist` or `allExcept`."), strs!(CachePolicy, query_strings)),
+        reported!(field(names::CACHE_POLICY_ID, Kind::String, Computed, "Id of the cache policy.").renew(Renew::WhenGone),
+            opt_str!(CachePolicyReported, id)),
+        reported!(field("etag", Kind::String, Computed, "Current ETag of the policy (its version).").renew(Renew::AnySetting),
+            opt_str!(CachePolicyReported, etag)),
     ],
     blocks: &[],
 };
 
-pub static DASHBOARD: Block<Dashboard> = Block {
+pub static DASHBOARD: Block<Dashboard, DashboardReported> = Block {
     name: "dashboard",
     location: "dashboard",
     nesting: Nesting::Single,
     text: "A CloudWatch dashboard generated from the profile's components: API Gateway 5XXError, Latency and Count; Lambda ConcurrentExecutions, Duration, Errors and Throttles; DynamoDB ConsumedReadCapacityUnits and ThrottledRequests. The body is generated deterministically, so it never shows a spurious diff.",
     fields: &[
-        with!(text!("name", Kind::String, Required, "Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`.")
+        with!(field(names::NAME, Kind::String, Required, "Dashboard name (letters, digits, `-` and `_`, up to 255), e.g. `SmuppyScaling`.")
             .check(Check::Id(ids::dashboard_name, "Invalid dashboard name")), string!(Dashboard, name)),
-        field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
-        field("body_in_sync", Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
-            .renew(Renew::Planned(DefaultValue::Bool(true))),
+        reported!(field("arn", Kind::String, Computed, "ARN of the dashboard.").renew(Renew::with(&["name"])),
+            opt_str!(DashboardReported, arn)),
+        reported!(field(names::DASHBOARD_BODY_IN_SYNC, Bool, Computed, "Whether the dashboard AWS holds is the one generated from the profile. A change made outside Terraform, or a deleted dashboard, reads as `false`, and the next apply puts the generated body back.")
+            .renew(Renew::Planned(DefaultValue::Bool(true))), flag!(DashboardReported, body_in_sync)),
     ],
     blocks: &[],
 };
 
-pub static ACCELERATOR: Block<Accelerator> = Block {
+pub static ACCELERATOR: Block<Accelerator, AcceleratorReported> = Block {
     name: "global_accelerator",
     location: "global_accelerator",
     nesting: Nesting::Single,
     text: "An optional Global Accelerator (accelerator, one listener, one endpoint group). Its endpoints can only be Application or Network Load Balancers, EC2 instances or Elastic IPs: it cannot front API Gateway. Its API lives in us-west-2 whatever the provider's region. Destroy disables it, then deletes the endpoint group, listener and accelerator; its static IPs are lost.",
     fields: &[
-        with!(text!("name", Kind::String, Required, "Accelerator name (up to 64 letters, digits, `.` and `-`).")
+        with!(field(names::NAME, Kind::String, Required, "Accelerator name (up to 64 letters, digits, `.` and `-`).")
             .check(Check::Id(ids::accelerator_name, "Invalid accelerator name")), string!(Accelerator, name)),
         with!(text!("enabled", Bool, OptionalComputed, "Whether the accelerator is enabled.")
             .default(DefaultValue::Bool(true), DefaultUse::Mapped), flag!(Accelerator, enabled)),
@@ -446,7 +535,7 @@ pub static ACCELERATOR: Block<Accelerator> = Block {
             .default(DefaultValue::Str("IPV4"), DefaultUse::Mapped)
             .check(Check::OneOf(&["IPV4", "DUAL_STACK"])), string!(Accelerator, ip_address_type)),
         // Each port's range (1 to 65535) is checked by the front ends.
-        with!(text!("ports", Ints, OptionalComputed, "Listener ports.")
+        with!(field(names::ACCELERATOR_PORTS, Ints, OptionalComputed, "Listener ports.")
             .default(DefaultValue::Ints(&[443]), DefaultUse::Mapped),
             (|x: &Accelerator| Val::Ints(x.ports.clone()), |x: &mut Accelerator, v: Val| x.ports = v.ints())),
         with!(text!("protocol", Kind::String, OptionalComputed, "Listener protocol, `TCP` or `UDP`.")
@@ -456,9 +545,12 @@ pub static ACCELERATOR: Block<Accelerator> = Block {
             .check(Check::Id(ids::region, "Invalid endpoint_group_region")), opt_str!(Accelerator, endpoint_group_region)),
         with!(text!("endpoint_id", Kind::String, Required, "ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`).")
             .check(Check::Id(ids::endpoint_id, "Invalid endpoint_id")), opt_str!(Accelerator, endpoint_id)),
-        field("arn", Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
-        field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
-        field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&["ip_address_type"])),
+        reported!(field(names::ACCELERATOR_ARN, Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
+            opt_str!(AcceleratorReported, arn)),
+        reported!(field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
+            opt_str!(AcceleratorReported, dns_name)),
+        reported!(field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&["ip_address_type"])),
+            strs!(AcceleratorReported, ip_addresses)),
     ],
     blocks: &[],
 };

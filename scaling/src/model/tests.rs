@@ -1,4 +1,5 @@
 use super::*;
+use crate::profile::LambdaPool;
 
 #[test]
 fn names_are_unique_within_each_block() {
@@ -53,4 +54,60 @@ fn what_renews_a_computed_attribute_names_settings_of_its_block() {
             }
         }
     }
+}
+
+#[test]
+fn observed_names_what_aws_reports_and_keeps_the_rest() {
+    let mut pool = LambdaPool::blank();
+    pool.memory_size = Some(512);
+    pool.publish_on_change = true;
+    let reported = LambdaReported {
+        qualifier_version: Some("7".into()),
+        provisioned_status: None,
+    };
+    let got: Vec<(&str, Val)> = LAMBDA
+        .observed(Some(&pool), &reported)
+        .into_iter()
+        .map(|(f, v)| (f.name, v))
+        .collect();
+    // function_name (required, unset) and qualifier, publish_on_change
+    // (optional: AWS does not hold them) are left to the configuration.
+    assert_eq!(
+        got,
+        vec![
+            ("reserved_concurrency", Val::Null),
+            ("provisioned_concurrency", Val::Null),
+            ("memory_size", Val::Int(512)),
+            ("timeout", Val::Null),
+            ("qualifier_version", Val::Str("7".into())),
+            ("provisioned_status", Val::Null),
+        ]
+    );
+    // Without settings (a component gone) only what AWS alone reports.
+    let gone: Vec<&str> = CACHE_POLICY
+        .observed(None, &CachePolicyReported::default())
+        .into_iter()
+        .map(|(f, _)| f.name)
+        .collect();
+    assert_eq!(gone, vec!["id", "etag"]);
+}
+
+#[test]
+fn every_computed_attribute_of_a_reporting_block_has_a_report_field() {
+    fn check<T, R>(b: &Block<T, R>) {
+        for f in b.fields {
+            assert_eq!(
+                f.mode == Mode::Computed,
+                f.report.is_some(),
+                "{}.{}: computed exactly when AWS reports it",
+                b.location,
+                f.name
+            );
+        }
+    }
+    check(&QUOTA);
+    check(&LAMBDA);
+    check(&CACHE_POLICY);
+    check(&DASHBOARD);
+    check(&ACCELERATOR);
 }

@@ -146,7 +146,13 @@ fn model_location<T>(block: &Block<T>, field: &str) -> Location {
 
 /// Each attribute of `target` that lies outside its model range, as a
 /// finding of `rule` at `loc.<attribute>`.
-fn check<T>(block: &Block<T>, target: &T, loc: Location, rule: &RuleInfo, out: &mut Vec<Finding>) {
+fn check<T, R>(
+    block: &Block<T, R>,
+    target: &T,
+    loc: Location,
+    rule: &RuleInfo,
+    out: &mut Vec<Finding>,
+) {
     for f in block.fields {
         let Some(access) = &f.access else { continue };
         if OWNED_ELSEWHERE.contains(&(block.location, f.name)) {

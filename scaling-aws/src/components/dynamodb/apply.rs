@@ -9,6 +9,7 @@ use super::write::{deregister, put_policy, register, update_when_active};
 use crate::error::ComponentError;
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, TableObserved};
+use scaling::model::names;
 use scaling::{BillingMode, TableCapacity};
 
 /// Converge table `i`; `previous` is the same table's block in the previous
@@ -116,7 +117,7 @@ pub(crate) async fn apply(
             let min = want.min_capacity.unwrap_or(1);
             let Some(max) = want.max_capacity.or(now.map(|n| n.max_capacity)) else {
                 part.errors.push(ComponentError::message(
-                    loc(i).then(dim.attr()).then("max_capacity"),
+                    loc(i).then(dim.attr()).then(names::SCALING_MAX_CAPACITY),
                     "max_capacity required",
                     "registering a scalable target needs a maximum capacity",
                 ));

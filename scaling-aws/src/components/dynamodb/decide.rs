@@ -3,6 +3,7 @@
 
 use super::shared::DIMS;
 use crate::state::{AutoScalingObserved, TableObserved};
+use scaling::model::names;
 use scaling::{AutoScaling, BillingMode, TableCapacity};
 
 /// The throughput to send when the table must be PROVISIONED: the profile's
@@ -92,7 +93,7 @@ pub fn not_reached(desired: &TableCapacity, after: &TableObserved) -> Vec<(&'sta
     let mut left = Vec::new();
     if let Some(change) = table_change(desired, after) {
         left.push((
-            "billing_mode",
+            names::TABLE_BILLING_MODE,
             format!(
                 "billing mode {} with read/write capacity {:?}/{:?} (still to do: {change:?})",
                 after.billing_mode.as_deref().unwrap_or("unknown"),

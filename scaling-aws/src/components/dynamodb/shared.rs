@@ -5,6 +5,7 @@ use crate::capture_key::CaptureKey;
 use crate::error::ComponentError;
 use crate::state::{AutoScalingObserved, TableObserved};
 use aws_sdk_applicationautoscaling::types::{MetricType, ScalableDimension};
+use scaling::model;
 use scaling::{AutoScaling, Location, TableCapacity};
 
 pub(super) const DDB: &str = "dynamodb";
@@ -73,7 +74,7 @@ pub(super) fn resource_id(table: &str) -> String {
 }
 
 pub(super) fn loc(i: usize) -> Location {
-    Location::attr("dynamodb").index(i)
+    Location::attr(model::DYNAMODB.location).index(i)
 }
 
 /// `e`, pointed at attribute `attr` of table `i`.

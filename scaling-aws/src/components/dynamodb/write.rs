@@ -13,6 +13,7 @@ use aws_sdk_dynamodb::types::{
     BillingMode as AwsBillingMode, GlobalSecondaryIndexUpdate, ProvisionedThroughput, TableStatus,
     UpdateGlobalSecondaryIndexAction,
 };
+use scaling::model::{self, names};
 use scaling::{AutoScaling, Location};
 
 pub(super) async fn wait_active(ctx: &Ctx<'_>, table: &str) -> Result<(), String> {
@@ -61,13 +62,13 @@ pub(super) async fn update_when_active(
     table: &str,
     change: &TableChange,
 ) -> Result<(), ComponentError> {
-    let at = || super::shared::loc(i).then("billing_mode");
+    let at = || super::shared::loc(i).then(names::TABLE_BILLING_MODE);
     wait_active(ctx, table)
         .await
         .map_err(|m| ComponentError::message(at(), "table still updating", m))?;
     update_table(ctx, table, change)
         .await
-        .map_err(|e| super::shared::relocate(e, i, "billing_mode"))?;
+        .map_err(|e| super::shared::relocate(e, i, names::TABLE_BILLING_MODE))?;
     wait_active(ctx, table)
         .await
         .map_err(|m| ComponentError::message(at(), "table update did not settle", m))
@@ -96,7 +97,7 @@ pub(super) async fn update_table(
                 .build()
                 .map_err(|e| {
                     ComponentError::message(
-                        Location::attr("dynamodb"),
+                        Location::attr(model::DYNAMODB.location),
                         "bad throughput",
                         e.to_string(),
                     )
@@ -114,7 +115,7 @@ pub(super) async fn update_table(
                     .await
                     .map_err(|e| {
                         ComponentError::aws(
-                            Location::attr("dynamodb"),
+                            Location::attr(model::DYNAMODB.location),
                             "could not read the table",
                             AwsError::from_sdk(DDB, "DescribeTable", e),
                         )
@@ -126,7 +127,11 @@ pub(super) async fn update_table(
                 {
                     if let Some(name) = g.index_name() {
                         let tp = units((*read).min(*write)).map_err(|e| {
-                            ComponentError::aws(Location::attr("dynamodb"), "bad throughput", e)
+                            ComponentError::aws(
+                                Location::attr(model::DYNAMODB.location),
+                                "bad throughput",
+                                e,
+                            )
                         })?;
                         let action = UpdateGlobalSecondaryIndexAction::builder()
                             .index_name(name)
@@ -134,7 +139,7 @@ pub(super) async fn update_table(
                             .build()
                             .map_err(|e| {
                                 ComponentError::message(
-                                    Location::attr("dynamodb"),
+                                    Location::attr(model::DYNAMODB.location),
                                     "bad index update",
                                     e.to_string(),
                                 )
@@ -152,12 +157,12 @@ pub(super) async fn update_table(
         let e = AwsError::from_sdk(DDB, "UpdateTable", e);
         if e.is(&["LimitExceededException"]) && matches!(change, TableChange::ToOnDemand | TableChange::ToProvisioned { .. }) {
             ComponentError::message(
-                Location::attr("dynamodb"),
+                Location::attr(model::DYNAMODB.location),
                 "capacity-mode switch refused by AWS",
                 format!("AWS limits capacity-mode switches: a table can switch to on-demand at most 4 times in a rolling 24 hours (older accounts: once per 24 h); try again later. {e}"),
             )
         } else {
-            ComponentError::aws(Location::attr("dynamodb"), "could not update the table", e)
+            ComponentError::aws(Location::attr(model::DYNAMODB.location), "could not update the table", e)
         }
     })
 }
@@ -180,8 +185,8 @@ pub(super) async fn register(
         .service_namespace(ServiceNamespace::Dynamodb)
         .resource_id(resource_id(table))
         .scalable_dimension(dim.scalable())
-        .min_capacity(to_i32(min, "min_capacity")?)
-        .max_capacity(to_i32(max, "max_capacity")?)
+        .min_capacity(to_i32(min, names::SCALING_MIN_CAPACITY)?)
+        .max_capacity(to_i32(max, names::SCALING_MAX_CAPACITY)?)
         .send()
         .await
         .map(|_| ())
@@ -201,8 +206,8 @@ pub(super) async fn put_policy(
     let conf = TargetTrackingScalingPolicyConfiguration::builder()
         .target_value(want.target())
         .predefined_metric_specification(spec)
-        .scale_in_cooldown(to_i32(want.scale_in(), "scale_in_cooldown")?)
-        .scale_out_cooldown(to_i32(want.scale_out(), "scale_out_cooldown")?)
+        .scale_in_cooldown(to_i32(want.scale_in(), names::SCALING_SCALE_IN_COOLDOWN)?)
+        .scale_out_cooldown(to_i32(want.scale_out(), names::SCALING_SCALE_OUT_COOLDOWN)?)
         .build()
         .map_err(|e| e.to_string())?;
     // A target just registered can briefly be invisible to PutScalingPolicy.

@@ -10,6 +10,7 @@ use super::write::{
 use crate::error::ComponentError;
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, LambdaObserved};
+use scaling::model::names;
 use scaling::LambdaPool;
 
 /// Converge pool `i`. `previous` is the same function's block in the
@@ -25,10 +26,10 @@ pub(crate) async fn apply(
     if desired.provisioned_concurrency.is_some() {
         match q {
             None => {
-                return Part::failed(None, ComponentError::message(loc(i).then("qualifier"), "qualifier required", "provisioned concurrency needs a qualifier: an alias or a published version"));
+                return Part::failed(None, ComponentError::message(loc(i).then(names::LAMBDA_QUALIFIER), "qualifier required", "provisioned concurrency needs a qualifier: an alias or a published version"));
             }
             Some("$LATEST") => {
-                return Part::failed(None, ComponentError::message(loc(i).then("qualifier"), "$LATEST cannot carry provisioned concurrency", "AWS allocates provisioned concurrency only on a published version or an alias that points to one; publish a version and use an alias such as \"prod\""));
+                return Part::failed(None, ComponentError::message(loc(i).then(names::LAMBDA_QUALIFIER), "$LATEST cannot carry provisioned concurrency", "AWS allocates provisioned concurrency only on a published version or an alias that points to one; publish a version and use an alias such as \"prod\""));
             }
             _ => {}
         }
@@ -147,9 +148,9 @@ pub(crate) async fn apply(
         let mut config_changed = false;
         if config_change {
             let at = if want_mem.is_some() {
-                "memory_size"
+                names::LAMBDA_MEMORY_SIZE
             } else {
-                "timeout"
+                names::LAMBDA_TIMEOUT
             };
             match update_config(ctx, f, want_mem, want_to).await {
                 Ok(()) => config_changed = true,
@@ -167,10 +168,10 @@ pub(crate) async fn apply(
         if publishes {
             if let Some(alias) = alias {
                 if before.qualifier_version.is_none() {
-                    notes.errors.push(ComponentError::message(loc(i).then("qualifier"), "alias not found", format!("function {f:?} has no alias {alias:?}; create it so a published version can be attached")));
+                    notes.errors.push(ComponentError::message(loc(i).then(names::LAMBDA_QUALIFIER), "alias not found", format!("function {f:?} has no alias {alias:?}; create it so a published version can be attached")));
                 } else if let Err(e) = publish_and_move(ctx, f, alias).await {
                     notes.errors.push(ComponentError::aws(
-                        loc(i).then("publish_on_change"),
+                        loc(i).then(names::LAMBDA_PUBLISH_FLAG),
                         "could not publish a version and move the alias",
                         e,
                     ));
@@ -181,7 +182,7 @@ pub(crate) async fn apply(
         } else if desired.publish_on_change {
             if config_changed && q.is_some_and(is_version) {
                 notes.warnings.push(ComponentError::message(
-                    loc(i).then("qualifier"),
+                    loc(i).then(names::LAMBDA_QUALIFIER),
                     "a published version cannot change",
                     "the qualifier is a version number; publish_on_change needs an alias to move",
                 ));
@@ -189,7 +190,7 @@ pub(crate) async fn apply(
         } else if config_changed || alias_stale {
             if let Some(alias) = alias {
                 notes.warnings.push(ComponentError::message(
-                    loc(i).then("publish_on_change"),
+                    loc(i).then(names::LAMBDA_PUBLISH_FLAG),
                     "the alias keeps the old settings",
                     format!("memory and timeout changed on $LATEST only; alias {alias:?} still serves version {} with its old settings until a version is published and the alias moved (set publish_on_change = true)", before.qualifier_version.as_deref().unwrap_or("?")),
                 ));
@@ -203,7 +204,7 @@ pub(crate) async fn apply(
         let mut notes = Part::<()>::new(None);
         if let Err(e) = set_reserved(ctx, f, reserved).await {
             notes.errors.push(ComponentError::aws(
-                loc(i).then("reserved_concurrency"),
+                loc(i).then(names::LAMBDA_RESERVED_CONCURRENCY),
                 "could not set reserved concurrency",
                 e,
             ));
@@ -225,7 +226,7 @@ pub(crate) async fn apply(
                     Ok(()) => (notes, true),
                     Err(e) => {
                         notes.errors.push(ComponentError::aws(
-                            loc(i).then("provisioned_concurrency"),
+                            loc(i).then(names::LAMBDA_PROVISIONED_CONCURRENCY),
                             "could not set provisioned concurrency",
                             e,
                         ));
@@ -240,7 +241,7 @@ pub(crate) async fn apply(
             Target::Unset if current.is_some() => {
                 if let Err(e) = delete_provisioned(ctx, f, q).await {
                     notes.errors.push(ComponentError::aws(
-                        loc(i).then("provisioned_concurrency"),
+                        loc(i).then(names::LAMBDA_PROVISIONED_CONCURRENCY),
                         "could not remove provisioned concurrency",
                         e,
                     ));
@@ -257,7 +258,7 @@ pub(crate) async fn apply(
         };
         if let Err(m) = wait_ready(ctx, f, q).await {
             notes.errors.push(ComponentError::message(
-                loc(i).then("provisioned_concurrency"),
+                loc(i).then(names::LAMBDA_PROVISIONED_CONCURRENCY),
                 "provisioned concurrency is not READY",
                 m,
             ));
@@ -321,12 +322,16 @@ pub fn not_reached(desired: &LambdaPool, after: &LambdaObserved) -> Vec<(&'stati
     let mut left = Vec::new();
     for (attr, want, got) in [
         (
-            "reserved_concurrency",
+            names::LAMBDA_RESERVED_CONCURRENCY,
             desired.reserved_concurrency,
             after.reserved_concurrency,
         ),
-        ("memory_size", desired.memory_size, after.memory_size),
-        ("timeout", desired.timeout, after.timeout),
+        (
+            names::LAMBDA_MEMORY_SIZE,
+            desired.memory_size,
+            after.memory_size,
+        ),
+        (names::LAMBDA_TIMEOUT, desired.timeout, after.timeout),
     ] {
         if let Some(w) = want {
             if got != Some(w) {

@@ -9,6 +9,7 @@ use super::write::{
 use crate::error::ComponentError;
 use crate::run::Ctx;
 use crate::state::Capture;
+use scaling::model::names;
 
 /// Restore a qualifier's captured alias target and provisioned concurrency.
 pub(crate) async fn revert_qualifier(
@@ -40,7 +41,7 @@ pub(crate) async fn revert_qualifier(
             )]
         }
     };
-    let l = loc(i).then("provisioned_concurrency");
+    let l = loc(i).then(names::LAMBDA_PROVISIONED_CONCURRENCY);
     if provisioned.is_none() && now.provisioned.is_some() {
         if let Err(e) = delete_provisioned(ctx, function, qualifier).await {
             errors.push(ComponentError::aws(
@@ -54,7 +55,7 @@ pub(crate) async fn revert_qualifier(
         if errors.is_empty() && now.qualifier_version.as_deref() != Some(v.as_str()) {
             if let Err(e) = move_alias(ctx, function, qualifier, v).await {
                 errors.push(ComponentError::aws(
-                    loc(i).then("qualifier"),
+                    loc(i).then(names::LAMBDA_QUALIFIER),
                     "could not move the alias back",
                     e,
                 ));
@@ -124,7 +125,7 @@ pub(crate) async fn revert_function(
     };
     if let Err(e) = set_reserved(ctx, function, t).await {
         errors.push(ComponentError::aws(
-            loc(i).then("reserved_concurrency"),
+            loc(i).then(names::LAMBDA_RESERVED_CONCURRENCY),
             "could not restore reserved concurrency",
             e,
         ));
@@ -134,7 +135,7 @@ pub(crate) async fn revert_function(
     if m.is_some() || to.is_some() {
         if let Err(msg) = update_config(ctx, function, m, to).await {
             errors.push(ComponentError::message(
-                loc(i).then("memory_size"),
+                loc(i).then(names::LAMBDA_MEMORY_SIZE),
                 "could not restore memory and timeout",
                 msg,
             ));

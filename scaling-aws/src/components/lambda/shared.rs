@@ -4,6 +4,7 @@
 use crate::capture_key::CaptureKey;
 use crate::error::AwsError;
 use crate::state::ProvisionedObserved;
+use scaling::model;
 use scaling::Location;
 
 pub(super) const SERVICE: &str = "lambda";
@@ -32,7 +33,7 @@ pub fn is_version(qualifier: &str) -> bool {
 }
 
 pub(super) fn loc(i: usize) -> Location {
-    Location::attr("lambda").index(i)
+    Location::attr(model::LAMBDA.location).index(i)
 }
 
 /// What Lambda answers for a function, alias or version that does not exist.

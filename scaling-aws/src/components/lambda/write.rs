@@ -6,6 +6,7 @@ use crate::error::{absent_if, AwsError};
 use crate::run::{poll_until, Ctx};
 use crate::state::ProvisionedObserved;
 use aws_sdk_lambda::types::{LastUpdateStatus, State};
+use scaling::model::names;
 
 /// Wait until the function's last configuration update has settled
 /// (AWS: `LastUpdateStatus` InProgress → Successful/Failed; some emulators
@@ -113,8 +114,12 @@ pub(super) async fn update_config(
 ) -> Result<(), String> {
     let to_i32 =
         |v: i64, what: &str| i32::try_from(v).map_err(|_| format!("{what} {v} is out of range"));
-    let memory = memory.map(|m| to_i32(m, "memory_size")).transpose()?;
-    let timeout = timeout.map(|t| to_i32(t, "timeout")).transpose()?;
+    let memory = memory
+        .map(|m| to_i32(m, names::LAMBDA_MEMORY_SIZE))
+        .transpose()?;
+    let timeout = timeout
+        .map(|t| to_i32(t, names::LAMBDA_TIMEOUT))
+        .transpose()?;
     for attempt in 0..2 {
         ctx.wrote();
         let r = ctx

@@ -6,6 +6,7 @@ use super::model::{apply_patches, location, missing, not_applied, StageId, RATE_
 use crate::error::ComponentError;
 use crate::run::{Ctx, Part};
 use crate::state::{Capture, StageObserved};
+use scaling::model::names;
 use scaling::StageThrottle;
 
 /// Read for refresh. `None` when the stage is gone.
@@ -71,9 +72,9 @@ pub(crate) async fn apply(ctx: &Ctx<'_>, desired: &StageThrottle) -> Part<StageO
             if wrote && !left.is_empty() {
                 part.errors.push(ComponentError::message(
                     location().then(if left[0].path == RATE_PATH {
-                        "rate_limit"
+                        names::STAGE_RATE_LIMIT
                     } else {
-                        "burst_limit"
+                        names::STAGE_BURST_LIMIT
                     }),
                     "the stage throttle was not applied",
                     not_applied(&left, &after),

@@ -5,6 +5,7 @@ use crate::capture_key::CaptureKey;
 use crate::error::{AwsError, ComponentError};
 use crate::state::StageObserved;
 use aws_sdk_apigateway::types::{Op, PatchOperation};
+use scaling::model;
 use scaling::{Location, StageThrottle};
 
 pub(super) const SERVICE: &str = "apigateway";
@@ -48,7 +49,7 @@ impl StageId {
 }
 
 pub(super) fn location() -> Location {
-    Location::attr("api_gateway")
+    Location::attr(model::API_GATEWAY.location)
 }
 
 /// One patch operation, in a form tests can compare.
