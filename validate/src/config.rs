@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use scaling::finding::num;
 use std::path::PathBuf;
 
+use scaling::model::{Kind, Val};
 use scaling::{Acknowledgement, Traffic};
 use scaling_aws::AwsSettings;
 
@@ -136,13 +137,40 @@ impl Config {
             baseline: cli.baseline.clone().or(file.baseline),
             rules: file.rules,
             ignores: file.ignores,
-            traffic: file.traffic,
+            traffic: traffic(file.traffic, &cli.traffic)?,
             rules_doc_uri: file
                 .rules_doc_uri
                 .unwrap_or_else(|| DEFAULT_RULES_DOC_URI.to_string()),
             config_file: file_path,
         })
     }
+}
+
+/// The config file's traffic defaults with the `--traffic NAME=VALUE`
+/// flags laid over them.
+fn traffic(mut t: Traffic, flags: &[String]) -> Result<Traffic, InputError> {
+    for a in flags {
+        let bad = |why: String| InputError::Other(format!("--traffic {a:?}: {why}"));
+        let (name, value) = a
+            .split_once('=')
+            .ok_or_else(|| bad("expected NAME=VALUE".into()))?;
+        let field = config_file::traffic_default(name.trim()).map_err(bad)?;
+        let value = value.trim();
+        let v = match field.kind {
+            Kind::Bool => match value {
+                "true" => Val::Bool(true),
+                "false" => Val::Bool(false),
+                _ => return Err(bad("expected true or false".into())),
+            },
+            Kind::String => Val::Str(value.to_string()),
+            _ => match value.parse::<f64>() {
+                Ok(n) if n.is_finite() => Val::Num(n),
+                _ => return Err(bad("expected a number".into())),
+            },
+        };
+        config_file::set_traffic(&mut t, field, v);
+    }
+    Ok(t)
 }
 
 /// `FORMAT=FILE`.

@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use hcl::edit::structure::{Attribute, Body, Structure};
 use hcl::edit::Span;
 
-use scaling::model::{self, Kind, Val};
+use scaling::model::{self, Field, Kind, Val};
 use scaling::{Acknowledgement, Severity, Traffic};
 
 use crate::error::InputError;
@@ -369,6 +369,33 @@ fn no_blocks(ctx: &Ctx, body: &Body, key: &str) -> Result<(), InputError> {
     }
 }
 
+/// The traffic attribute `name` as a default (a config file's `traffic`
+/// block, `--traffic`): any of the model's traffic block but the monthly
+/// volume, which is no default.
+pub(crate) fn traffic_default(name: &str) -> Result<&'static Field<Traffic>, String> {
+    let defaultable = || {
+        model::TRAFFIC
+            .fields
+            .iter()
+            .filter(|f| f.name != model::names::TRAFFIC_MONTHLY_REQUESTS)
+    };
+    defaultable().find(|f| f.name == name).ok_or_else(|| {
+        let names: Vec<&str> = defaultable().map(|f| f.name).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!(
+            "not a traffic default; expected {} or {last}",
+            rest.join(", ")
+        )
+    })
+}
+
+/// Sets a traffic default read as `v`.
+pub(crate) fn set_traffic(t: &mut Traffic, field: &Field<Traffic>, v: Val) {
+    if let Some(access) = &field.access {
+        (access.set)(t, v);
+    }
+}
+
 /// The traffic values a config file may default, as the profile names them.
 fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputError> {
     let block = &model::TRAFFIC;
@@ -376,30 +403,13 @@ fn read_traffic(ctx: &Ctx, body: &Body, t: &mut Traffic) -> Result<(), InputErro
     for a in body.attributes() {
         let name = a.key.as_str();
         let k = format!("{}.{name}", block.name);
-        let defaultable = block
-            .fields
-            .iter()
-            .filter(|f| f.name != model::names::TRAFFIC_MONTHLY_REQUESTS);
-        let Some(field) = defaultable.clone().find(|f| f.name == name) else {
-            let names: Vec<&str> = defaultable.map(|f| f.name).collect();
-            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-            return Err(ctx.err(
-                ctx.line(a.span()),
-                &k,
-                format!(
-                    "not a traffic default; expected {} or {last}",
-                    rest.join(", ")
-                ),
-            ));
-        };
+        let field = traffic_default(name).map_err(|why| ctx.err(ctx.line(a.span()), &k, why))?;
         let v = match field.kind {
             Kind::Bool => Val::Bool(ctx.bool(a, &k)?),
             Kind::String => Val::Str(ctx.string(a, &k)?),
             _ => Val::Num(ctx.number(a, &k)?),
         };
-        if let Some(access) = &field.access {
-            (access.set)(t, v);
-        }
+        set_traffic(t, field, v);
     }
     Ok(())
 }

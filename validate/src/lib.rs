@@ -134,6 +134,11 @@ pub struct Cli {
     /// A variable value, NAME=VALUE (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// A traffic value for what a profile leaves unset, NAME=VALUE
+    /// (repeatable), e.g. peak_rps=100000: the target of aws_* stacks.
+    /// Overrides the config file's traffic block.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub traffic: Vec<String>,
 }
 
 /// Accepts Terraform's single-dash `-var-file` and `-var` spellings.

@@ -490,3 +490,65 @@ fn a_plan_cannot_tell_ignore_changes_so_capacity_beside_auto_scaling_is_said_not
         "{found:?}"
     );
 }
+
+/// The traffic of an aws_* stack from the command line: `--traffic
+/// NAME=VALUE` gives what the config file's `traffic` block gives, overrides
+/// it, and refuses an unknown name or a value of the wrong kind.
+#[test]
+fn traffic_from_the_command_line_is_the_config_files_traffic_block() {
+    let stack = "resource \"aws_lambda_function\" \"api\" {\n  function_name                  = \"api\"\n  memory_size                    = 1024\n  reserved_concurrent_executions = 10\n}\n";
+    let from_file = crate::util::temp_with(&[
+        ("main.tf", stack),
+        (
+            ".smuppy-validate.hcl",
+            "traffic {\n  peak_rps   = 1000\n  latency_ms = 50\n}\n",
+        ),
+    ]);
+    let bare = crate::util::temp_with(&[("main.tf", stack)]);
+    let want = found_in(from_file.path());
+    // 1,000 rps × 50 ms needs 50 executions, above the 10 reserved.
+    assert!(want.iter().any(|f| f.0 == "CAP002"), "{want:?}");
+    let flags = [
+        ".",
+        "--format",
+        "json",
+        "--traffic",
+        "peak_rps=1000",
+        "--traffic",
+        "latency_ms=50",
+    ];
+    let r = run_in(bare.path(), &flags);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = json(&r.stdout);
+    let got: BTreeSet<(String, String, String)> = doc["profiles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["findings"].as_array().into_iter().flatten())
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("rule_id"), s("severity"), s("location"))
+        })
+        .collect();
+    assert_eq!(got, want);
+    // The flag overrides the file: 100 rps × 50 ms fits in 10.
+    let r = run_in(
+        from_file.path(),
+        &[".", "--format", "json", "--traffic", "peak_rps=100"],
+    );
+    assert!(!r.stdout.contains("\"CAP002\""), "{}", r.stdout);
+    for (bad, says) in [
+        ("peak=1", "not a traffic default; expected"),
+        ("peak_rps=fast", "a number"),
+        ("peak_rps", "NAME=VALUE"),
+        ("strongly_consistent_reads=yes", "true or false"),
+    ] {
+        let r = run_in(bare.path(), &[".", "--traffic", bad]);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("--traffic") && r.stderr.contains(says),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+}
