@@ -156,10 +156,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
 const NOT_YET: &[(&str, usize)] = &[
     ("scaling-aws/src/capture_key.rs", 6),
     ("scaling-aws/src/client.rs", 4),
-    ("scaling-aws/src/components/accelerator.rs", 9),
-    ("scaling-aws/src/components/cache_policy/apply.rs", 1),
-    ("scaling-aws/src/components/cache_policy/model.rs", 14),
-    ("scaling-aws/src/components/cache_policy/write.rs", 2),
     ("scaling-aws/src/discovery.rs", 2),
     ("scaling-aws/src/live.rs", 5),
     ("scaling-aws/src/live/account.rs", 2),
