@@ -129,45 +129,47 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "smuppy_capacity's own attribute, named as the resource's by design (its tests compare the two schemas)",
     ),
     (
-        "scaling-aws/src/components/lambda/shared.rs",
-        "lambda",
-        "the AWS service's name",
-    ),
-    (
-        "scaling-aws/src/components/dynamodb/shared.rs",
-        "dynamodb",
-        "the AWS service's name",
-    ),
-    (
         "scaling-aws/src/components/dashboard.rs",
         "dashboard",
         "the word a message calls the thing by",
     ),
     (
-        "scaling-aws/src/components/quota.rs",
+        "scaling-aws/src/services.rs",
         "lambda",
-        "the AWS service's name (an error's service, a quota's service code)",
+        "the AWS service's own name (an endpoint key, an error's service, a Service Quotas service code)",
+    ),
+    (
+        "scaling-aws/src/services.rs",
+        "dynamodb",
+        "the AWS service's own name (an endpoint key, an error's service)",
+    ),
+    (
+        "scaling-aws/src/capture_key.rs",
+        "lambda",
+        "a private-state capture key's kind, persisted: it must not follow the model",
+    ),
+    (
+        "scaling-aws/src/capture_key.rs",
+        "dashboard",
+        "a private-state capture key's kind, persisted: it must not follow the model",
+    ),
+    (
+        "scaling-aws/src/capture_key.rs",
+        "read",
+        "a private-state capture key's table dimension, persisted: it must not follow the model",
+    ),
+    (
+        "scaling-aws/src/capture_key.rs",
+        "write",
+        "a private-state capture key's table dimension, persisted: it must not follow the model",
     ),
 ];
 
 /// Files not converted yet, with how many model names they still write as
-/// literals (some are AWS API fields or service names, e.g. `"name"`,
-/// `"lambda"`, which need an entry of their own once the file is sorted).
-const NOT_YET: &[(&str, usize)] = &[
-    ("provider/src/resource/identity.rs", 54),
-    ("provider/src/resource/import_id.rs", 17),
-    ("scaling-aws/src/capture_key.rs", 6),
-    ("scaling-aws/src/client.rs", 4),
-    ("scaling-aws/src/components/accelerator.rs", 9),
-    ("scaling-aws/src/components/cache_policy/apply.rs", 1),
-    ("scaling-aws/src/components/cache_policy/model.rs", 14),
-    ("scaling-aws/src/components/cache_policy/write.rs", 2),
-    ("scaling-aws/src/discovery.rs", 2),
-    ("scaling-aws/src/live.rs", 5),
-    ("scaling-aws/src/live/account.rs", 2),
-    ("scaling-aws/src/live/misses.rs", 1),
-    ("scaling-aws/src/live/tables.rs", 2),
-];
+/// literals. Every file is converted: none is left, and a new file writing
+/// a model name fails the test. The list stays for a conversion done in
+/// steps (a file listed with its count, lowered with each step).
+const NOT_YET: &[(&str, usize)] = &[];
 
 /// Every name the model gives an attribute or a block.
 fn model_names() -> BTreeSet<&'static str> {

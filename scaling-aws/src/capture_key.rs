@@ -154,11 +154,10 @@ impl FromStr for CaptureKey {
                 let (table, dim) = rest
                     .rsplit_once(':')
                     .ok_or_else(|| fail("a scalable key is scalable:TABLE:read or :write"))?;
-                let dim = match dim {
-                    "read" => Dim::Read,
-                    "write" => Dim::Write,
-                    _ => return Err(fail("a scalable key ends in :read or :write")),
-                };
+                let dim = [Dim::Read, Dim::Write]
+                    .into_iter()
+                    .find(|d| d.name() == dim)
+                    .ok_or_else(|| fail("a scalable key ends in :read or :write"))?;
                 CaptureKey::Scalable {
                     table: s(table),
                     dim,

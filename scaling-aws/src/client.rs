@@ -17,6 +17,7 @@ use crate::credentials::{
     DEFAULT_ROLE_DURATION, DEFAULT_SESSION_NAME,
 };
 use crate::error::{sdk, AwsError};
+use crate::services;
 
 /// Settings from the provider block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,8 +71,8 @@ pub const DEFAULT_MAX_RETRIES: u32 = 3;
 /// The service keys accepted in [`AwsSettings::endpoints`].
 pub const SERVICE_KEYS: [&str; 9] = [
     "apigateway",
-    "lambda",
-    "dynamodb",
+    services::LAMBDA,
+    services::DYNAMODB,
     "applicationautoscaling",
     "cloudfront",
     "cloudwatch",
@@ -294,7 +295,7 @@ impl Aws {
     pub fn lambda(&self) -> &aws_sdk_lambda::Client {
         self.inner.lambda.get_or_init(|| {
             let mut b = aws_sdk_lambda::config::Builder::from(&self.inner.config);
-            if let Some(url) = self.endpoint("lambda") {
+            if let Some(url) = self.endpoint(services::LAMBDA) {
                 b = b.endpoint_url(url);
             }
             aws_sdk_lambda::Client::from_conf(b.build())
@@ -304,7 +305,7 @@ impl Aws {
     pub fn dynamodb(&self) -> &aws_sdk_dynamodb::Client {
         self.inner.dynamodb.get_or_init(|| {
             let mut b = aws_sdk_dynamodb::config::Builder::from(&self.inner.config);
-            if let Some(url) = self.endpoint("dynamodb") {
+            if let Some(url) = self.endpoint(services::DYNAMODB) {
                 b = b.endpoint_url(url);
             }
             aws_sdk_dynamodb::Client::from_conf(b.build())

@@ -3,6 +3,7 @@
 //! Read-only: GetRestApis (paged) or GetRestApi for one API, then GetStages
 //! of each API; ListFunctions; ListTables.
 
+use crate::services;
 use crate::{Aws, AwsError};
 
 const SERVICE: &str = "apigateway";
@@ -99,7 +100,7 @@ pub async fn list_functions(aws: &Aws) -> Result<Vec<String>, AwsError> {
             .set_marker(marker.clone())
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("lambda", "ListFunctions", e))?;
+            .map_err(|e| AwsError::from_sdk(services::LAMBDA, "ListFunctions", e))?;
         names.extend(
             page.functions()
                 .iter()
@@ -128,7 +129,7 @@ pub async fn list_tables(aws: &Aws) -> Result<Vec<String>, AwsError> {
             .set_exclusive_start_table_name(start.clone())
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("dynamodb", "ListTables", e))?;
+            .map_err(|e| AwsError::from_sdk(services::DYNAMODB, "ListTables", e))?;
         names.extend(page.table_names().iter().cloned());
         match page.last_evaluated_table_name() {
             Some(t) if !t.is_empty() && Some(t) != start.as_deref() => start = Some(t.to_string()),

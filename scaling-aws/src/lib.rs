@@ -33,6 +33,7 @@ pub mod discovery;
 pub mod error;
 pub mod live;
 pub mod run;
+pub mod services;
 pub mod state;
 
 pub use apply::{apply_profile, claims, ApplyOutcome};

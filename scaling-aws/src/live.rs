@@ -29,6 +29,7 @@ pub use account::{
     read_account_limits, AccountLimits, DynamoDbLimits, LambdaAccount, QuotaValue, ACCOUNT_QUOTAS,
 };
 
+use crate::services;
 use misses::{published_concurrency, published_throttle, quota_miss, Misses};
 use quotas::{applied_value, read_quotas};
 use tables::read_tables;
@@ -50,7 +51,10 @@ pub async fn read_live_facts(aws: &Aws, profiles: &[Profile]) -> Result<LiveFact
         .collect();
     let mut quotas: BTreeSet<(String, String)> = BTreeSet::from([
         ("apigateway".to_string(), QUOTA_APIGW_RATE.to_string()),
-        ("lambda".to_string(), QUOTA_LAMBDA_CONCURRENCY.to_string()),
+        (
+            services::LAMBDA.to_string(),
+            QUOTA_LAMBDA_CONCURRENCY.to_string(),
+        ),
     ]);
     for q in profiles.iter().flat_map(|p| p.quota_requests.iter()) {
         if !q.service_code.is_empty() && !q.quota_code.is_empty() {
@@ -153,10 +157,10 @@ async fn account_settings(aws: &Aws) -> Result<(i64, Option<i64>), AwsError> {
         .get_account_settings()
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk("lambda", "GetAccountSettings", e))?;
+        .map_err(|e| AwsError::from_sdk(services::LAMBDA, "GetAccountSettings", e))?;
     let account = settings.account_limit().ok_or_else(|| {
         AwsError::new(
-            "lambda",
+            services::LAMBDA,
             "GetAccountSettings",
             "the answer has no AccountLimit",
         )
@@ -310,7 +314,7 @@ async fn list_function_names(aws: &Aws) -> Result<Option<Vec<String>>, AwsError>
             .max_items(50)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("lambda", "ListFunctions", e))?;
+            .map_err(|e| AwsError::from_sdk(services::LAMBDA, "ListFunctions", e))?;
         names.extend(
             page.functions()
                 .iter()
@@ -345,7 +349,7 @@ async fn reserved_of(aws: &Aws, name: String) -> Result<Option<ReservedElsewhere
                 reserved_concurrency: i64::from(r),
             })),
         Err(e) => {
-            let e = AwsError::from_sdk("lambda", "GetFunctionConcurrency", e);
+            let e = AwsError::from_sdk(services::LAMBDA, "GetFunctionConcurrency", e);
             // Deleted between the listing and this read.
             if e.is(&["ResourceNotFoundException"]) {
                 Ok(None)

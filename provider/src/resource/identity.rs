@@ -9,62 +9,96 @@
 
 use std::collections::BTreeMap;
 
-use scaling::model::{self, Described};
+use super::import_id;
+use scaling::model::{self, names, Described};
 use tfplugin::{IdentityAttribute, IdentitySchema, Type, Value};
 
+/// Where the profile lives: the identity's own attributes (the resource
+/// has none of that name).
+const ACCOUNT_ID: &str = "account_id";
+const REGION: &str = "region";
+
+/// The parts an identity names, each by the resource's own name for it (its
+/// name, a block): an identity attribute `lambda_pools` is the resource's
+/// `lambda_pools`, so the model names both.
+fn single_parts() -> [&'static (dyn Described + Sync); 4] {
+    [
+        &model::API_GATEWAY,
+        &model::CACHE_POLICY,
+        &model::DASHBOARD,
+        &model::ACCELERATOR,
+    ]
+}
+
+fn list_parts() -> [&'static (dyn Described + Sync); 3] {
+    [&model::LAMBDA, &model::DYNAMODB, &model::QUOTA]
+}
+
 /// The identity's attributes: (name, is a list, required for import, description).
-pub const ATTRIBUTES: &[(&str, bool, bool, &str)] = &[
-    (
-        "account_id",
-        false,
-        false,
-        "The AWS account the profile lives in.",
-    ),
-    (
-        "region",
-        false,
-        false,
-        "The region of the profile's regional services.",
-    ),
-    ("name", false, true, "The profile's name."),
-    (
-        "api_gateway",
-        false,
-        false,
-        "The stage, as `REST_API_ID/STAGE_NAME`.",
-    ),
-    ("cache_policy", false, false, "The cache policy id."),
-    ("dashboard", false, false, "The dashboard name."),
-    ("global_accelerator", false, false, "The accelerator ARN."),
-    (
-        "lambda_pools",
-        true,
-        false,
-        "The Lambda pools, each `FUNCTION[:QUALIFIER]@KEY`.",
-    ),
-    (
-        "dynamodb_tables",
-        true,
-        false,
-        "The tables, each `TABLE@KEY`.",
-    ),
-    (
-        "quota_requests",
-        true,
-        false,
-        "The quota requests, each `SERVICE_CODE/QUOTA_CODE@KEY`.",
-    ),
-];
+pub fn attributes() -> [(&'static str, bool, bool, &'static str); 10] {
+    [
+        (
+            ACCOUNT_ID,
+            false,
+            false,
+            "The AWS account the profile lives in.",
+        ),
+        (
+            REGION,
+            false,
+            false,
+            "The region of the profile's regional services.",
+        ),
+        (names::NAME, false, true, "The profile's name."),
+        (
+            model::API_GATEWAY.name,
+            false,
+            false,
+            "The stage, as `REST_API_ID/STAGE_NAME`.",
+        ),
+        (
+            model::CACHE_POLICY.name,
+            false,
+            false,
+            "The cache policy id.",
+        ),
+        (model::DASHBOARD.name, false, false, "The dashboard name."),
+        (
+            model::ACCELERATOR.name,
+            false,
+            false,
+            "The accelerator ARN.",
+        ),
+        (
+            model::LAMBDA.name,
+            true,
+            false,
+            "The Lambda pools, each `FUNCTION[:QUALIFIER]@KEY`.",
+        ),
+        (
+            model::DYNAMODB.name,
+            true,
+            false,
+            "The tables, each `TABLE@KEY`.",
+        ),
+        (
+            model::QUOTA.name,
+            true,
+            false,
+            "The quota requests, each `SERVICE_CODE/QUOTA_CODE@KEY`.",
+        ),
+    ]
+}
 
 /// The identity schema (version 0).
 pub fn schema() -> IdentitySchema {
     IdentitySchema::new(
         0,
-        ATTRIBUTES
-            .iter()
+        attributes()
+            .into_iter()
             .map(|(name, list, required, what)| {
-                let ty = if *list { Type::list(Type::String) } else { Type::String };
-                let a = if *required {
+                let ty = if list { Type::list(Type::String) } else { Type::String };
+                let a = if required {
                     IdentityAttribute::required_for_import(name, ty)
                 } else {
                     IdentityAttribute::optional_for_import(name, ty)
@@ -108,28 +142,27 @@ pub fn from_state(state: &Value, account_id: Option<&str>, region: Option<&str>)
     let Value::Object(mut m) = known else {
         return known;
     };
-    for (attr, block, inner) in [
-        ("name", None, "name"),
-        ("cache_policy", Some(model::CACHE_POLICY.name), "id"),
-        ("global_accelerator", Some(model::ACCELERATOR.name), "arn"),
-        ("dashboard", Some(model::DASHBOARD.name), "name"),
+    if state.get(names::NAME).is_some_and(Value::is_unknown) {
+        m.insert(names::NAME.to_string(), Value::unknown());
+    }
+    for (b, inner) in [
+        (
+            &model::CACHE_POLICY as &dyn Described,
+            names::CACHE_POLICY_ID,
+        ),
+        (&model::ACCELERATOR, names::ACCELERATOR_ARN),
+        (&model::DASHBOARD, names::NAME),
     ] {
-        let v = match block {
-            Some(b) => state.get(b).and_then(|o| o.get(inner)),
-            None => state.get(inner),
-        };
-        if v.is_some_and(Value::is_unknown)
-            || block.is_some_and(|b| state.get(b).is_some_and(Value::is_unknown))
+        let block = state.get(b.name());
+        if block.is_some_and(Value::is_unknown)
+            || block
+                .and_then(|o| o.get(inner))
+                .is_some_and(Value::is_unknown)
         {
-            m.insert(attr.to_string(), Value::unknown());
+            m.insert(b.name().to_string(), Value::unknown());
         }
     }
-    for b in [
-        &model::LAMBDA as &dyn Described,
-        &model::DYNAMODB,
-        &model::QUOTA,
-        &model::API_GATEWAY,
-    ] {
+    for b in list_parts().into_iter().chain([&model::API_GATEWAY as _]) {
         if state.get(b.name()).is_some_and(has_unknown_name) {
             m.insert(b.name().to_string(), Value::unknown());
         }
@@ -139,20 +172,20 @@ pub fn from_state(state: &Value, account_id: Option<&str>, region: Option<&str>)
 
 /// Whether a part's names (not its settings) are unknown.
 fn has_unknown_name(v: &Value) -> bool {
-    const NAMES: [&str; 6] = [
-        "function_name",
-        "qualifier",
-        "table_name",
-        "service_code",
-        "quota_code",
-        "rest_api_id",
+    const NAMES: [&str; 7] = [
+        names::FUNCTION_NAME,
+        names::LAMBDA_QUALIFIER,
+        names::TABLE_NAME,
+        names::QUOTA_SERVICE_CODE,
+        names::QUOTA_CODE,
+        names::STAGE_REST_API_ID,
+        names::STAGE_NAME,
     ];
     match v {
         Value::Unknown(_) => true,
         Value::Map(m) => m.values().any(has_unknown_name),
         Value::Object(o) => NAMES
             .iter()
-            .chain(["stage_name"].iter())
             .any(|n| o.get(*n).is_some_and(Value::is_unknown)),
         _ => false,
     }
@@ -162,15 +195,15 @@ fn known_parts(state: &Value, account_id: Option<&str>, region: Option<&str>) ->
     let str_or_null = |v: Option<String>| v.map_or(Value::Null, Value::String);
     let list = |items: Vec<String>| Value::List(items.into_iter().map(Value::String).collect());
     let agw = state.get(model::API_GATEWAY.name);
-    let api_gateway = match (s(agw, "rest_api_id"), s(agw, "stage_name")) {
+    let api_gateway = match (s(agw, names::STAGE_REST_API_ID), s(agw, names::STAGE_NAME)) {
         (Some(a), Some(st)) => Some(format!("{a}/{st}")),
         _ => None,
     };
     let lambdas = entries(state, &model::LAMBDA)
         .into_iter()
         .filter_map(|(k, v)| {
-            let f = s(Some(v), "function_name")?;
-            Some(match s(Some(v), "qualifier") {
+            let f = s(Some(v), names::FUNCTION_NAME)?;
+            Some(match s(Some(v), names::LAMBDA_QUALIFIER) {
                 Some(q) => format!("{f}:{q}@{k}"),
                 None => format!("{f}@{k}"),
             })
@@ -178,65 +211,58 @@ fn known_parts(state: &Value, account_id: Option<&str>, region: Option<&str>) ->
         .collect();
     let tables = entries(state, &model::DYNAMODB)
         .into_iter()
-        .filter_map(|(k, v)| Some(format!("{}@{k}", s(Some(v), "table_name")?)))
+        .filter_map(|(k, v)| Some(format!("{}@{k}", s(Some(v), names::TABLE_NAME)?)))
         .collect();
     let quotas = entries(state, &model::QUOTA)
         .into_iter()
         .filter_map(|(k, v)| {
             Some(format!(
                 "{}/{}@{k}",
-                s(Some(v), "service_code")?,
-                s(Some(v), "quota_code")?
+                s(Some(v), names::QUOTA_SERVICE_CODE)?,
+                s(Some(v), names::QUOTA_CODE)?
             ))
         })
         .collect();
+    let inner = |b: &dyn Described, attr: &str| str_or_null(s(state.get(b.name()), attr));
     Value::Object(BTreeMap::from([
         (
-            "account_id".into(),
+            ACCOUNT_ID.into(),
             str_or_null(account_id.map(str::to_string)),
         ),
-        ("region".into(), str_or_null(region.map(str::to_string))),
-        ("name".into(), str_or_null(s(Some(state), "name"))),
-        ("api_gateway".into(), str_or_null(api_gateway)),
+        (REGION.into(), str_or_null(region.map(str::to_string))),
+        (names::NAME.into(), str_or_null(s(Some(state), names::NAME))),
+        (model::API_GATEWAY.name.into(), str_or_null(api_gateway)),
         (
-            "cache_policy".into(),
-            str_or_null(s(state.get(model::CACHE_POLICY.name), "id")),
+            model::CACHE_POLICY.name.into(),
+            inner(&model::CACHE_POLICY, names::CACHE_POLICY_ID),
         ),
         (
-            "dashboard".into(),
-            str_or_null(s(state.get(model::DASHBOARD.name), "name")),
+            model::DASHBOARD.name.into(),
+            inner(&model::DASHBOARD, names::NAME),
         ),
         (
-            "global_accelerator".into(),
-            str_or_null(s(state.get(model::ACCELERATOR.name), "arn")),
+            model::ACCELERATOR.name.into(),
+            inner(&model::ACCELERATOR, names::ACCELERATOR_ARN),
         ),
-        ("lambda_pools".into(), list(lambdas)),
-        ("dynamodb_tables".into(), list(tables)),
-        ("quota_requests".into(), list(quotas)),
+        (model::LAMBDA.name.into(), list(lambdas)),
+        (model::DYNAMODB.name.into(), list(tables)),
+        (model::QUOTA.name.into(), list(quotas)),
     ]))
 }
 
 /// An identity as the string import ID that names the same parts; import
 /// by identity then goes through the one parser ([`super::import_id::parse`]).
 pub fn to_import_id(identity: &Value) -> Result<String, String> {
-    let name =
-        s(Some(identity), "name").ok_or("the identity has no name; it is required for import")?;
-    let mut parts = vec![format!("name={name}")];
-    for (attr, key) in [
-        ("api_gateway", "api_gateway"),
-        ("cache_policy", "cache_policy"),
-        ("dashboard", "dashboard"),
-        ("global_accelerator", "global_accelerator"),
-    ] {
-        if let Some(v) = s(Some(identity), attr) {
-            parts.push(format!("{key}={v}"));
+    let name = s(Some(identity), names::NAME)
+        .ok_or("the identity has no name; it is required for import")?;
+    let mut parts = vec![format!("{}={name}", import_id::NAME)];
+    for b in single_parts() {
+        if let Some(v) = s(Some(identity), b.name()) {
+            parts.push(format!("{}={v}", import_id::key(b)));
         }
     }
-    for (attr, key) in [
-        (model::LAMBDA.name, "lambda"),
-        (model::DYNAMODB.name, "dynamodb"),
-        (model::QUOTA.name, "quota_request"),
-    ] {
+    for b in list_parts() {
+        let attr = b.name();
         for item in identity
             .get(attr)
             .and_then(Value::as_elements)
@@ -246,7 +272,7 @@ pub fn to_import_id(identity: &Value) -> Result<String, String> {
             if v.contains(';') || v.contains('=') {
                 return Err(format!("{attr} entry {v:?} is not a valid entry"));
             }
-            parts.push(format!("{key}={v}"));
+            parts.push(format!("{}={v}", import_id::key(b)));
         }
     }
     if name.contains(';') {

@@ -21,6 +21,18 @@
 //! default key ([`crate::keys::default_keys`]). `@` is valid in none of
 //! those AWS names.
 
+use scaling::model::{self, names, Described};
+
+/// The key of the profile's name: the resource's attribute.
+pub const NAME: &str = names::NAME;
+
+/// The key of a part of the profile: its block's location name (the 0.x
+/// block name, the one the table above shows), e.g. `lambda` for the
+/// `lambda_pools` block.
+pub fn key(block: &dyn Described) -> &'static str {
+    block.location()
+}
+
 /// What an import ID names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportId {
@@ -87,52 +99,51 @@ pub fn parse(id: &str) -> Result<ImportId, String> {
         if value.is_empty() {
             return Err(err(format!("{key} has an empty value")));
         }
-        match key {
-            "name" => once(&mut name, key, value)?,
-            "api_gateway" => {
-                if agw.is_some() {
-                    return Err(err("api_gateway appears twice".into()));
-                }
-                agw = Some(pair(key, value, '/', "REST_API_ID/STAGE_NAME")?);
+        let is = |b: &dyn Described| key == self::key(b);
+        if key == NAME {
+            once(&mut name, key, value)?;
+        } else if is(&model::API_GATEWAY) {
+            if agw.is_some() {
+                return Err(err(format!("{key} appears twice")));
             }
-            "lambda" => {
-                let (value, k) = keyed(key, value)?;
-                let (f, q) = match value.split_once(':') {
-                    Some((f, q)) if !f.is_empty() && !q.is_empty() => {
-                        (f.to_string(), Some(q.to_string()))
-                    }
-                    Some(_) => {
-                        return Err(err(format!("lambda={value:?} is not FUNCTION[:QUALIFIER]")))
-                    }
-                    None => (value.to_string(), None),
-                };
-                if out.lambdas.iter().any(|(g, r)| *g == f && *r == q) {
-                    return Err(err(format!("lambda {value:?} appears twice")));
+            agw = Some(pair(key, value, '/', "REST_API_ID/STAGE_NAME")?);
+        } else if is(&model::LAMBDA) {
+            let (value, k) = keyed(key, value)?;
+            let (f, q) = match value.split_once(':') {
+                Some((f, q)) if !f.is_empty() && !q.is_empty() => {
+                    (f.to_string(), Some(q.to_string()))
                 }
-                out.lambdas.push((f, q));
-                out.lambda_keys.push(k);
+                Some(_) => return Err(err(format!("{key}={value:?} is not FUNCTION[:QUALIFIER]"))),
+                None => (value.to_string(), None),
+            };
+            if out.lambdas.iter().any(|(g, r)| *g == f && *r == q) {
+                return Err(err(format!("{key} {value:?} appears twice")));
             }
-            "dynamodb" => {
-                let (value, k) = keyed(key, value)?;
-                if out.tables.iter().any(|t| t == value) {
-                    return Err(err(format!("dynamodb {value:?} appears twice")));
-                }
-                out.tables.push(value.to_string());
-                out.table_keys.push(k);
+            out.lambdas.push((f, q));
+            out.lambda_keys.push(k);
+        } else if is(&model::DYNAMODB) {
+            let (value, k) = keyed(key, value)?;
+            if out.tables.iter().any(|t| t == value) {
+                return Err(err(format!("{key} {value:?} appears twice")));
             }
-            "quota_request" => {
-                let (value, k) = keyed(key, value)?;
-                let q = pair(key, value, '/', "SERVICE_CODE/QUOTA_CODE")?;
-                if out.quotas.contains(&q) {
-                    return Err(err(format!("quota_request {value:?} appears twice")));
-                }
-                out.quotas.push(q);
-                out.quota_keys.push(k);
+            out.tables.push(value.to_string());
+            out.table_keys.push(k);
+        } else if is(&model::QUOTA) {
+            let (value, k) = keyed(key, value)?;
+            let q = pair(key, value, '/', "SERVICE_CODE/QUOTA_CODE")?;
+            if out.quotas.contains(&q) {
+                return Err(err(format!("{key} {value:?} appears twice")));
             }
-            "cache_policy" => once(&mut cp, key, value)?,
-            "dashboard" => once(&mut dash, key, value)?,
-            "global_accelerator" => once(&mut ga, key, value)?,
-            other => return Err(err(format!("unknown key {other:?}"))),
+            out.quotas.push(q);
+            out.quota_keys.push(k);
+        } else if is(&model::CACHE_POLICY) {
+            once(&mut cp, key, value)?;
+        } else if is(&model::DASHBOARD) {
+            once(&mut dash, key, value)?;
+        } else if is(&model::ACCELERATOR) {
+            once(&mut ga, key, value)?;
+        } else {
+            return Err(err(format!("unknown key {key:?}")));
         }
     }
     out.name = name.ok_or_else(|| err("the name is missing".into()))?;
@@ -151,31 +162,32 @@ fn check_ids(id: &ImportId) -> Result<(), String> {
     use scaling::ids;
     type Rule = fn(&str) -> Result<(), String>;
     let mut checks: Vec<(&str, &str, Rule)> = Vec::new();
+    let (agw, lambda) = (key(&model::API_GATEWAY), key(&model::LAMBDA));
     if let Some((api, stage)) = &id.api_gateway {
-        checks.push(("api_gateway", api, ids::rest_api_id));
-        checks.push(("api_gateway", stage, ids::stage_name));
+        checks.push((agw, api, ids::rest_api_id));
+        checks.push((agw, stage, ids::stage_name));
     }
     for (f, q) in &id.lambdas {
-        checks.push(("lambda", f, ids::function_name));
+        checks.push((lambda, f, ids::function_name));
         if let Some(q) = q {
-            checks.push(("lambda", q, ids::qualifier));
+            checks.push((lambda, q, ids::qualifier));
         }
     }
     for t in &id.tables {
-        checks.push(("dynamodb", t, ids::table_name));
+        checks.push((key(&model::DYNAMODB), t, ids::table_name));
     }
     for (s, q) in &id.quotas {
-        checks.push(("quota_request", s, ids::service_code));
-        checks.push(("quota_request", q, ids::quota_code));
+        checks.push((key(&model::QUOTA), s, ids::service_code));
+        checks.push((key(&model::QUOTA), q, ids::quota_code));
     }
     if let Some(d) = &id.dashboard {
-        checks.push(("dashboard", d, ids::dashboard_name));
+        checks.push((key(&model::DASHBOARD), d, ids::dashboard_name));
     }
     if let Some(a) = &id.global_accelerator {
-        checks.push(("global_accelerator", a, ids::accelerator_arn));
+        checks.push((key(&model::ACCELERATOR), a, ids::accelerator_arn));
     }
-    for (key, value, rule) in checks {
-        rule(value).map_err(|detail| err(format!("{key}: {}", detail.trim_end_matches('.'))))?;
+    for (part, value, rule) in checks {
+        rule(value).map_err(|detail| err(format!("{part}: {}", detail.trim_end_matches('.'))))?;
     }
     Ok(())
 }

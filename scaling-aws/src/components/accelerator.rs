@@ -12,12 +12,13 @@ use crate::error::{absent_if, AwsError, ComponentError, NotReached};
 use crate::run::{poll_until, Ctx, Part};
 use crate::state::{AcceleratorObserved, Capture};
 use aws_sdk_globalaccelerator::types::{EndpointConfiguration, IpAddressType, PortRange, Protocol};
+use scaling::model::{self, names};
 use scaling::{Accelerator, Location};
 
 const SERVICE: &str = "globalaccelerator";
 
 fn loc() -> Location {
-    Location::attr("global_accelerator")
+    Location::attr(model::ACCELERATOR.location)
 }
 
 pub fn key(arn: &str) -> String {
@@ -334,7 +335,10 @@ pub(crate) async fn apply(
             if part.errors.is_empty() {
                 let left = match &o {
                     Some(after) => not_reached(desired, after),
-                    None => vec![("arn", "no accelerator with this ARN".to_string())],
+                    None => vec![(
+                        names::ACCELERATOR_ARN,
+                        "no accelerator with this ARN".to_string(),
+                    )],
                 };
                 part.errors.extend(ComponentError::not_applied(
                     &loc(),
@@ -363,38 +367,42 @@ pub fn not_reached(
 ) -> Vec<(&'static str, String)> {
     let mut left = NotReached::default();
     left.differs(
-        "name",
+        names::NAME,
         format!("{:?}", after.name),
         format!("{:?}", desired.name),
     );
     left.differs(
-        "enabled",
+        names::ACCELERATOR_ENABLED,
         after.enabled.to_string(),
         desired.enabled.to_string(),
     );
     left.differs(
-        "ip_address_type",
+        names::ACCELERATOR_IP_ADDRESS_TYPE,
         format!("{:?}", after.ip_address_type.as_deref()),
         format!("{:?}", Some(desired.ip_address_type.as_str())),
     );
     let (mut got_ports, mut want_ports) = (after.ports.clone(), desired.ports.clone());
     got_ports.sort();
     want_ports.sort();
-    left.differs("ports", format!("{got_ports:?}"), format!("{want_ports:?}"));
     left.differs(
-        "protocol",
+        names::ACCELERATOR_PORTS,
+        format!("{got_ports:?}"),
+        format!("{want_ports:?}"),
+    );
+    left.differs(
+        names::ACCELERATOR_PROTOCOL,
         format!("{:?}", after.protocol.as_deref()),
         format!("{:?}", Some(desired.protocol.as_str())),
     );
     if let Some(region) = desired.endpoint_group_region.as_deref() {
         left.differs(
-            "endpoint_group_region",
+            names::ACCELERATOR_ENDPOINT_GROUP_REGION,
             format!("{:?}", after.endpoint_group_region.as_deref()),
             format!("{:?}", Some(region)),
         );
         let want: Vec<String> = desired.endpoint_id.iter().cloned().collect();
         left.differs(
-            "endpoint_id",
+            names::ACCELERATOR_ENDPOINT_ID,
             format!("{:?}", after.endpoint_ids),
             format!("{want:?}"),
         );
@@ -526,7 +534,7 @@ mod tests {
                 ("enabled", "enabled false (expected true)".to_string()),
                 ("ports", "ports [443] (expected [80, 443])".to_string()),
                 (
-                    "endpoint_id",
+                    names::ACCELERATOR_ENDPOINT_ID,
                     "endpoint_id [] (expected [\"eipalloc-1\"])".to_string()
                 ),
             ]

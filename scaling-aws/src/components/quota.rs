@@ -8,6 +8,7 @@
 
 use crate::error::{AwsError, ComponentError};
 use crate::run::{Ctx, Part};
+use crate::services;
 use crate::state::QuotaObserved;
 use aws_sdk_servicequotas::types::RequestedServiceQuotaChange;
 use scaling::model::{self, names};
@@ -32,7 +33,7 @@ fn is_account_limit_refusal(e: &ComponentError) -> bool {
     let crate::error::Cause::Aws(a) = &e.error else {
         return false;
     };
-    a.service == "lambda"
+    a.service == services::LAMBDA
         && matches!(
             a.operation.as_str(),
             "PutFunctionConcurrency" | "PutProvisionedConcurrencyConfig"
@@ -45,7 +46,7 @@ fn is_account_limit_refusal(e: &ComponentError) -> bool {
 /// concurrent executions, the limit a refused concurrency write waits on.
 pub fn open_lambda_concurrency(quotas: &[Option<QuotaObserved>]) -> Option<&QuotaObserved> {
     quotas.iter().flatten().find(|o| {
-        o.service_code == "lambda"
+        o.service_code == services::LAMBDA
             && o.quota_code == scaling::limits::QUOTA_LAMBDA_CONCURRENCY
             && o.request_id.is_some()
             && o.request_status.as_deref().is_some_and(is_open)

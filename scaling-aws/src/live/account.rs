@@ -11,6 +11,7 @@ use scaling::{AccountThrottle, FactKey, UnreadFact};
 use super::misses::unread;
 use super::quotas::applied_value;
 use super::{account_settings, read_account_throttle};
+use crate::services;
 use crate::{Aws, AwsError};
 
 /// What a failed read here assumes: nothing, the caller reports it.
@@ -57,7 +58,7 @@ pub struct AccountLimits {
 /// The quotas read: the ones plan time reads too.
 pub const ACCOUNT_QUOTAS: [(&str, &str); 2] = [
     ("apigateway", QUOTA_APIGW_RATE),
-    ("lambda", QUOTA_LAMBDA_CONCURRENCY),
+    (services::LAMBDA, QUOTA_LAMBDA_CONCURRENCY),
 ];
 
 /// Reads the account's limits, the calls concurrently.
@@ -127,7 +128,7 @@ async fn describe_limits(aws: &Aws) -> Result<DynamoDbLimits, AwsError> {
         .describe_limits()
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk("dynamodb", "DescribeLimits", e))?;
+        .map_err(|e| AwsError::from_sdk(services::DYNAMODB, "DescribeLimits", e))?;
     Ok(DynamoDbLimits {
         account_max_read: out.account_max_read_capacity_units(),
         account_max_write: out.account_max_write_capacity_units(),

@@ -6,6 +6,7 @@ use scaling::finding::num;
 use scaling::limits::{QUOTA_APIGW_RATE, QUOTA_LAMBDA_CONCURRENCY};
 use scaling::{FactKey, Limits, LiveFacts, UnreadFact};
 
+use crate::services;
 use crate::AwsError;
 
 /// The facts a group of reads could not get, and whether any read succeeded.
@@ -98,7 +99,7 @@ pub(super) fn quota_miss(misses: &mut Misses, service: &str, code: &str, e: AwsE
             "the account throttle GetAccount reports where it was read, else {}",
             published_throttle()
         )
-    } else if (service, code) == ("lambda", QUOTA_LAMBDA_CONCURRENCY) {
+    } else if (service, code) == (services::LAMBDA, QUOTA_LAMBDA_CONCURRENCY) {
         format!(
             "the concurrency GetAccountSettings reports where it was read, else {}",
             published_concurrency()

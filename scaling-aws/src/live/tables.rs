@@ -8,6 +8,7 @@ use scaling::{FactKey, ScalingBounds, TableFacts};
 
 use super::misses::Misses;
 use super::PARALLEL;
+use crate::services;
 use crate::{Aws, AwsError};
 
 pub(super) async fn read_tables(aws: &Aws, tables: &BTreeSet<String>) -> (Vec<TableFacts>, Misses) {
@@ -52,7 +53,7 @@ async fn read_table(aws: &Aws, name: String) -> Result<Option<TableFacts>, AwsEr
     let table = match described {
         Ok(out) => out,
         Err(e) => {
-            let e = AwsError::from_sdk("dynamodb", "DescribeTable", e);
+            let e = AwsError::from_sdk(services::DYNAMODB, "DescribeTable", e);
             if e.is(&["ResourceNotFoundException"]) {
                 return Ok(None);
             }
@@ -63,7 +64,7 @@ async fn read_table(aws: &Aws, name: String) -> Result<Option<TableFacts>, AwsEr
         .map_err(|e| AwsError::from_sdk("applicationautoscaling", "DescribeScalableTargets", e))?;
     let Some(desc) = table.table() else {
         return Err(AwsError::new(
-            "dynamodb",
+            services::DYNAMODB,
             "DescribeTable",
             format!("the answer for {name} has no Table"),
         ));

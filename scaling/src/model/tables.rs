@@ -96,11 +96,27 @@ pub mod names {
     pub const STAGE_BURST_LIMIT: &str = "burst_limit";
     pub const LAMBDA_QUALIFIER: &str = "qualifier";
     pub const CACHE_COMMENT: &str = "comment";
+    /// A cache policy's settings, as the AWS layer reports what a write
+    /// left differing.
+    pub const CACHE_MIN_TTL: &str = "min_ttl";
+    pub const CACHE_DEFAULT_TTL: &str = "default_ttl";
+    pub const CACHE_MAX_TTL: &str = "max_ttl";
+    pub const CACHE_GZIP: &str = "enable_accept_encoding_gzip";
+    pub const CACHE_BROTLI: &str = "enable_accept_encoding_brotli";
+    pub const CACHE_HEADER_BEHAVIOR: &str = "header_behavior";
+    pub const CACHE_HEADERS: &str = "headers";
     pub const CACHE_COOKIE_BEHAVIOR: &str = "cookie_behavior";
     pub const CACHE_COOKIES: &str = "cookies";
     pub const CACHE_QUERY_STRING_BEHAVIOR: &str = "query_string_behavior";
     pub const CACHE_QUERY_STRINGS: &str = "query_strings";
     pub const ACCELERATOR_PORTS: &str = "ports";
+    /// An accelerator's settings, as the AWS layer reports what a write
+    /// left differing.
+    pub const ACCELERATOR_ENABLED: &str = "enabled";
+    pub const ACCELERATOR_IP_ADDRESS_TYPE: &str = "ip_address_type";
+    pub const ACCELERATOR_PROTOCOL: &str = "protocol";
+    pub const ACCELERATOR_ENDPOINT_GROUP_REGION: &str = "endpoint_group_region";
+    pub const ACCELERATOR_ENDPOINT_ID: &str = "endpoint_id";
     /// A quota request's desired value.
     pub const QUOTA_DESIRED_VALUE: &str = "desired_value";
     /// A quota request's status.
@@ -475,20 +491,20 @@ pub static CACHE_POLICY: Block<CachePolicy, CachePolicyReported> = Block {
             .check(Check::Id(ids::cache_policy_name, "Invalid cache policy name")), string!(CachePolicy, name)),
         // Its length (at most 128 characters) is checked by the front ends.
         with!(field(names::CACHE_COMMENT, Kind::String, OptionalComputed, "Comment, up to 128 characters."), opt_str!(CachePolicy, comment)),
-        with!(text!("min_ttl", Int, Required, "Minimum TTL in seconds. Above 0, CloudFront caches even `no-store` and `private` responses.")
-            .check(int(0, TTL_MAX, "min_ttl")), opt_int!(CachePolicy, min_ttl)),
-        with!(text!("default_ttl", Int, OptionalComputed, "Default TTL in seconds (AWS default 86,400).")
-            .check(int(0, TTL_MAX, "default_ttl")), opt_int!(CachePolicy, default_ttl)),
-        with!(text!("max_ttl", Int, OptionalComputed, "Maximum TTL in seconds (AWS default 31,536,000).")
-            .check(int(0, TTL_MAX, "max_ttl")), opt_int!(CachePolicy, max_ttl)),
-        with!(text!("enable_accept_encoding_gzip", Bool, OptionalComputed, "Normalise `Accept-Encoding: gzip` into the cache key.")
+        with!(field(names::CACHE_MIN_TTL, Int, Required, "Minimum TTL in seconds. Above 0, CloudFront caches even `no-store` and `private` responses.")
+            .check(int(0, TTL_MAX, names::CACHE_MIN_TTL)), opt_int!(CachePolicy, min_ttl)),
+        with!(field(names::CACHE_DEFAULT_TTL, Int, OptionalComputed, "Default TTL in seconds (AWS default 86,400).")
+            .check(int(0, TTL_MAX, names::CACHE_DEFAULT_TTL)), opt_int!(CachePolicy, default_ttl)),
+        with!(field(names::CACHE_MAX_TTL, Int, OptionalComputed, "Maximum TTL in seconds (AWS default 31,536,000).")
+            .check(int(0, TTL_MAX, names::CACHE_MAX_TTL)), opt_int!(CachePolicy, max_ttl)),
+        with!(field(names::CACHE_GZIP, Bool, OptionalComputed, "Normalise `Accept-Encoding: gzip` into the cache key.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(CachePolicy, enable_gzip)),
-        with!(text!("enable_accept_encoding_brotli", Bool, OptionalComputed, "Normalise `Accept-Encoding: br` into the cache key.")
+        with!(field(names::CACHE_BROTLI, Bool, OptionalComputed, "Normalise `Accept-Encoding: br` into the cache key.")
             .default(DefaultValue::Bool(false), DefaultUse::Mapped), flag!(CachePolicy, enable_brotli)),
-        with!(text!("header_behavior", Kind::String, OptionalComputed, "`none` or `whitelist`. Whitelisted headers are part of the cache key: `Authorization` there means one cache entry per token.")
+        with!(field(names::CACHE_HEADER_BEHAVIOR, Kind::String, OptionalComputed, "`none` or `whitelist`. Whitelisted headers are part of the cache key: `Authorization` there means one cache entry per token.")
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(&["none", "whitelist"])), string!(CachePolicy, header_behavior)),
-        with!(text!("headers", Strings, OptionalComputed, "Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."), strs!(CachePolicy, headers)),
+        with!(field(names::CACHE_HEADERS, Strings, OptionalComputed, "Headers in the cache key when `header_behavior` is `whitelist` (at most 10)."), strs!(CachePolicy, headers)),
         with!(field(names::CACHE_COOKIE_BEHAVIOR, Kind::String, OptionalComputed, "`none`, `whitelist`, `allExcept` or `all`.")
             .default(DefaultValue::Str("none"), DefaultUse::Mapped)
             .check(Check::OneOf(LIST_BEHAVIORS)), string!(CachePolicy, cookie_behavior)),
@@ -529,27 +545,27 @@ pub static ACCELERATOR: Block<Accelerator, AcceleratorReported> = Block {
     fields: &[
         with!(field(names::NAME, Kind::String, Required, "Accelerator name (up to 64 letters, digits, `.` and `-`).")
             .check(Check::Id(ids::accelerator_name, "Invalid accelerator name")), string!(Accelerator, name)),
-        with!(text!("enabled", Bool, OptionalComputed, "Whether the accelerator is enabled.")
+        with!(field(names::ACCELERATOR_ENABLED, Bool, OptionalComputed, "Whether the accelerator is enabled.")
             .default(DefaultValue::Bool(true), DefaultUse::Mapped), flag!(Accelerator, enabled)),
-        with!(text!("ip_address_type", Kind::String, OptionalComputed, "`IPV4` or `DUAL_STACK`.")
+        with!(field(names::ACCELERATOR_IP_ADDRESS_TYPE, Kind::String, OptionalComputed, "`IPV4` or `DUAL_STACK`.")
             .default(DefaultValue::Str("IPV4"), DefaultUse::Mapped)
             .check(Check::OneOf(&["IPV4", "DUAL_STACK"])), string!(Accelerator, ip_address_type)),
         // Each port's range (1 to 65535) is checked by the front ends.
         with!(field(names::ACCELERATOR_PORTS, Ints, OptionalComputed, "Listener ports.")
             .default(DefaultValue::Ints(&[443]), DefaultUse::Mapped),
             (|x: &Accelerator| Val::Ints(x.ports.clone()), |x: &mut Accelerator, v: Val| x.ports = v.ints())),
-        with!(text!("protocol", Kind::String, OptionalComputed, "Listener protocol, `TCP` or `UDP`.")
+        with!(field(names::ACCELERATOR_PROTOCOL, Kind::String, OptionalComputed, "Listener protocol, `TCP` or `UDP`.")
             .default(DefaultValue::Str("TCP"), DefaultUse::Mapped)
             .check(Check::OneOf(&["TCP", "UDP"])), string!(Accelerator, protocol)),
-        with!(text!("endpoint_group_region", Kind::String, OptionalComputed, "Region of the endpoint group. Defaults to the provider's region.")
+        with!(field(names::ACCELERATOR_ENDPOINT_GROUP_REGION, Kind::String, OptionalComputed, "Region of the endpoint group. Defaults to the provider's region.")
             .check(Check::Id(ids::region, "Invalid endpoint_group_region")), opt_str!(Accelerator, endpoint_group_region)),
-        with!(text!("endpoint_id", Kind::String, Required, "ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`).")
+        with!(field(names::ACCELERATOR_ENDPOINT_ID, Kind::String, Required, "ALB or NLB ARN, EC2 instance id (`i-…`) or Elastic IP allocation id (`eipalloc-…`).")
             .check(Check::Id(ids::endpoint_id, "Invalid endpoint_id")), opt_str!(Accelerator, endpoint_id)),
         reported!(field(names::ACCELERATOR_ARN, Kind::String, Computed, "ARN of the accelerator.").renew(Renew::WhenGone),
             opt_str!(AcceleratorReported, arn)),
         reported!(field("dns_name", Kind::String, Computed, "DNS name of the accelerator."),
             opt_str!(AcceleratorReported, dns_name)),
-        reported!(field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&["ip_address_type"])),
+        reported!(field("ip_addresses", Strings, Computed, "Static IP addresses of the accelerator.").renew(Renew::with(&[names::ACCELERATOR_IP_ADDRESS_TYPE])),
             strs!(AcceleratorReported, ip_addresses)),
     ],
     blocks: &[],

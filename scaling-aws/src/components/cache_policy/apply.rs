@@ -7,6 +7,7 @@ use super::write::{create, update};
 use crate::error::ComponentError;
 use crate::run::{Ctx, Part};
 use crate::state::CachePolicyObserved;
+use scaling::model::names;
 use scaling::CachePolicy;
 
 /// Create the policy, or bring the one with id `known_id` to `desired`.
@@ -86,7 +87,10 @@ pub(super) async fn read_back(
             if part.errors.is_empty() {
                 let left = match &o {
                     Some(after) => not_reached(desired, after),
-                    None => vec![("id", "no cache policy with this id".to_string())],
+                    None => vec![(
+                        names::CACHE_POLICY_ID,
+                        "no cache policy with this id".to_string(),
+                    )],
                 };
                 part.errors.extend(ComponentError::not_applied(
                     &loc(),

@@ -10,6 +10,7 @@ use aws_sdk_cloudfront::types::{
     CachePolicyQueryStringsConfig, CookieNames, Headers, ParametersInCacheKeyAndForwardedToOrigin,
     QueryStringNames,
 };
+use scaling::model::{self, names};
 use scaling::{CachePolicy, Location};
 
 pub(super) const SERVICE: &str = "cloudfront";
@@ -20,7 +21,7 @@ pub const DEFAULT_DEFAULT_TTL: i64 = 86_400;
 pub const DEFAULT_MAX_TTL: i64 = 31_536_000;
 
 pub(super) fn loc() -> Location {
-    Location::attr("cache_policy")
+    Location::attr(model::CACHE_POLICY.location)
 }
 
 pub fn key(id: &str) -> String {
@@ -81,56 +82,56 @@ pub fn not_reached(
     let want = expected(desired);
     let mut left = NotReached::default();
     left.differs(
-        "name",
+        names::NAME,
         format!("{:?}", after.name),
         format!("{:?}", want.name),
     );
     left.differs(
-        "comment",
+        names::CACHE_COMMENT,
         format!("{:?}", after.comment),
         format!("{:?}", want.comment),
     );
     left.differs(
-        "min_ttl",
+        names::CACHE_MIN_TTL,
         after.min_ttl.to_string(),
         want.min_ttl.to_string(),
     );
     left.differs(
-        "default_ttl",
+        names::CACHE_DEFAULT_TTL,
         format!("{:?}", after.default_ttl),
         format!("{:?}", want.default_ttl),
     );
     left.differs(
-        "max_ttl",
+        names::CACHE_MAX_TTL,
         format!("{:?}", after.max_ttl),
         format!("{:?}", want.max_ttl),
     );
     left.differs(
-        "enable_accept_encoding_gzip",
+        names::CACHE_GZIP,
         after.enable_gzip.to_string(),
         want.enable_gzip.to_string(),
     );
     left.differs(
-        "enable_accept_encoding_brotli",
+        names::CACHE_BROTLI,
         after.enable_brotli.to_string(),
         want.enable_brotli.to_string(),
     );
     for (attr, behavior, got, expected) in [
         (
-            "header_behavior",
-            "headers",
+            names::CACHE_HEADER_BEHAVIOR,
+            names::CACHE_HEADERS,
             (&after.header_behavior, &after.headers),
             (&want.header_behavior, &want.headers),
         ),
         (
-            "cookie_behavior",
-            "cookies",
+            names::CACHE_COOKIE_BEHAVIOR,
+            names::CACHE_COOKIES,
             (&after.cookie_behavior, &after.cookies),
             (&want.cookie_behavior, &want.cookies),
         ),
         (
-            "query_string_behavior",
-            "query_strings",
+            names::CACHE_QUERY_STRING_BEHAVIOR,
+            names::CACHE_QUERY_STRINGS,
             (&after.query_string_behavior, &after.query_strings),
             (&want.query_string_behavior, &want.query_strings),
         ),
@@ -305,11 +306,11 @@ mod tests {
             left,
             vec![
                 (
-                    "max_ttl",
+                    names::CACHE_MAX_TTL,
                     "max_ttl Some(31536000) (expected Some(300))".to_string()
                 ),
                 (
-                    "enable_accept_encoding_brotli",
+                    names::CACHE_BROTLI,
                     "enable_accept_encoding_brotli false (expected true)".to_string()
                 ),
                 (

@@ -7,6 +7,7 @@ use super::read::{find_by_name, read};
 use crate::error::{AwsError, ComponentError};
 use crate::run::Ctx;
 use crate::state::{CachePolicyObserved, Capture};
+use scaling::model::names;
 use scaling::CachePolicy;
 
 pub(super) async fn create(
@@ -31,7 +32,7 @@ pub(super) async fn create(
             }
         }
         return Err(ComponentError::message(
-            loc().then("name"),
+            loc().then(names::NAME),
             "a cache policy with this name already exists",
             format!("CloudFront already has a cache policy named {:?} (id {id}); import it into this profile (terraform import, key cache_policy={id}) or choose another name.", desired.name),
         ));
@@ -83,7 +84,7 @@ pub(super) async fn create(
                     return Ok(adopted);
                 }
                 Err(ComponentError::message(
-                    loc().then("name"),
+                    loc().then(names::NAME),
                     "a cache policy with this name already exists",
                     format!("CloudFront already has a cache policy named {:?}; import it into this profile (terraform import) or choose another name. {e}", desired.name),
                 ))

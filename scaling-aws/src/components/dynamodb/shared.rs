@@ -8,7 +8,7 @@ use aws_sdk_applicationautoscaling::types::{MetricType, ScalableDimension};
 use scaling::model;
 use scaling::{AutoScaling, Location, TableCapacity};
 
-pub(super) const DDB: &str = "dynamodb";
+pub(super) const DDB: &str = crate::services::DYNAMODB;
 
 pub(super) const AAS: &str = "application-autoscaling";
 

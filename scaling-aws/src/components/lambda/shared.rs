@@ -7,7 +7,7 @@ use crate::state::ProvisionedObserved;
 use scaling::model;
 use scaling::Location;
 
-pub(super) const SERVICE: &str = "lambda";
+pub(super) const SERVICE: &str = crate::services::LAMBDA;
 
 /// Private-state key of a function's own settings.
 pub fn function_key(function: &str) -> String {
