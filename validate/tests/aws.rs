@@ -210,7 +210,12 @@ fn bad_and_unknown_aws_values_are_said_on_their_aws_attribute() {
 
 /// (rule, severity, location) of every finding of the run in `dir`.
 fn found_in(dir: &std::path::Path) -> BTreeSet<(String, String, String)> {
-    let r = run_in(dir, &[".", "--format", "json"]);
+    found_with(dir, &["."])
+}
+
+/// The same for a run with `args` (a path first), in JSON.
+fn found_with(dir: &std::path::Path, args: &[&str]) -> BTreeSet<(String, String, String)> {
+    let r = run_in(dir, &[args, &["--format", "json"]].concat());
     assert_ne!(r.code, 2, "{}", r.stderr);
     let doc = json(&r.stdout);
     let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
@@ -464,18 +469,9 @@ fn a_plan_cannot_tell_ignore_changes_so_capacity_beside_auto_scaling_is_said_not
         "configuration": {"root_module": {"resources": []}}
     });
     let dir = crate::util::temp_with(&[("plan.json", &plan.to_string())]);
-    let r = run_in(dir.path(), &["plan.json", "--format", "json"]);
-    assert_ne!(r.code, 2, "{}", r.stderr);
-    let doc = json(&r.stdout);
-    let found: Vec<(String, String)> = doc["profiles"]
-        .as_array()
+    let found: Vec<(String, String)> = found_with(dir.path(), &["plan.json"])
         .into_iter()
-        .flatten()
-        .flat_map(|p| p["findings"].as_array().into_iter().flatten())
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("rule_id"), s("location"))
-        })
+        .map(|(rule, _, at)| (rule, at))
         .collect();
     assert!(!found.iter().any(|f| f.0 == "LIM021"), "{found:?}");
     assert!(
@@ -510,26 +506,12 @@ fn traffic_from_the_command_line_is_the_config_files_traffic_block() {
     assert!(want.iter().any(|f| f.0 == "CAP002"), "{want:?}");
     let flags = [
         ".",
-        "--format",
-        "json",
         "--traffic",
         "peak_rps=1000",
         "--traffic",
         "latency_ms=50",
     ];
-    let r = run_in(bare.path(), &flags);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let doc = json(&r.stdout);
-    let got: BTreeSet<(String, String, String)> = doc["profiles"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|p| p["findings"].as_array().into_iter().flatten())
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("rule_id"), s("severity"), s("location"))
-        })
-        .collect();
+    let got = found_with(bare.path(), &flags);
     assert_eq!(got, want);
     // The flag overrides the file: 100 rps × 50 ms fits in 10.
     let r = run_in(
