@@ -94,6 +94,9 @@ pub mod names {
     pub const TRAFFIC_AVERAGE_TO_PEAK: &str = "average_to_peak_ratio";
     pub const STAGE_RATE_LIMIT: &str = "rate_limit";
     pub const STAGE_BURST_LIMIT: &str = "burst_limit";
+    /// The integration timeout a stage's functions are checked against
+    /// (the validator reads it from an `aws_*` stack's integrations).
+    pub const STAGE_INTEGRATION_TIMEOUT_MS: &str = "integration_timeout_ms";
     pub const LAMBDA_QUALIFIER: &str = "qualifier";
     pub const CACHE_COMMENT: &str = "comment";
     /// A cache policy's settings, as the AWS layer reports what a write
@@ -138,10 +141,16 @@ pub mod names {
     /// A table's and its auto scaling's settings, as the AWS layer reports
     /// where a write failed.
     pub const TABLE_BILLING_MODE: &str = "billing_mode";
+    pub const TABLE_READ_CAPACITY: &str = "read_capacity";
+    pub const TABLE_WRITE_CAPACITY: &str = "write_capacity";
     pub const SCALING_MIN_CAPACITY: &str = "min_capacity";
     pub const SCALING_MAX_CAPACITY: &str = "max_capacity";
     pub const SCALING_SCALE_IN_COOLDOWN: &str = "scale_in_cooldown";
     pub const SCALING_SCALE_OUT_COOLDOWN: &str = "scale_out_cooldown";
+    pub const SCALING_TARGET_UTILIZATION: &str = "target_utilization";
+    /// The budget's monthly amount (the validator reads it from an
+    /// `aws_budgets_budget`).
+    pub const BUDGET_MONTHLY_USD: &str = "monthly_usd";
     /// Whether the dashboard AWS holds is the generated one.
     pub const DASHBOARD_BODY_IN_SYNC: &str = "body_in_sync";
 }
@@ -324,8 +333,8 @@ pub static API_GATEWAY: Block<StageThrottle> = Block {
             .check(range(0.0, None, "rate_limit")), opt_num!(StageThrottle, rate_limit)),
         with!(field(names::STAGE_BURST_LIMIT, Int, OptionalComputed, "Token-bucket burst for the whole stage. AWS caps it at the account burst (5,000 by default), which customers cannot raise. Requires `rate_limit`.")
             .check(int(0, INT32, "burst_limit")), opt_int!(StageThrottle, burst_limit)),
-        with!(text!("integration_timeout_ms", Int, Optional, "The integration timeout in milliseconds the API uses; 29,000 unless raised by a quota. The rule engine checks Lambda timeouts against it; nothing is sent to AWS.")
-            .check(int(50, Some(300_000), "integration_timeout_ms")), opt_int!(StageThrottle, integration_timeout_ms)),
+        with!(field(names::STAGE_INTEGRATION_TIMEOUT_MS, Int, Optional, "The integration timeout in milliseconds the API uses; 29,000 unless raised by a quota. The rule engine checks Lambda timeouts against it; nothing is sent to AWS.")
+            .check(int(50, Some(300_000), names::STAGE_INTEGRATION_TIMEOUT_MS)), opt_int!(StageThrottle, integration_timeout_ms)),
     ],
     blocks: &[],
 };
@@ -375,10 +384,10 @@ pub static DYNAMODB: Block<TableCapacity> = Block {
             .check(Check::OneOf(&["PAY_PER_REQUEST", "PROVISIONED"])),
             (|x: &TableCapacity| x.billing_mode.map_or(Val::Null, |m| Val::Str(m.as_aws().to_string())),
              |x: &mut TableCapacity, v: Val| x.billing_mode = billing(v))),
-        with!(text!("read_capacity", Int, OptionalComputed, "Provisioned read units when `PROVISIONED` (the starting point under auto scaling).")
-            .check(int(1, None, "read_capacity")), opt_int!(TableCapacity, read_capacity)),
-        with!(text!("write_capacity", Int, OptionalComputed, "Provisioned write units when `PROVISIONED`.")
-            .check(int(1, None, "write_capacity")), opt_int!(TableCapacity, write_capacity)),
+        with!(field(names::TABLE_READ_CAPACITY, Int, OptionalComputed, "Provisioned read units when `PROVISIONED` (the starting point under auto scaling).")
+            .check(int(1, None, names::TABLE_READ_CAPACITY)), opt_int!(TableCapacity, read_capacity)),
+        with!(field(names::TABLE_WRITE_CAPACITY, Int, OptionalComputed, "Provisioned write units when `PROVISIONED`.")
+            .check(int(1, None, names::TABLE_WRITE_CAPACITY)), opt_int!(TableCapacity, write_capacity)),
     ],
     blocks: &[&AUTOSCALING],
 };
@@ -423,8 +432,8 @@ macro_rules! dimension {
                     opt_int!(AutoScaling, max_capacity)
                 ),
                 with!(
-                    text!(
-                        "target_utilization",
+                    field(
+                        names::SCALING_TARGET_UTILIZATION,
                         Number,
                         OptionalComputed,
                         "Target utilization in percent, 20 to 90."
@@ -578,13 +587,13 @@ pub static BUDGET: Block<Budget> = Block {
     text: "A monthly budget the cost estimate is held against.",
     fields: &[
         with!(
-            text!(
-                "monthly_usd",
+            field(
+                names::BUDGET_MONTHLY_USD,
                 Number,
                 Required,
                 "Monthly budget in US dollars."
             )
-            .check(range(0.0, None, "monthly_usd")),
+            .check(range(0.0, None, names::BUDGET_MONTHLY_USD)),
             (
                 |x: &Budget| Val::Num(x.monthly_usd),
                 |x: &mut Budget, v: Val| x.monthly_usd = v.num().unwrap_or(f64::NAN)
