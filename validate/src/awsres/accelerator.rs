@@ -9,8 +9,10 @@
 //! stack's (the profile holding the functions and tables); with several,
 //! none is read and the first profile says so.
 
+use scaling::model::{names, ACCELERATOR};
 use serde_json::Value as Json;
 
+use super::aws_attrs as aws;
 use super::{by_type, AwsResource, Stack};
 use crate::blocks::Unevaluated;
 
@@ -36,24 +38,24 @@ pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Uneva
             });
         }
     };
-    s.renames
-        .insert("global_accelerator".into(), ga.address.clone());
-    for attr in ["name", "ip_address_type", "enabled"] {
-        s.set(
-            &["global_accelerator", attr],
-            format!("global_accelerator.{attr}"),
-            ga,
-            attr,
-        );
+    let block = ACCELERATOR.name;
+    let shown = |attr: &str| format!("{block}.{attr}");
+    s.renames.insert(block.into(), ga.address.clone());
+    for (attr, from) in [
+        (names::NAME, aws::NAME),
+        (names::ACCELERATOR_IP_ADDRESS_TYPE, aws::IP_ADDRESS_TYPE),
+        (names::ACCELERATOR_ENABLED, aws::ENABLED),
+    ] {
+        s.set(&[block, attr], shown(attr), ga, from);
     }
     let listener = by_type(all, "aws_globalaccelerator_listener")
         .into_iter()
-        .find(|l| l.links("accelerator_arn", ga, ga.str("arn").as_deref()))?;
+        .find(|l| l.links("accelerator_arn", ga, ga.str(aws::ARN).as_deref()))?;
     s.set(
-        &["global_accelerator", "protocol"],
-        "global_accelerator.protocol".into(),
+        &[block, names::ACCELERATOR_PROTOCOL],
+        shown(names::ACCELERATOR_PROTOCOL),
         listener,
-        "protocol",
+        aws::PROTOCOL,
     );
     // Each range by its bounds: the profile lists ports, AWS takes ranges.
     let mut ports: Vec<Json> = Vec::new();
@@ -73,20 +75,20 @@ pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Uneva
         }
     }
     s.renames.insert(
-        "global_accelerator.ports".into(),
+        shown(names::ACCELERATOR_PORTS),
         listener.attr_address("port_range"),
     );
     if !ports.is_empty() {
-        s.put(&["global_accelerator", "ports"], Json::Array(ports));
+        s.put(&[block, names::ACCELERATOR_PORTS], Json::Array(ports));
     }
     let group = by_type(all, "aws_globalaccelerator_endpoint_group")
         .into_iter()
-        .find(|g| g.links("listener_arn", listener, listener.str("arn").as_deref()))?;
+        .find(|g| g.links("listener_arn", listener, listener.str(aws::ARN).as_deref()))?;
     s.set(
-        &["global_accelerator", "endpoint_group_region"],
-        "global_accelerator.endpoint_group_region".into(),
+        &[block, names::ACCELERATOR_ENDPOINT_GROUP_REGION],
+        shown(names::ACCELERATOR_ENDPOINT_GROUP_REGION),
         group,
-        "endpoint_group_region",
+        aws::ENDPOINT_GROUP_REGION,
     );
     let endpoint = "endpoint_configuration.endpoint_id";
     match group.refs.get("endpoint_configuration[0].endpoint_id") {
@@ -94,17 +96,17 @@ pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Uneva
         // named by that resource's address, as a stage names its API.
         Some(target) if group.get(endpoint).is_none() => {
             s.put(
-                &["global_accelerator", "endpoint_id"],
+                &[block, names::ACCELERATOR_ENDPOINT_ID],
                 Json::String(target.clone()),
             );
             s.renames.insert(
-                "global_accelerator.endpoint_id".into(),
+                shown(names::ACCELERATOR_ENDPOINT_ID),
                 group.attr_address(endpoint),
             );
         }
         _ => s.set(
-            &["global_accelerator", "endpoint_id"],
-            "global_accelerator.endpoint_id".into(),
+            &[block, names::ACCELERATOR_ENDPOINT_ID],
+            shown(names::ACCELERATOR_ENDPOINT_ID),
             group,
             endpoint,
         ),

@@ -11,6 +11,7 @@
 //! period or in another currency is not a monthly USD budget: it is said on
 //! its attribute (INP001) and not compared.
 
+use scaling::model::{names, BUDGET};
 use serde_json::Value as Json;
 
 use super::{by_type, AwsResource, Stack};
@@ -62,19 +63,15 @@ pub(super) fn add_budget<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Vec<U
         .min_by(|x, y| x.1.partial_cmp(&y.1).unwrap_or(std::cmp::Ordering::Equal))
         .or(monthly.first());
     if let Some((b, amount)) = chosen {
-        s.set(
-            &["budget", "monthly_usd"],
-            "budget.monthly_usd".into(),
-            b,
-            "limit_amount",
-        );
+        let path = [BUDGET.name, names::BUDGET_MONTHLY_USD];
+        s.set(&path, path.join("."), b, "limit_amount");
         // limit_amount is a string in the AWS provider ("2050"): the
         // profile's budget takes the number; what is no number stays for
         // the profile's reading to refuse on the attribute.
         if let Some(v) = amount.and_then(serde_json::Number::from_f64) {
-            s.put(&["budget", "monthly_usd"], Json::Number(v));
+            s.put(&path, Json::Number(v));
         }
-        s.renames.insert("budget".into(), b.address.clone());
+        s.renames.insert(BUDGET.name.into(), b.address.clone());
     }
     skipped
 }

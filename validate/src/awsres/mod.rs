@@ -15,6 +15,7 @@
 //! refers).
 
 mod accelerator;
+mod aws_attrs;
 mod budget;
 mod cloudfront;
 pub(crate) mod hcl;
