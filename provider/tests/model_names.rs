@@ -33,10 +33,6 @@ const OTHER_SCHEMA: &[(&str, &str)] = &[
         "attributes of the official AWS provider's aws_* resources",
     ),
     (
-        "validate/src/awsres/cloudfront.rs",
-        "attributes of the official AWS provider's aws_* resources",
-    ),
-    (
         "validate/src/awsres/mod.rs",
         "attributes of the official AWS provider's aws_* resources",
     ),

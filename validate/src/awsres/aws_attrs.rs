@@ -13,6 +13,23 @@ pub(super) const NAME: &str = "name";
 /// `arn` of `aws_globalaccelerator_accelerator` and `_listener`.
 pub(super) const ARN: &str = "arn";
 
+/// `aws_cloudfront_cache_policy`.
+pub(super) const COMMENT: &str = "comment";
+pub(super) const MIN_TTL: &str = "min_ttl";
+pub(super) const DEFAULT_TTL: &str = "default_ttl";
+pub(super) const MAX_TTL: &str = "max_ttl";
+/// `aws_cloudfront_cache_policy`'s
+/// `parameters_in_cache_key_and_forwarded_to_origin`.
+pub(super) const ENABLE_GZIP: &str = "enable_accept_encoding_gzip";
+pub(super) const ENABLE_BROTLI: &str = "enable_accept_encoding_brotli";
+/// Its `headers_config`, `cookies_config` and `query_strings_config`.
+pub(super) const HEADER_BEHAVIOR: &str = "header_behavior";
+pub(super) const HEADERS: &str = "headers";
+pub(super) const COOKIE_BEHAVIOR: &str = "cookie_behavior";
+pub(super) const COOKIES: &str = "cookies";
+pub(super) const QUERY_STRING_BEHAVIOR: &str = "query_string_behavior";
+pub(super) const QUERY_STRINGS: &str = "query_strings";
+
 /// `aws_globalaccelerator_accelerator`.
 pub(super) const IP_ADDRESS_TYPE: &str = "ip_address_type";
 pub(super) const ENABLED: &str = "enabled";

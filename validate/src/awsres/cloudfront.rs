@@ -4,8 +4,10 @@
 //! first, that refers to a policy read, else the only
 //! `aws_cloudfront_cache_policy` of the run.
 
+use scaling::model::{names, CACHE_POLICY};
 use serde_json::{json, Value as Json};
 
+use super::aws_attrs as aws;
 use super::index::Index;
 use super::{AwsResource, Stack};
 
@@ -70,57 +72,66 @@ fn api_origins(d: &AwsResource) -> Vec<String> {
 }
 
 fn add_policy<'a>(s: &mut Stack<'a>, p: &'a AwsResource) {
-    s.renames.insert("cache_policy".into(), p.address.clone());
-    let name = p.str("name").unwrap_or_else(|| p.address.clone());
-    s.put(&["cache_policy", "name"], Json::String(name));
+    let block = CACHE_POLICY.name;
+    let shown = |attr: &str| format!("{block}.{attr}");
+    s.renames.insert(block.into(), p.address.clone());
+    let name = p.str(aws::NAME).unwrap_or_else(|| p.address.clone());
+    s.put(&[block, names::NAME], Json::String(name));
     s.renames
-        .insert("cache_policy.name".into(), p.attr_address("name"));
+        .insert(shown(names::NAME), p.attr_address(aws::NAME));
     // The provider's default min_ttl is 0.
-    if p.get("min_ttl").is_none() && !p.unevaluated.iter().any(|u| u.path == "min_ttl") {
-        s.put(&["cache_policy", "min_ttl"], json!(0));
+    if p.get(aws::MIN_TTL).is_none() && !p.unevaluated.iter().any(|u| u.path == aws::MIN_TTL) {
+        s.put(&[block, names::CACHE_MIN_TTL], json!(0));
         s.renames
-            .insert("cache_policy.min_ttl".into(), p.address.clone());
+            .insert(shown(names::CACHE_MIN_TTL), p.address.clone());
     }
-    for attr in ["comment", "min_ttl", "default_ttl", "max_ttl"] {
-        s.set(
-            &["cache_policy", attr],
-            format!("cache_policy.{attr}"),
-            p,
-            attr,
-        );
+    for (attr, from) in [
+        (names::CACHE_COMMENT, aws::COMMENT),
+        (names::CACHE_MIN_TTL, aws::MIN_TTL),
+        (names::CACHE_DEFAULT_TTL, aws::DEFAULT_TTL),
+        (names::CACHE_MAX_TTL, aws::MAX_TTL),
+    ] {
+        s.set(&[block, attr], shown(attr), p, from);
     }
     let params = "parameters_in_cache_key_and_forwarded_to_origin";
-    for attr in [
-        "enable_accept_encoding_gzip",
-        "enable_accept_encoding_brotli",
+    for (attr, from) in [
+        (names::CACHE_GZIP, aws::ENABLE_GZIP),
+        (names::CACHE_BROTLI, aws::ENABLE_BROTLI),
     ] {
-        s.set(
-            &["cache_policy", attr],
-            format!("cache_policy.{attr}"),
-            p,
-            &format!("{params}.{attr}"),
-        );
+        s.set(&[block, attr], shown(attr), p, &format!("{params}.{from}"));
     }
+    // Each list's behaviour and items: (ours, the AWS provider's) names.
     for (config, behavior, list) in [
-        ("headers_config", "header_behavior", "headers"),
-        ("cookies_config", "cookie_behavior", "cookies"),
+        (
+            "headers_config",
+            (names::CACHE_HEADER_BEHAVIOR, aws::HEADER_BEHAVIOR),
+            (names::CACHE_HEADERS, aws::HEADERS),
+        ),
+        (
+            "cookies_config",
+            (names::CACHE_COOKIE_BEHAVIOR, aws::COOKIE_BEHAVIOR),
+            (names::CACHE_COOKIES, aws::COOKIES),
+        ),
         (
             "query_strings_config",
-            "query_string_behavior",
-            "query_strings",
+            (
+                names::CACHE_QUERY_STRING_BEHAVIOR,
+                aws::QUERY_STRING_BEHAVIOR,
+            ),
+            (names::CACHE_QUERY_STRINGS, aws::QUERY_STRINGS),
         ),
     ] {
         s.set(
-            &["cache_policy", behavior],
-            format!("cache_policy.{behavior}"),
+            &[block, behavior.0],
+            shown(behavior.0),
             p,
-            &format!("{params}.{config}.{behavior}"),
+            &format!("{params}.{config}.{}", behavior.1),
         );
         s.set(
-            &["cache_policy", list],
-            format!("cache_policy.{list}"),
+            &[block, list.0],
+            shown(list.0),
             p,
-            &format!("{params}.{config}.{list}.items"),
+            &format!("{params}.{config}.{}.items", list.1),
         );
     }
 }
