@@ -28,18 +28,6 @@ const OTHER_SCHEMA: &[(&str, &str)] = &[
         "validate/src/awsres/aws_attrs.rs",
         "names of hashicorp/aws's aws_* attributes the validator reads (the AWS provider's contract: they must not follow the model)",
     ),
-    (
-        "validate/src/awsres/link.rs",
-        "attributes of the official AWS provider's aws_* resources",
-    ),
-    (
-        "validate/src/awsres/mod.rs",
-        "attributes of the official AWS provider's aws_* resources",
-    ),
-    (
-        "validate/src/awsres/index.rs",
-        "attributes of the official AWS provider's aws_* resources (a function's function_name)",
-    ),
 ];
 
 /// Literals equal to a model name that mean something else, by file and

@@ -13,6 +13,37 @@ pub(super) const NAME: &str = "name";
 /// `arn` of `aws_globalaccelerator_accelerator` and `_listener`.
 pub(super) const ARN: &str = "arn";
 
+/// `aws_api_gateway_stage`, `aws_api_gateway_integration`.
+pub(super) const REST_API_ID: &str = "rest_api_id";
+/// `aws_api_gateway_stage`, `aws_api_gateway_method_settings`.
+pub(super) const STAGE_NAME: &str = "stage_name";
+
+/// `aws_lambda_function`, `aws_lambda_alias`,
+/// `aws_lambda_provisioned_concurrency_config`.
+pub(super) const FUNCTION_NAME: &str = "function_name";
+/// `aws_lambda_function`.
+pub(super) const MEMORY_SIZE: &str = "memory_size";
+pub(super) const TIMEOUT: &str = "timeout";
+/// `aws_lambda_provisioned_concurrency_config`.
+pub(super) const QUALIFIER: &str = "qualifier";
+
+/// `aws_servicequotas_service_quota`.
+pub(super) const SERVICE_CODE: &str = "service_code";
+pub(super) const QUOTA_CODE: &str = "quota_code";
+
+/// `aws_dynamodb_table`.
+pub(super) const BILLING_MODE: &str = "billing_mode";
+pub(super) const READ_CAPACITY: &str = "read_capacity";
+pub(super) const WRITE_CAPACITY: &str = "write_capacity";
+/// `aws_appautoscaling_target`.
+pub(super) const MIN_CAPACITY: &str = "min_capacity";
+pub(super) const MAX_CAPACITY: &str = "max_capacity";
+/// `aws_appautoscaling_target`'s `service_namespace` of a table.
+pub(super) const NAMESPACE_DYNAMODB: &str = "dynamodb";
+/// `aws_appautoscaling_policy`'s `target_tracking_scaling_policy_configuration`.
+pub(super) const SCALE_IN_COOLDOWN: &str = "scale_in_cooldown";
+pub(super) const SCALE_OUT_COOLDOWN: &str = "scale_out_cooldown";
+
 /// `aws_cloudfront_cache_policy`.
 pub(super) const COMMENT: &str = "comment";
 pub(super) const MIN_TTL: &str = "min_ttl";

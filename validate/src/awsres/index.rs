@@ -49,7 +49,7 @@ impl<'a> Index<'a> {
             by_type.entry(r.ty.as_str()).or_default().push(i);
             by_address.entry(r.address.as_str()).or_default().push(i);
             if r.ty == "aws_lambda_function" {
-                function_names.extend(r.str("function_name"));
+                function_names.extend(r.str(super::aws_attrs::FUNCTION_NAME));
             }
         }
         Index {

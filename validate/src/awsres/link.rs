@@ -4,29 +4,42 @@
 //! stage's API, an alias and its provisioned concurrency, a table's scaling
 //! targets and policies).
 
+use scaling::model::{names, API_GATEWAY, AUTOSCALING, DYNAMODB, LAMBDA, QUOTA};
+use scaling::model::{SCALING_READ, SCALING_WRITE};
+
+use super::aws_attrs as aws;
 use super::index::Index;
 use super::*;
 
+/// The throttle of a method setting: (the stage's setting, the AWS
+/// provider's attribute).
+const THROTTLES: [(&str, &str); 2] = [
+    (names::STAGE_RATE_LIMIT, "settings.throttling_rate_limit"),
+    (names::STAGE_BURST_LIMIT, "settings.throttling_burst_limit"),
+];
+
 pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, ix: &Index<'a>) {
+    let block = API_GATEWAY.name;
+    let shown = |attr: &str| format!("{block}.{attr}");
     let id = stage
-        .str("rest_api_id")
-        .or_else(|| stage.refs.get("rest_api_id").cloned())
+        .str(aws::REST_API_ID)
+        .or_else(|| stage.refs.get(aws::REST_API_ID).cloned())
         .unwrap_or_else(|| stage.address.clone());
-    s.put(&["api_gateway", "rest_api_id"], Json::String(id));
+    s.put(&[block, names::STAGE_REST_API_ID], Json::String(id));
     s.renames.insert(
-        "api_gateway.rest_api_id".into(),
-        stage.attr_address("rest_api_id"),
+        shown(names::STAGE_REST_API_ID),
+        stage.attr_address(aws::REST_API_ID),
     );
-    let name = stage.str("stage_name");
+    let name = stage.str(aws::STAGE_NAME);
     s.set(
-        &["api_gateway", "stage_name"],
-        "api_gateway.stage_name".into(),
+        &[block, names::STAGE_NAME],
+        shown(names::STAGE_NAME),
         stage,
-        "stage_name",
+        aws::STAGE_NAME,
     );
     for m in ix.linked(
         "aws_api_gateway_method_settings",
-        "stage_name",
+        aws::STAGE_NAME,
         stage,
         name.as_deref(),
     ) {
@@ -36,12 +49,9 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, ix: &Inde
             Some("*/*") => {}
             Some(_) => {
                 let i = s.methods.len();
-                for (field, attr) in [
-                    ("rate_limit", "settings.throttling_rate_limit"),
-                    ("burst_limit", "settings.throttling_burst_limit"),
-                ] {
+                for (field, attr) in THROTTLES {
                     s.renames.insert(
-                        format!("api_gateway.methods[{i}].{field}"),
+                        format!("{block}.methods[{i}].{field}"),
                         m.attr_address(attr),
                     );
                     s.asked.insert((m.address.clone(), attr.to_string()));
@@ -62,39 +72,35 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, ix: &Inde
                 continue;
             }
         }
-        for (field, attr) in [
-            ("rate_limit", "settings.throttling_rate_limit"),
-            ("burst_limit", "settings.throttling_burst_limit"),
-        ] {
-            let shown = format!("api_gateway.{field}");
+        for (field, attr) in THROTTLES {
             // -1, the AWS provider's default (a `*/*` setting for logging
             // only), is no throttle.
             if m.get(attr).and_then(Json::as_f64) == Some(-1.0) {
-                s.renames.insert(shown, m.attr_address(attr));
+                s.renames.insert(shown(field), m.attr_address(attr));
                 continue;
             }
-            s.set(&["api_gateway", field], shown, m, attr);
+            s.set(&[block, field], shown(field), m, attr);
         }
     }
     // The integrations of the stage's API that call a function: the
     // shortest timeout is the one a function must finish within (29,000 ms
     // when none is set).
-    let api_ref = stage.refs.get("rest_api_id");
-    let api_id = stage.str("rest_api_id");
+    let api_ref = stage.refs.get(aws::REST_API_ID);
+    let api_id = stage.str(aws::REST_API_ID);
     let integration = "aws_api_gateway_integration";
     let mut candidates = Vec::new();
     if let Some(r) = api_ref {
-        candidates.extend(ix.referring(integration, "rest_api_id", r));
+        candidates.extend(ix.referring(integration, aws::REST_API_ID, r));
     }
     if let Some(id) = &api_id {
-        candidates.extend(ix.valued(integration, "rest_api_id", None, id));
+        candidates.extend(ix.valued(integration, aws::REST_API_ID, None, id));
     }
     let shortest = ix
         .pick(candidates)
         .into_iter()
         .filter(|i| {
-            let by_ref = api_ref.is_some() && i.refs.get("rest_api_id") == api_ref;
-            let by_id = api_id.is_some() && i.str("rest_api_id") == api_id;
+            let by_ref = api_ref.is_some() && i.refs.get(aws::REST_API_ID) == api_ref;
+            let by_id = api_id.is_some() && i.str(aws::REST_API_ID) == api_id;
             by_ref || by_id
         })
         .filter(|i| i.get("timeout_milliseconds").is_some() && calls_function(i, ix))
@@ -106,14 +112,13 @@ pub(super) fn add_stage<'a>(s: &mut Stack<'a>, stage: &'a AwsResource, ix: &Inde
         });
     if let Some(i) = shortest {
         s.set(
-            &["api_gateway", "integration_timeout_ms"],
-            "api_gateway.integration_timeout_ms".into(),
+            &[block, names::STAGE_INTEGRATION_TIMEOUT_MS],
+            shown(names::STAGE_INTEGRATION_TIMEOUT_MS),
             i,
             "timeout_milliseconds",
         );
     }
-    s.renames
-        .insert("api_gateway".into(), stage.address.clone());
+    s.renames.insert(block.into(), stage.address.clone());
 }
 
 /// Whether an integration's `uri` is a function's (or alias's) invoke ARN:
@@ -147,42 +152,44 @@ fn names_a_function(uri: &str, known: impl Fn(&str) -> bool) -> bool {
 /// A quota's value in force, as a request for it: the rules that compare a
 /// setting with an account limit see the raised limit.
 pub(super) fn add_quota<'a>(s: &mut Stack<'a>, q: &'a AwsResource) {
-    let key = q.address.as_str();
-    let shown = |attr: &str| format!("quota_requests[{key:?}].{attr}");
+    let (block, key) = (QUOTA.name, q.address.as_str());
+    let shown = |attr: &str| format!("{block}[{key:?}].{attr}");
     s.renames
-        .insert(format!("quota_requests[{key:?}]"), q.address.clone());
+        .insert(format!("{block}[{key:?}]"), q.address.clone());
     for (attr, from) in [
-        ("service_code", "service_code"),
-        ("quota_code", "quota_code"),
-        ("desired_value", "value"),
+        (names::QUOTA_SERVICE_CODE, aws::SERVICE_CODE),
+        (names::QUOTA_CODE, aws::QUOTA_CODE),
+        (names::QUOTA_DESIRED_VALUE, "value"),
     ] {
-        s.set(&["quota_requests", key, attr], shown(attr), q, from);
+        s.set(&[block, key, attr], shown(attr), q, from);
     }
 }
 
 pub(super) fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, ix: &Index<'a>) {
-    let key = f.address.as_str();
-    let shown = |attr: &str| format!("lambda_pools[{key:?}].{attr}");
-    let name = f.str("function_name");
+    let (block, key) = (LAMBDA.name, f.address.as_str());
+    let shown = |attr: &str| format!("{block}[{key:?}].{attr}");
+    let name = f.str(aws::FUNCTION_NAME);
     s.put(
-        &["lambda_pools", key, "function_name"],
+        &[block, key, names::FUNCTION_NAME],
         Json::String(name.clone().unwrap_or_else(|| f.address.clone())),
     );
     s.renames
-        .insert(format!("lambda_pools[{key:?}]"), f.address.clone());
-    s.renames
-        .insert(shown("function_name"), f.attr_address("function_name"));
-    s.set(
-        &["lambda_pools", key, "memory_size"],
-        shown("memory_size"),
-        f,
-        "memory_size",
+        .insert(format!("{block}[{key:?}]"), f.address.clone());
+    s.renames.insert(
+        shown(names::FUNCTION_NAME),
+        f.attr_address(aws::FUNCTION_NAME),
     );
     s.set(
-        &["lambda_pools", key, "timeout"],
-        shown("timeout"),
+        &[block, key, names::LAMBDA_MEMORY_SIZE],
+        shown(names::LAMBDA_MEMORY_SIZE),
         f,
-        "timeout",
+        aws::MEMORY_SIZE,
+    );
+    s.set(
+        &[block, key, names::LAMBDA_TIMEOUT],
+        shown(names::LAMBDA_TIMEOUT),
+        f,
+        aws::TIMEOUT,
     );
     // -1, the provider's default, is no reservation.
     if f.get("reserved_concurrent_executions")
@@ -190,90 +197,90 @@ pub(super) fn add_function<'a>(s: &mut Stack<'a>, f: &'a AwsResource, ix: &Index
         != Some(-1.0)
     {
         s.set(
-            &["lambda_pools", key, "reserved_concurrency"],
-            shown("reserved_concurrency"),
+            &[block, key, names::LAMBDA_RESERVED_CONCURRENCY],
+            shown(names::LAMBDA_RESERVED_CONCURRENCY),
             f,
             "reserved_concurrent_executions",
         );
     }
     s.set(
-        &["lambda_pools", key, "publish_on_change"],
-        shown("publish_on_change"),
+        &[block, key, names::LAMBDA_PUBLISH_FLAG],
+        shown(names::LAMBDA_PUBLISH_FLAG),
         f,
         "publish",
     );
-    let aliases = ix.linked("aws_lambda_alias", "function_name", f, name.as_deref());
+    let aliases = ix.linked("aws_lambda_alias", aws::FUNCTION_NAME, f, name.as_deref());
     // Without a provisioned concurrency config, a finding about it is on the function.
-    for attr in ["provisioned_concurrency", "qualifier"] {
+    for attr in [
+        names::LAMBDA_PROVISIONED_CONCURRENCY,
+        names::LAMBDA_QUALIFIER,
+    ] {
         s.renames.insert(shown(attr), f.address.clone());
     }
     let config = "aws_lambda_provisioned_concurrency_config";
-    let mut candidates = ix.referring(config, "function_name", &f.address);
+    let mut candidates = ix.referring(config, aws::FUNCTION_NAME, &f.address);
     if let Some(n) = &name {
-        candidates.extend(ix.valued(config, "function_name", Some(&f.ty), n));
+        candidates.extend(ix.valued(config, aws::FUNCTION_NAME, Some(&f.ty), n));
     }
     for a in &aliases {
-        candidates.extend(ix.referring(config, "function_name", &a.address));
+        candidates.extend(ix.referring(config, aws::FUNCTION_NAME, &a.address));
     }
     for p in ix.pick(candidates) {
         // Its function_name names the function, or refers to an alias of it.
         let through_alias = aliases
             .iter()
-            .any(|a| p.refs.get("function_name") == Some(&a.address));
-        if !through_alias && !p.links("function_name", f, name.as_deref()) {
+            .any(|a| p.refs.get(aws::FUNCTION_NAME) == Some(&a.address));
+        if !through_alias && !p.links(aws::FUNCTION_NAME, f, name.as_deref()) {
             continue;
         }
         s.set(
-            &["lambda_pools", key, "provisioned_concurrency"],
-            shown("provisioned_concurrency"),
+            &[block, key, names::LAMBDA_PROVISIONED_CONCURRENCY],
+            shown(names::LAMBDA_PROVISIONED_CONCURRENCY),
             p,
             "provisioned_concurrent_executions",
         );
         let alias = aliases
             .iter()
-            .find(|a| p.links("qualifier", a, a.str("name").as_deref()));
+            .find(|a| p.links(aws::QUALIFIER, a, a.str(aws::NAME).as_deref()));
+        let qualifier = [block, key, names::LAMBDA_QUALIFIER];
         match alias {
-            Some(a) => s.set(
-                &["lambda_pools", key, "qualifier"],
-                shown("qualifier"),
-                a,
-                "name",
-            ),
+            Some(a) => s.set(&qualifier, shown(names::LAMBDA_QUALIFIER), a, aws::NAME),
             None => s.set(
-                &["lambda_pools", key, "qualifier"],
-                shown("qualifier"),
+                &qualifier,
+                shown(names::LAMBDA_QUALIFIER),
                 p,
-                "qualifier",
+                aws::QUALIFIER,
             ),
         }
     }
 }
 
 pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, ix: &Index<'a>) {
-    let key = t.address.as_str();
-    let shown = |attr: &str| format!("dynamodb_tables[{key:?}].{attr}");
-    let name = t.str("name");
+    let (block, key) = (DYNAMODB.name, t.address.as_str());
+    let shown = |attr: &str| format!("{block}[{key:?}].{attr}");
+    let name = t.str(aws::NAME);
     s.put(
-        &["dynamodb_tables", key, "table_name"],
+        &[block, key, names::TABLE_NAME],
         Json::String(name.clone().unwrap_or_else(|| t.address.clone())),
     );
     s.renames
-        .insert(format!("dynamodb_tables[{key:?}]"), t.address.clone());
+        .insert(format!("{block}[{key:?}]"), t.address.clone());
     s.renames
-        .insert(shown("table_name"), t.attr_address("name"));
+        .insert(shown(names::TABLE_NAME), t.attr_address(aws::NAME));
     // The provider's default billing mode is PROVISIONED.
-    if t.get("billing_mode").is_none() && !t.unevaluated.iter().any(|u| u.path == "billing_mode") {
-        s.put(
-            &["dynamodb_tables", key, "billing_mode"],
-            json!("PROVISIONED"),
-        );
-        s.renames.insert(shown("billing_mode"), t.address.clone());
+    let billing = [block, key, names::TABLE_BILLING_MODE];
+    if t.get(aws::BILLING_MODE).is_none()
+        && !t.unevaluated.iter().any(|u| u.path == aws::BILLING_MODE)
+    {
+        s.put(&billing, json!("PROVISIONED"));
+        s.renames
+            .insert(shown(names::TABLE_BILLING_MODE), t.address.clone());
     }
     s.set(
-        &["dynamodb_tables", key, "billing_mode"],
-        shown("billing_mode"),
+        &billing,
+        shown(names::TABLE_BILLING_MODE),
         t,
-        "billing_mode",
+        aws::BILLING_MODE,
     );
     let targets: Vec<&AwsResource> = ix
         .linked(
@@ -283,12 +290,23 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, ix: &Index<'a
             name.as_deref(),
         )
         .into_iter()
-        .filter(|g| g.str("service_namespace").as_deref() == Some("dynamodb"))
+        .filter(|g| g.str("service_namespace").as_deref() == Some(aws::NAMESPACE_DYNAMODB))
         .collect();
     // On demand, the capacity attributes are computed and not used. Under
     // auto scaling, a capacity in ignore_changes is only where it starts.
-    if t.str("billing_mode").as_deref() != Some("PAY_PER_REQUEST") {
-        for (attr, dim) in [("read_capacity", "read"), ("write_capacity", "write")] {
+    if t.str(aws::BILLING_MODE).as_deref() != Some("PAY_PER_REQUEST") {
+        for (field, attr, dim) in [
+            (
+                names::TABLE_READ_CAPACITY,
+                aws::READ_CAPACITY,
+                SCALING_READ.name,
+            ),
+            (
+                names::TABLE_WRITE_CAPACITY,
+                aws::WRITE_CAPACITY,
+                SCALING_WRITE.name,
+            ),
+        ] {
             let scaled = targets
                 .iter()
                 .any(|g| dimension(g.str("scalable_dimension").as_deref()) == Some(dim));
@@ -308,18 +326,22 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, ix: &Index<'a
                     None => continue,
                 }
             }
-            s.set(&["dynamodb_tables", key, attr], shown(attr), t, attr);
+            s.set(&[block, key, field], shown(field), t, attr);
         }
     }
     for g in &targets {
         let Some(dim) = dimension(g.str("scalable_dimension").as_deref()) else {
             continue;
         };
-        let base = format!("dynamodb_tables[{key:?}].autoscaling.{dim}");
-        for attr in ["min_capacity", "max_capacity"] {
+        let scaling = AUTOSCALING.name;
+        let base = format!("{block}[{key:?}].{scaling}.{dim}");
+        for (field, attr) in [
+            (names::SCALING_MIN_CAPACITY, aws::MIN_CAPACITY),
+            (names::SCALING_MAX_CAPACITY, aws::MAX_CAPACITY),
+        ] {
             s.set(
-                &["dynamodb_tables", key, "autoscaling", dim, attr],
-                format!("{base}.{attr}"),
+                &[block, key, scaling, dim, field],
+                format!("{base}.{field}"),
                 g,
                 attr,
             );
@@ -341,12 +363,12 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, ix: &Index<'a
             }
             let conf = "target_tracking_scaling_policy_configuration";
             for (from, to) in [
-                ("target_value", "target_utilization"),
-                ("scale_in_cooldown", "scale_in_cooldown"),
-                ("scale_out_cooldown", "scale_out_cooldown"),
+                ("target_value", names::SCALING_TARGET_UTILIZATION),
+                (aws::SCALE_IN_COOLDOWN, names::SCALING_SCALE_IN_COOLDOWN),
+                (aws::SCALE_OUT_COOLDOWN, names::SCALING_SCALE_OUT_COOLDOWN),
             ] {
                 s.set(
-                    &["dynamodb_tables", key, "autoscaling", dim, to],
+                    &[block, key, scaling, dim, to],
                     format!("{base}.{to}"),
                     p,
                     &format!("{conf}.{from}"),
@@ -356,11 +378,11 @@ pub(super) fn add_table<'a>(s: &mut Stack<'a>, t: &'a AwsResource, ix: &Index<'a
     }
 }
 
-/// `dynamodb:table:ReadCapacityUnits` → `read`.
+/// `dynamodb:table:ReadCapacityUnits` → `read` (the dimension's block).
 fn dimension(d: Option<&str>) -> Option<&'static str> {
     match d? {
-        "dynamodb:table:ReadCapacityUnits" => Some("read"),
-        "dynamodb:table:WriteCapacityUnits" => Some("write"),
+        "dynamodb:table:ReadCapacityUnits" => Some(SCALING_READ.name),
+        "dynamodb:table:WriteCapacityUnits" => Some(SCALING_WRITE.name),
         _ => None,
     }
 }

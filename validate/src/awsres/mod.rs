@@ -26,6 +26,7 @@ pub(crate) mod providers;
 
 use std::collections::BTreeMap;
 
+use scaling::model::{names, API_GATEWAY};
 use serde_json::{json, Map, Value as Json};
 
 use crate::blocks::Unevaluated;
@@ -319,7 +320,7 @@ fn loaded(
     traffic: Option<&scaling::profile::Traffic>,
 ) -> Result<LoadedProfile, InputError> {
     let address = s.anchor.address.clone();
-    s.put(&["name"], Json::String(address.clone()));
+    s.put(&[names::NAME], Json::String(address.clone()));
     let mut profile = profile_from_tree(&address, &s.tree, false)
         .and_then(|mut p| {
             add_methods(&address, &s.methods, &mut p)?;
@@ -408,7 +409,7 @@ fn add_methods(
     };
     for (i, m) in methods.iter().enumerate() {
         let number = |attr: &str, field: &str| -> Result<Option<f64>, InputError> {
-            let at = || format!("{address}.api_gateway.methods[{i}].{field}");
+            let at = || format!("{address}.{}.methods[{i}].{field}", API_GATEWAY.name);
             match m.get(attr) {
                 None => Ok(None),
                 Some(Json::Number(n)) => match n.as_f64() {
@@ -424,11 +425,15 @@ fn add_methods(
                 Some(_) => Err(InputError::schema(at(), "expected a number")),
             }
         };
-        let rate = number("settings.throttling_rate_limit", "rate_limit")?;
-        let burst = number("settings.throttling_burst_limit", "burst_limit")?;
+        let rate = number("settings.throttling_rate_limit", names::STAGE_RATE_LIMIT)?;
+        let burst = number("settings.throttling_burst_limit", names::STAGE_BURST_LIMIT)?;
         if burst.is_some_and(|b| b.fract() != 0.0) {
             return Err(InputError::schema(
-                format!("{address}.api_gateway.methods[{i}].burst_limit"),
+                format!(
+                    "{address}.{}.methods[{i}].{}",
+                    API_GATEWAY.name,
+                    names::STAGE_BURST_LIMIT
+                ),
                 "expected a whole number",
             ));
         }
