@@ -13,12 +13,13 @@ use scaling::model::{names, ACCELERATOR};
 use serde_json::Value as Json;
 
 use super::aws_attrs as aws;
-use super::{by_type, AwsResource, Stack};
+use super::index::Index;
+use super::Stack;
 use crate::blocks::Unevaluated;
 
 /// Adds the run's accelerator to `s`; with several, the reason none was read.
-pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Unevaluated> {
-    let accelerators = by_type(all, "aws_globalaccelerator_accelerator");
+pub(super) fn add<'a>(s: &mut Stack<'a>, ix: &Index<'a>) -> Option<Unevaluated> {
+    let accelerators = ix.of_type("aws_globalaccelerator_accelerator");
     let ga = match accelerators.as_slice() {
         [] => return None,
         [one] => *one,
@@ -48,9 +49,15 @@ pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Uneva
     ] {
         s.set(&[block, attr], shown(attr), ga, from);
     }
-    let listener = by_type(all, "aws_globalaccelerator_listener")
+    let listener = ix
+        .linked(
+            "aws_globalaccelerator_listener",
+            "accelerator_arn",
+            ga,
+            ga.str(aws::ARN).as_deref(),
+        )
         .into_iter()
-        .find(|l| l.links("accelerator_arn", ga, ga.str(aws::ARN).as_deref()))?;
+        .next()?;
     s.set(
         &[block, names::ACCELERATOR_PROTOCOL],
         shown(names::ACCELERATOR_PROTOCOL),
@@ -81,9 +88,15 @@ pub(super) fn add<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Option<Uneva
     if !ports.is_empty() {
         s.put(&[block, names::ACCELERATOR_PORTS], Json::Array(ports));
     }
-    let group = by_type(all, "aws_globalaccelerator_endpoint_group")
+    let group = ix
+        .linked(
+            "aws_globalaccelerator_endpoint_group",
+            "listener_arn",
+            listener,
+            listener.str(aws::ARN).as_deref(),
+        )
         .into_iter()
-        .find(|g| g.links("listener_arn", listener, listener.str(aws::ARN).as_deref()))?;
+        .next()?;
     s.set(
         &[block, names::ACCELERATOR_ENDPOINT_GROUP_REGION],
         shown(names::ACCELERATOR_ENDPOINT_GROUP_REGION),

@@ -14,14 +14,15 @@
 use scaling::model::{names, BUDGET};
 use serde_json::Value as Json;
 
-use super::{by_type, AwsResource, Stack};
+use super::index::Index;
+use super::{AwsResource, Stack};
 use crate::blocks::Unevaluated;
 
 /// Adds the budget to `s`; returns what was left out, with why.
-pub(super) fn add_budget<'a>(s: &mut Stack<'a>, all: &'a [AwsResource]) -> Vec<Unevaluated> {
+pub(super) fn add_budget<'a>(s: &mut Stack<'a>, ix: &Index<'a>) -> Vec<Unevaluated> {
     let mut skipped = Vec::new();
     let mut monthly: Vec<(&AwsResource, Option<f64>)> = Vec::new();
-    for b in by_type(all, "aws_budgets_budget") {
+    for b in ix.of_type("aws_budgets_budget") {
         if b.str("budget_type").as_deref() != Some("COST") {
             continue;
         }

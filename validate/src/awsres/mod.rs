@@ -197,12 +197,6 @@ fn strip_instance_key(address: &str) -> &str {
     }
 }
 
-/// The resources of `ty`: for what is read once per run (a budget, an
-/// accelerator); linking per resource goes through an [`index::Index`].
-fn by_type<'a>(all: &'a [AwsResource], ty: &str) -> Vec<&'a AwsResource> {
-    all.iter().filter(|r| r.ty == ty).collect()
-}
-
 /// Types whose resources are global, or whose API lives in one Region
 /// whatever the provider's: they belong to no Region's stack.
 const GLOBAL: &[&str] = &[
@@ -257,9 +251,11 @@ pub fn assemble(
     let Some((main, _)) = stacks.first_mut() else {
         return Ok(Vec::new());
     };
-    cloudfront::add_cache_policy(main, &index::Index::new(all));
-    let unlinked = accelerator::add(main, all);
-    let budgets_left_out = budget::add_budget(main, all);
+    // What belongs to no Region, looked up among every resource of the run.
+    let global = index::Index::new(all);
+    cloudfront::add_cache_policy(main, &global);
+    let unlinked = accelerator::add(main, &global);
+    let budgets_left_out = budget::add_budget(main, &global);
     let mut out = Vec::new();
     for (stack, region) in stacks {
         let mut l = loaded(stack, traffic)?;
