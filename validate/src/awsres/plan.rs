@@ -128,29 +128,9 @@ pub(crate) fn strip_key(address: &str) -> String {
 /// A reference through `each.key` to a `for_each` resource ends in `[*]`.
 fn configuration_refs(doc: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    if let Some(root) = doc.pointer("/configuration/root_module") {
-        config_module(root, "", &mut out, 0);
-    }
-    out
-}
-
-fn config_module(
-    module: &Value,
-    prefix: &str,
-    out: &mut BTreeMap<String, BTreeMap<String, String>>,
-    depth: usize,
-) {
-    if depth > 32 {
-        return;
-    }
-    for r in module
-        .get("resources")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    config_resources(doc, |prefix, r| {
         let Some(address) = r.get("address").and_then(Value::as_str) else {
-            continue;
+            return;
         };
         let mut attrs = BTreeMap::new();
         for (attr, e) in r
@@ -198,16 +178,39 @@ fn config_module(
             }
         }
         out.insert(format!("{prefix}{address}"), attrs);
-    }
-    for (name, call) in module
-        .get("module_calls")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(m) = call.get("module") {
-            config_module(m, &format!("{prefix}module.{name}."), out, depth + 1);
+    });
+    out
+}
+
+/// Calls `f` with every resource of a plan's `configuration` (the root
+/// module's and, through module calls, at most 32 deep, every module's) and
+/// the address prefix of its module (`module.api.`).
+pub(crate) fn config_resources(doc: &Value, mut f: impl FnMut(&str, &Value)) {
+    fn walk(module: &Value, prefix: &str, f: &mut dyn FnMut(&str, &Value), depth: usize) {
+        if depth > 32 {
+            return;
         }
+        for r in module
+            .get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            f(prefix, r);
+        }
+        for (name, call) in module
+            .get("module_calls")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = call.get("module") {
+                walk(m, &format!("{prefix}module.{name}."), f, depth + 1);
+            }
+        }
+    }
+    if let Some(root) = doc.pointer("/configuration/root_module") {
+        walk(root, "", &mut f, 0);
     }
 }
 

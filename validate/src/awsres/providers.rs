@@ -132,37 +132,14 @@ pub(crate) fn from_plan(
 ) -> (BTreeMap<String, String>, BTreeMap<String, Option<String>>) {
     use serde_json::Value;
     let mut keys = BTreeMap::new();
-    fn walk(m: &Value, prefix: &str, keys: &mut BTreeMap<String, String>, depth: usize) {
-        if depth > 32 {
-            return;
+    super::plan::config_resources(doc, |prefix, r| {
+        if let (Some(a), Some(k)) = (
+            r.get("address").and_then(Value::as_str),
+            r.get("provider_config_key").and_then(Value::as_str),
+        ) {
+            keys.insert(format!("{prefix}{a}"), k.to_string());
         }
-        for r in m
-            .get("resources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let (Some(a), Some(k)) = (
-                r.get("address").and_then(Value::as_str),
-                r.get("provider_config_key").and_then(Value::as_str),
-            ) {
-                keys.insert(format!("{prefix}{a}"), k.to_string());
-            }
-        }
-        for (name, call) in m
-            .get("module_calls")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(child) = call.get("module") {
-                walk(child, &format!("{prefix}module.{name}."), keys, depth + 1);
-            }
-        }
-    }
-    if let Some(root) = doc.pointer("/configuration/root_module") {
-        walk(root, "", &mut keys, 0);
-    }
+    });
     let mut regions = BTreeMap::new();
     for (key, config) in doc
         .pointer("/configuration/provider_config")
